@@ -1,0 +1,63 @@
+"use server";
+
+import { z } from "zod";
+import { AuthError } from "next-auth";
+import { signIn } from "@/lib/auth/config";
+import { safeNextPath } from "@/lib/auth/redirects";
+import { createUser, signUpSchema } from "@/lib/auth/users";
+import { DomainError, type ActionState } from "@/lib/errors";
+
+/** One message for every sign-in failure: it must not reveal whether the email has an account. */
+const SIGN_IN_FAILED = "That email and password don't match an account. Check them and try again.";
+
+/** Text fields to show again after an error: trimmed, bounded, never a password. */
+function keep(formData: FormData, ...names: string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of names) {
+    const value = formData.get(name);
+    values[name] = typeof value === "string" ? value.slice(0, 254) : "";
+  }
+  return values;
+}
+
+export async function signInAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  try {
+    await signIn("password", {
+      email: formData.get("email"),
+      password: formData.get("password"),
+      redirectTo: safeNextPath(formData.get("next")),
+    });
+  } catch (err) {
+    // Success is a thrown redirect, which must propagate; only Auth.js' own errors are failures.
+    if (err instanceof AuthError) {
+      return { status: "error", message: SIGN_IN_FAILED, fieldErrors: {}, values: keep(formData, "email") };
+    }
+    throw err;
+  }
+  return { status: "idle" };
+}
+
+export async function signUpAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const values = keep(formData, "name", "email");
+  const parsed = signUpSchema.safeParse({
+    name: formData.get("name") ?? undefined,
+    email: formData.get("email") ?? undefined,
+    password: formData.get("password") ?? undefined,
+  });
+  if (!parsed.success) {
+    const fieldErrors = Object.fromEntries(
+      Object.entries(z.flattenError(parsed.error).fieldErrors).map(([field, messages]) => [field, messages?.[0]]),
+    );
+    return { status: "error", message: "Check the highlighted fields.", fieldErrors, values };
+  }
+  try {
+    await createUser(parsed.data);
+  } catch (err) {
+    if (err instanceof DomainError) {
+      return { status: "error", message: err.userMessage, fieldErrors: err.field ? { [err.field]: err.userMessage } : {}, values };
+    }
+    throw err;
+  }
+  await signIn("password", { email: parsed.data.email, password: parsed.data.password, redirectTo: "/dashboard" });
+  return { status: "idle" };
+}

@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { AuthCard } from "@/app/_components/auth-card";
+import { getSessionUser } from "@/lib/auth/session";
+import { safeNextPath } from "@/lib/auth/redirects";
+import { LoginForm } from "./login-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+  const { next } = await searchParams;
+  const nextPath = safeNextPath(Array.isArray(next) ? next[0] : next);
+  if (await getSessionUser()) redirect(nextPath);
+  return (
+    <AuthCard
+      title="Sign in to Vault"
+      footer={
+        <>
+          New to Vault?{" "}
+          <Link href="/signup" className="font-medium text-accent-700 underline">
+            Open an account
+          </Link>
+        </>
+      }
+    >
+      <LoginForm next={nextPath} />
+    </AuthCard>
+  );
+}

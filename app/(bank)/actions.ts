@@ -1,0 +1,11 @@
+"use server";
+
+import { signOut } from "@/lib/auth/config";
+import { getSessionUser } from "@/lib/auth/session";
+import { recordAudit } from "@/lib/audit/log";
+
+export async function signOutAction() {
+  const user = await getSessionUser();
+  if (user) await recordAudit({ userId: user.id, action: "auth.sign_out", outcome: "SUCCESS" });
+  await signOut({ redirectTo: "/login" });
+}

@@ -1,0 +1,53 @@
+import "server-only";
+import { headers } from "next/headers";
+import { db, type Tx } from "@/lib/db";
+
+export type AuditOutcome = "SUCCESS" | "FAILURE" | "DENIED" | "STEP_UP_REQUIRED" | "EXEMPTED";
+
+export type AuditInput = {
+  userId: string | null;
+  action: string;
+  outcome: AuditOutcome;
+  reason?: string;
+  /** Structured context. Never put secrets, passwords, tokens or full account numbers here. */
+  metadata?: Record<string, string | number | boolean | null>;
+};
+
+export type RequestContext = { ip: string | null; userAgent: string | null };
+
+const MAX_HEADER_LENGTH = 512;
+
+/** The caller's IP and user agent, or nulls outside a request (seed, scripts, tests). */
+export async function getRequestContext(): Promise<RequestContext> {
+  try {
+    const h = await headers();
+    // Behind a load balancer the first X-Forwarded-For hop is the client; Vault binds to loopback
+    // in development, so without the header there is no address worth recording.
+    const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip");
+    return {
+      ip: forwarded ? forwarded.slice(0, 64) : null,
+      userAgent: h.get("user-agent")?.slice(0, MAX_HEADER_LENGTH) ?? null,
+    };
+  } catch {
+    return { ip: null, userAgent: null };
+  }
+}
+
+/**
+ * Appends one audit event. Pass the transaction when the event belongs to a change, so the change
+ * and its record commit or roll back together. Nothing ever updates or deletes these rows.
+ */
+export async function recordAudit(event: AuditInput, tx: Tx | typeof db = db) {
+  const context = await getRequestContext();
+  await tx.auditEvent.create({
+    data: {
+      userId: event.userId,
+      action: event.action,
+      outcome: event.outcome,
+      reason: event.reason ?? null,
+      ip: context.ip,
+      userAgent: context.userAgent,
+      metadata: JSON.stringify(event.metadata ?? {}),
+    },
+  });
+}

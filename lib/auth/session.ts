@@ -1,0 +1,20 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import { auth } from "@/lib/auth/config";
+
+export type SessionUser = { id: string; email: string; name: string; sid: string };
+
+/** The signed-in user, or null. Never trusts anything but the server-decoded session. */
+export async function getSessionUser(): Promise<SessionUser | null> {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (!session || !id || !session.sid) return null;
+  return { id, email: session.user.email, name: session.user.name, sid: session.sid };
+}
+
+/** The signed-in user; anyone else is sent to the login page. Every page and action starts here. */
+export async function requireUser(): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) redirect("/login");
+  return user;
+}

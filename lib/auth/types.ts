@@ -1,0 +1,30 @@
+/**
+ * The one place that augments Auth.js' types with Vault's session claims.
+ * `import "next-auth/jwt"` must stay: without it TypeScript rejects the augmentation (TS2664).
+ */
+import type { DefaultSession } from "next-auth";
+import "next-auth/jwt";
+import type { Acr } from "@/lib/auth/claims";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; email: string; name: string } & DefaultSession["user"];
+    /** RFC 8176 method references, e.g. ["pwd"]. */
+    amr: string[];
+    acr: Acr;
+    /** Epoch seconds of the sign-in (OIDC Core §2). */
+    auth_time: number;
+    /** This sign-in's id: step-up intents and grants are bound to it. */
+    sid: string;
+  }
+}
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    uid?: string;
+    amr?: string[];
+    acr?: Acr;
+    auth_time?: number;
+    sid?: string;
+  }
+}

@@ -1,0 +1,80 @@
+import "server-only";
+import { z } from "zod";
+import { recordAudit } from "@/lib/audit/log";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
+import { openDefaultAccounts } from "@/lib/banking/accounts";
+import { db } from "@/lib/db";
+import { DomainError } from "@/lib/errors";
+
+/** Emails are compared and stored trimmed and lower-cased, so "Alice@Example.com " is alice. */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+const email = z
+  .string({ error: "Enter your email address." })
+  .trim()
+  .min(1, "Enter your email address.")
+  .max(254, "That email address is too long.")
+  .pipe(z.email("Enter a valid email address, like name@example.com."))
+  .transform(normaliseEmail);
+
+export const signUpSchema = z.object({
+  name: z
+    .string({ error: "Enter your name." })
+    .trim()
+    .min(1, "Enter your name.")
+    .max(100, "Use at most 100 characters for your name."),
+  email,
+  // NIST SP 800-63B-4 §3.1.1.2: length, not composition rules. Counted in code points.
+  password: z
+    .string({ error: "Choose a password." })
+    .refine((p) => [...p].length >= PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+    .refine((p) => [...p].length <= PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`),
+});
+export type SignUpInput = z.infer<typeof signUpSchema>;
+
+export const signInSchema = z.object({
+  email,
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+});
+
+/** Creates the user and opens their default accounts in one transaction. */
+export async function createUser(input: SignUpInput) {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.$transaction(async (tx) => {
+      const user = await tx.user.create({ data: { name: input.name, email: input.email, passwordHash } });
+      await openDefaultAccounts(tx, user.id);
+      await recordAudit({ userId: user.id, action: "auth.sign_up", outcome: "SUCCESS" }, tx);
+      return { id: user.id, email: user.email, name: user.name };
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002") {
+      // Sign-up can't hide that an email is taken without an email round trip; keep it non-committal.
+      throw new DomainError("email_taken", "We couldn't create an account with that email. If it's yours, sign in.", "email");
+    }
+    throw err;
+  }
+}
+
+/** Returns the user for a correct email and password, else null, in equal time either way. */
+export async function authenticateWithPassword(raw: unknown) {
+  const parsed = signInSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const user = await db.user.findUnique({
+    where: { email: parsed.data.email },
+    select: { id: true, email: true, name: true, passwordHash: true },
+  });
+  const ok = user
+    ? await verifyPassword(user.passwordHash, parsed.data.password)
+    : await burnPasswordCheck(parsed.data.password);
+  await recordAudit({
+    userId: user?.id ?? null,
+    action: "auth.sign_in",
+    outcome: ok ? "SUCCESS" : "FAILURE",
+    reason: ok ? undefined : user ? "wrong_password" : "unknown_email",
+    metadata: { method: "password" },
+  });
+  if (!user || !ok) return null;
+  return { id: user.id, email: user.email, name: user.name };
+}

@@ -1,0 +1,28 @@
+import "server-only";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { env } from "@/lib/env";
+import { PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
+import { PrismaClient as PostgresClient } from "@/lib/generated/postgres/client";
+
+/**
+ * The one Prisma client. The driver adapter, and the generated client that matches it, follow
+ * DATABASE_URL: `npm run db:generate` builds both clients from the same schema, so one build of Vault
+ * runs on SQLite or PostgreSQL with no regeneration step. Both clients have identical model types
+ * (the schema keeps to the portable subset), so the SQLite type stands for either.
+ */
+export type Db = SqliteClient;
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export const isPostgres = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+export function createDb(url: string = env.DATABASE_URL): Db {
+  if (isPostgres(url)) {
+    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+  }
+  return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url }) });
+}
+
+// One client per process, kept across `next dev` hot reloads.
+const globalForDb = globalThis as unknown as { vaultDb?: Db };
+export const db: Db = (globalForDb.vaultDb ??= createDb());

@@ -1,0 +1,54 @@
+import "server-only";
+import { z } from "zod";
+
+/**
+ * The one reader of process.env. Every variable is validated here, once, when the server (or a
+ * script) starts; the rest of the code imports `env` and never touches process.env.
+ * `.env.example` documents each variable with a working local default.
+ */
+
+const booleanString = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine((url) => /^file:.+/.test(url) || /^postgres(ql)?:\/\/.+/.test(url), {
+    message: 'must be a SQLite "file:…" URL or a "postgresql://…" URL',
+  });
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** SQLite file by default (nothing to install); postgresql://… in production and CI. */
+  DATABASE_URL: databaseUrl.default("file:./prisma/dev.db"),
+  /** Encrypts the session JWT (Auth.js). `npm run setup` generates one into .env on first run. */
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (npm run setup generates one)"),
+  /** Trust the Host / X-Forwarded-Host header. Needed by `next start` behind a proxy or on localhost. */
+  AUTH_TRUST_HOST: booleanString.default(true),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid environment:\n${issues.map((i) => `  - ${i}`).join("\n")}\nSee .env.example.`);
+    this.name = "EnvError";
+  }
+}
+
+/**
+ * Pure, so it can be unit-tested. During `next build` no secret is needed (every page that uses it
+ * is dynamic and runs only at request time), so a placeholder stands in while Next collects pages.
+ */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const building = source.NEXT_PHASE === "phase-production-build";
+  const input = { ...source };
+  for (const [key, value] of Object.entries(input)) if (value === "") delete input[key]; // "" means unset
+  if (building && !input.AUTH_SECRET) input.AUTH_SECRET = "build-time-placeholder-never-used-at-runtime";
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
+export const env: Env = parseEnv(process.env);
