@@ -21,7 +21,9 @@ const schema = z.object({
   /** SQLite file by default (nothing to install); postgresql://… in production and CI. */
   DATABASE_URL: databaseUrl.default("file:./prisma/dev.db"),
   /** Encrypts the session JWT (Auth.js). `npm run setup` generates one into .env on first run. */
-  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (npm run setup generates one)"),
+  AUTH_SECRET: z
+    .string({ error: "is required (npm run setup generates one into .env)" })
+    .min(32, "must be at least 32 characters (npm run setup generates one)"),
   /** Trust the Host / X-Forwarded-Host header. Needed by `next start` behind a proxy or on localhost. */
   AUTH_TRUST_HOST: booleanString.default(true),
 });

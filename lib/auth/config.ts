@@ -1,9 +1,8 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import "@/lib/auth/types";
-import { isAcr, passwordSignInClaims } from "@/lib/auth/claims";
+import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
 import { authenticateWithPassword } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 
@@ -25,28 +24,7 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
     }),
   ],
   callbacks: {
-    jwt({ token, user, trigger }) {
-      if (trigger === "signIn" && user?.id) {
-        // A fresh primary authentication replaces every assurance claim.
-        const claims = passwordSignInClaims();
-        token.uid = user.id;
-        token.sid = randomUUID();
-        token.amr = claims.amr;
-        token.acr = claims.acr;
-        token.auth_time = claims.auth_time;
-      }
-      // trigger === "update" is reachable by any signed-in browser (POST /api/auth/session), so its
-      // `session` data is never copied into the token. Claims are raised only by the server.
-      return token;
-    },
-    session({ session, token }) {
-      if (!token.uid || !token.sid || !isAcr(token.acr)) return session;
-      session.user = { ...session.user, id: token.uid, email: session.user?.email ?? "", name: session.user?.name ?? "" };
-      session.amr = token.amr ?? [];
-      session.acr = token.acr;
-      session.auth_time = token.auth_time ?? 0;
-      session.sid = token.sid;
-      return session;
-    },
+    jwt: ({ token, user, trigger }) => jwtCallback({ token, user, trigger }),
+    session: ({ session, token }) => sessionCallback({ session, token }),
   },
 });

@@ -22,7 +22,9 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
 
 const require = createRequire(import.meta.url);
-const ROOT = path.resolve(import.meta.dirname, "../..");
+// `--root DIR` points the tool at another checkout (the drift test edits a copy of prisma/ there).
+const rootFlag = process.argv.indexOf("--root");
+const ROOT = rootFlag > 0 ? path.resolve(process.argv[rootFlag + 1]) : path.resolve(import.meta.dirname, "../..");
 const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 
 export type Provider = "sqlite" | "postgresql";

@@ -1,0 +1,45 @@
+/**
+ * An isolated, migrated database for one integration-test file (each node:test file runs in its own
+ * process). SQLite by default: a fresh file in a temp dir. With TEST_DATABASE_URL=postgresql://…,
+ * a fresh database is created on that server, and dropped at the end.
+ *
+ * Call before importing anything from lib/: lib/db.ts reads DATABASE_URL once, at import.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { deployMigrations } from "../../prisma/tools/deploy";
+
+export type TestDatabase = { url: string; provider: "sqlite" | "postgresql"; drop(): Promise<void> };
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const base = process.env.TEST_DATABASE_URL;
+  process.env.AUTH_SECRET ??= randomBytes(33).toString("base64url");
+  if (base && /^postgres(ql)?:\/\//.test(base)) {
+    const { default: pg } = await import("pg");
+    const name = `vault_test_${randomBytes(6).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    process.env.DATABASE_URL = url.toString();
+    await deployMigrations(process.env.DATABASE_URL, () => {});
+    return {
+      url: process.env.DATABASE_URL,
+      provider: "postgresql",
+      async drop() {
+        const again = new pg.Client({ connectionString: base });
+        await again.connect();
+        await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await again.end();
+      },
+    };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "vault-test-"));
+  process.env.DATABASE_URL = `file:${path.join(dir, "test.db")}`;
+  await deployMigrations(process.env.DATABASE_URL, () => {});
+  return { url: process.env.DATABASE_URL, provider: "sqlite", drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}

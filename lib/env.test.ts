@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { EnvError, parseEnv } from "@/lib/env";
+
+const SECRET = "x".repeat(40);
+
+describe("parseEnv", () => {
+  it("applies working local defaults", () => {
+    const env = parseEnv({ AUTH_SECRET: SECRET });
+    assert.equal(env.DATABASE_URL, "file:./prisma/dev.db");
+    assert.equal(env.AUTH_TRUST_HOST, true);
+    assert.equal(env.NODE_ENV, "development");
+  });
+
+  it("accepts SQLite and PostgreSQL URLs", () => {
+    assert.equal(parseEnv({ AUTH_SECRET: SECRET, DATABASE_URL: "file:/tmp/x.db" }).DATABASE_URL, "file:/tmp/x.db");
+    const pg = "postgresql://vault:pw@127.0.0.1:5432/vault";
+    assert.equal(parseEnv({ AUTH_SECRET: SECRET, DATABASE_URL: pg }).DATABASE_URL, pg);
+    assert.equal(parseEnv({ AUTH_SECRET: SECRET, DATABASE_URL: "postgres://h/db" }).DATABASE_URL, "postgres://h/db");
+  });
+
+  it("rejects a missing or short AUTH_SECRET with a message that names it", () => {
+    assert.throws(() => parseEnv({}), (err: unknown) => err instanceof EnvError && /AUTH_SECRET: is required/.test(err.message));
+    assert.throws(() => parseEnv({ AUTH_SECRET: "short" }), /AUTH_SECRET: must be at least 32 characters/);
+  });
+
+  it("treats an empty value as unset", () => {
+    assert.throws(() => parseEnv({ AUTH_SECRET: "" }), /AUTH_SECRET/);
+    assert.equal(parseEnv({ AUTH_SECRET: SECRET, DATABASE_URL: "" }).DATABASE_URL, "file:./prisma/dev.db");
+  });
+
+  it("rejects an unsupported DATABASE_URL", () => {
+    assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, DATABASE_URL: "mysql://h/db" }), /DATABASE_URL: must be a SQLite/);
+  });
+
+  it("rejects malformed booleans and NODE_ENV values", () => {
+    assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, AUTH_TRUST_HOST: "yes" }), /AUTH_TRUST_HOST/);
+    assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, NODE_ENV: "staging" }), /NODE_ENV/);
+    assert.equal(parseEnv({ AUTH_SECRET: SECRET, AUTH_TRUST_HOST: "false" }).AUTH_TRUST_HOST, false);
+  });
+
+  it("needs no secret while `next build` collects pages, and only then", () => {
+    assert.ok(parseEnv({ NEXT_PHASE: "phase-production-build" }).AUTH_SECRET.length >= 32);
+    assert.throws(() => parseEnv({ NEXT_PHASE: "phase-production-server" }), /AUTH_SECRET/);
+  });
+
+  it("lists every problem at once", () => {
+    try {
+      parseEnv({ DATABASE_URL: "nope" });
+      assert.fail("expected an EnvError");
+    } catch (err) {
+      assert.ok(err instanceof EnvError);
+      assert.equal(err.issues.length, 2);
+    }
+  });
+});
