@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under lib/ and prisma/ with node:test (Node 20's --test takes no globs).
-// tsx compiles TypeScript and resolves the @/ alias; outside-next.mjs lets lib/ load outside Next.
+// `npm run test:unit`: every *.test.ts under lib/ and prisma/, with node:test (Node 20's --test takes
+// no globs, hence this file). tsx compiles TypeScript and resolves the @/ alias; outside-next.mjs lets
+// lib/ load outside Next. The database tests run on a fresh SQLite file each; when TEST_DATABASE_URL
+// names a PostgreSQL server they run a second time there, each file in a database of its own.
+//   node e2e/support/run-unit.mjs [filter …]
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -16,12 +19,34 @@ function find(dir) {
     return entry.name.endsWith(".test.ts") ? [path.relative(root, full)] : [];
   });
 }
-const files = [...find(path.join(root, "lib")), ...find(path.join(root, "prisma"))].sort();
-const only = process.argv.slice(2);
-const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
-const run = spawnSync(
-  process.execPath,
-  ["--import", "tsx", "--import", "./prisma/tools/outside-next.mjs", "--test", "--test-reporter=spec", ...selected],
-  { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "test", AUTH_SECRET: process.env.AUTH_SECRET || randomBytes(33).toString("base64url") } },
-);
-process.exit(run.status ?? 1);
+const filters = process.argv.slice(2);
+const files = [...find(path.join(root, "lib")), ...find(path.join(root, "prisma"))]
+  .sort()
+  .filter((f) => !filters.length || filters.some((o) => f.includes(o)));
+const usesDatabase = (file) => readFileSync(path.join(root, file), "utf8").includes("createTestDatabase");
+
+function run(label, selected, extraEnv) {
+  if (selected.length === 0) return 0;
+  console.log(`\n# ${label}: ${selected.length} file(s)`);
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--import", "./prisma/tools/outside-next.mjs", "--test", "--test-reporter=spec", ...selected],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        NODE_ENV: "test",
+        AUTH_SECRET: process.env.AUTH_SECRET || randomBytes(33).toString("base64url"),
+        ...extraEnv,
+      },
+    },
+  );
+  return result.status ?? 1;
+}
+
+const postgres = process.env.TEST_DATABASE_URL;
+let status = run("unit and integration tests (SQLite)", files, { TEST_DATABASE_URL: "" });
+if (postgres) status ||= run("integration tests (PostgreSQL)", files.filter(usesDatabase), { TEST_DATABASE_URL: postgres });
+else console.log("\n# PostgreSQL integration tests skipped: set TEST_DATABASE_URL=postgresql://… to run them");
+process.exit(status);

@@ -14,7 +14,7 @@ import { deployMigrations } from "../../prisma/tools/deploy";
 export type TestDatabase = { url: string; provider: "sqlite" | "postgresql"; drop(): Promise<void> };
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const base = process.env.TEST_DATABASE_URL;
+  const base = process.env.TEST_DATABASE_URL || undefined;
   process.env.AUTH_SECRET ??= randomBytes(33).toString("base64url");
   if (base && /^postgres(ql)?:\/\//.test(base)) {
     const { default: pg } = await import("pg");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Session } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
 import { ACR, acrSatisfies, passwordSignInClaims } from "@/lib/auth/claims";
 
@@ -34,7 +35,7 @@ describe("session claims at sign-in", () => {
   });
 
   it("the browser-reachable update trigger never changes the token", () => {
-    const before = { uid: "u1", amr: ["pwd"], acr: ACR.AAL1, auth_time: NOW_S, sid: "s1" } as const;
+    const before: JWT = { uid: "u1", amr: ["pwd"], acr: ACR.AAL1, auth_time: NOW_S, sid: "s1" };
     const after = jwtCallback({ token: { ...before }, trigger: "update", now: NOW });
     assert.deepEqual(after, before);
   });

@@ -1,0 +1,47 @@
+import { randomUUID } from "node:crypto";
+import { test as base, expect, type Page } from "@playwright/test";
+
+export type Credentials = { name: string; email: string; password: string };
+
+export const DEMO = {
+  alice: { name: "Alice Archer", email: "alice@example.com", password: "demo-password-alice" },
+  bob: { name: "Bob Brennan", email: "bob@example.com", password: "demo-password-bob" },
+} as const;
+
+export const test = base.extend<{ serverErrors: void; newUser: Credentials }>({
+  /** Fails any test during which the app answered 5xx: bad input must never crash the server. */
+  serverErrors: [
+    async ({ page }, use) => {
+      const failures: string[] = [];
+      page.on("response", (response) => {
+        if (response.status() >= 500) failures.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+      });
+      await use();
+      expect(failures, "responses with a 5xx status").toEqual([]);
+    },
+    { auto: true },
+  ],
+  /** A fresh customer, signed up through the real form, and signed in. */
+  newUser: async ({ page }, use) => {
+    const user = { name: "Erin E2E", email: `erin-${randomUUID()}@example.com`, password: "an e2e passphrase that is long" };
+    await signUp(page, user);
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await use(user);
+  },
+});
+export { expect };
+
+export async function signUp(page: Page, user: Credentials) {
+  await page.goto("/signup");
+  await page.getByLabel("Full name").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Open account" }).click();
+}
+
+export async function signIn(page: Page, user: { email: string; password: string }) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}

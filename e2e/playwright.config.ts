@@ -1,0 +1,67 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { chromium, defineConfig } from "@playwright/test";
+
+/**
+ * e2e against the production build: `npm run test:e2e` runs `next build`, then this config's
+ * webServer prepares a fresh database and runs `next start` on 127.0.0.1.
+ * The browser origin is http://localhost:PORT (WebAuthn's rpID "localhost" needs it).
+ */
+const ROOT = path.resolve(import.meta.dirname, "..");
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "file:./e2e/.tmp/e2e.db";
+
+/** Never downloads a browser: CHROMIUM_PATH, else Debian's chromium, else Playwright's own if installed. */
+function chromiumExecutable(): string | undefined {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH=${fromEnv} does not exist.`);
+    return fromEnv;
+  }
+  if (existsSync("/usr/lib/chromium/chromium")) return "/usr/lib/chromium/chromium";
+  if (existsSync(chromium.executablePath())) return undefined; // Playwright's own browser
+  throw new Error(
+    [
+      "No Chromium found for the e2e tests. Any one of these works:",
+      "  - Debian/Ubuntu: sudo apt-get install -y chromium",
+      "  - set CHROMIUM_PATH=/path/to/chrome-or-chromium",
+      "  - where the internet is reachable: npx playwright install chromium",
+    ].join("\n"),
+  );
+}
+
+export default defineConfig({
+  testDir: ".",
+  testMatch: "**/*.spec.ts",
+  outputDir: "../test-results",
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    browserName: "chromium",
+    headless: true,
+    trace: "retain-on-failure",
+    launchOptions: { executablePath: chromiumExecutable(), args: ["--disable-gpu"] },
+  },
+  webServer: {
+    command: `node --import tsx --import ./prisma/tools/outside-next.mjs e2e/support/prepare-db.ts && npx next start --hostname 127.0.0.1 --port ${PORT}`,
+    cwd: ROOT,
+    url: `http://127.0.0.1:${PORT}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: E2E_DATABASE_URL,
+      AUTH_SECRET: "e2e-only-secret-do-not-use-anywhere-else-0123456789",
+      AUTH_TRUST_HOST: "true",
+    },
+  },
+});
