@@ -16,8 +16,13 @@ const config = [
     },
   },
   {
-    files: ["lib/env.ts", "prisma/**", "e2e/**", "*.config.*"],
+    files: ["lib/env.ts", "prisma/**", "e2e/**", "**/*.test.ts", "*.config.*"],
     rules: { "no-restricted-properties": "off" },
+  },
+  {
+    // Playwright fixtures call `use()`, which is not React's hook.
+    files: ["e2e/**"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
   },
 ];
 
