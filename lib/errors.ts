@@ -30,3 +30,45 @@ export type ActionState =
   | { status: "success"; message: string };
 
 export const idle: ActionState = { status: "idle" };
+
+/** Input that failed validation: one message per field, nothing changed. */
+export class InputError extends DomainError {
+  constructor(readonly fieldErrors: FieldErrors) {
+    super("invalid_input", "Check the highlighted fields.");
+    this.name = "InputError";
+  }
+}
+
+type SafeParser<T> = {
+  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+};
+
+/** Parses with a zod schema, or throws InputError with the first message for each field. */
+export function parseInput<T>(schema: SafeParser<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const fieldErrors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    fieldErrors[field] ??= issue.message;
+  }
+  throw new InputError(fieldErrors);
+}
+
+/** A form's FormData as a plain object of its text fields (files and repeated keys are dropped). */
+export function formFields(formData: FormData): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) {
+    if (typeof value === "string" && !key.startsWith("$ACTION") && !(key in fields)) fields[key] = value;
+  }
+  return fields;
+}
+
+/** Maps a lib/ failure to form state, keeping the given non-secret values. Anything else is rethrown. */
+export function toErrorState(err: unknown, values: Record<string, string>): ActionState {
+  if (err instanceof InputError) return { status: "error", message: err.userMessage, fieldErrors: err.fieldErrors, values };
+  if (err instanceof DomainError) {
+    return { status: "error", message: err.userMessage, fieldErrors: err.field ? { [err.field]: err.userMessage } : {}, values };
+  }
+  throw err;
+}

@@ -1,6 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
+import { notFound } from "@/lib/errors";
 import { db, type Tx } from "@/lib/db";
 import type { Currency } from "@/lib/money";
 import { ensureInternalAccount, INTERNAL, newAccountNumber, postTransfer, type AccountType } from "@/lib/banking/ledger";
@@ -54,4 +56,83 @@ export async function listMyAccounts(): Promise<AccountSummary[]> {
     select: { id: true, name: true, type: true, currency: true, balance: true, number: true },
   });
   return rows.map(({ number, ...row }) => ({ ...row, currency: row.currency as Currency, last4: number.slice(-4) }));
+}
+
+export const ENTRIES_PAGE_SIZE = 20;
+
+export type AccountEntry = {
+  id: string;
+  amount: bigint;
+  balanceAfter: bigint;
+  createdAt: Date;
+  transferId: string;
+  reference: string;
+  memo: string | null;
+  counterparty: string;
+};
+
+/** One of the signed-in user's accounts with a page of its ledger, newest first; others are "not found". */
+export async function getMyAccount(accountId: unknown, page: unknown = 1) {
+  const user = await requireUser();
+  if (typeof accountId !== "string" || accountId.length > 64) throw notFound("That account");
+  const account = await db.account.findFirst({
+    where: { id: accountId, userId: user.id },
+    select: { id: true, name: true, type: true, currency: true, balance: true, number: true },
+  });
+  if (!account) throw notFound("That account");
+  const pageNumber = Math.min(Math.max(Math.trunc(Number(page)) || 1, 1), 10_000);
+  const [total, rows] = await Promise.all([
+    db.ledgerEntry.count({ where: { accountId } }),
+    db.ledgerEntry.findMany({
+      where: { accountId },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (pageNumber - 1) * ENTRIES_PAGE_SIZE,
+      take: ENTRIES_PAGE_SIZE,
+      include: {
+        transfer: {
+          select: {
+            reference: true,
+            memo: true,
+            fromAccountId: true,
+            fromAccount: { select: { name: true } },
+            toAccount: { select: { name: true } },
+            payee: { select: { name: true } },
+          },
+        },
+      },
+    }),
+  ]);
+  const entries: AccountEntry[] = rows.map((e) => ({
+    id: e.id,
+    amount: e.amount,
+    balanceAfter: e.balanceAfter,
+    createdAt: e.createdAt,
+    transferId: e.transferId,
+    reference: e.transfer.reference,
+    memo: e.transfer.memo,
+    counterparty:
+      e.transfer.fromAccountId === accountId
+        ? (e.transfer.payee?.name ?? e.transfer.toAccount.name)
+        : e.transfer.fromAccount.name,
+  }));
+  const { number, ...rest } = account;
+  return {
+    account: { ...rest, currency: rest.currency as Currency, last4: number.slice(-4) },
+    entries,
+    page: pageNumber,
+    pages: Math.max(1, Math.ceil(total / ENTRIES_PAGE_SIZE)),
+  };
+}
+
+/** The full account number of one of the signed-in user's accounts. Audited; step-up protects it. */
+export async function revealAccountNumber(accountId: unknown): Promise<string> {
+  const user = await requireUser();
+  if (typeof accountId !== "string" || accountId.length > 64) throw notFound("That account");
+  const account = await db.account.findFirst({ where: { id: accountId, userId: user.id }, select: { number: true } });
+  if (!account) {
+    await recordAudit({ userId: user.id, action: "account.reveal", outcome: "DENIED", reason: "not_found" });
+    throw notFound("That account");
+  }
+  await recordAudit({ userId: user.id, action: "account.reveal", outcome: "SUCCESS", metadata: { accountId } });
+  return account.number;
 }

@@ -1,0 +1,42 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit/log";
+import { requireUser } from "@/lib/auth/session";
+import { bankDetailsSchema, maskBankDetails } from "@/lib/banking/bank-details";
+import type { Actor } from "@/lib/banking/transfers";
+import { db } from "@/lib/db";
+import { parseInput } from "@/lib/errors";
+
+export type PayoutSummary = { holderName: string; masked: string; updatedAt: Date } | null;
+
+/** Where the signed-in user's withdrawals and payouts go, masked. */
+export async function getMyPayoutDestination(): Promise<PayoutSummary> {
+  const user = await requireUser();
+  const row = await db.payoutDestination.findUnique({ where: { userId: user.id } });
+  return row ? { holderName: row.holderName, masked: maskBankDetails(row), updatedAt: row.updatedAt } : null;
+}
+
+export async function setPayoutDestination(raw: unknown): Promise<void> {
+  return setPayoutDestinationAs(await requireUser(), raw);
+}
+
+/** Same validation as payees. The audit keeps the masked old and new destinations, never full numbers. */
+export async function setPayoutDestinationAs(actor: Actor, raw: unknown): Promise<void> {
+  const { name, ...details } = parseInput(bankDetailsSchema, raw);
+  await db.$transaction(async (tx) => {
+    const before = await tx.payoutDestination.findUnique({ where: { userId: actor.id } });
+    const after = await tx.payoutDestination.upsert({
+      where: { userId: actor.id },
+      create: { userId: actor.id, holderName: name, ...details },
+      update: { holderName: name, ...details },
+    });
+    await recordAudit(
+      {
+        userId: actor.id,
+        action: "payout.change",
+        outcome: "SUCCESS",
+        metadata: { from: before ? maskBankDetails(before) : null, to: maskBankDetails(after) },
+      },
+      tx,
+    );
+  });
+}

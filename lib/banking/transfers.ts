@@ -1,0 +1,228 @@
+import "server-only";
+import { z } from "zod";
+import { recordAudit } from "@/lib/audit/log";
+import { requireUser, type SessionUser } from "@/lib/auth/session";
+import { ensureInternalAccount, INTERNAL, postTransfer } from "@/lib/banking/ledger";
+import { db } from "@/lib/db";
+import { DomainError, InputError, notFound, parseInput } from "@/lib/errors";
+import { formatMoney, isCurrency, parseAmount, type Currency } from "@/lib/money";
+
+/** The most one transfer may move (minor units): $25,000.00. Larger payments need a branch. */
+export const MAX_TRANSFER_MINOR = 2_500_000n;
+export const MEMO_MAX_LENGTH = 140;
+
+/** Who is acting. Public verbs get it from the session; nothing else may construct one. */
+export type Actor = Pick<SessionUser, "id" | "sid">;
+
+const id = (what: string) =>
+  z
+    .string({ error: `Choose ${what}.` })
+    .trim()
+    .min(1, `Choose ${what}.`)
+    .max(64, `Choose ${what}.`);
+
+export const transferInputSchema = z.object({
+  fromAccountId: id("the account to send from"),
+  /** "account:<id>" for one of your accounts, or "payee:<id>" for a saved payee. */
+  to: z
+    .string({ error: "Choose who to send to." })
+    .regex(/^(account|payee):[A-Za-z0-9_-]{1,64}$/, "Choose who to send to."),
+  amount: z.string({ error: "Enter an amount." }).max(64, "That amount is too long."),
+  memo: z
+    .string()
+    .max(MEMO_MAX_LENGTH, `Use at most ${MEMO_MAX_LENGTH} characters.`)
+    .optional()
+    .transform((memo) => memo?.trim() || null),
+  /** Chosen once per form render; a retried submit with the same key returns the first result. */
+  idempotencyKey: z
+    .string({ error: "This form has expired. Reload the page and try again." })
+    .regex(/^[A-Za-z0-9_-]{16,64}$/, "This form has expired. Reload the page and try again."),
+});
+export type TransferInput = z.input<typeof transferInputSchema>;
+
+export type TransferResult = { id: string; reference: string; replayed: boolean };
+
+/** Moves money for the signed-in user: between their own accounts, or to one of their payees. */
+export async function createTransfer(raw: unknown): Promise<TransferResult> {
+  const user = await requireUser();
+  return transferAs(user, raw);
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === "P2002";
+
+/**
+ * The transfer rules, for an actor already taken from the session (createTransfer) or built by a
+ * test. Validation happens before anything is written; the debit, credit, both ledger entries, the
+ * payee's first-paid mark and the audit event commit together or not at all.
+ */
+export async function transferAs(actor: Actor, raw: unknown): Promise<TransferResult> {
+  const input = parseInput(transferInputSchema, raw);
+
+  const previous = await db.transfer.findUnique({
+    where: { userId_idempotencyKey: { userId: actor.id, idempotencyKey: input.idempotencyKey } },
+    select: { id: true, reference: true },
+  });
+  if (previous) return { ...previous, replayed: true };
+
+  try {
+    const plan = await planTransfer(actor, input);
+    const transfer = await db.$transaction(async (tx) => {
+      const destination =
+        plan.kind === "payee"
+          ? (await ensureInternalAccount(tx, INTERNAL.SETTLEMENT(plan.currency), "Outgoing payments (settlement)", plan.currency)).id
+          : plan.toAccountId;
+      const created = await postTransfer(tx, {
+        userId: actor.id,
+        fromAccountId: plan.fromAccountId,
+        toAccountId: destination,
+        payeeId: plan.kind === "payee" ? plan.payeeId : null,
+        amount: plan.amount,
+        currency: plan.currency,
+        memo: input.memo,
+        idempotencyKey: input.idempotencyKey,
+      });
+      if (plan.kind === "payee") {
+        await tx.payee.updateMany({ where: { id: plan.payeeId, firstPaidAt: null }, data: { firstPaidAt: created.createdAt } });
+      }
+      await recordAudit(
+        {
+          userId: actor.id,
+          action: "transfer.create",
+          outcome: "SUCCESS",
+          metadata: { reference: created.reference, amount: plan.amount.toString(), currency: plan.currency, to: plan.kind },
+        },
+        tx,
+      );
+      return created;
+    });
+    return { id: transfer.id, reference: transfer.reference, replayed: false };
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      // A concurrent retry with the same key committed first; its transaction is the one that counts.
+      const first = await db.transfer.findUnique({
+        where: { userId_idempotencyKey: { userId: actor.id, idempotencyKey: input.idempotencyKey } },
+        select: { id: true, reference: true },
+      });
+      if (first) return { ...first, replayed: true };
+    }
+    if (err instanceof DomainError) {
+      await recordAudit({ userId: actor.id, action: "transfer.create", outcome: "FAILURE", reason: err.code });
+    }
+    throw err;
+  }
+}
+
+type Plan = { fromAccountId: string; amount: bigint; currency: Currency } & (
+  | { kind: "account"; toAccountId: string }
+  | { kind: "payee"; payeeId: string }
+);
+
+/** Checks ownership and every rule that can be checked before writing. Outsiders get "not found". */
+async function planTransfer(actor: Actor, input: z.output<typeof transferInputSchema>): Promise<Plan> {
+  const source = await db.account.findFirst({
+    where: { id: input.fromAccountId, userId: actor.id },
+    select: { id: true, currency: true },
+  });
+  if (!source || !isCurrency(source.currency)) {
+    throw new DomainError("not_found", "That account was not found.", "fromAccountId");
+  }
+  const currency = source.currency;
+
+  const parsed = parseAmount(input.amount, currency);
+  if (!parsed.ok) throw new InputError({ amount: parsed.message });
+  if (parsed.amount === 0n) throw new InputError({ amount: "Enter an amount greater than zero." });
+  if (parsed.amount > MAX_TRANSFER_MINOR) {
+    throw new InputError({ amount: `The most you can send at once is ${formatMoney(MAX_TRANSFER_MINOR, currency)}.` });
+  }
+
+  const [kind, targetId] = input.to.split(":") as ["account" | "payee", string];
+  if (kind === "account") {
+    if (targetId === source.id) throw new DomainError("same_account", "Choose two different accounts.", "to");
+    const target = await db.account.findFirst({ where: { id: targetId, userId: actor.id }, select: { id: true, currency: true } });
+    if (!target) throw new DomainError("not_found", "That account was not found.", "to");
+    if (target.currency !== currency) {
+      throw new DomainError("currency_mismatch", "Both accounts must use the same currency.", "to");
+    }
+    return { kind, fromAccountId: source.id, toAccountId: target.id, amount: parsed.amount, currency };
+  }
+  const payee = await db.payee.findFirst({
+    where: { id: targetId, userId: actor.id, removedAt: null },
+    select: { id: true, currency: true },
+  });
+  if (!payee) throw new DomainError("not_found", "That payee was not found.", "to");
+  if (payee.currency !== currency) {
+    throw new DomainError("currency_mismatch", `This payee is paid in ${payee.currency}; choose a ${payee.currency} account.`, "to");
+  }
+  return { kind, fromAccountId: source.id, payeeId: payee.id, amount: parsed.amount, currency };
+}
+
+export type TransferDetail = {
+  id: string;
+  reference: string;
+  amount: bigint;
+  currency: Currency;
+  memo: string | null;
+  createdAt: Date;
+  from: { id: string; name: string; last4: string };
+  to: { kind: "account"; id: string; name: string; last4: string } | { kind: "payee"; name: string; masked: string };
+};
+
+/** One of the signed-in user's transfers; anyone else's is "not found". */
+export async function getMyTransfer(transferId: unknown): Promise<TransferDetail> {
+  const user = await requireUser();
+  if (typeof transferId !== "string" || transferId.length > 64) throw notFound("That transfer");
+  const t = await db.transfer.findFirst({
+    where: { id: transferId, userId: user.id },
+    include: {
+      fromAccount: { select: { id: true, name: true, number: true } },
+      toAccount: { select: { id: true, name: true, number: true, userId: true } },
+      payee: { select: { name: true, iban: true, accountNumber: true } },
+    },
+  });
+  if (!t || !isCurrency(t.currency)) throw notFound("That transfer");
+  const { maskBankDetails } = await import("@/lib/banking/bank-details");
+  return {
+    id: t.id,
+    reference: t.reference,
+    amount: t.amount,
+    currency: t.currency,
+    memo: t.memo,
+    createdAt: t.createdAt,
+    from: { id: t.fromAccount.id, name: t.fromAccount.name, last4: t.fromAccount.number.slice(-4) },
+    to: t.payee
+      ? { kind: "payee", name: t.payee.name, masked: maskBankDetails(t.payee) }
+      : { kind: "account", id: t.toAccount.id, name: t.toAccount.name, last4: t.toAccount.number.slice(-4) },
+  };
+}
+
+export type ActivityItem = {
+  id: string;
+  reference: string;
+  amount: bigint;
+  currency: Currency;
+  memo: string | null;
+  createdAt: Date;
+  fromName: string;
+  toName: string;
+};
+
+/** The signed-in user's latest transfers across all their accounts, newest first. */
+export async function listMyRecentTransfers(limit = 10): Promise<ActivityItem[]> {
+  const user = await requireUser();
+  const rows = await db.transfer.findMany({
+    where: { userId: user.id },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: Math.min(Math.max(limit, 1), 100),
+    include: { fromAccount: { select: { name: true } }, toAccount: { select: { name: true } }, payee: { select: { name: true } } },
+  });
+  return rows.map((t) => ({
+    id: t.id,
+    reference: t.reference,
+    amount: t.amount,
+    currency: t.currency as Currency,
+    memo: t.memo,
+    createdAt: t.createdAt,
+    fromName: t.fromAccount.name,
+    toName: t.payee?.name ?? t.toAccount.name,
+  }));
+}
