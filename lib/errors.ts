@@ -57,9 +57,10 @@ export function parseInput<T>(schema: SafeParser<T>, raw: unknown): T {
 
 /** A form's FormData as a plain object of its text fields (files and repeated keys are dropped). */
 export function formFields(formData: FormData): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // No prototype: a field named "__proto__" or "constructor" is just data here.
+  const fields = Object.create(null) as Record<string, string>;
   for (const [key, value] of formData.entries()) {
-    if (typeof value === "string" && !key.startsWith("$ACTION") && !(key in fields)) fields[key] = value;
+    if (typeof value === "string" && !key.startsWith("$ACTION") && !Object.hasOwn(fields, key)) fields[key] = value;
   }
   return fields;
 }

@@ -16,7 +16,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function seed(db: Db, now = new Date()) {
   const { hashPassword } = await import("../lib/auth/password");
   const { openDefaultAccounts } = await import("../lib/banking/accounts");
-  const { postTransfer } = await import("../lib/banking/ledger");
+  const { ensureInternalAccount, INTERNAL, postTransfer } = await import("../lib/banking/ledger");
 
   for (const [index, demo] of DEMO_USERS.entries()) {
     if (await db.user.findUnique({ where: { email: demo.email } })) continue;
@@ -26,33 +26,40 @@ export async function seed(db: Db, now = new Date()) {
         data: { name: demo.name, email: demo.email, passwordHash, createdAt: new Date(now.getTime() - 40 * DAY_MS) },
       });
       const [checking, savings] = await openDefaultAccounts(tx, user.id, new Date(now.getTime() - 35 * DAY_MS));
-      // Weekly moves between the two accounts, varied so balances and charts look alive.
-      for (let week = 4; week >= 1; week--) {
-        const at = new Date(now.getTime() - week * 7 * DAY_MS + index * 3_600_000);
-        const toSavings = BigInt(15_000 + week * 2_500 + index * 1_000);
-        await postTransfer(tx, {
+      // Payees: two already paid, one still "new" (policies treat new payees as risky).
+      const acme = await tx.payee.create({ data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" } });
+      const power = await tx.payee.create({
+        data: { userId: user.id, name: "City Power & Light", routingCode: "021000021", accountNumber: "40031277", currency: "USD" },
+      });
+      await tx.payee.create({ data: { userId: user.id, name: "Jordan Lee", iban: "DE89370400440532013000", currency: "USD" } });
+      await tx.payoutDestination.create({
+        data: { userId: user.id, holderName: demo.name, routingCode: "011000015", accountNumber: `7700${index}1234` },
+      });
+      const settlement = await ensureInternalAccount(tx, INTERNAL.SETTLEMENT("USD"), "Outgoing payments (settlement)", "USD");
+      const move = (from: string, to: string, cents: number, memo: string, at: Date, payeeId?: string) =>
+        postTransfer(tx, {
           userId: user.id,
-          fromAccountId: checking.id,
-          toAccountId: savings.id,
-          amount: toSavings,
+          fromAccountId: from,
+          toAccountId: to,
+          payeeId,
+          amount: BigInt(cents),
           currency: checking.currency as Currency,
-          idempotencyKey: `seed:${week}:to-savings`,
-          memo: "Weekly savings",
+          idempotencyKey: `seed:${at.getTime()}:${memo}`,
+          memo,
           at,
         });
+      // About five weeks of varied history.
+      for (let week = 4; week >= 1; week--) {
+        const at = new Date(now.getTime() - week * 7 * DAY_MS + index * 3_600_000);
+        await move(checking.id, savings.id, 15_000 + week * 2_500 + index * 1_000, "Weekly savings", at);
+        await move(checking.id, settlement.id, 4_250 + week * 375, "Groceries via ACME", new Date(at.getTime() + DAY_MS), acme.id);
         if (week % 2 === 0) {
-          await postTransfer(tx, {
-            userId: user.id,
-            fromAccountId: savings.id,
-            toAccountId: checking.id,
-            amount: BigInt(40_000 + index * 5_000),
-            currency: savings.currency as Currency,
-            idempotencyKey: `seed:${week}:to-checking`,
-            memo: "Top up for bills",
-            at: new Date(at.getTime() + 2 * DAY_MS),
-          });
+          await move(savings.id, checking.id, 40_000 + index * 5_000, "Top up for bills", new Date(at.getTime() + 2 * DAY_MS));
+          await move(checking.id, settlement.id, 11_873 + index * 911, "Electricity bill", new Date(at.getTime() + 3 * DAY_MS), power.id);
         }
       }
+      const firstPaid = new Date(now.getTime() - 27 * DAY_MS);
+      await tx.payee.updateMany({ where: { id: { in: [acme.id, power.id] } }, data: { firstPaidAt: firstPaid } });
     });
     console.log(`seed: created ${demo.email}`);
   }

@@ -13,9 +13,18 @@ export default async function BankLayout({ children }: { children: ReactNode }) 
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
-          <Link href="/dashboard" className="font-semibold tracking-tight text-accent-700">
-            Vault
-          </Link>
+          <div className="flex items-center gap-6">
+            <Link href="/dashboard" className="font-semibold tracking-tight text-accent-700">
+              Vault
+            </Link>
+            <nav aria-label="Main" className="flex flex-wrap gap-x-4 gap-y-1 text-sm font-medium text-slate-700">
+              <Link href="/dashboard" className="hover:text-accent-700">Accounts</Link>
+              <Link href="/transfers/new" className="hover:text-accent-700">Move money</Link>
+              <Link href="/payees" className="hover:text-accent-700">Payees</Link>
+              <Link href="/activity" className="hover:text-accent-700">Activity log</Link>
+              <Link href="/settings/payout" className="hover:text-accent-700">Payout</Link>
+            </nav>
+          </div>
           <div className="flex items-center gap-3 text-sm">
             <span className="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
               {user.email}

@@ -88,3 +88,9 @@ export const bankDetailsSchema = z
   });
 
 export type BankDetails = z.infer<typeof bankDetailsSchema>;
+
+/** The bank-details form fields to show again after an error (bounded; nothing secret in them). */
+export function bankDetailsFormValues(fields: Record<string, string>): Record<string, string> {
+  const { name = "", scheme = "", iban = "", routingCode = "", accountNumber = "" } = fields;
+  return { name: name.slice(0, 200), scheme: scheme.slice(0, 16), iban: iban.slice(0, 64), routingCode: routingCode.slice(0, 64), accountNumber: accountNumber.slice(0, 64) };
+}

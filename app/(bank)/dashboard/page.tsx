@@ -1,36 +1,67 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
 import { listMyAccounts } from "@/lib/banking/accounts";
+import { listMyRecentTransfers } from "@/lib/banking/transfers";
 import { formatMoney } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Accounts" };
 
 export default async function DashboardPage() {
   const user = await requireUser();
-  const accounts = await listMyAccounts();
+  const [accounts, activity] = await Promise.all([listMyAccounts(), listMyRecentTransfers(8)]);
   return (
-    <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Hello, {user.name}</h1>
-        <p className="text-slate-600">Your accounts and balances.</p>
+    <div className="space-y-8">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Hello, {user.name}</h1>
+          <p className="text-slate-600">Your accounts and balances.</p>
+        </div>
+        <Link href="/transfers/new" className="rounded-lg bg-accent-600 px-4 py-2 text-sm font-medium text-white hover:bg-accent-700">
+          Move money
+        </Link>
       </div>
       {accounts.length === 0 ? (
         <p className="rounded-xl border border-dashed border-slate-300 p-6 text-slate-600">You have no accounts yet.</p>
       ) : (
         <ul className="grid gap-4 sm:grid-cols-2" aria-label="Accounts">
           {accounts.map((account) => (
-            <li key={account.id} className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="account-card">
-              <p className="text-sm text-slate-600">
-                {account.type === "SAVINGS" ? "Savings" : "Checking"} · •••• {account.last4}
-              </p>
-              <h2 className="mt-1 font-medium">{account.name}</h2>
-              <p className="mt-3 text-3xl font-semibold tabular-nums" data-testid="account-balance">
-                {formatMoney(account.balance, account.currency)}
-              </p>
+            <li key={account.id} data-testid="account-card">
+              <Link href={`/accounts/${account.id}`} className="block rounded-2xl border border-slate-200 bg-white p-5 shadow-sm hover:border-accent-600">
+                <p className="text-sm text-slate-600">
+                  {account.type === "SAVINGS" ? "Savings" : "Checking"} · •••• {account.last4}
+                </p>
+                <h2 className="mt-1 font-medium">{account.name}</h2>
+                <p className="mt-3 text-3xl font-semibold tabular-nums" data-testid="account-balance">
+                  {formatMoney(account.balance, account.currency)}
+                </p>
+              </Link>
             </li>
           ))}
         </ul>
       )}
+      <section>
+        <h2 className="mb-3 text-lg font-semibold">Recent activity</h2>
+        {activity.length === 0 ? (
+          <p className="rounded-xl border border-dashed border-slate-300 p-6 text-slate-600">No transfers yet.</p>
+        ) : (
+          <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" data-testid="activity-feed">
+            {activity.map((t) => (
+              <li key={t.id}>
+                <Link href={`/transfers/${t.id}`} className="flex items-center justify-between gap-4 px-5 py-3 text-sm hover:bg-slate-50">
+                  <span>
+                    <span className="block font-medium">{t.memo ?? `To ${t.toName}`}</span>
+                    <span className="text-slate-600">
+                      {t.fromName} → {t.toName} · {t.createdAt.toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" })}
+                    </span>
+                  </span>
+                  <span className="font-medium tabular-nums">{formatMoney(t.amount, t.currency)}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </div>
   );
 }

@@ -1,0 +1,22 @@
+"use client";
+
+import { useActionState } from "react";
+import { revealAction, type RevealState } from "./actions";
+
+export function RevealNumber({ accountId, last4 }: { accountId: string; last4: string }) {
+  const [state, action, pending] = useActionState<RevealState, FormData>(revealAction, { status: "hidden" });
+  return (
+    <form action={action} className="flex items-center gap-3">
+      <input type="hidden" name="accountId" value={accountId} />
+      <span className="font-mono text-lg tracking-wider" data-testid="account-number">
+        {state.status === "shown" ? state.number : `•••• ${last4}`}
+      </span>
+      {state.status !== "shown" && (
+        <button type="submit" disabled={pending} className="rounded-lg border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-100 disabled:opacity-60">
+          {pending ? "Revealing…" : "Reveal"}
+        </button>
+      )}
+      {state.status === "error" && <span className="text-sm text-red-700">{state.message}</span>}
+    </form>
+  );
+}

@@ -1,0 +1,27 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { bankDetailsFormValues } from "@/lib/banking/bank-details";
+import { addPayee, removePayee } from "@/lib/banking/payees";
+import { formFields, toErrorState, type ActionState } from "@/lib/errors";
+
+export async function addPayeeAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const fields = formFields(formData);
+  try {
+    await addPayee(fields);
+  } catch (err) {
+    return toErrorState(err, bankDetailsFormValues(fields));
+  }
+  revalidatePath("/payees");
+  return { status: "success", message: `${bankDetailsFormValues(fields).name.trim()} was added to your payees.` };
+}
+
+export async function removePayeeAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  try {
+    await removePayee(formData.get("payeeId"));
+  } catch (err) {
+    return toErrorState(err, {});
+  }
+  revalidatePath("/payees");
+  return { status: "success", message: "Payee removed." };
+}

@@ -1,0 +1,298 @@
+import type { Page } from "@playwright/test";
+import { queryE2eDb } from "./support/e2e-db";
+import { DEMO, expect, signIn, test } from "./fixtures";
+
+const TRANSFER_FORM = "form:has([name=idempotencyKey])";
+/** A transfer's detail page (not /transfers/new). */
+const TRANSFER_PAGE = /\/transfers\/(?!new$)[a-z0-9]+$/;
+
+type Account = { id: string; name: string; balance: number };
+const accountsOf = (email: string) =>
+  queryE2eDb<Account>(
+    `SELECT a.id, a.name, a.balance FROM "Account" a JOIN "User" u ON u.id = a.userId WHERE u.email = ? ORDER BY a.createdAt`,
+    email.toLowerCase(),
+  );
+const userId = (email: string) => queryE2eDb<{ id: string }>(`SELECT id FROM "User" WHERE email = ?`, email.toLowerCase())[0].id;
+
+/**
+ * Everything an action could change for these users. A rejected action must leave all of it as it
+ * was. (Scoped to the users, because other tests run in parallel on the same database.)
+ */
+function snapshot(...emails: string[]) {
+  const ids = emails.map(userId);
+  const marks = ids.map(() => "?").join(", ");
+  const one = (sql: string) => JSON.stringify(queryE2eDb(sql.replaceAll("$USERS", marks), ...ids));
+  return {
+    balances: one(`SELECT id, balance FROM "Account" WHERE userId IN ($USERS) ORDER BY id`),
+    transfers: one(`SELECT COUNT(*) AS n FROM "Transfer" WHERE userId IN ($USERS)`),
+    entries: one(`SELECT COUNT(*) AS n FROM "LedgerEntry" e JOIN "Account" a ON a.id = e.accountId WHERE a.userId IN ($USERS)`),
+    payees: one(`SELECT id, removedAt, firstPaidAt FROM "Payee" WHERE userId IN ($USERS) ORDER BY id`),
+    payouts: one(`SELECT userId, holderName, iban, routingCode, accountNumber FROM "PayoutDestination" WHERE userId IN ($USERS) ORDER BY userId`),
+  };
+}
+
+async function addPayee(page: Page, name: string, iban: string) {
+  await page.goto("/payees");
+  await page.getByLabel("Payee name").fill(name);
+  await page.getByLabel("IBAN", { exact: true }).fill(iban);
+  await page.getByRole("button", { name: "Add payee" }).click();
+}
+
+async function fillTransfer(page: Page, to: string, amount: string, memo = "") {
+  await page.goto("/transfers/new");
+  const option = page.getByLabel("To").locator("option:not([disabled])", { hasText: to }).first();
+  await page.getByLabel("To").selectOption((await option.getAttribute("value"))!);
+  await page.getByLabel("Amount (USD)").fill(amount);
+  if (memo) await page.getByLabel("Memo (optional)").fill(memo);
+}
+
+/**
+ * Sets form controls to arbitrary values, as a crafted request would: existing controls get the value
+ * (selects get a matching option), missing ones are added, and `null` disables a control so the
+ * browser leaves the field out. React-managed elements are changed in place, never removed.
+ */
+async function craft(page: Page, formSelector: string, values: Record<string, string | null>) {
+  await page.evaluate(
+    ({ formSelector, values }) => {
+      const form = document.querySelector<HTMLFormElement>(formSelector)!;
+      for (const [name, value] of Object.entries(values)) {
+        const controls = [...form.elements].filter(
+          (el): el is HTMLInputElement | HTMLSelectElement => "name" in el && (el as HTMLInputElement).name === name,
+        );
+        if (value === null) {
+          controls.forEach((el) => (el.disabled = true));
+          continue;
+        }
+        if (controls.length === 0) {
+          const input = document.createElement("input");
+          input.type = "hidden";
+          input.name = name;
+          input.value = value;
+          form.append(input);
+          continue;
+        }
+        for (const el of controls) {
+          if (el instanceof HTMLSelectElement && ![...el.options].some((o) => o.value === value)) {
+            el.append(new Option(value, value));
+          }
+          if (el instanceof HTMLInputElement && el.type === "radio") el.value = value;
+          el.value = value;
+        }
+      }
+    },
+    { formSelector, values },
+  );
+}
+
+test.describe("transfers", () => {
+  test("between own accounts: detail page, new balances and the activity feed", async ({ page, newUser }) => {
+    void newUser;
+    await fillTransfer(page, "Savings", "125.50", "Holiday fund");
+    await page.getByRole("button", { name: "Send money" }).click();
+    await expect(page).toHaveURL(TRANSFER_PAGE);
+    await expect(page.getByTestId("transfer-amount")).toHaveText("$125.50");
+    const detail = page.getByTestId("transfer-detail");
+    await expect(detail).toContainText("Everyday Checking");
+    await expect(detail).toContainText("Savings");
+    await expect(detail).toContainText("Holiday fund");
+    await expect(detail).toContainText(/VLT-[2-9A-Z]{4}-[2-9A-Z]{4}/);
+
+    await page.getByRole("link", { name: "Back to accounts" }).click();
+    const cards = page.getByTestId("account-card");
+    await expect(cards.filter({ hasText: "Everyday Checking" }).getByTestId("account-balance")).toHaveText("$2,374.50");
+    await expect(cards.filter({ hasText: "Savings" }).getByTestId("account-balance")).toHaveText("$10,125.50");
+    await expect(page.getByTestId("activity-feed").getByRole("link").first()).toContainText("Holiday fund");
+    // The account page lists the entry with its running balance.
+    await cards.filter({ hasText: "Savings" }).getByRole("link").click();
+    await expect(page.getByTestId("ledger").locator("tbody tr").first()).toContainText("+$125.50");
+    await expect(page.getByTestId("ledger").locator("tbody tr").first()).toContainText("$10,125.50");
+  });
+
+  test("to a new payee: the payee stops being new after the first payment", async ({ page, newUser }) => {
+    await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
+    await expect(page.getByRole("status")).toHaveText("ACME Ltd was added to your payees.");
+    const row = page.getByTestId("payee-row").filter({ hasText: "ACME Ltd" });
+    await expect(row).toContainText("IBAN ••• 5432");
+    await expect(row).toContainText("New");
+
+    await fillTransfer(page, "ACME Ltd", "40.00");
+    await page.getByRole("button", { name: "Send money" }).click();
+    await expect(page.getByTestId("transfer-detail")).toContainText("ACME Ltd (IBAN ••• 5432)");
+    await page.goto("/payees");
+    await expect(page.getByTestId("payee-row").filter({ hasText: "ACME Ltd" })).not.toContainText("New");
+    expect(accountsOf(newUser.email)[0].balance).toBe(250_000 - 4_000);
+  });
+
+  test("a double-clicked submit moves money once", async ({ page, newUser }) => {
+    await fillTransfer(page, "Savings", "7.77");
+    // Two submits in the same tick: the second can't be stopped by the disabled button, only by the key.
+    await page.evaluate(() => {
+      const form = document.querySelector<HTMLFormElement>("form:has([name=idempotencyKey])")!;
+      form.requestSubmit();
+      form.requestSubmit();
+    });
+    await expect(page).toHaveURL(TRANSFER_PAGE);
+    const rows = queryE2eDb<{ n: number }>(`SELECT COUNT(*) AS n FROM "Transfer" WHERE userId = ? AND amount = 777`, userId(newUser.email));
+    expect(rows[0].n, JSON.stringify(queryE2eDb(`SELECT amount, idempotencyKey FROM "Transfer" WHERE userId = ?`, userId(newUser.email)))).toBe(1);
+    expect(accountsOf(newUser.email).map((a) => a.balance)).toEqual([250_000 - 777, 1_000_000 + 777]);
+  });
+
+  test("keeps the typed values and shows a field error when funds are short", async ({ page, newUser }) => {
+    void newUser;
+    await fillTransfer(page, "Savings", "2600", "Too much");
+    await page.getByRole("button", { name: "Send money" }).click();
+    await expect(page.locator("#amount-error")).toHaveText("There isn't enough money in that account.");
+    await expect(page.getByLabel("Amount (USD)")).toHaveValue("2600");
+    await expect(page.getByLabel("Memo (optional)")).toHaveValue("Too much");
+  });
+});
+
+test.describe("payees and payout", () => {
+  test("a bad IBAN gets a field error and adds nothing", async ({ page, newUser }) => {
+    await addPayee(page, "Typo Inc", "GB82 WEST 1234 5698 7654 33");
+    await expect(page.locator("#iban-error")).toHaveText("That IBAN isn't valid. Check it for typos.");
+    await expect(page.getByLabel("Payee name")).toHaveValue("Typo Inc");
+    expect(queryE2eDb(`SELECT id FROM "Payee" WHERE userId = ?`, userId(newUser.email))).toHaveLength(0);
+  });
+
+  test("removing a payee", async ({ page, newUser }) => {
+    void newUser;
+    await addPayee(page, "Old Landlord", "DE89 3704 0044 0532 0130 00");
+    await expect(page.getByTestId("payee-row")).toHaveCount(1);
+    await page.getByRole("button", { name: "Remove Old Landlord" }).click();
+    await expect(page.getByTestId("payee-row")).toHaveCount(0);
+  });
+
+  test("the payout destination is shown masked and can be changed", async ({ page, newUser }) => {
+    void newUser;
+    await page.goto("/settings/payout");
+    await expect(page.getByTestId("payout-current")).toHaveText("No payout destination yet.");
+    await page.getByLabel("Account holder").fill("Erin E2E");
+    await page.getByLabel("Domestic (routing or sort code)").check();
+    await page.getByLabel("Routing number or sort code").fill("021000021");
+    await page.getByLabel("Account number", { exact: true }).fill("123456789");
+    await page.getByRole("button", { name: "Save payout destination" }).click();
+    await expect(page.getByRole("status")).toHaveText("Your payout destination was updated.");
+    await expect(page.getByTestId("payout-current")).toContainText("Erin E2E · Acct ••• 6789");
+    await expect(page.getByTestId("payout-current")).not.toContainText("123456789");
+  });
+
+  test("revealing the full account number is audited", async ({ page, newUser }) => {
+    const [checking] = accountsOf(newUser.email);
+    const number = queryE2eDb<{ number: string }>(`SELECT number FROM "Account" WHERE id = ?`, checking.id)[0].number;
+    await page.goto(`/accounts/${checking.id}`);
+    await expect(page.getByTestId("account-number")).toHaveText(`•••• ${number.slice(-4)}`);
+    await page.getByRole("button", { name: "Reveal" }).click();
+    await expect(page.getByTestId("account-number")).toHaveText(number);
+    await page.goto("/activity?category=account");
+    await expect(page.getByTestId("audit-log")).toContainText("Account number revealed");
+  });
+});
+
+test.describe("another customer's data", () => {
+  test("is not found, by URL or by crafted action calls, and nothing changes", async ({ page }) => {
+    const alice = accountsOf(DEMO.alice.email);
+    const alicePayee = queryE2eDb<{ id: string }>(`SELECT id FROM "Payee" WHERE userId = ? AND removedAt IS NULL LIMIT 1`, userId(DEMO.alice.email))[0].id;
+    const aliceTransfer = queryE2eDb<{ id: string }>(`SELECT id FROM "Transfer" WHERE userId = ? LIMIT 1`, userId(DEMO.alice.email))[0].id;
+    await signIn(page, DEMO.bob);
+    await expect(page).toHaveURL(/\/dashboard$/);
+    const before = snapshot(DEMO.alice.email, DEMO.bob.email);
+
+    for (const url of [`/accounts/${alice[0].id}`, `/transfers/${aliceTransfer}`]) {
+      const response = await page.goto(url);
+      expect(response?.status(), url).toBe(404);
+    }
+
+    // Transfer out of Alice's account, through Bob's own form and the real action endpoint.
+    await page.goto("/transfers/new");
+    await craft(page, TRANSFER_FORM, { fromAccountId: alice[0].id, to: `account:${accountsOf(DEMO.bob.email)[0].id}`, amount: "100.00" });
+    await page.getByRole("button", { name: "Send money" }).click();
+    await expect(page.locator("#fromAccountId-error")).toHaveText("That account was not found.");
+
+    // Into Alice's account, and to Alice's payee.
+    for (const to of [`account:${alice[1].id}`, `payee:${alicePayee}`]) {
+      await page.goto("/transfers/new");
+      await craft(page, TRANSFER_FORM, { to, amount: "1.00" });
+      await page.getByRole("button", { name: "Send money" }).click();
+      await expect(page.locator("#to-error")).toHaveText(/was not found/);
+    }
+
+    // Remove Alice's payee through Bob's remove form.
+    await page.goto("/payees");
+    const bobFirstPayee = page.getByTestId("payee-row").first();
+    await craft(page, `[data-testid="payee-row"] form`, { payeeId: alicePayee });
+    await bobFirstPayee.getByRole("button", { name: /Remove/ }).click();
+    await expect(bobFirstPayee).toContainText("That payee was not found.");
+
+    // Reveal Alice's account number through Bob's reveal button.
+    await page.goto(`/accounts/${accountsOf(DEMO.bob.email)[0].id}`);
+    await craft(page, "form:has([name=accountId])", { accountId: alice[0].id });
+    await page.getByRole("button", { name: "Reveal" }).click();
+    await expect(page.getByText("That account was not found.")).toBeVisible();
+
+    expect(snapshot(DEMO.alice.email, DEMO.bob.email)).toEqual(before);
+  });
+});
+
+test.describe("malformed input to every banking action", () => {
+  const transferCases: [string, Record<string, string | null>, string][] = [
+    ["empty amount", { amount: "" }, "amount"],
+    ["negative amount", { amount: "-5" }, "amount"],
+    ["exponent", { amount: "1e3" }, "amount"],
+    ["three decimals", { amount: "1.234" }, "amount"],
+    ["NaN", { amount: "NaN" }, "amount"],
+    ["10 kB amount", { amount: "9".repeat(10_000) }, "amount"],
+    ["over the maximum", { amount: "25000.01" }, "amount"],
+    ["missing amount", { amount: null }, "amount"],
+    ["unicode digits", { amount: "١٢٣" }, "amount"],
+    ["forged destination", { to: "account:' OR 1=1 --" }, "to"],
+    ["missing destination", { to: null }, "to"],
+    ["same account", { to: "SAME" }, "to"],
+    ["forged source id", { fromAccountId: "x".repeat(65) }, "fromAccountId"],
+    ["10 kB memo", { memo: "m".repeat(10_000) }, "memo"],
+    ["missing idempotency key", { idempotencyKey: null }, "idempotencyKey"],
+    ["malformed idempotency key", { idempotencyKey: "../../etc/passwd" }, "idempotencyKey"],
+  ];
+
+  test("transfers: each gets a field error and nothing changes", async ({ page, newUser }) => {
+    test.setTimeout(90_000);
+    const [checking] = accountsOf(newUser.email);
+    const before = snapshot(newUser.email);
+    for (const [what, values, field] of transferCases) {
+      await fillTransfer(page, "Savings", "1.00");
+      await craft(page, TRANSFER_FORM, { ...values, ...(values.to === "SAME" ? { to: `account:${checking.id}` } : {}) });
+      await page.getByRole("button", { name: "Send money" }).click();
+      if (field === "idempotencyKey") await expect(page.getByTestId("form-alert"), what).toHaveText(/form has expired/);
+      else await expect(page.locator(`#${field}-error`), what).toBeVisible();
+      expect(snapshot(newUser.email), what).toEqual(before);
+    }
+  });
+
+  test("payees and payout: each gets a field error and nothing changes", async ({ page, newUser }) => {
+    test.setTimeout(90_000);
+
+    const cases: [string, Record<string, string | null>, string][] = [
+      ["bad check digits", { name: "X", scheme: "iban", iban: "GB00WEST12345698765432" }, "iban"],
+      ["10 kB IBAN", { name: "X", scheme: "iban", iban: "G".repeat(10_000) }, "iban"],
+      ["10 kB name", { name: "n".repeat(10_000), scheme: "iban", iban: "GB82WEST12345698765432" }, "name"],
+      ["missing name", { name: null, scheme: "iban", iban: "GB82WEST12345698765432" }, "name"],
+      ["unknown scheme", { name: "X", scheme: "bitcoin", iban: "GB82WEST12345698765432" }, "scheme"],
+      ["letters in account number", { name: "X", scheme: "domestic", routingCode: "021000021", accountNumber: "12ab34" }, "accountNumber"],
+      ["short routing number", { name: "X", scheme: "domestic", routingCode: "1234", accountNumber: "12345678" }, "routingCode"],
+      ["prototype pollution", { name: "X", scheme: "iban", iban: "x", ["__proto__"]: "polluted", constructor: "y" }, "iban"],
+    ];
+    const before = snapshot(newUser.email);
+    for (const [path, submit] of [
+      ["/payees", "Add payee"],
+      ["/settings/payout", "Save payout destination"],
+    ] as const) {
+      for (const [what, values, field] of cases) {
+        await page.goto(path);
+        await craft(page, "form:has([name=scheme])", values);
+        await page.getByRole("button", { name: submit }).click();
+        await expect(page.locator(`#${field}-error`), `${path} ${what}`).toBeVisible();
+        expect(snapshot(newUser.email), `${path} ${what}`).toEqual(before);
+      }
+    }
+  });
+});
