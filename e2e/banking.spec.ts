@@ -295,4 +295,32 @@ test.describe("malformed input to every banking action", () => {
       }
     }
   });
+
+  test("remove payee and reveal: forged or malformed ids are not found and change nothing", async ({ page, newUser }) => {
+    test.setTimeout(60_000);
+    await addPayee(page, "Keep Me", "GB82 WEST 1234 5698 7654 32");
+    await expect(page.getByTestId("payee-row")).toHaveCount(1);
+    const [checking] = accountsOf(newUser.email);
+    const before = snapshot(newUser.email);
+    const ids: [string, string | null][] = [
+      ["empty", ""],
+      ["missing", null],
+      ["10 kB", "x".repeat(10_000)],
+      ["SQL", "' OR '1'='1"],
+      ["unicode", "🔐\u0000"],
+    ];
+    for (const [what, value] of ids) {
+      await page.goto("/payees");
+      const row = page.getByTestId("payee-row").first();
+      await craft(page, `[data-testid="payee-row"] form`, { payeeId: value });
+      await row.getByRole("button", { name: /Remove/ }).click();
+      await expect(row, `remove: ${what}`).toContainText("That payee was not found.");
+
+      await page.goto(`/accounts/${checking.id}`);
+      await craft(page, "form:has([name=accountId])", { accountId: value });
+      await page.getByRole("button", { name: "Reveal" }).click();
+      await expect(page.getByText("That account was not found."), `reveal: ${what}`).toBeVisible();
+      expect(snapshot(newUser.email), what).toEqual(before);
+    }
+  });
 });
