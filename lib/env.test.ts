@@ -44,6 +44,20 @@ describe("parseEnv", () => {
     assert.throws(() => parseEnv({ NEXT_PHASE: "phase-production-server" }), /AUTH_SECRET/);
   });
 
+  it("reads the WebAuthn relying party from the environment, never a header", () => {
+    const env = parseEnv({ AUTH_SECRET: SECRET, WEBAUTHN_ORIGINS: "https://vault.example.com, http://localhost:3100" });
+    assert.deepEqual(env.WEBAUTHN_ORIGINS, ["https://vault.example.com", "http://localhost:3100"]);
+    assert.equal(env.WEBAUTHN_RP_ID, "localhost");
+    assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, WEBAUTHN_ORIGINS: "vault.example.com" }), /WEBAUTHN_ORIGINS/);
+    assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, WEBAUTHN_RP_ID: "https://x" }), /WEBAUTHN_RP_ID/);
+  });
+
+  it("caps the step-up intent lifetime at 5 minutes (PSD2 RTS Art. 4(3)(d))", () => {
+    assert.equal(parseEnv({ AUTH_SECRET: SECRET }).STEP_UP_INTENT_TTL_S, 300);
+    assert.equal(parseEnv({ AUTH_SECRET: SECRET, STEP_UP_INTENT_TTL_S: "3" }).STEP_UP_INTENT_TTL_S, 3);
+    assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, STEP_UP_INTENT_TTL_S: "301" }), /STEP_UP_INTENT_TTL_S/);
+  });
+
   it("lists every problem at once", () => {
     try {
       parseEnv({ DATABASE_URL: "nope" });

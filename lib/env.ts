@@ -26,6 +26,25 @@ const schema = z.object({
     .min(32, "must be at least 32 characters (npm run setup generates one)"),
   /** Trust the Host / X-Forwarded-Host header. Needed by `next start` behind a proxy or on localhost. */
   AUTH_TRUST_HOST: booleanString.default(true),
+  /** WebAuthn relying party id: the registrable domain passkeys are bound to. Never taken from the Host header. */
+  WEBAUTHN_RP_ID: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9.-]+$/, "must be a bare domain such as vault.example.com or localhost")
+    .default("localhost"),
+  WEBAUTHN_RP_NAME: z.string().trim().min(1).max(64).default("Vault"),
+  /** The exact origins (scheme://host[:port]) a WebAuthn response may come from, comma-separated. */
+  WEBAUTHN_ORIGINS: z
+    .string()
+    .default("http://localhost:3000")
+    .transform((value) => value.split(",").map((o) => o.trim()).filter(Boolean))
+    .pipe(
+      z
+        .array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, "each origin must look like https://vault.example.com"))
+        .min(1, "list at least one origin"),
+    ),
+  /** How long a pending step-up intent lives. PSD2 RTS Art. 4(3)(d): at most 5 minutes. */
+  STEP_UP_INTENT_TTL_S: z.coerce.number().int().min(1).max(300).default(300),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -2,20 +2,51 @@ import { randomUUID } from "node:crypto";
 import type { JWT } from "next-auth/jwt";
 import type { Session, User } from "next-auth";
 import "@/lib/auth/types";
-import { isAcr, passwordSignInClaims } from "@/lib/auth/claims";
+import { applyGrant, isAcr, passwordSignInClaims, type Grant } from "@/lib/auth/claims";
+
+/** Consumes a single-use grant for this user and session; null when unknown, used, expired or foreign. */
+export type ConsumeGrant = (raw: string, userId: string, sessionId: string) => Promise<Grant | null>;
 
 /**
  * Auth.js callbacks, kept apart from the NextAuth() call so their rules can be unit-tested.
  *
- * jwt: at sign-in, a fresh primary authentication replaces every assurance claim.
- * `trigger === "update"` is reachable by any signed-in browser (POST /api/auth/session with any
- * `data`), so nothing from `session` is ever copied into the token: claims are raised only by the
- * server (the step-up grant, added with step-up).
+ * jwt, at sign-in: a fresh primary authentication replaces every assurance claim. Passkey sign-in
+ * brings its own claims (from the verified assertion); a password gets ["pwd"] / AAL1.
+ *
+ * jwt, on update: `trigger === "update"` is reachable by any signed-in browser (POST
+ * /api/auth/session with any `data`), so nothing from `session` is ever copied into the token. The
+ * only thing read from it is an opaque grant id, which raises claims only if the server minted it
+ * for this user and this session and it has not been used (lib/auth/grants.ts). The raw grant never
+ * leaves the server, so a browser can't present one.
  */
-export function jwtCallback({ token, user, trigger, now = new Date() }: { token: JWT; user?: User; trigger?: string; now?: Date }): JWT {
+export async function jwtCallback({
+  token,
+  user,
+  trigger,
+  session,
+  consumeGrant,
+  now = new Date(),
+}: {
+  token: JWT;
+  user?: User;
+  trigger?: string;
+  session?: unknown;
+  consumeGrant: ConsumeGrant;
+  now?: Date;
+}): Promise<JWT> {
   if (trigger === "signIn" && user?.id) {
-    const claims = passwordSignInClaims(now);
-    return { ...token, uid: user.id, sid: randomUUID(), amr: claims.amr, acr: claims.acr, auth_time: claims.auth_time };
+    const claims = user.claims ?? passwordSignInClaims(now);
+    const fresh: JWT = { ...token, uid: user.id, sid: randomUUID(), amr: claims.amr, acr: claims.acr, auth_time: claims.auth_time };
+    delete fresh.phr_time;
+    delete fresh.reauth_time;
+    if (claims.phr_time) fresh.phr_time = claims.phr_time;
+    return fresh;
+  }
+  if (trigger === "update" && token.uid && token.sid) {
+    const raw = (session as { grant?: unknown } | null | undefined)?.grant;
+    if (typeof raw !== "string" || raw.length > 128) return token;
+    const grant = await consumeGrant(raw, token.uid, token.sid);
+    return grant ? applyGrant(token, grant) : token;
   }
   return token;
 }
@@ -30,5 +61,7 @@ export function sessionCallback({ session, token }: { session: Session; token: J
     acr: token.acr,
     auth_time: token.auth_time,
     sid: token.sid,
+    phr_time: token.phr_time,
+    reauth_time: token.reauth_time,
   };
 }

@@ -33,6 +33,13 @@ export type AssuranceClaims = {
   acr: Acr;
   /** Epoch seconds of the sign-in (OIDC Core §2 auth_time). */
   auth_time: number;
+  /**
+   * Epoch seconds of the latest phishing-resistant authentication (a passkey with UV), at sign-in or
+   * at a step-up. Freshness for step-up is measured from this, never from the login.
+   */
+  phr_time?: number;
+  /** Epoch seconds of the latest password re-entry (the first-passkey bootstrapping rule). */
+  reauth_time?: number;
 };
 
 export const epochSeconds = (date: Date = new Date()) => Math.floor(date.getTime() / 1000);
@@ -40,4 +47,45 @@ export const epochSeconds = (date: Date = new Date()) => Math.floor(date.getTime
 /** What a password sign-in proves: one knowledge factor (RFC 8176 §2 "pwd"), AAL1. */
 export function passwordSignInClaims(now: Date = new Date()): AssuranceClaims {
   return { amr: ["pwd"], acr: ACR.AAL1, auth_time: epochSeconds(now) };
+}
+
+/** What the authenticator reported in a verified WebAuthn assertion (WebAuthn L3 §6.1 flags). */
+export type AssertionFlags = {
+  /** UV: the authenticator verified the user (PIN or biometric). Vault requires it. */
+  userVerified: boolean;
+  /** BE: "multiDevice" keys can be synced between devices (WebAuthn L3 §6.1.3). */
+  deviceType: "singleDevice" | "multiDevice";
+};
+
+/**
+ * amr values for a verified passkey assertion, from RFC 8176 §2 and OpenID EAP ACR Values:
+ * - "pop": proof of possession of a key. Chosen over "hwk": Vault asks for no attestation, so it
+ *   can't know the key is hardware-bound, and a synced passkey isn't.
+ * - "swk": added when the credential is backup-eligible (BE=1): a synced key is software-secured.
+ * - "user": user presence was tested (WebAuthn always requires UP).
+ * - "mfa": UV=1 means possession plus a PIN or biometric, i.e. two factors (NIST SP 800-63B-4 §3.1.7).
+ * Without UV there is no mfa claim at all: the assertion is refused before it gets here.
+ */
+export function passkeyAmr(flags: AssertionFlags): string[] {
+  if (!flags.userVerified) return [];
+  return ["pop", ...(flags.deviceType === "multiDevice" ? ["swk"] : []), "user", "mfa"];
+}
+
+/** Union of method lists, keeping first-seen order: ["pwd"] + ["pop","mfa"] -> ["pwd","pop","mfa"]. */
+export const mergeAmr = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+
+/** A passkey sign-in is itself phishing-resistant: it satisfies non-bound policies within their max age. */
+export function passkeySignInClaims(flags: AssertionFlags, now: Date = new Date()): AssuranceClaims {
+  const t = epochSeconds(now);
+  return { amr: passkeyAmr(flags), acr: ACR.PHR, auth_time: t, phr_time: t };
+}
+
+/** What a consumed grant adds to a session. */
+export type Grant = { amr: string[]; acr: Acr; authTime: number };
+
+/** Raises claims from a grant: a passkey grant sets acr PHR and phr_time; a password grant, reauth_time. */
+export function applyGrant<T extends Partial<AssuranceClaims>>(claims: T, grant: Grant): T {
+  const amr = mergeAmr(claims.amr ?? [], grant.amr);
+  if (grant.acr === ACR.PHR) return { ...claims, amr, acr: ACR.PHR, phr_time: grant.authTime };
+  return { ...claims, amr, reauth_time: grant.authTime };
 }

@@ -3,6 +3,7 @@ import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import "@/lib/auth/types";
 import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
+import { consumeGrant } from "@/lib/auth/grants";
 import { authenticateWithPassword } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 
@@ -24,7 +25,7 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
     }),
   ],
   callbacks: {
-    jwt: ({ token, user, trigger }) => jwtCallback({ token, user, trigger }),
+    jwt: ({ token, user, trigger, session }) => jwtCallback({ token, user, trigger, session, consumeGrant }),
     session: ({ session, token }) => sessionCallback({ session, token }),
   },
 });

@@ -2,14 +2,29 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth/config";
 
-export type SessionUser = { id: string; email: string; name: string; sid: string };
+import type { AssuranceClaims } from "@/lib/auth/claims";
+
+/** The signed-in user and the assurance claims of this session (what the guard reads). */
+export type SessionUser = { id: string; email: string; name: string; sid: string; claims: AssuranceClaims };
 
 /** The signed-in user, or null. Never trusts anything but the server-decoded session. */
 export async function getSessionUser(): Promise<SessionUser | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!session || !id || !session.sid) return null;
-  return { id, email: session.user.email, name: session.user.name, sid: session.sid };
+  return {
+    id,
+    email: session.user.email,
+    name: session.user.name,
+    sid: session.sid,
+    claims: {
+      amr: session.amr,
+      acr: session.acr,
+      auth_time: session.auth_time,
+      phr_time: session.phr_time,
+      reauth_time: session.reauth_time,
+    },
+  };
 }
 
 /** The signed-in user; anyone else is sent to the login page. Every page and action starts here. */

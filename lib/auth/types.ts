@@ -4,9 +4,13 @@
  */
 import type { DefaultSession } from "next-auth";
 import "next-auth/jwt";
-import type { Acr } from "@/lib/auth/claims";
+import type { Acr, AssuranceClaims } from "@/lib/auth/claims";
 
 declare module "next-auth" {
+  interface User {
+    /** Set by the passkey sign-in provider; a password sign-in gets its claims in the jwt callback. */
+    claims?: AssuranceClaims;
+  }
   interface Session {
     user: { id: string; email: string; name: string } & DefaultSession["user"];
     /** RFC 8176 method references, e.g. ["pwd"]. */
@@ -16,6 +20,10 @@ declare module "next-auth" {
     auth_time: number;
     /** This sign-in's id: step-up intents and grants are bound to it. */
     sid: string;
+    /** Epoch seconds of the latest passkey (phishing-resistant) authentication, if any. */
+    phr_time?: number;
+    /** Epoch seconds of the latest password re-entry, if any. */
+    reauth_time?: number;
   }
 }
 
@@ -26,5 +34,7 @@ declare module "next-auth/jwt" {
     acr?: Acr;
     auth_time?: number;
     sid?: string;
+    phr_time?: number;
+    reauth_time?: number;
   }
 }

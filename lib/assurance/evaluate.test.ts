@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ACR, type AssuranceClaims } from "@/lib/auth/claims";
+import { evaluatePolicy, type GuardFacts } from "@/lib/assurance/evaluate";
+import { LOW_VALUE_DAILY_BUDGET_MINOR, LOW_VALUE_MAX_MINOR, POLICIES } from "@/lib/assurance/policy";
+
+const NOW = 1_800_000_000;
+const password: AssuranceClaims = { amr: ["pwd"], acr: ACR.AAL1, auth_time: NOW - 60 };
+const steppedUp = (ageS: number): AssuranceClaims => ({ amr: ["pwd", "pop", "user", "mfa"], acr: ACR.PHR, auth_time: NOW - 7200, phr_time: NOW - ageS });
+const facts = (f: Partial<GuardFacts> = {}): GuardFacts => ({ hasPasskey: true, ...f });
+const decide = (action: keyof typeof POLICIES, claims: AssuranceClaims, f: Partial<GuardFacts> = {}) =>
+  evaluatePolicy(POLICIES[action], claims, facts(f), NOW);
+
+describe("policy: transfer to own account", () => {
+  it("never needs step-up", () => {
+    assert.equal(decide("transfer.own", password).outcome, "allowed");
+    assert.equal(decide("transfer.own", password, { hasPasskey: false }).outcome, "allowed");
+  });
+});
+
+describe("policy: transfer to a payee", () => {
+  const known = { payeeIsNew: false, exemptedLast24hMinor: 0n };
+  it("is exempt below $100.00 to a known payee within the daily budget (PSD2 RTS Art. 16)", () => {
+    assert.deepEqual(decide("transfer.payee", password, { ...known, amountMinor: 9_999n }), { outcome: "exempted", reason: "low_value" });
+  });
+  it("needs a bound step-up at exactly $100.00", () => {
+    const d = decide("transfer.payee", password, { ...known, amountMinor: LOW_VALUE_MAX_MINOR });
+    assert.equal(d.outcome, "step_up");
+    assert.deepEqual(d.outcome === "step_up" && d.requirement, { acr_values: ACR.PHR, max_age: 0, bound: true });
+  });
+  it("needs step-up for any amount to a new payee", () => {
+    assert.equal(decide("transfer.payee", password, { payeeIsNew: true, exemptedLast24hMinor: 0n, amountMinor: 1n }).outcome, "step_up");
+  });
+  it("needs step-up when the daily budget would be exceeded, and not when it is exactly used up", () => {
+    const used = LOW_VALUE_DAILY_BUDGET_MINOR - 5_000n;
+    assert.equal(decide("transfer.payee", password, { payeeIsNew: false, exemptedLast24hMinor: used, amountMinor: 5_000n }).outcome, "exempted");
+    assert.equal(decide("transfer.payee", password, { payeeIsNew: false, exemptedLast24hMinor: used, amountMinor: 5_001n }).outcome, "step_up");
+  });
+  it("is bound: even a passkey one second ago doesn't cover a large transfer", () => {
+    const d = decide("transfer.payee", steppedUp(1), { ...known, amountMinor: 125_000n });
+    assert.deepEqual(d.outcome === "step_up" && d.reason, "bound_action");
+  });
+  it("a user with no passkey is sent to enrol one", () => {
+    const d = decide("transfer.payee", password, { ...known, amountMinor: 125_000n, hasPasskey: false });
+    assert.deepEqual(d.outcome === "step_up" && d.reason, "needs_passkey_enrolment");
+  });
+  it("without the amount known, no exemption applies", () => {
+    assert.equal(decide("transfer.payee", password, { payeeIsNew: false }).outcome, "step_up");
+  });
+});
+
+describe("policy: add payee, change payout destination", () => {
+  for (const action of ["payee.add", "payout.change"] as const) {
+    it(`${action}: a bound passkey every time`, () => {
+      for (const claims of [password, steppedUp(0), steppedUp(5)]) {
+        const d = decide(action, claims);
+        assert.equal(d.outcome, "step_up");
+        assert.deepEqual(d.outcome === "step_up" && d.requirement, { acr_values: ACR.PHR, max_age: 0, bound: true });
+      }
+    });
+  }
+});
+
+describe("policy: reveal (10-minute grace window, not bound)", () => {
+  it("needs a passkey after a password sign-in", () => {
+    const d = decide("account.reveal", password);
+    assert.deepEqual(d.outcome === "step_up" && [d.reason, d.requirement], ["acr_too_low", { acr_values: ACR.PHR, max_age: 600, bound: false }]);
+  });
+  it("allows within 600 s of the passkey, including the edge", () => {
+    assert.equal(decide("account.reveal", steppedUp(0)).outcome, "allowed");
+    assert.equal(decide("account.reveal", steppedUp(600)).outcome, "allowed");
+  });
+  it("asks again at 601 s: freshness runs from the passkey, not the login", () => {
+    const d = decide("account.reveal", steppedUp(601));
+    assert.equal(d.outcome === "step_up" && d.reason, "passkey_too_old");
+  });
+  it("refuses a phr_time from the future beyond clock skew", () => {
+    assert.equal(decide("account.reveal", steppedUp(-31)).outcome, "step_up");
+    assert.equal(decide("account.reveal", steppedUp(-30)).outcome, "allowed");
+  });
+  it("an unknown acr never satisfies", () => {
+    assert.equal(decide("account.reveal", { ...steppedUp(1), acr: "urn:forged" as never }).outcome, "step_up");
+  });
+});
+
+describe("policy: passkeys and password (5 minutes)", () => {
+  for (const action of ["passkey.add", "passkey.remove", "password.change"] as const) {
+    it(`${action}: allowed within 300 s of a passkey, not at 301 s`, () => {
+      assert.equal(decide(action, steppedUp(300)).outcome, "allowed");
+      assert.equal(decide(action, steppedUp(301)).outcome, "step_up");
+      assert.equal(decide(action, password).outcome, "step_up");
+    });
+  }
+  it("the first passkey needs the password re-entered within 300 s instead", () => {
+    const none = { hasPasskey: false };
+    assert.equal(decide("passkey.add", password, none).outcome === "step_up" && "needs_password", "needs_password");
+    assert.equal(decide("passkey.add", { ...password, reauth_time: NOW - 300 }, none).outcome, "allowed");
+    assert.equal(decide("passkey.add", { ...password, reauth_time: NOW - 301 }, none).outcome, "step_up");
+  });
+  it("a stolen session can't bootstrap: a recent password doesn't help once a passkey exists", () => {
+    assert.equal(decide("passkey.add", { ...password, reauth_time: NOW }).outcome, "step_up");
+    assert.equal(decide("passkey.remove", { ...password, reauth_time: NOW }, { hasPasskey: false }).outcome, "step_up");
+  });
+});
+
+describe("the policy file", () => {
+  it("binds every action whose max age is 0 and requires PHR wherever step-up applies", () => {
+    for (const [action, p] of Object.entries(POLICIES)) {
+      if (p.acr === null) continue;
+      assert.equal(p.acr, ACR.PHR, action);
+      if (p.maxAgeS === 0) assert.equal(p.bound, true, action);
+    }
+  });
+});

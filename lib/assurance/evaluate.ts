@@ -1,0 +1,63 @@
+import { acrSatisfies, type Acr, type AssuranceClaims } from "@/lib/auth/claims";
+import type { Policy } from "@/lib/assurance/policy";
+
+/** Facts about the operation that exemptions depend on (filled by the guard from the database). */
+export type GuardFacts = {
+  amountMinor?: bigint;
+  /** The payee has never been paid (a "new" payee). */
+  payeeIsNew?: boolean;
+  /** Low-value exempted payments in the last 24 h, minor units. */
+  exemptedLast24hMinor?: bigint;
+  /** The user has at least one passkey (else only the bootstrapping rule can apply). */
+  hasPasskey: boolean;
+};
+
+/** What a step-up must achieve, OIDC style (RFC 9470 §3: acr_values and max_age). */
+export type Requirement = { acr_values: Acr; max_age: number; bound: boolean };
+
+export type Decision =
+  | { outcome: "allowed"; reason: "no_step_up_needed" | "recent_passkey" | "recent_password_for_first_passkey" }
+  | { outcome: "exempted"; reason: "low_value" }
+  | {
+      outcome: "step_up";
+      reason: "bound_action" | "acr_too_low" | "passkey_too_old" | "needs_password" | "needs_passkey_enrolment";
+      requirement: Requirement;
+    };
+
+/** Allowed clock skew for times in the future (a token minted by another instance). */
+const SKEW_S = 30;
+
+const fresh = (at: number | undefined, maxAgeS: number, nowS: number) =>
+  typeof at === "number" && at <= nowS + SKEW_S && nowS - at <= maxAgeS;
+
+/** The policy table, evaluated. Pure: the same inputs always give the same decision. */
+export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: GuardFacts, nowS: number): Decision {
+  if (policy.acr === null) return { outcome: "allowed", reason: "no_step_up_needed" };
+  const requirement: Requirement = { acr_values: policy.acr, max_age: policy.bound ? 0 : policy.maxAgeS, bound: policy.bound };
+
+  const exemption = policy.exemption;
+  if (
+    exemption &&
+    facts.amountMinor !== undefined &&
+    facts.amountMinor < exemption.maxAmountMinor &&
+    facts.payeeIsNew === false &&
+    (facts.exemptedLast24hMinor ?? 0n) + facts.amountMinor <= exemption.dailyBudgetMinor
+  ) {
+    return { outcome: "exempted", reason: "low_value" };
+  }
+
+  if (!facts.hasPasskey) {
+    // Bootstrapping: without any passkey only the first enrolment can proceed, on a fresh password.
+    if (policy.bootstrap) {
+      return fresh(claims.reauth_time, policy.bootstrap.passwordWithinS, nowS)
+        ? { outcome: "allowed", reason: "recent_password_for_first_passkey" }
+        : { outcome: "step_up", reason: "needs_password", requirement };
+    }
+    return { outcome: "step_up", reason: "needs_passkey_enrolment", requirement };
+  }
+
+  if (policy.bound) return { outcome: "step_up", reason: "bound_action", requirement };
+  if (!acrSatisfies(claims.acr, policy.acr)) return { outcome: "step_up", reason: "acr_too_low", requirement };
+  if (!fresh(claims.phr_time, policy.maxAgeS, nowS)) return { outcome: "step_up", reason: "passkey_too_old", requirement };
+  return { outcome: "allowed", reason: "recent_passkey" };
+}

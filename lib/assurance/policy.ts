@@ -1,0 +1,50 @@
+import { ACR, type Acr } from "@/lib/auth/claims";
+
+/**
+ * Step-up policies, as data: one entry per sensitive action. To protect a new action, add an entry
+ * here and call `guard()` inside its lib/ function (see README, "Protecting a new action").
+ *
+ * - acr: the assurance class the session must have (null: no step-up).
+ * - maxAgeS: how old the qualifying passkey authentication may be (OIDC Core §3.1.2.1 max_age),
+ *   measured from phr_time, never from the login. 0 means "this very operation".
+ * - bound: the passkey assertion must be bound to the exact operation (PSD2 RTS Art. 5(1) dynamic
+ *   linking): a fresh challenge derived from the intent, used once. Implies maxAgeS 0.
+ * - exemption: PSD2 RTS Art. 16 (low-value payments): below maxAmountMinor, within a rolling 24 h
+ *   budget, and never to a payee that was never paid before.
+ * - bootstrap: how the first passkey is enrolled without a passkey (password re-entry within N s).
+ */
+export type Policy = {
+  label: string;
+  acr: Acr | null;
+  maxAgeS: number;
+  bound: boolean;
+  exemption?: { maxAmountMinor: bigint; dailyBudgetMinor: bigint };
+  bootstrap?: { passwordWithinS: number };
+};
+
+/** PSD2 RTS Art. 16 sets €30 / €100 cumulative; Vault's demo numbers, in USD minor units. */
+export const LOW_VALUE_MAX_MINOR = 10_000n; // below $100.00
+export const LOW_VALUE_DAILY_BUDGET_MINOR = 25_000n; // $250.00 per rolling 24 h
+
+export const POLICIES = {
+  "transfer.own": { label: "Move money between your own accounts", acr: null, maxAgeS: 0, bound: false },
+  "transfer.payee": {
+    label: "Send money to a payee",
+    acr: ACR.PHR,
+    maxAgeS: 0,
+    bound: true,
+    exemption: { maxAmountMinor: LOW_VALUE_MAX_MINOR, dailyBudgetMinor: LOW_VALUE_DAILY_BUDGET_MINOR },
+  },
+  // OWASP ASVS 5 V7.5.3: an extra factor before highly sensitive transactions, every time.
+  "payee.add": { label: "Add a payee", acr: ACR.PHR, maxAgeS: 0, bound: true },
+  "payout.change": { label: "Change where payouts go", acr: ACR.PHR, maxAgeS: 0, bound: true },
+  // A grace window: one step-up reveals for 10 minutes (not bound to one account).
+  "account.reveal": { label: "Reveal a full account number", acr: ACR.PHR, maxAgeS: 600, bound: false },
+  // OWASP ASVS 5 V7.5.1: re-authenticate before changing authentication factors.
+  "passkey.add": { label: "Add a passkey", acr: ACR.PHR, maxAgeS: 300, bound: false, bootstrap: { passwordWithinS: 300 } },
+  "passkey.remove": { label: "Remove a passkey", acr: ACR.PHR, maxAgeS: 300, bound: false },
+  "password.change": { label: "Change your password", acr: ACR.PHR, maxAgeS: 300, bound: false },
+} as const satisfies Record<string, Policy>;
+
+export type PolicyAction = keyof typeof POLICIES;
+export const isPolicyAction = (value: unknown): value is PolicyAction => typeof value === "string" && Object.hasOwn(POLICIES, value);

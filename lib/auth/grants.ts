@@ -1,0 +1,43 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { isAcr, type Grant } from "@/lib/auth/claims";
+import { db } from "@/lib/db";
+
+/** A grant is used within the same request that minted it; a minute is generous. */
+const GRANT_TTL_MS = 60_000;
+
+const hashOf = (raw: string) => createHash("sha256").update(raw).digest("hex");
+
+/**
+ * Mints a single-use grant that can raise this session's claims once. Only its SHA-256 is stored, so
+ * neither the browser nor a database reader holds a usable grant.
+ */
+export async function mintGrant(input: { userId: string; sessionId: string } & Grant): Promise<string> {
+  const raw = randomBytes(32).toString("base64url");
+  await db.assuranceGrant.create({
+    data: {
+      id: hashOf(raw),
+      userId: input.userId,
+      sessionId: input.sessionId,
+      amr: input.amr.join(","),
+      acr: input.acr,
+      authTime: input.authTime,
+      expiresAt: new Date(Date.now() + GRANT_TTL_MS),
+    },
+  });
+  return raw;
+}
+
+/** Consumes a grant atomically: exactly one caller, for the same user and session, before expiry. */
+export async function consumeGrant(raw: string, userId: string, sessionId: string): Promise<Grant | null> {
+  const id = hashOf(raw);
+  const now = new Date();
+  const claimed = await db.assuranceGrant.updateMany({
+    where: { id, userId, sessionId, consumedAt: null, expiresAt: { gt: now } },
+    data: { consumedAt: now },
+  });
+  if (claimed.count !== 1) return null;
+  const row = await db.assuranceGrant.findUnique({ where: { id } });
+  if (!row || !isAcr(row.acr)) return null;
+  return { amr: row.amr.split(",").filter(Boolean), acr: row.acr, authTime: row.authTime };
+}
