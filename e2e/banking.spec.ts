@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { queryE2eDb } from "./support/e2e-db";
-import { DEMO, expect, signIn, test } from "./fixtures";
+import { confirmStepUp, DEMO, enrolFirstPasskey, expect, signIn, test } from "./fixtures";
 
 const TRANSFER_FORM = "form:has([name=idempotencyKey])";
 /** A transfer's detail page (not /transfers/new). */
@@ -31,11 +31,16 @@ function snapshot(...emails: string[]) {
   };
 }
 
-async function addPayee(page: Page, name: string, iban: string) {
+/** Adds a payee; a valid one goes through the bound step-up (policy "payee.add") unless told not to. */
+async function addPayee(page: Page, name: string, iban: string, { confirm = true } = {}) {
   await page.goto("/payees");
   await page.getByLabel("Payee name").fill(name);
   await page.getByLabel("IBAN", { exact: true }).fill(iban);
   await page.getByRole("button", { name: "Add payee" }).click();
+  if (confirm) {
+    await confirmStepUp(page);
+    await expect(page).toHaveURL(/\/payees\?added=1$/);
+  }
 }
 
 async function fillTransfer(page: Page, to: string, amount: string, memo = "") {
@@ -108,15 +113,17 @@ test.describe("transfers", () => {
     await expect(page.getByTestId("ledger").locator("tbody tr").first()).toContainText("$10,125.50");
   });
 
-  test("to a new payee: the payee stops being new after the first payment", async ({ page, newUser }) => {
+  test("to a new payee: the payee stops being new after the first payment", async ({ page, newUser, authenticator }) => {
+    void authenticator;
+    await enrolFirstPasskey(page, newUser);
     await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
-    await expect(page.getByRole("status")).toHaveText("ACME Ltd was added to your payees.");
     const row = page.getByTestId("payee-row").filter({ hasText: "ACME Ltd" });
     await expect(row).toContainText("IBAN ••• 5432");
     await expect(row).toContainText("New");
 
     await fillTransfer(page, "ACME Ltd", "40.00");
     await page.getByRole("button", { name: "Send money" }).click();
+    await confirmStepUp(page); // a new payee: step-up even for a small amount
     await expect(page.getByTestId("transfer-detail")).toContainText("ACME Ltd (IBAN ••• 5432)");
     await page.goto("/payees");
     await expect(page.getByTestId("payee-row").filter({ hasText: "ACME Ltd" })).not.toContainText("New");
@@ -149,22 +156,24 @@ test.describe("transfers", () => {
 
 test.describe("payees and payout", () => {
   test("a bad IBAN gets a field error and adds nothing", async ({ page, newUser }) => {
-    await addPayee(page, "Typo Inc", "GB82 WEST 1234 5698 7654 33");
+    await addPayee(page, "Typo Inc", "GB82 WEST 1234 5698 7654 33", { confirm: false });
     await expect(page.locator("#iban-error")).toHaveText("That IBAN isn't valid. Check it for typos.");
     await expect(page.getByLabel("Payee name")).toHaveValue("Typo Inc");
     expect(queryE2eDb(`SELECT id FROM "Payee" WHERE userId = ?`, userId(newUser.email))).toHaveLength(0);
   });
 
-  test("removing a payee", async ({ page, newUser }) => {
-    void newUser;
+  test("removing a payee", async ({ page, newUser, authenticator }) => {
+    void authenticator;
+    await enrolFirstPasskey(page, newUser);
     await addPayee(page, "Old Landlord", "DE89 3704 0044 0532 0130 00");
     await expect(page.getByTestId("payee-row")).toHaveCount(1);
     await page.getByRole("button", { name: "Remove Old Landlord" }).click();
     await expect(page.getByTestId("payee-row")).toHaveCount(0);
   });
 
-  test("the payout destination is shown masked and can be changed", async ({ page, newUser }) => {
-    void newUser;
+  test("the payout destination is shown masked and can be changed", async ({ page, newUser, authenticator }) => {
+    void authenticator;
+    await enrolFirstPasskey(page, newUser);
     await page.goto("/settings/payout");
     await expect(page.getByTestId("payout-current")).toHaveText("No payout destination yet.");
     await page.getByLabel("Account holder").fill("Erin E2E");
@@ -172,17 +181,21 @@ test.describe("payees and payout", () => {
     await page.getByLabel("Routing number or sort code").fill("021000021");
     await page.getByLabel("Account number", { exact: true }).fill("123456789");
     await page.getByRole("button", { name: "Save payout destination" }).click();
-    await expect(page.getByRole("status")).toHaveText("Your payout destination was updated.");
+    await expect(page.getByTestId("step-up-title")).toHaveText("Send your payouts to Acct ••• 6789");
+    await confirmStepUp(page);
     await expect(page.getByTestId("payout-current")).toContainText("Erin E2E · Acct ••• 6789");
     await expect(page.getByTestId("payout-current")).not.toContainText("123456789");
   });
 
-  test("revealing the full account number is audited", async ({ page, newUser }) => {
+  test("revealing the full account number is audited", async ({ page, newUser, authenticator }) => {
+    void authenticator;
+    await enrolFirstPasskey(page, newUser);
     const [checking] = accountsOf(newUser.email);
     const number = queryE2eDb<{ number: string }>(`SELECT number FROM "Account" WHERE id = ?`, checking.id)[0].number;
     await page.goto(`/accounts/${checking.id}`);
     await expect(page.getByTestId("account-number")).toHaveText(`•••• ${number.slice(-4)}`);
     await page.getByRole("button", { name: "Reveal" }).click();
+    await confirmStepUp(page);
     await expect(page.getByTestId("account-number")).toHaveText(number);
     await page.goto("/activity?category=account");
     await expect(page.getByTestId("audit-log")).toContainText("Account number revealed");
@@ -296,8 +309,10 @@ test.describe("malformed input to every banking action", () => {
     }
   });
 
-  test("remove payee and reveal: forged or malformed ids are not found and change nothing", async ({ page, newUser }) => {
+  test("remove payee and reveal: forged or malformed ids are not found and change nothing", async ({ page, newUser, authenticator }) => {
     test.setTimeout(60_000);
+    void authenticator;
+    await enrolFirstPasskey(page, newUser);
     await addPayee(page, "Keep Me", "GB82 WEST 1234 5698 7654 32");
     await expect(page.getByTestId("payee-row")).toHaveCount(1);
     const [checking] = accountsOf(newUser.email);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type CDPSession, type Page } from "@playwright/test";
 
 export type Credentials = { name: string; email: string; password: string };
 
@@ -8,7 +8,29 @@ export const DEMO = {
   bob: { name: "Bob Brennan", email: "bob@example.com", password: "demo-password-bob" },
 } as const;
 
-export const test = base.extend<{ serverErrors: void; newUser: Credentials }>({
+export type VirtualAuthenticator = { cdp: CDPSession; authenticatorId: string };
+
+export const test = base.extend<{ serverErrors: void; newUser: Credentials; authenticator: VirtualAuthenticator }>({
+  /**
+   * Chromium's CDP virtual authenticator: a platform passkey with UV, attached before any WebAuthn
+   * call (without one, a ceremony hangs for over a minute).
+   */
+  authenticator: async ({ page }, use) => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("WebAuthn.enable", { enableUI: false });
+    const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+      options: {
+        protocol: "ctap2",
+        transport: "internal",
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await use({ cdp, authenticatorId });
+    await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId }).catch(() => {});
+  },
   /** Fails any test during which the app answered 5xx: bad input must never crash the server. */
   serverErrors: [
     async ({ page }, use) => {
@@ -44,4 +66,21 @@ export async function signIn(page: Page, user: { email: string; password: string
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Enrols the first passkey through the security page: the password is re-entered first. */
+export async function enrolFirstPasskey(page: Page, user: Credentials, name = "Test laptop") {
+  await page.goto("/settings/security");
+  await page.getByLabel("Passkey name").fill(name);
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await page.getByLabel("Your password").fill(user.password);
+  await page.getByRole("button", { name: "Confirm password" }).click();
+  await expect(page.getByTestId("passkey-name").filter({ hasText: name })).toBeVisible();
+}
+
+/** On the step-up page: confirms with the passkey and waits to leave the page. */
+export async function confirmStepUp(page: Page) {
+  await expect(page).toHaveURL(/\/step-up\//);
+  await page.getByRole("button", { name: "Confirm with passkey" }).click();
+  await expect(page).not.toHaveURL(/\/step-up\//);
 }

@@ -62,6 +62,9 @@ export default defineConfig({
       DATABASE_URL: E2E_DATABASE_URL,
       AUTH_SECRET: "e2e-only-secret-do-not-use-anywhere-else-0123456789",
       AUTH_TRUST_HOST: "true",
+      WEBAUTHN_RP_ID: "localhost",
+      WEBAUTHN_ORIGINS: `http://localhost:${PORT}`,
+      STEP_UP_INTENT_TTL_S: process.env.STEP_UP_INTENT_TTL_S ?? "300",
     },
   },
 });

@@ -65,6 +65,9 @@ export function formFields(formData: FormData): Record<string, string> {
   return fields;
 }
 
+/** The step-up page for an intent: where an action sends the user when the guard asks for step-up. */
+export const stepUpPath = (intentId: string) => `/step-up/${encodeURIComponent(intentId)}`;
+
 /** Maps a lib/ failure to form state, keeping the given non-secret values. Anything else is rethrown. */
 export function toErrorState(err: unknown, values: Record<string, string>): ActionState {
   if (err instanceof InputError) return { status: "error", message: err.userMessage, fieldErrors: err.fieldErrors, values };

@@ -23,6 +23,7 @@ export default async function BankLayout({ children }: { children: ReactNode }) 
               <Link href="/payees" className="hover:text-accent-700">Payees</Link>
               <Link href="/activity" className="hover:text-accent-700">Activity log</Link>
               <Link href="/settings/payout" className="hover:text-accent-700">Payout</Link>
+              <Link href="/settings/security" className="hover:text-accent-700">Security</Link>
             </nav>
           </div>
           <div className="flex items-center gap-3 text-sm">

@@ -29,7 +29,7 @@ export const sha256 = (data: string | Uint8Array) => createHash("sha256").update
 export const payloadHashOf = (canonicalPayload: string) => sha256(canonicalPayload).toString("hex");
 
 /** The 32 bytes the authenticator signs for this intent. */
-export function boundChallenge(nonce: Uint8Array, payloadHashHex: string): Uint8Array {
+export function boundChallenge(nonce: Uint8Array, payloadHashHex: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(sha256(Buffer.concat([Buffer.from(nonce), Buffer.from(payloadHashHex, "hex")])));
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { guard } from "@/lib/assurance/guard";
 import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import { notFound } from "@/lib/errors";
@@ -124,15 +125,19 @@ export async function getMyAccount(accountId: unknown, page: unknown = 1) {
   };
 }
 
-/** The full account number of one of the signed-in user's accounts. Audited; step-up protects it. */
+/**
+ * The full account number of one of the signed-in user's accounts. Policy "account.reveal": a
+ * passkey within the last 10 minutes (throws StepUpRequired otherwise). Audited.
+ */
 export async function revealAccountNumber(accountId: unknown): Promise<string> {
   const user = await requireUser();
   if (typeof accountId !== "string" || accountId.length > 64) throw notFound("That account");
-  const account = await db.account.findFirst({ where: { id: accountId, userId: user.id }, select: { number: true } });
+  const account = await db.account.findFirst({ where: { id: accountId, userId: user.id }, select: { number: true, name: true } });
   if (!account) {
     await recordAudit({ userId: user.id, action: "account.reveal", outcome: "DENIED", reason: "not_found" });
     throw notFound("That account");
   }
+  await guard(user, "account.reveal", { payload: { accountId, accountName: account.name, last4: account.number.slice(-4) } });
   await recordAudit({ userId: user.id, action: "account.reveal", outcome: "SUCCESS", metadata: { accountId } });
   return account.number;
 }

@@ -52,6 +52,8 @@ export type Posting = {
   payeeId?: string | null;
   /** Only the bank's internal accounts may be debited below zero. */
   allowNegativeSource?: boolean;
+  /** How strong customer authentication was satisfied (see Transfer.sca). */
+  sca?: "NONE" | "EXEMPT_LOW_VALUE" | "STEP_UP";
   /** Seed data only: backdate the movement. */
   at?: Date;
 };
@@ -117,6 +119,7 @@ export async function postTransfer(tx: Tx, p: Posting) {
       currency: p.currency,
       memo: p.memo ?? null,
       idempotencyKey: p.idempotencyKey,
+      sca: p.sca ?? "NONE",
       createdAt: at,
       entries: {
         create: [

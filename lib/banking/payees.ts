@@ -2,7 +2,8 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import { bankDetailsSchema, maskBankDetails } from "@/lib/banking/bank-details";
-import type { Actor } from "@/lib/banking/transfers";
+import { guard } from "@/lib/assurance/guard";
+import type { Actor, ResumeOptions } from "@/lib/banking/transfers";
 import { db } from "@/lib/db";
 import { notFound, parseInput } from "@/lib/errors";
 import type { Currency } from "@/lib/money";
@@ -20,11 +21,16 @@ export async function addPayee(raw: unknown): Promise<{ id: string }> {
   return addPayeeAs(await requireUser(), raw);
 }
 
-/** A new payee stays "new" until its first successful transfer (policies treat new payees as risky). */
-export async function addPayeeAs(actor: Actor, raw: unknown): Promise<{ id: string }> {
+/**
+ * Adds a payee under a bound step-up every time (policy "payee.add"). A new payee stays "new" until
+ * its first successful transfer, and policies treat new payees as risky.
+ */
+export async function addPayeeAs(actor: Actor, raw: unknown, options: ResumeOptions = {}): Promise<{ id: string }> {
   const details = parseInput(bankDetailsSchema, raw);
+  const pass = await guard(actor, "payee.add", { payload: { payee: details, masked: maskBankDetails(details) }, intentId: options.intentId });
   return db.$transaction(async (tx) => {
     const payee = await tx.payee.create({ data: { userId: actor.id, currency: "USD", ...details } });
+    await pass.consume(tx, { payeeId: payee.id });
     await recordAudit(
       { userId: actor.id, action: "payee.add", outcome: "SUCCESS", metadata: { payeeId: payee.id, destination: maskBankDetails(payee) } },
       tx,

@@ -2,7 +2,8 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import { bankDetailsSchema, maskBankDetails } from "@/lib/banking/bank-details";
-import type { Actor } from "@/lib/banking/transfers";
+import { guard } from "@/lib/assurance/guard";
+import type { Actor, ResumeOptions } from "@/lib/banking/transfers";
 import { db } from "@/lib/db";
 import { parseInput } from "@/lib/errors";
 
@@ -19,10 +20,16 @@ export async function setPayoutDestination(raw: unknown): Promise<void> {
   return setPayoutDestinationAs(await requireUser(), raw);
 }
 
-/** Same validation as payees. The audit keeps the masked old and new destinations, never full numbers. */
-export async function setPayoutDestinationAs(actor: Actor, raw: unknown): Promise<void> {
-  const { name, ...details } = parseInput(bankDetailsSchema, raw);
+/**
+ * Changes the payout destination under a bound step-up every time (policy "payout.change"). Same
+ * validation as payees. The audit keeps the masked old and new destinations, never full numbers.
+ */
+export async function setPayoutDestinationAs(actor: Actor, raw: unknown, options: ResumeOptions = {}): Promise<void> {
+  const parsed = parseInput(bankDetailsSchema, raw);
+  const { name, ...details } = parsed;
+  const pass = await guard(actor, "payout.change", { payload: { payout: parsed, masked: maskBankDetails(parsed) }, intentId: options.intentId });
   await db.$transaction(async (tx) => {
+    await pass.consume(tx, { payout: "changed" });
     const before = await tx.payoutDestination.findUnique({ where: { userId: actor.id } });
     const after = await tx.payoutDestination.upsert({
       where: { userId: actor.id },

@@ -12,8 +12,26 @@ let transfers: typeof import("@/lib/banking/transfers");
 let payees: typeof import("@/lib/banking/payees");
 let errors: typeof import("@/lib/errors");
 let users: typeof import("@/lib/auth/users");
+let guardModule: typeof import("@/lib/assurance/guard");
+let intents: typeof import("@/lib/assurance/intents");
 
-type Customer = { actor: { id: string; sid: string }; checking: string; savings: string; payee: string };
+type Actor = import("@/lib/assurance/guard").GuardActor;
+type Customer = { actor: Actor; checking: string; savings: string; payee: string };
+
+/**
+ * Runs a sensitive operation; when the guard asks for step-up, authorises the stored intent (the
+ * state change a verified passkey assertion makes; the ceremony itself is covered by the e2e suite)
+ * and resumes with it, as /step-up does.
+ */
+async function withStepUp<T>(actor: Actor, run: (options: { intentId?: string }) => Promise<T>): Promise<T> {
+  try {
+    return await run({});
+  } catch (err) {
+    if (!(err instanceof guardModule.StepUpRequired)) throw err;
+    assert.equal(await intents.authoriseIntent(actor, err.intentId), true);
+    return run({ intentId: err.intentId });
+  }
+}
 let alice: Customer;
 let bob: Customer;
 
@@ -21,9 +39,11 @@ async function newCustomer(name: string): Promise<Customer> {
   const user = await users.createUser(
     users.signUpSchema.parse({ name, email: `${name}-${randomUUID()}@example.com`, password: "a long test passphrase" }),
   );
-  const actor = { id: user.id, sid: "test-session" };
+  const actor: Actor = { id: user.id, sid: "test-session", claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) } };
   const [checking, savings] = await db.account.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
-  const { id: payee } = await payees.addPayeeAs(actor, { name: `${name}'s landlord`, scheme: "iban", iban: "GB82 WEST 1234 5698 7654 32" });
+  const { id: payee } = await withStepUp(actor, (o) =>
+    payees.addPayeeAs(actor, { name: `${name}'s landlord`, scheme: "iban", iban: "GB82 WEST 1234 5698 7654 32" }, o),
+  );
   return { actor, checking: checking.id, savings: savings.id, payee };
 }
 
@@ -64,6 +84,8 @@ before(async () => {
   payees = await import("@/lib/banking/payees");
   errors = await import("@/lib/errors");
   users = await import("@/lib/auth/users");
+  guardModule = await import("@/lib/assurance/guard");
+  intents = await import("@/lib/assurance/intents");
   alice = await newCustomer("alice");
   bob = await newCustomer("bob");
 });
@@ -91,7 +113,8 @@ describe(`transfers (${PROVIDER})`, () => {
 
   it("pays a payee through the settlement account and marks the payee as no longer new", async () => {
     assert.equal((await db.payee.findUniqueOrThrow({ where: { id: alice.payee } })).firstPaidAt, null);
-    const result = await transfers.transferAs(alice.actor, { fromAccountId: alice.checking, to: `payee:${alice.payee}`, amount: "50", idempotencyKey: key() });
+    const input = { fromAccountId: alice.checking, to: `payee:${alice.payee}`, amount: "50", idempotencyKey: key() };
+    const result = await withStepUp(alice.actor, (o) => transfers.transferAs(alice.actor, input, o)); // a new payee: step-up
     const t = await db.transfer.findUniqueOrThrow({ where: { id: result.id }, include: { toAccount: true } });
     assert.equal(t.payeeId, alice.payee);
     assert.equal(t.toAccount.type, "INTERNAL");
@@ -113,7 +136,8 @@ describe(`transfers (${PROVIDER})`, () => {
           const [from, to] =
             route === "c2s" ? [c.checking, `account:${c.savings}`] : route === "s2c" ? [c.savings, `account:${c.checking}`] : [c.checking, `payee:${c.payee}`];
           const amount = `${Math.trunc(cents / 100)}.${String(Math.abs(cents) % 100).padStart(2, "0")}`;
-          await transfers.transferAs(c.actor, { fromAccountId: from, to, amount, idempotencyKey: key() }).catch((err: unknown) => {
+          const input = { fromAccountId: from, to, amount, idempotencyKey: key() };
+          await withStepUp(c.actor, (o) => transfers.transferAs(c.actor, input, o)).catch((err: unknown) => {
             if (!(err instanceof errors.DomainError)) throw err;
           });
         }
@@ -140,7 +164,8 @@ describe(`transfers (${PROVIDER})`, () => {
         const [who, from, to] = routes[i % routes.length];
         // Big enough that many fail: checking starts at $2,500.00, savings at $10,000.00.
         const amount = `${150 + ((i * 37) % 900)}.${String(i % 100).padStart(2, "0")}`;
-        return transfers.transferAs(who.actor, { fromAccountId: from, to, amount, idempotencyKey: key() });
+        const input = { fromAccountId: from, to, amount, idempotencyKey: key() };
+        return withStepUp(who.actor, (o) => transfers.transferAs(who.actor, input, o));
       }),
     );
     const ok = results.filter((r) => r.status === "fulfilled").length;
@@ -248,7 +273,9 @@ describe(`transfers (${PROVIDER})`, () => {
       });
     }
     assert.equal(await db.payee.count(), count);
-    const good = await payees.addPayeeAs(alice.actor, { name: "ACME Ltd", scheme: "domestic", routingCode: "021000021", accountNumber: "1234 5678" });
+    const good = await withStepUp(alice.actor, (o) =>
+      payees.addPayeeAs(alice.actor, { name: "ACME Ltd", scheme: "domestic", routingCode: "021000021", accountNumber: "1234 5678" }, o),
+    );
     assert.equal((await db.payee.findUniqueOrThrow({ where: { id: good.id } })).accountNumber, "12345678");
   });
 });

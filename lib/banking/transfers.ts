@@ -1,18 +1,23 @@
 import "server-only";
 import { z } from "zod";
+import { guard, type GuardActor } from "@/lib/assurance/guard";
 import { recordAudit } from "@/lib/audit/log";
-import { requireUser, type SessionUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/session";
+import { maskBankDetails } from "@/lib/banking/bank-details";
 import { ensureInternalAccount, INTERNAL, postTransfer } from "@/lib/banking/ledger";
 import { db } from "@/lib/db";
 import { DomainError, InputError, notFound, parseInput } from "@/lib/errors";
-import { formatMoney, isCurrency, parseAmount, type Currency } from "@/lib/money";
+import { formatMoney, isCurrency, parseAmount, toDecimalString, type Currency } from "@/lib/money";
 
 /** The most one transfer may move (minor units): $25,000.00. Larger payments need a branch. */
 export const MAX_TRANSFER_MINOR = 2_500_000n;
 export const MEMO_MAX_LENGTH = 140;
 
-/** Who is acting. Public verbs get it from the session; nothing else may construct one. */
-export type Actor = Pick<SessionUser, "id" | "sid">;
+/** Who is acting: the session's user and claims. Public verbs get it from the session. */
+export type Actor = GuardActor;
+
+/** Options for resuming an operation after step-up. */
+export type ResumeOptions = { intentId?: string };
 
 const id = (what: string) =>
   z
@@ -55,7 +60,7 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.c
  * test. Validation happens before anything is written; the debit, credit, both ledger entries, the
  * payee's first-paid mark and the audit event commit together or not at all.
  */
-export async function transferAs(actor: Actor, raw: unknown): Promise<TransferResult> {
+export async function transferAs(actor: Actor, raw: unknown, options: ResumeOptions = {}): Promise<TransferResult> {
   const input = parseInput(transferInputSchema, raw);
 
   const previous = await db.transfer.findUnique({
@@ -66,6 +71,23 @@ export async function transferAs(actor: Actor, raw: unknown): Promise<TransferRe
 
   try {
     const plan = await planTransfer(actor, input);
+    // What the user authorises: exactly what the step-up page shows and the passkey signs.
+    const payload = {
+      from: plan.from,
+      to: plan.to,
+      amount: toDecimalString(plan.amount, plan.currency),
+      currency: plan.currency,
+      memo: input.memo,
+      idempotencyKey: input.idempotencyKey,
+    };
+    const pass = await guard(actor, plan.kind === "payee" ? "transfer.payee" : "transfer.own", {
+      payload,
+      facts:
+        plan.kind === "payee"
+          ? { amountMinor: plan.amount, payeeIsNew: plan.payeeIsNew, exemptedLast24hMinor: await exemptedLast24h(actor.id) }
+          : undefined,
+      intentId: options.intentId,
+    });
     const transfer = await db.$transaction(async (tx) => {
       const destination =
         plan.kind === "payee"
@@ -80,7 +102,9 @@ export async function transferAs(actor: Actor, raw: unknown): Promise<TransferRe
         currency: plan.currency,
         memo: input.memo,
         idempotencyKey: input.idempotencyKey,
+        sca: pass.sca,
       });
+      await pass.consume(tx, { transferId: created.id });
       if (plan.kind === "payee") {
         await tx.payee.updateMany({ where: { id: plan.payeeId, firstPaidAt: null }, data: { firstPaidAt: created.createdAt } });
       }
@@ -89,7 +113,7 @@ export async function transferAs(actor: Actor, raw: unknown): Promise<TransferRe
           userId: actor.id,
           action: "transfer.create",
           outcome: "SUCCESS",
-          metadata: { reference: created.reference, amount: plan.amount.toString(), currency: plan.currency, to: plan.kind },
+          metadata: { reference: created.reference, amount: plan.amount.toString(), currency: plan.currency, to: plan.kind, sca: pass.sca },
         },
         tx,
       );
@@ -112,21 +136,30 @@ export async function transferAs(actor: Actor, raw: unknown): Promise<TransferRe
   }
 }
 
-type Plan = { fromAccountId: string; amount: bigint; currency: Currency } & (
+type Party = { id: string; name: string; masked: string };
+type Plan = { fromAccountId: string; amount: bigint; currency: Currency; from: Party; to: Party & { kind: "account" | "payee" } } & (
   | { kind: "account"; toAccountId: string }
-  | { kind: "payee"; payeeId: string }
+  | { kind: "payee"; payeeId: string; payeeIsNew: boolean }
 );
+
+/** PSD2 RTS Art. 16: what low-value payments have already used of the rolling 24-hour budget. */
+async function exemptedLast24h(userId: string): Promise<bigint> {
+  const since = new Date(Date.now() - 24 * 60 * 60 * 1000);
+  const sum = await db.transfer.aggregate({ where: { userId, sca: "EXEMPT_LOW_VALUE", createdAt: { gte: since } }, _sum: { amount: true } });
+  return sum._sum.amount ?? 0n;
+}
 
 /** Checks ownership and every rule that can be checked before writing. Outsiders get "not found". */
 async function planTransfer(actor: Actor, input: z.output<typeof transferInputSchema>): Promise<Plan> {
   const source = await db.account.findFirst({
     where: { id: input.fromAccountId, userId: actor.id },
-    select: { id: true, currency: true },
+    select: { id: true, currency: true, name: true, number: true },
   });
   if (!source || !isCurrency(source.currency)) {
     throw new DomainError("not_found", "That account was not found.", "fromAccountId");
   }
   const currency = source.currency;
+  const from = { id: source.id, name: source.name, masked: `•••• ${source.number.slice(-4)}` };
 
   const parsed = parseAmount(input.amount, currency);
   if (!parsed.ok) throw new InputError({ amount: parsed.message });
@@ -138,22 +171,27 @@ async function planTransfer(actor: Actor, input: z.output<typeof transferInputSc
   const [kind, targetId] = input.to.split(":") as ["account" | "payee", string];
   if (kind === "account") {
     if (targetId === source.id) throw new DomainError("same_account", "Choose two different accounts.", "to");
-    const target = await db.account.findFirst({ where: { id: targetId, userId: actor.id }, select: { id: true, currency: true } });
+    const target = await db.account.findFirst({
+      where: { id: targetId, userId: actor.id },
+      select: { id: true, currency: true, name: true, number: true },
+    });
     if (!target) throw new DomainError("not_found", "That account was not found.", "to");
     if (target.currency !== currency) {
       throw new DomainError("currency_mismatch", "Both accounts must use the same currency.", "to");
     }
-    return { kind, fromAccountId: source.id, toAccountId: target.id, amount: parsed.amount, currency };
+    const to = { kind, id: target.id, name: target.name, masked: `•••• ${target.number.slice(-4)}` };
+    return { kind, fromAccountId: source.id, toAccountId: target.id, amount: parsed.amount, currency, from, to };
   }
   const payee = await db.payee.findFirst({
     where: { id: targetId, userId: actor.id, removedAt: null },
-    select: { id: true, currency: true },
+    select: { id: true, currency: true, name: true, iban: true, accountNumber: true, firstPaidAt: true },
   });
   if (!payee) throw new DomainError("not_found", "That payee was not found.", "to");
   if (payee.currency !== currency) {
     throw new DomainError("currency_mismatch", `This payee is paid in ${payee.currency}; choose a ${payee.currency} account.`, "to");
   }
-  return { kind, fromAccountId: source.id, payeeId: payee.id, amount: parsed.amount, currency };
+  const to = { kind, id: payee.id, name: payee.name, masked: maskBankDetails(payee) };
+  return { kind, fromAccountId: source.id, payeeId: payee.id, payeeIsNew: payee.firstPaidAt === null, amount: parsed.amount, currency, from, to };
 }
 
 export type TransferDetail = {
@@ -180,7 +218,6 @@ export async function getMyTransfer(transferId: unknown): Promise<TransferDetail
     },
   });
   if (!t || !isCurrency(t.currency)) throw notFound("That transfer");
-  const { maskBankDetails } = await import("@/lib/banking/bank-details");
   return {
     id: t.id,
     reference: t.reference,

@@ -1,17 +1,22 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { StepUpRequired } from "@/lib/assurance/guard";
 import { bankDetailsFormValues } from "@/lib/banking/bank-details";
 import { addPayee, removePayee } from "@/lib/banking/payees";
-import { formFields, toErrorState, type ActionState } from "@/lib/errors";
+import { formFields, stepUpPath, toErrorState, type ActionState } from "@/lib/errors";
 
 export async function addPayeeAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const fields = formFields(formData);
+  let stepUp: string | null = null;
   try {
     await addPayee(fields);
   } catch (err) {
-    return toErrorState(err, bankDetailsFormValues(fields));
+    if (!(err instanceof StepUpRequired)) return toErrorState(err, bankDetailsFormValues(fields));
+    stepUp = stepUpPath(err.intentId);
   }
+  if (stepUp) redirect(stepUp);
   revalidatePath("/payees");
   return { status: "success", message: `${bankDetailsFormValues(fields).name.trim()} was added to your payees.` };
 }

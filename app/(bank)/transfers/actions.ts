@@ -2,19 +2,23 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { StepUpRequired } from "@/lib/assurance/guard";
 import { createTransfer } from "@/lib/banking/transfers";
-import { formFields, toErrorState, type ActionState } from "@/lib/errors";
+import { formFields, stepUpPath, toErrorState, type ActionState } from "@/lib/errors";
 
-/** Thin: createTransfer checks the session, ownership and every rule itself. */
+/** Thin: createTransfer checks the session, ownership, every rule and the assurance policy itself. */
 export async function createTransferAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const fields = formFields(formData);
-  let transferId: string;
+  let next: string;
   try {
-    transferId = (await createTransfer(fields)).id;
+    next = `/transfers/${(await createTransfer(fields)).id}`;
   } catch (err) {
-    const { fromAccountId = "", to = "", amount = "", memo = "" } = fields;
-    return toErrorState(err, { fromAccountId, to, amount: amount.slice(0, 64), memo: memo.slice(0, 200) });
+    if (!(err instanceof StepUpRequired)) {
+      const { fromAccountId = "", to = "", amount = "", memo = "" } = fields;
+      return toErrorState(err, { fromAccountId, to, amount: amount.slice(0, 64), memo: memo.slice(0, 200) });
+    }
+    next = stepUpPath(err.intentId); // the validated transfer waits there as a pending intent
   }
   revalidatePath("/dashboard");
-  redirect(`/transfers/${transferId}`);
+  redirect(next);
 }

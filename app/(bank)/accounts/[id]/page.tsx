@@ -9,9 +9,9 @@ import { RevealNumber } from "./reveal-number";
 
 export const metadata: Metadata = { title: "Account" };
 
-export default async function AccountPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ page?: string }> }) {
+export default async function AccountPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ page?: string; reveal?: string }> }) {
   await requireUser();
-  const [{ id }, { page }] = await Promise.all([params, searchParams]);
+  const [{ id }, { page, reveal }] = await Promise.all([params, searchParams]);
   const data = await getMyAccount(id, page).catch((err: unknown) => {
     if (err instanceof DomainError && err.code === "not_found") notFound();
     throw err;
@@ -22,7 +22,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
       <div className="flex flex-wrap items-end justify-between gap-4 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
         <div className="space-y-2">
           <h1 className="text-2xl font-semibold tracking-tight">{account.name}</h1>
-          <RevealNumber accountId={account.id} last4={account.last4} />
+          <RevealNumber accountId={account.id} last4={account.last4} autoReveal={reveal === "1"} />
         </div>
         <div className="text-right">
           <p className="text-sm text-slate-600">Balance</p>

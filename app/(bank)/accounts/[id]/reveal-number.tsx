@@ -1,12 +1,22 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useEffect, useRef } from "react";
 import { revealAction, type RevealState } from "./actions";
 
-export function RevealNumber({ accountId, last4 }: { accountId: string; last4: string }) {
+/** Masked by default; Reveal asks the server (under the "account.reveal" policy). */
+export function RevealNumber({ accountId, last4, autoReveal }: { accountId: string; last4: string; autoReveal: boolean }) {
   const [state, action, pending] = useActionState<RevealState, FormData>(revealAction, { status: "hidden" });
+  const form = useRef<HTMLFormElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    // Back from step-up for a reveal: finish what the user asked for, once.
+    if (autoReveal && !asked.current) {
+      asked.current = true;
+      form.current?.requestSubmit();
+    }
+  }, [autoReveal]);
   return (
-    <form action={action} className="flex items-center gap-3">
+    <form ref={form} action={action} className="flex items-center gap-3">
       <input type="hidden" name="accountId" value={accountId} />
       <span className="font-mono text-lg tracking-wider" data-testid="account-number">
         {state.status === "shown" ? state.number : `•••• ${last4}`}
@@ -16,6 +26,7 @@ export function RevealNumber({ accountId, last4 }: { accountId: string; last4: s
           {pending ? "Revealing…" : "Reveal"}
         </button>
       )}
+      {state.status !== "shown" && <span className="text-xs text-slate-500">requires passkey</span>}
       {state.status === "error" && <span className="text-sm text-red-700">{state.message}</span>}
     </form>
   );

@@ -1,17 +1,22 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { StepUpRequired } from "@/lib/assurance/guard";
 import { bankDetailsFormValues } from "@/lib/banking/bank-details";
 import { setPayoutDestination } from "@/lib/banking/payout";
-import { formFields, toErrorState, type ActionState } from "@/lib/errors";
+import { formFields, stepUpPath, toErrorState, type ActionState } from "@/lib/errors";
 
 export async function setPayoutAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const fields = formFields(formData);
+  let stepUp: string | null = null;
   try {
     await setPayoutDestination(fields);
   } catch (err) {
-    return toErrorState(err, bankDetailsFormValues(fields));
+    if (!(err instanceof StepUpRequired)) return toErrorState(err, bankDetailsFormValues(fields));
+    stepUp = stepUpPath(err.intentId);
   }
+  if (stepUp) redirect(stepUp);
   revalidatePath("/settings/payout");
   return { status: "success", message: "Your payout destination was updated." };
 }

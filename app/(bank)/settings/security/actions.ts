@@ -1,0 +1,60 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { StepUpRequired } from "@/lib/assurance/guard";
+import { DomainError, InputError, stepUpPath, type ActionState } from "@/lib/errors";
+import {
+  finishPasskeyRegistration,
+  reauthenticateWithPassword,
+  removePasskey,
+  renamePasskey,
+  startPasskeyRegistration,
+  type RegistrationStart,
+} from "@/lib/webauthn/passkeys";
+
+export async function startRegistrationAction(): Promise<RegistrationStart> {
+  return startPasskeyRegistration();
+}
+
+export async function finishRegistrationAction(response: unknown, nickname: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  try {
+    await finishPasskeyRegistration(response, nickname);
+  } catch (err) {
+    if (err instanceof InputError) return { ok: false, message: Object.values(err.fieldErrors)[0] ?? err.userMessage };
+    if (err instanceof DomainError) return { ok: false, message: err.userMessage };
+    throw err;
+  }
+  revalidatePath("/settings/security");
+  return { ok: true };
+}
+
+export async function reauthAction(password: string) {
+  return reauthenticateWithPassword(password);
+}
+
+export async function renamePasskeyAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  try {
+    await renamePasskey(formData.get("passkeyId"), formData.get("nickname"));
+  } catch (err) {
+    if (err instanceof InputError) return { status: "error", message: Object.values(err.fieldErrors)[0] ?? err.userMessage, fieldErrors: err.fieldErrors, values: {} };
+    if (err instanceof DomainError) return { status: "error", message: err.userMessage, fieldErrors: {}, values: {} };
+    throw err;
+  }
+  revalidatePath("/settings/security");
+  return { status: "success", message: "Passkey renamed." };
+}
+
+export async function removePasskeyAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  let stepUp: string;
+  try {
+    await removePasskey(formData.get("passkeyId"));
+    revalidatePath("/settings/security");
+    return { status: "success", message: "Passkey removed." };
+  } catch (err) {
+    if (err instanceof DomainError) return { status: "error", message: err.userMessage, fieldErrors: {}, values: {} };
+    if (!(err instanceof StepUpRequired)) throw err;
+    stepUp = stepUpPath(err.intentId);
+  }
+  redirect(stepUp);
+}

@@ -1,0 +1,61 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { PageHeader } from "@/app/_components/page-header";
+import { requireUser } from "@/lib/auth/session";
+import { safeNextPath } from "@/lib/auth/redirects";
+import { listMyPasskeys } from "@/lib/webauthn/passkeys";
+import { AddPasskey, PasskeyRow } from "./passkey-manager";
+
+export const metadata: Metadata = { title: "Security" };
+
+const NOTICES: Record<string, string> = {
+  removed: "Passkey removed.",
+  confirmed: "Confirmed. You can add a new passkey for the next 5 minutes.",
+};
+
+export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ next?: string; removed?: string; confirmed?: string }> }) {
+  await requireUser();
+  const params = await searchParams;
+  const passkeys = await listMyPasskeys();
+  const next = params.next ? safeNextPath(params.next) : null;
+  const notice = params.removed ? NOTICES.removed : params.confirmed ? NOTICES.confirmed : null;
+  return (
+    <div className="max-w-2xl space-y-6">
+      <PageHeader title="Security" description="Passkeys confirm sensitive actions. They can't be phished, and never leave your device." />
+      {notice && (
+        <p role="status" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">
+          {notice}
+        </p>
+      )}
+      <section className="space-y-3">
+        <h2 className="text-lg font-semibold">Passkeys</h2>
+        {passkeys.length === 0 ? (
+          <p className="rounded-xl border border-dashed border-slate-300 p-5 text-slate-600" data-testid="no-passkeys">
+            No passkeys yet. Add one to confirm large transfers, new payees and other sensitive actions.
+          </p>
+        ) : (
+          <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" aria-label="Passkeys">
+            {passkeys.map((p) => (
+              <PasskeyRow
+                key={p.id}
+                id={p.id}
+                nickname={p.nickname}
+                detail={`Added ${p.createdAt.toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" })} · ${
+                  p.lastUsedAt ? `last used ${p.lastUsedAt.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC` : "never used"
+                }${p.synced ? " · synced" : ""}`}
+              />
+            ))}
+          </ul>
+        )}
+        <AddPasskey isFirst={passkeys.length === 0} next={next} />
+      </section>
+      <p className="text-sm text-slate-600">
+        Every enrolment, removal and confirmation is in your{" "}
+        <Link href="/activity" className="font-medium text-accent-700 underline">
+          activity log
+        </Link>
+        .
+      </p>
+    </div>
+  );
+}

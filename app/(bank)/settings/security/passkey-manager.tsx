@@ -1,0 +1,128 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { useRouter } from "next/navigation";
+import { startRegistration } from "@simplewebauthn/browser";
+import { Field } from "@/app/_components/field";
+import { idle } from "@/lib/errors";
+import { finishRegistrationAction, reauthAction, removePasskeyAction, renamePasskeyAction, startRegistrationAction } from "./actions";
+
+type Phase = "idle" | "password" | "waiting" | "error";
+
+/**
+ * Adding a passkey follows the bootstrapping rule: the first one needs your password again, any
+ * later one a passkey confirmation (the server decides; this only follows its answer).
+ */
+export function AddPasskey({ isFirst, next }: { isFirst: boolean; next: string | null }) {
+  const router = useRouter();
+  const [phase, setPhase] = useState<Phase>("idle");
+  const [message, setMessage] = useState<string | null>(null);
+  const [nickname, setNickname] = useState("My passkey");
+  const [password, setPassword] = useState("");
+
+  async function add() {
+    setMessage(null);
+    setPhase("waiting");
+    const start = await startRegistrationAction();
+    if (start.status === "needs_password") return setPhase("password");
+    if (start.status === "needs_step_up") return router.push(`/step-up/${start.intentId}`);
+    try {
+      const response = await startRegistration({ optionsJSON: start.options });
+      const done = await finishRegistrationAction(response, nickname);
+      if (!done.ok) {
+        setMessage(done.message);
+        return setPhase("error");
+      }
+    } catch (err) {
+      setMessage(
+        err instanceof Error && err.name === "InvalidStateError"
+          ? "This device already has a Vault passkey."
+          : "The passkey wasn't created: the prompt was closed or timed out. Try again.",
+      );
+      return setPhase("error");
+    }
+    setPhase("idle");
+    if (next) router.push(next);
+    else router.refresh();
+  }
+
+  async function reauth(event: React.FormEvent) {
+    event.preventDefault();
+    const result = await reauthAction(password);
+    setPassword("");
+    if (!result.ok) {
+      setMessage(result.message);
+      return;
+    }
+    await add();
+  }
+
+  return (
+    <div className="space-y-3 rounded-2xl border border-slate-200 bg-white p-5">
+      <p className="text-sm text-slate-600">
+        <span className="mr-1 rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">{isFirst ? "Requires password" : "Requires passkey"}</span>
+        {isFirst ? "You'll confirm your password first." : "You'll confirm with an existing passkey first."}
+      </p>
+      <Field name="nickname" label="Passkey name" value={nickname} onChange={(e) => setNickname(e.target.value)} maxLength={60} />
+      {phase === "password" ? (
+        <form onSubmit={reauth} className="space-y-3" data-testid="reauth-form">
+          <Field name="current-password" label="Your password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={message ?? undefined} />
+          <button type="submit" className="rounded-lg bg-accent-600 px-4 py-2 font-medium text-white hover:bg-accent-700">
+            Confirm password
+          </button>
+        </form>
+      ) : (
+        <button type="button" onClick={add} disabled={phase === "waiting"} className="rounded-lg bg-accent-600 px-4 py-2 font-medium text-white hover:bg-accent-700 disabled:opacity-70">
+          {phase === "waiting" ? "Waiting for your device…" : "Add a passkey"}
+        </button>
+      )}
+      {phase === "error" && message && (
+        <p role="alert" className="text-sm font-medium text-red-700" data-testid="passkey-error">
+          {message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function PasskeyRow({ id, nickname, detail }: { id: string; nickname: string; detail: string }) {
+  const [renameState, rename, renaming] = useActionState(renamePasskeyAction, idle);
+  const [removeState, remove, removing] = useActionState(removePasskeyAction, idle);
+  const [editing, setEditing] = useState(false);
+  const error = renameState.status === "error" ? renameState.message : removeState.status === "error" ? removeState.message : null;
+  return (
+    <li className="space-y-2 px-5 py-3" data-testid="passkey-row">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <p className="font-medium" data-testid="passkey-name">
+            {nickname}
+          </p>
+          <p className="text-sm text-slate-600">{detail}</p>
+        </div>
+        <div className="flex gap-2">
+          <button type="button" onClick={() => setEditing(!editing)} className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-100">
+            Rename
+          </button>
+          <form action={remove}>
+            <input type="hidden" name="passkeyId" value={id} />
+            <button type="submit" disabled={removing} aria-label={`Remove ${nickname} (requires passkey)`} className="rounded-lg border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50">
+              Remove
+            </button>
+          </form>
+        </div>
+      </div>
+      {editing && (
+        <form action={rename} className="flex items-end gap-2" onSubmit={() => setEditing(false)}>
+          <input type="hidden" name="passkeyId" value={id} />
+          <div className="flex-1">
+            <Field name="nickname" id={`rename-${id}`} label="New name" defaultValue={nickname} maxLength={60} disabled={renaming} />
+          </div>
+          <button type="submit" className="rounded-lg bg-accent-600 px-3 py-2 text-sm font-medium text-white">
+            Save
+          </button>
+        </form>
+      )}
+      {error && <p className="text-sm text-red-700">{error}</p>}
+    </li>
+  );
+}

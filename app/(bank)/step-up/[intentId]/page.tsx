@@ -1,0 +1,90 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireUser } from "@/lib/auth/session";
+import { getStepUpView } from "@/lib/assurance/step-up";
+import { cancelStepUpAction } from "./actions";
+import { StepUpCeremony } from "./step-up-ceremony";
+
+export const metadata: Metadata = { title: "Confirm with your passkey" };
+
+export default async function StepUpPage({ params }: { params: Promise<{ intentId: string }> }) {
+  await requireUser();
+  const { intentId } = await params;
+  const view = await getStepUpView(intentId);
+  if (!view) notFound();
+  const { intent, description, requirement, passkeys, lockout } = view;
+  const pending = intent.status === "PENDING";
+  return (
+    <div className="mx-auto max-w-lg space-y-6">
+      <div>
+        <p className="text-sm font-medium text-accent-700">Confirm with your passkey</p>
+        <h1 className="mt-1 text-2xl font-semibold tracking-tight" data-testid="step-up-title">
+          {description.title}
+        </h1>
+        <p className="mt-2 text-slate-600">
+          {view.reason} is a sensitive action, so Vault asks for your passkey
+          {requirement.bound ? ". Your passkey signs exactly what is shown below, and only once." : "."}
+        </p>
+      </div>
+
+      {description.details.length > 0 && (
+        <dl className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" data-testid="step-up-details">
+          {description.details.map(([label, value]) => (
+            <div key={label} className="flex justify-between gap-4 px-5 py-3 text-sm">
+              <dt className="text-slate-600">{label}</dt>
+              <dd className="text-right font-medium">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+
+      {!pending ? (
+        <div role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="step-up-status">
+          {intent.status === "EXPIRED"
+            ? "This confirmation expired: for your safety it lasts 5 minutes. Nothing was sent or changed. Please start again."
+            : intent.status === "CANCELLED"
+              ? "You cancelled this. Nothing was sent or changed."
+              : "This was already confirmed."}
+          <Link href={description.backTo} className="mt-2 block font-medium underline">
+            Start again
+          </Link>
+        </div>
+      ) : passkeys.length === 0 ? (
+        <div className="rounded-xl border border-slate-200 bg-white p-5 text-sm" data-testid="step-up-no-passkey">
+          <p className="font-medium">You need a passkey for this.</p>
+          <p className="mt-1 text-slate-600">
+            A passkey lives on your phone or computer and can&apos;t be phished. Add one (you&apos;ll confirm your password), and you&apos;ll come
+            straight back here to finish.
+          </p>
+          <Link
+            href={`/settings/security?next=${encodeURIComponent(`/step-up/${intent.id}`)}`}
+            className="mt-3 inline-block rounded-lg bg-accent-600 px-4 py-2 font-medium text-white hover:bg-accent-700"
+          >
+            Add a passkey
+          </Link>
+        </div>
+      ) : (
+        <StepUpCeremony
+          intentId={intent.id}
+          passkeyNames={passkeys.map((p) => p.nickname)}
+          after={description.after}
+          initialLockout={lockout.locked ? `Too many failed attempts. Passkey confirmation is paused for ${Math.ceil(lockout.retryAfterS / 60)} minute(s).` : null}
+        />
+      )}
+
+      {pending && (
+        <form action={cancelStepUpAction}>
+          <input type="hidden" name="intentId" value={intent.id} />
+          <button type="submit" className="w-full rounded-lg border border-slate-300 bg-white px-4 py-2.5 font-medium hover:bg-slate-100">
+            Cancel
+          </button>
+        </form>
+      )}
+      <p className="text-xs text-slate-500" data-testid="step-up-requirement">
+        Requirement: acr_values={requirement.acr_values} max_age={requirement.max_age}
+        {requirement.bound ? " (bound to this operation)" : ""} · expires {intent.expiresAt.toISOString().slice(11, 19)} UTC
+      </p>
+    </div>
+  );
+}

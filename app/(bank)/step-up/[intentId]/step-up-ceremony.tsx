@@ -1,0 +1,83 @@
+"use client";
+
+import { useState, useSyncExternalStore } from "react";
+import { useRouter } from "next/navigation";
+import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
+import { beginStepUpAction, completeStepUpAction } from "./actions";
+
+const noSubscription = () => () => {};
+
+type Phase = { kind: "idle" } | { kind: "waiting" } | { kind: "verifying" } | { kind: "error"; message: string; locked?: boolean; warn?: boolean };
+
+/** Human messages for what the browser reports (WebAuthn errors are DOMExceptions). */
+function browserMessage(err: unknown): string {
+  const name = err instanceof Error ? err.name : "";
+  if (name === "NotAllowedError") return "The passkey prompt was closed or timed out, or this device has no passkey for Vault. Try again, or use another device.";
+  if (name === "AbortError") return "Cancelled. Nothing was sent or changed.";
+  if (name === "SecurityError") return "This page's address doesn't match Vault's, so your passkey can't be used here.";
+  return "Your passkey couldn't be used. Try again.";
+}
+
+export function StepUpCeremony({
+  intentId,
+  passkeyNames,
+  after,
+  initialLockout,
+}: {
+  intentId: string;
+  passkeyNames: string[];
+  after: string;
+  initialLockout: string | null;
+}) {
+  const router = useRouter();
+  // Known only in the browser; the server render assumes support, so there is no flash for most users.
+  const supported = useSyncExternalStore(noSubscription, browserSupportsWebAuthn, () => true);
+  const [phase, setPhase] = useState<Phase>(initialLockout ? { kind: "error", message: initialLockout, locked: true } : { kind: "idle" });
+
+  async function confirm() {
+    setPhase({ kind: "waiting" });
+    const begin = await beginStepUpAction(intentId);
+    if (!begin.ok) return setPhase({ kind: "error", message: begin.message, locked: begin.code === "locked" });
+    let response;
+    try {
+      response = await startAuthentication({ optionsJSON: begin.options });
+    } catch (err) {
+      return setPhase({ kind: "error", message: browserMessage(err) });
+    }
+    setPhase({ kind: "verifying" });
+    const done = await completeStepUpAction(intentId, response);
+    if (done.ok) return router.replace(done.redirectTo);
+    setPhase({ kind: "error", message: done.message, locked: done.code === "locked", warn: done.warn });
+  }
+
+  if (!supported) {
+    return (
+      <p role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+        This browser can&apos;t use passkeys. Open Vault in a current version of Chrome, Safari, Edge or Firefox, or on your phone, to confirm.
+      </p>
+    );
+  }
+  const busy = phase.kind === "waiting" || phase.kind === "verifying";
+  const locked = phase.kind === "error" && phase.locked;
+  return (
+    <div className="space-y-4">
+      <p className="text-sm text-slate-600">
+        Use {passkeyNames.length === 1 ? <>your passkey &quot;{passkeyNames[0]}&quot;</> : <>one of your passkeys ({passkeyNames.join(", ")})</>}.{" "}
+        {after}
+      </p>
+      {phase.kind === "error" && (
+        <p role="alert" data-testid="step-up-error" className={`rounded-lg border px-3 py-2 text-sm font-medium ${phase.warn || locked ? "border-red-300 bg-red-50 text-red-800" : "border-amber-200 bg-amber-50 text-amber-900"}`}>
+          {phase.message}
+        </p>
+      )}
+      <button
+        type="button"
+        onClick={confirm}
+        disabled={busy || locked}
+        className="w-full rounded-lg bg-accent-600 px-4 py-2.5 font-medium text-white hover:bg-accent-700 disabled:cursor-not-allowed disabled:opacity-70"
+      >
+        {phase.kind === "waiting" ? "Waiting for your passkey…" : phase.kind === "verifying" ? "Confirming…" : "Confirm with passkey"}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit/log";
+import { epochSeconds, type AssuranceClaims } from "@/lib/auth/claims";
+import { canonicalJson } from "@/lib/assurance/binding";
+import { evaluatePolicy, type Decision, type GuardFacts, type Requirement } from "@/lib/assurance/evaluate";
+import { consumeIntent, createIntent, findIntent } from "@/lib/assurance/intents";
+import { POLICIES, type PolicyAction } from "@/lib/assurance/policy";
+import { db, type Tx } from "@/lib/db";
+import { DomainError } from "@/lib/errors";
+
+/** Who asks: the session's user, its sign-in id, and its assurance claims. */
+export type GuardActor = { id: string; sid: string; claims: AssuranceClaims };
+
+/** Thrown when the session falls short: the validated operation waits as intent `intentId`. */
+export class StepUpRequired extends Error {
+  constructor(
+    readonly intentId: string,
+    readonly requirement: Requirement,
+    readonly reason: string,
+  ) {
+    super(`step-up required (${reason})`);
+    this.name = "StepUpRequired";
+  }
+}
+
+export type GuardPass = {
+  outcome: "allowed" | "exempted";
+  reason: string;
+  /** How strong customer authentication was satisfied, for the record (Transfer.sca). */
+  sca: "NONE" | "EXEMPT_LOW_VALUE" | "STEP_UP";
+  /**
+   * Call inside the operation's transaction when it resumes an authorised intent: marks the intent
+   * consumed, so a replay or a racing second completion rolls back instead of running twice.
+   */
+  consume(tx: Tx, result: Record<string, string>): Promise<void>;
+};
+
+const noConsume = async () => {};
+
+/**
+ * The assurance guard. Call it inside every sensitive lib/ function, with the exact operation the
+ * user is about to perform (`payload`, which is what the step-up page shows and the passkey signs).
+ *
+ * - Policy satisfied (or exempted): returns, and the decision is audited.
+ * - Resuming (`intentId`): passes only for an AUTHORISED intent of this user, session and action
+ *   whose stored payload is byte-for-byte this operation (RFC 9470 §4–5 / PSD2 RTS Art. 5(1)).
+ * - Otherwise: stores the operation as a pending intent and throws StepUpRequired; the caller (an
+ *   action) redirects to /step-up/<intentId>.
+ */
+export async function guard(
+  actor: GuardActor,
+  action: PolicyAction,
+  op: { payload: Record<string, unknown>; facts?: Omit<GuardFacts, "hasPasskey">; intentId?: string },
+): Promise<GuardPass> {
+  const hasPasskey = (await db.passkey.count({ where: { userId: actor.id } })) > 0;
+  const decision: Decision = evaluatePolicy(POLICIES[action], actor.claims, { ...op.facts, hasPasskey }, epochSeconds());
+  const audit = (outcome: "SUCCESS" | "EXEMPTED" | "STEP_UP_REQUIRED" | "DENIED", reason: string, extra: Record<string, string> = {}) =>
+    recordAudit({ userId: actor.id, action: "assurance.decision", outcome, reason, metadata: { policy: action, ...extra } });
+
+  if (decision.outcome === "allowed") {
+    await audit("SUCCESS", decision.reason);
+    return { outcome: "allowed", reason: decision.reason, sca: "NONE", consume: noConsume };
+  }
+  if (decision.outcome === "exempted") {
+    await audit("EXEMPTED", decision.reason);
+    return { outcome: "exempted", reason: decision.reason, sca: "EXEMPT_LOW_VALUE", consume: noConsume };
+  }
+
+  const canonical = canonicalJson({ action, ...op.payload });
+  if (op.intentId) {
+    const intent = await findIntent(actor, op.intentId);
+    if (!intent || intent.status !== "AUTHORISED" || intent.action !== action || intent.canonical !== canonical) {
+      await audit("DENIED", "intent_mismatch", { intentId: op.intentId });
+      throw new DomainError("intent_invalid", "This confirmation doesn't match the operation any more. Please start again.");
+    }
+    await audit("SUCCESS", "authorised_intent", { intentId: intent.id });
+    return {
+      outcome: "allowed",
+      reason: "authorised_intent",
+      sca: "STEP_UP",
+      consume: (tx, result) => consumeIntent(tx, actor, intent.id, { action, canonical }, result),
+    };
+  }
+
+  const intentId = await createIntent(actor, action, op.payload);
+  await audit("STEP_UP_REQUIRED", decision.reason, {
+    intentId,
+    acr_values: decision.requirement.acr_values,
+    max_age: String(decision.requirement.max_age),
+  });
+  throw new StepUpRequired(intentId, decision.requirement, decision.reason);
+}

@@ -1,0 +1,130 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { canonicalJson, payloadHashOf } from "@/lib/assurance/binding";
+import type { PolicyAction } from "@/lib/assurance/policy";
+import { db, type Tx } from "@/lib/db";
+import { env } from "@/lib/env";
+import { DomainError } from "@/lib/errors";
+
+/**
+ * A pending intent is the validated operation waiting for step-up, stored on the server with its
+ * canonical payload and hash. It belongs to one user and one session, lives STEP_UP_INTENT_TTL_S
+ * (PSD2 RTS Art. 4(3)(d): at most 5 minutes), and moves through these states, each change one
+ * conditional UPDATE so that two racing requests can't both make it:
+ *
+ *   PENDING --assertion ok--> AUTHORISED --operation runs--> CONSUMED
+ *   PENDING --cancel--> CANCELLED          (PENDING|AUTHORISED) --time--> EXPIRED (computed)
+ */
+export const INTENT_TRANSITIONS = {
+  PENDING: ["AUTHORISED", "CANCELLED"],
+  AUTHORISED: ["CONSUMED"],
+  CONSUMED: [],
+  CANCELLED: [],
+} as const;
+export type IntentStatus = keyof typeof INTENT_TRANSITIONS | "EXPIRED";
+
+export const canTransition = (from: IntentStatus, to: IntentStatus): boolean =>
+  from !== "EXPIRED" && (INTENT_TRANSITIONS[from] as readonly string[]).includes(to);
+
+export type IntentOwner = { id: string; sid: string };
+
+export type Intent = {
+  id: string;
+  action: PolicyAction;
+  payload: Record<string, unknown>;
+  /** The canonical text that was hashed (and that the challenge is bound to). */
+  canonical: string;
+  status: IntentStatus;
+  failedAttempts: number;
+  expiresAt: Date;
+  result: Record<string, string> | null;
+};
+
+/** Stores a new pending intent; its id is unguessable (it appears in the step-up URL). */
+export async function createIntent(owner: IntentOwner, action: PolicyAction, payload: Record<string, unknown>): Promise<string> {
+  const canonical = canonicalJson({ action, ...payload });
+  const id = randomBytes(18).toString("base64url");
+  await db.stepUpIntent.create({
+    data: {
+      id,
+      userId: owner.id,
+      sessionId: owner.sid,
+      action,
+      payload: canonical,
+      payloadHash: payloadHashOf(canonical),
+      expiresAt: new Date(Date.now() + env.STEP_UP_INTENT_TTL_S * 1000),
+    },
+  });
+  return id;
+}
+
+const effectiveStatus = (status: string, expiresAt: Date, now: Date): IntentStatus =>
+  (status === "PENDING" || status === "AUTHORISED") && expiresAt <= now ? "EXPIRED" : (status as IntentStatus);
+
+/** The intent, if it belongs to this user and this session; anyone else gets null ("not found"). */
+export async function findIntent(owner: IntentOwner, intentId: unknown, now = new Date()): Promise<Intent | null> {
+  if (typeof intentId !== "string" || !/^[A-Za-z0-9_-]{10,64}$/.test(intentId)) return null;
+  const row = await db.stepUpIntent.findFirst({ where: { id: intentId, userId: owner.id, sessionId: owner.sid } });
+  if (!row) return null;
+  const { action, ...payload } = JSON.parse(row.payload) as { action: PolicyAction } & Record<string, unknown>;
+  return {
+    id: row.id,
+    action,
+    payload,
+    canonical: row.payload,
+    status: effectiveStatus(row.status, row.expiresAt, now),
+    failedAttempts: row.failedAttempts,
+    expiresAt: row.expiresAt,
+    result: row.result ? (JSON.parse(row.result) as Record<string, string>) : null,
+  };
+}
+
+/** PENDING -> AUTHORISED, once, before expiry, and only if the stored payload still hashes the same. */
+export async function authoriseIntent(owner: IntentOwner, intentId: string, now = new Date()): Promise<boolean> {
+  const row = await db.stepUpIntent.findFirst({ where: { id: intentId, userId: owner.id, sessionId: owner.sid }, select: { payload: true, payloadHash: true } });
+  if (!row || payloadHashOf(row.payload) !== row.payloadHash) return false;
+  const changed = await db.stepUpIntent.updateMany({
+    where: { id: intentId, userId: owner.id, sessionId: owner.sid, status: "PENDING", expiresAt: { gt: now }, payloadHash: row.payloadHash },
+    data: { status: "AUTHORISED", authorisedAt: now },
+  });
+  return changed.count === 1;
+}
+
+/**
+ * AUTHORISED -> CONSUMED inside the operation's own transaction: if the operation fails, the intent
+ * stays authorised; if two completions race, exactly one consumes it and the other rolls back.
+ */
+export async function consumeIntent(
+  tx: Tx,
+  owner: IntentOwner,
+  intentId: string,
+  expected: { action: PolicyAction; canonical: string },
+  result: Record<string, string>,
+): Promise<void> {
+  const changed = await tx.stepUpIntent.updateMany({
+    where: {
+      id: intentId,
+      userId: owner.id,
+      sessionId: owner.sid,
+      action: expected.action,
+      status: "AUTHORISED",
+      payload: expected.canonical,
+      payloadHash: payloadHashOf(expected.canonical),
+    },
+    data: { status: "CONSUMED", consumedAt: new Date(), result: JSON.stringify(result) },
+  });
+  if (changed.count !== 1) throw new DomainError("intent_used", "This confirmation was already used or has expired. Start again.");
+}
+
+/** PENDING -> CANCELLED. */
+export async function cancelIntent(owner: IntentOwner, intentId: string): Promise<boolean> {
+  const changed = await db.stepUpIntent.updateMany({
+    where: { id: intentId, userId: owner.id, sessionId: owner.sid, status: "PENDING" },
+    data: { status: "CANCELLED" },
+  });
+  return changed.count === 1;
+}
+
+export async function recordFailedAttempt(intentId: string): Promise<void> {
+  await db.stepUpIntent.updateMany({ where: { id: intentId }, data: { failedAttempts: { increment: 1 } } });
+}

@@ -1,0 +1,221 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { recordAudit } from "@/lib/audit/log";
+import { ACR, epochSeconds, passkeyAmr } from "@/lib/auth/claims";
+import { raiseSessionClaims } from "@/lib/auth/raise-claims";
+import { requireUser, type SessionUser } from "@/lib/auth/session";
+import { boundChallenge, challengeMatches, payloadHashOf } from "@/lib/assurance/binding";
+import { describeIntent, type IntentDescription } from "@/lib/assurance/describe";
+import { authoriseIntent, cancelIntent, consumeIntent, findIntent, recordFailedAttempt, type Intent } from "@/lib/assurance/intents";
+import { clearFailures, getLockout, LOCKOUT, recordFailure, type LockoutState } from "@/lib/assurance/lockout";
+import { POLICIES } from "@/lib/assurance/policy";
+import { db } from "@/lib/db";
+import { DomainError } from "@/lib/errors";
+import { verifyAssertion } from "@/lib/webauthn/assertion";
+import { storeChallenge, takeChallenge } from "@/lib/webauthn/challenges";
+import { CEREMONY_TIMEOUT_MS, CHALLENGE_TTL_MS, rp } from "@/lib/webauthn/config";
+
+export type StepUpView = {
+  intent: Pick<Intent, "id" | "action" | "status" | "expiresAt">;
+  description: IntentDescription;
+  /** RFC 9470 §3 / OIDC Core §3.1.2.1 terms: what this step-up must achieve. */
+  requirement: { acr_values: string; max_age: number; bound: boolean };
+  reason: string;
+  passkeys: { nickname: string; lastUsedAt: Date | null }[];
+  lockout: LockoutState;
+};
+
+/** Everything the step-up page shows. Null for an intent that isn't this user's and session's. */
+export async function getStepUpView(intentId: unknown): Promise<StepUpView | null> {
+  const user = await requireUser();
+  const intent = await findIntent(user, intentId);
+  if (!intent) return null;
+  const policy = POLICIES[intent.action];
+  const [passkeys, lockout] = await Promise.all([
+    db.passkey.findMany({ where: { userId: user.id }, select: { nickname: true, lastUsedAt: true }, orderBy: { createdAt: "asc" } }),
+    getLockout(user.id),
+  ]);
+  return {
+    intent: { id: intent.id, action: intent.action, status: intent.status, expiresAt: intent.expiresAt },
+    description: describeIntent(intent.action, intent.payload),
+    requirement: { acr_values: policy.acr ?? "", max_age: policy.bound ? 0 : policy.maxAgeS, bound: policy.bound },
+    reason: policy.label,
+    passkeys,
+    lockout,
+  };
+}
+
+export type BeginResult =
+  | { ok: true; options: PublicKeyCredentialRequestOptionsJSON }
+  | { ok: false; code: "not_found" | "expired" | "used" | "locked" | "no_passkey"; message: string };
+
+const notPending = (intent: Intent | null): BeginResult | null => {
+  if (!intent) return { ok: false, code: "not_found", message: "This confirmation was not found." };
+  if (intent.status === "EXPIRED") return { ok: false, code: "expired", message: "This confirmation expired. Please start again." };
+  if (intent.status !== "PENDING") return { ok: false, code: "used", message: "This confirmation was already completed or cancelled." };
+  return null;
+};
+const lockedMessage = (s: LockoutState) =>
+  `Too many failed attempts. Passkey confirmation is paused for ${Math.ceil(s.retryAfterS / 60)} minute(s).`;
+
+/**
+ * Starts the passkey ceremony for an intent. The challenge is H(nonce ‖ H(intent)), so the assertion
+ * can only ever authorise this intent (PSD2 RTS Art. 5(1)); allowCredentials lists only this
+ * user's passkeys, and UV is required.
+ */
+export async function beginStepUp(intentId: unknown): Promise<BeginResult> {
+  const user = await requireUser();
+  const intent = await findIntent(user, intentId);
+  const problem = notPending(intent);
+  if (problem || !intent) return problem!;
+  const lockout = await getLockout(user.id);
+  if (lockout.locked) return { ok: false, code: "locked", message: lockedMessage(lockout) };
+  const passkeys = await db.passkey.findMany({ where: { userId: user.id }, select: { id: true, transports: true } });
+  if (passkeys.length === 0) return { ok: false, code: "no_passkey", message: "Add a passkey first." };
+
+  const nonce = randomBytes(32);
+  await storeChallenge({
+    userId: user.id,
+    purpose: "AUTHENTICATE",
+    challenge: nonce.toString("base64url"),
+    intentId: intent.id,
+    ttlMs: Math.min(CHALLENGE_TTL_MS, intent.expiresAt.getTime() - Date.now()),
+  });
+  const options = await generateAuthenticationOptions({
+    rpID: rp.id,
+    allowCredentials: passkeys.map((p) => ({ id: p.id, transports: p.transports ? (p.transports.split(",") as never) : undefined })),
+    userVerification: "required",
+    timeout: CEREMONY_TIMEOUT_MS,
+    challenge: boundChallenge(nonce, payloadHashOf(intent.canonical)),
+  });
+  return { ok: true, options };
+}
+
+export type CompleteResult =
+  | { ok: true; redirectTo: string }
+  | { ok: false; code: "not_found" | "expired" | "used" | "locked" | "no_passkey" | "failed" | "operation_failed"; message: string; failures?: number; warn?: boolean };
+
+/**
+ * Verifies the assertion against a challenge recomputed from the intent as stored now (so a changed
+ * intent fails), authorises the intent (once), raises the session's claims through a single-use
+ * grant, and resumes the original operation from the stored intent.
+ */
+export async function completeStepUp(intentId: unknown, response: unknown): Promise<CompleteResult> {
+  const user = await requireUser();
+  const intent = await findIntent(user, intentId);
+  const problem = notPending(intent);
+  if (problem || !intent) return problem as CompleteResult;
+  const lockout = await getLockout(user.id);
+  if (lockout.locked) return { ok: false, code: "locked", message: lockedMessage(lockout) };
+
+  const challengeRow = await takeChallenge({ userId: user.id, purpose: "AUTHENTICATE", intentId: intent.id });
+  if (!challengeRow) {
+    await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "FAILURE", reason: "no_pending_challenge", metadata: { intentId: intent.id } });
+    return { ok: false, code: "failed", message: "That confirmation was already used or timed out. Try again." };
+  }
+  const nonce = Buffer.from(challengeRow.challenge, "base64url");
+  const verified = await verifyAssertion(response, (challenge) => challengeMatches(challenge, nonce, intent.canonical), user.id);
+
+  if (!verified.ok) {
+    await recordFailedAttempt(intent.id);
+    const state = await recordFailure(user.id);
+    await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "FAILURE", reason: verified.reason, metadata: { intentId: intent.id, failures: state.failures } });
+    if (state.locked) {
+      await recordAudit({ userId: user.id, action: "step_up.locked", outcome: "DENIED", reason: "too_many_failures", metadata: { minutes: LOCKOUT.blockS / 60 } });
+      return { ok: false, code: "locked", message: lockedMessage(state), failures: state.failures };
+    }
+    const left = LOCKOUT.maxFailures - state.failures;
+    return {
+      ok: false,
+      code: "failed",
+      message:
+        state.failures >= LOCKOUT.warnAfter
+          ? `Your passkey wasn't accepted. ${left} attempt${left === 1 ? "" : "s"} left before confirmation is paused for 15 minutes.`
+          : "Your passkey wasn't accepted. Try again, or use another passkey.",
+      failures: state.failures,
+      warn: state.failures >= LOCKOUT.warnAfter,
+    };
+  }
+
+  if (!(await authoriseIntent(user, intent.id))) {
+    return { ok: false, code: "used", message: "This confirmation was already completed, cancelled or expired." };
+  }
+  await clearFailures(user.id);
+  const now = epochSeconds();
+  await raiseSessionClaims(user, { amr: passkeyAmr(verified.flags), acr: ACR.PHR, authTime: now });
+  await recordAudit({
+    userId: user.id,
+    action: "step_up.verify",
+    outcome: "SUCCESS",
+    metadata: { intentId: intent.id, policy: intent.action, passkey: verified.nickname },
+  });
+  try {
+    return { ok: true, redirectTo: await resumeIntent(user, intent) };
+  } catch (err) {
+    if (err instanceof DomainError) return { ok: false, code: "operation_failed", message: err.userMessage };
+    throw err;
+  }
+}
+
+/** Runs the original operation from the stored intent (no retyping) and says where its result is. */
+async function resumeIntent(user: SessionUser, intent: Intent): Promise<string> {
+  const p = intent.payload as Record<string, never>;
+  const resume = { intentId: intent.id };
+  switch (intent.action) {
+    case "transfer.payee":
+    case "transfer.own": {
+      const { transferAs } = await import("@/lib/banking/transfers");
+      const to = p.to as { kind: string; id: string };
+      const from = p.from as { id: string };
+      const result = await transferAs(
+        user,
+        { fromAccountId: from.id, to: `${to.kind}:${to.id}`, amount: p.amount, memo: p.memo ?? undefined, idempotencyKey: p.idempotencyKey },
+        resume,
+      );
+      return `/transfers/${result.id}`;
+    }
+    case "payee.add": {
+      const { addPayeeAs } = await import("@/lib/banking/payees");
+      await addPayeeAs(user, detailsInput(p.payee), resume);
+      return "/payees?added=1";
+    }
+    case "payout.change": {
+      const { setPayoutDestinationAs } = await import("@/lib/banking/payout");
+      await setPayoutDestinationAs(user, detailsInput(p.payout), resume);
+      return "/settings/payout?saved=1";
+    }
+    case "passkey.remove": {
+      const { removePasskeyAs } = await import("@/lib/webauthn/passkeys");
+      await removePasskeyAs(user, p.passkeyId, resume);
+      return "/settings/security?removed=1";
+    }
+    case "account.reveal":
+    case "passkey.add":
+    case "password.change": {
+      // Grace-window actions: the raised claims are what they need; mark the intent used.
+      await db.$transaction((tx) => consumeIntent(tx, user, intent.id, { action: intent.action, canonical: intent.canonical }, {}));
+      if (intent.action === "account.reveal") return `/accounts/${String(p.accountId)}?reveal=1`;
+      return "/settings/security?confirmed=1";
+    }
+  }
+}
+
+/** Bank details stored in an intent, back in the form the lib/ verbs parse. */
+function detailsInput(stored: unknown) {
+  const d = (stored ?? {}) as { name?: string; iban?: string | null; routingCode?: string | null; accountNumber?: string | null };
+  return d.iban
+    ? { name: d.name, scheme: "iban", iban: d.iban }
+    : { name: d.name, scheme: "domestic", routingCode: d.routingCode ?? "", accountNumber: d.accountNumber ?? "" };
+}
+
+/** Cancel leaves no trace but the audit: the intent is marked cancelled and nothing runs. */
+export async function cancelStepUp(intentId: unknown): Promise<string> {
+  const user = await requireUser();
+  const intent = await findIntent(user, intentId);
+  if (!intent) return "/dashboard";
+  if (await cancelIntent(user, intent.id)) {
+    await recordAudit({ userId: user.id, action: "step_up.cancel", outcome: "SUCCESS", metadata: { intentId: intent.id, policy: intent.action } });
+  }
+  return describeIntent(intent.action, intent.payload).backTo;
+}

@@ -1,0 +1,52 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { CHALLENGE_TTL_MS } from "@/lib/webauthn/config";
+
+export type ChallengePurpose = "REGISTER" | "AUTHENTICATE" | "SIGN_IN";
+
+/** Stores a server-side challenge. For a user+purpose(+intent) only the newest one is live. */
+export async function storeChallenge(input: { userId: string | null; purpose: ChallengePurpose; challenge: string; intentId?: string; ttlMs?: number }) {
+  if (input.userId) {
+    await db.webAuthnChallenge.deleteMany({ where: { userId: input.userId, purpose: input.purpose, intentId: input.intentId ?? null } });
+  }
+  await db.webAuthnChallenge.create({
+    data: {
+      userId: input.userId,
+      purpose: input.purpose,
+      challenge: input.challenge,
+      intentId: input.intentId ?? null,
+      expiresAt: new Date(Date.now() + (input.ttlMs ?? CHALLENGE_TTL_MS)),
+    },
+  });
+}
+
+/**
+ * Takes (deletes) a challenge: single-use whatever the outcome, so a replayed response finds nothing.
+ * Returns null when there is none, it expired, or a concurrent request took it first.
+ */
+export async function takeChallenge(where: { userId?: string | null; purpose: ChallengePurpose; intentId?: string; challenge?: string }) {
+  const row = await db.webAuthnChallenge.findFirst({
+    where: {
+      purpose: where.purpose,
+      ...(where.userId !== undefined ? { userId: where.userId } : {}),
+      ...(where.intentId !== undefined ? { intentId: where.intentId } : {}),
+      ...(where.challenge !== undefined ? { challenge: where.challenge } : {}),
+    },
+    orderBy: { createdAt: "desc" },
+  });
+  if (!row) return null;
+  const taken = await db.webAuthnChallenge.deleteMany({ where: { id: row.id } });
+  if (taken.count !== 1 || row.expiresAt <= new Date()) return null;
+  return row;
+}
+
+/** The challenge a response claims to answer, read from its clientDataJSON (not yet trusted). */
+export function challengeOfResponse(response: { response?: { clientDataJSON?: unknown } }): string | null {
+  try {
+    const json = Buffer.from(String(response.response?.clientDataJSON ?? ""), "base64url").toString("utf8");
+    const challenge = (JSON.parse(json) as { challenge?: unknown }).challenge;
+    return typeof challenge === "string" && challenge.length <= 256 ? challenge : null;
+  } catch {
+    return null;
+  }
+}
