@@ -65,7 +65,7 @@ export async function signIn(page: Page, user: { email: string; password: string
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** Enrols the first passkey through the security page: the password is re-entered first. */

@@ -10,6 +10,31 @@ import { chromium, defineConfig } from "@playwright/test";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "file:./e2e/.tmp/e2e.db";
+const SHORT_TTL_PORT = PORT + 1;
+const SHORT_TTL_DATABASE_URL = "file:./e2e/.tmp/e2e-short-ttl.db";
+
+/** A production server (`next start` on a prebuilt app) on a fresh, seeded database of its own. */
+function server(port: number, databaseUrl: string, intentTtlS: string) {
+  return {
+    command: `node --import tsx --import ./prisma/tools/outside-next.mjs e2e/support/prepare-db.ts && npx next start --hostname 127.0.0.1 --port ${port}`,
+    cwd: ROOT,
+    url: `http://127.0.0.1:${port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+    env: {
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: databaseUrl,
+      AUTH_SECRET: "e2e-only-secret-do-not-use-anywhere-else-0123456789",
+      AUTH_TRUST_HOST: "true",
+      WEBAUTHN_RP_ID: "localhost",
+      WEBAUTHN_ORIGINS: `http://localhost:${port}`,
+      STEP_UP_INTENT_TTL_S: intentTtlS,
+    },
+  };
+}
 
 /** Never downloads a browser: CHROMIUM_PATH, else Debian's chromium, else Playwright's own if installed. */
 function chromiumExecutable(): string | undefined {
@@ -48,23 +73,10 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: { executablePath: chromiumExecutable(), args: ["--disable-gpu"] },
   },
-  webServer: {
-    command: `node --import tsx --import ./prisma/tools/outside-next.mjs e2e/support/prepare-db.ts && npx next start --hostname 127.0.0.1 --port ${PORT}`,
-    cwd: ROOT,
-    url: `http://127.0.0.1:${PORT}/api/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: E2E_DATABASE_URL,
-      AUTH_SECRET: "e2e-only-secret-do-not-use-anywhere-else-0123456789",
-      AUTH_TRUST_HOST: "true",
-      WEBAUTHN_RP_ID: "localhost",
-      WEBAUTHN_ORIGINS: `http://localhost:${PORT}`,
-      STEP_UP_INTENT_TTL_S: process.env.STEP_UP_INTENT_TTL_S ?? "300",
-    },
-  },
+  projects: [
+    { name: "chromium", testIgnore: /short-ttl\.spec\.ts$/ },
+    // Expiry is tested against a second server whose step-up intents live 3 s (the env, not a clock hack).
+    { name: "short-ttl", testMatch: /short-ttl\.spec\.ts$/, use: { baseURL: `http://localhost:${SHORT_TTL_PORT}` } },
+  ],
+  webServer: [server(PORT, E2E_DATABASE_URL, "300"), server(SHORT_TTL_PORT, SHORT_TTL_DATABASE_URL, "3")],
 });

@@ -6,6 +6,7 @@ import { signIn } from "@/lib/auth/config";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { createUser, signUpSchema } from "@/lib/auth/users";
 import { DomainError, type ActionState } from "@/lib/errors";
+import { beginPasskeySignIn } from "@/lib/webauthn/sign-in";
 
 /** One message for every sign-in failure: it must not reveal whether the email has an account. */
 const SIGN_IN_FAILED = "That email and password don't match an account. Check them and try again.";
@@ -35,6 +36,23 @@ export async function signInAction(_prev: ActionState, formData: FormData): Prom
     throw err;
   }
   return { status: "idle" };
+}
+
+/** Options for a usernameless passkey sign-in (public: nobody is signed in yet). */
+export async function passkeySignInOptionsAction() {
+  return beginPasskeySignIn();
+}
+
+const PASSKEY_SIGN_IN_FAILED = "That passkey wasn't accepted. It may have been removed from your Vault account. Try again, or sign in with your password.";
+
+/** Signs in with a passkey assertion; lib/webauthn/sign-in.ts verifies it. Success is a redirect. */
+export async function passkeySignInAction(response: unknown, next: unknown): Promise<{ ok: false; message: string } | undefined> {
+  try {
+    await signIn("passkey", { response: JSON.stringify(response ?? null), redirectTo: safeNextPath(next) });
+  } catch (err) {
+    if (err instanceof AuthError) return { ok: false, message: PASSKEY_SIGN_IN_FAILED };
+    throw err;
+  }
 }
 
 export async function signUpAction(_prev: ActionState, formData: FormData): Promise<ActionState> {

@@ -20,3 +20,13 @@ export function queryE2eDb<T>(sql: string, ...params: unknown[]): T[] {
 
 export const countUsersWithEmail = (email: string) =>
   queryE2eDb<{ n: number }>(`SELECT COUNT(*) AS n FROM "User" WHERE email = ?`, email.trim().toLowerCase())[0].n;
+
+/** Writes to the e2e database behind the server's back: only for attack tests (a tampered intent). */
+export function writeE2eDb(sql: string, ...params: unknown[]): number {
+  const db = new Database(path.resolve(ROOT, sqlitePathOf(E2E_DATABASE_URL)), { fileMustExist: true, timeout: 5_000 });
+  try {
+    return db.prepare(sql).run(...params).changes;
+  } finally {
+    db.close();
+  }
+}

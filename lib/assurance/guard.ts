@@ -52,25 +52,16 @@ export async function guard(
   action: PolicyAction,
   op: { payload: Record<string, unknown>; facts?: Omit<GuardFacts, "hasPasskey">; intentId?: string },
 ): Promise<GuardPass> {
-  const hasPasskey = (await db.passkey.count({ where: { userId: actor.id } })) > 0;
-  const decision: Decision = evaluatePolicy(POLICIES[action], actor.claims, { ...op.facts, hasPasskey }, epochSeconds());
   const audit = (outcome: "SUCCESS" | "EXEMPTED" | "STEP_UP_REQUIRED" | "DENIED", reason: string, extra: Record<string, string> = {}) =>
     recordAudit({ userId: actor.id, action: "assurance.decision", outcome, reason, metadata: { policy: action, ...extra } });
 
-  if (decision.outcome === "allowed") {
-    await audit("SUCCESS", decision.reason);
-    return { outcome: "allowed", reason: decision.reason, sca: "NONE", consume: noConsume };
-  }
-  if (decision.outcome === "exempted") {
-    await audit("EXEMPTED", decision.reason);
-    return { outcome: "exempted", reason: decision.reason, sca: "EXEMPT_LOW_VALUE", consume: noConsume };
-  }
-
-  const canonical = canonicalJson({ action, ...op.payload });
-  if (op.intentId) {
+  // Resuming after step-up is explicit: the operation runs only as the intent that was authorised,
+  // and consumes it, whatever the session's claims say now (so no AUTHORISED intent is left behind).
+  if (op.intentId !== undefined) {
+    const canonical = canonicalJson({ action, ...op.payload });
     const intent = await findIntent(actor, op.intentId);
     if (!intent || intent.status !== "AUTHORISED" || intent.action !== action || intent.canonical !== canonical) {
-      await audit("DENIED", "intent_mismatch", { intentId: op.intentId });
+      await audit("DENIED", "intent_mismatch", { intentId: String(op.intentId).slice(0, 64) });
       throw new DomainError("intent_invalid", "This confirmation doesn't match the operation any more. Please start again.");
     }
     await audit("SUCCESS", "authorised_intent", { intentId: intent.id });
@@ -80,6 +71,17 @@ export async function guard(
       sca: "STEP_UP",
       consume: (tx, result) => consumeIntent(tx, actor, intent.id, { action, canonical }, result),
     };
+  }
+
+  const hasPasskey = (await db.passkey.count({ where: { userId: actor.id } })) > 0;
+  const decision: Decision = evaluatePolicy(POLICIES[action], actor.claims, { ...op.facts, hasPasskey }, epochSeconds());
+  if (decision.outcome === "allowed") {
+    await audit("SUCCESS", decision.reason);
+    return { outcome: "allowed", reason: decision.reason, sca: "NONE", consume: noConsume };
+  }
+  if (decision.outcome === "exempted") {
+    await audit("EXEMPTED", decision.reason);
+    return { outcome: "exempted", reason: decision.reason, sca: "EXEMPT_LOW_VALUE", consume: noConsume };
   }
 
   const intentId = await createIntent(actor, action, op.payload);

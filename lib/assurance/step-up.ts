@@ -50,12 +50,16 @@ export type BeginResult =
   | { ok: true; options: PublicKeyCredentialRequestOptionsJSON }
   | { ok: false; code: "not_found" | "expired" | "used" | "locked" | "no_passkey"; message: string };
 
-const notPending = (intent: Intent | null): BeginResult | null => {
+/** Why an intent can't be confirmed now, or null when it is pending. Touching an expired one is audited. */
+async function notPending(userId: string, intent: Intent | null): Promise<Extract<BeginResult, { ok: false }> | null> {
   if (!intent) return { ok: false, code: "not_found", message: "This confirmation was not found." };
-  if (intent.status === "EXPIRED") return { ok: false, code: "expired", message: "This confirmation expired. Please start again." };
+  if (intent.status === "EXPIRED") {
+    await recordAudit({ userId, action: "step_up.expired", outcome: "DENIED", reason: "intent_expired", metadata: { intentId: intent.id, policy: intent.action } });
+    return { ok: false, code: "expired", message: "This confirmation expired: for your safety it lasts only a few minutes. Nothing was sent or changed. Please start again." };
+  }
   if (intent.status !== "PENDING") return { ok: false, code: "used", message: "This confirmation was already completed or cancelled." };
   return null;
-};
+}
 const lockedMessage = (s: LockoutState) =>
   `Too many failed attempts. Passkey confirmation is paused for ${Math.ceil(s.retryAfterS / 60)} minute(s).`;
 
@@ -67,7 +71,7 @@ const lockedMessage = (s: LockoutState) =>
 export async function beginStepUp(intentId: unknown): Promise<BeginResult> {
   const user = await requireUser();
   const intent = await findIntent(user, intentId);
-  const problem = notPending(intent);
+  const problem = await notPending(user.id, intent);
   if (problem || !intent) return problem!;
   const lockout = await getLockout(user.id);
   if (lockout.locked) return { ok: false, code: "locked", message: lockedMessage(lockout) };
@@ -104,8 +108,8 @@ export type CompleteResult =
 export async function completeStepUp(intentId: unknown, response: unknown): Promise<CompleteResult> {
   const user = await requireUser();
   const intent = await findIntent(user, intentId);
-  const problem = notPending(intent);
-  if (problem || !intent) return problem as CompleteResult;
+  const problem = await notPending(user.id, intent);
+  if (problem || !intent) return problem!;
   const lockout = await getLockout(user.id);
   if (lockout.locked) return { ok: false, code: "locked", message: lockedMessage(lockout) };
 

@@ -13,14 +13,24 @@ export type AuditView = {
   createdAt: Date;
 };
 
-export const AUDIT_CATEGORIES = ["auth", "transfer", "payee", "payout", "account"] as const;
+/** Filters of the log, each a set of action prefixes. "security" is the security log: passkeys, step-up, guard decisions. */
+const CATEGORY_PREFIXES = {
+  auth: ["auth."],
+  security: ["passkey.", "step_up.", "assurance.", "auth.reauth"],
+  transfer: ["transfer."],
+  payee: ["payee."],
+  payout: ["payout."],
+  account: ["account."],
+} as const;
+export type AuditCategory = keyof typeof CATEGORY_PREFIXES;
+export const AUDIT_CATEGORIES = Object.keys(CATEGORY_PREFIXES) as AuditCategory[];
 
 /** The signed-in user's own security and activity log, newest first, optionally one category. */
 export async function listMyAuditEvents(category?: unknown, take = 100): Promise<AuditView[]> {
   const user = await requireUser();
-  const prefix = (AUDIT_CATEGORIES as readonly unknown[]).includes(category) ? `${category as string}.` : undefined;
+  const prefixes = typeof category === "string" && Object.hasOwn(CATEGORY_PREFIXES, category) ? CATEGORY_PREFIXES[category as AuditCategory] : null;
   const rows = await db.auditEvent.findMany({
-    where: { userId: user.id, ...(prefix ? { action: { startsWith: prefix } } : {}) },
+    where: { userId: user.id, ...(prefixes ? { OR: prefixes.map((p) => ({ action: { startsWith: p } })) } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: Math.min(Math.max(take, 1), 500),
   });

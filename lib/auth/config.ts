@@ -6,6 +6,7 @@ import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
 import { consumeGrant } from "@/lib/auth/grants";
 import { authenticateWithPassword } from "@/lib/auth/users";
 import { env } from "@/lib/env";
+import { verifyPasskeySignIn } from "@/lib/webauthn/sign-in";
 
 /** How long a sign-in lasts at most (NIST SP 800-63B-4 §2.2.3 allows up to 24 h at AAL2). */
 export const SESSION_MAX_AGE_S = 12 * 60 * 60;
@@ -22,6 +23,13 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
       id: "password",
       credentials: { email: {}, password: {} },
       authorize: (credentials) => authenticateWithPassword(credentials),
+    }),
+    // Usernameless passkey sign-in: `response` is the browser's AuthenticationResponseJSON as text.
+    // The user it returns carries claims from the verified flags (amr pop/user/mfa, acr PHR).
+    Credentials({
+      id: "passkey",
+      credentials: { response: {} },
+      authorize: (credentials) => verifyPasskeySignIn(credentials?.response),
     }),
   ],
   callbacks: {

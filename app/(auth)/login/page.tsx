@@ -5,6 +5,7 @@ import { AuthCard } from "@/app/_components/auth-card";
 import { getSessionUser } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { LoginForm } from "./login-form";
+import { PasskeySignIn } from "./passkey-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -24,7 +25,15 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </>
       }
     >
-      <LoginForm next={nextPath} />
+      <div className="space-y-5">
+        <LoginForm next={nextPath} />
+        <div className="flex items-center gap-3 text-xs text-slate-500" aria-hidden="true">
+          <span className="h-px flex-1 bg-slate-200" />
+          or
+          <span className="h-px flex-1 bg-slate-200" />
+        </div>
+        <PasskeySignIn next={nextPath} />
+      </div>
     </AuthCard>
   );
 }

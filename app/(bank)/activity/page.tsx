@@ -15,7 +15,20 @@ const LABELS: Record<string, string> = {
   "payee.remove": "Payee removed",
   "payout.change": "Payout destination changed",
   "account.reveal": "Account number revealed",
+  "auth.reauth": "Password confirmed",
+  "passkey.add": "Passkey added",
+  "passkey.rename": "Passkey renamed",
+  "passkey.remove": "Passkey removed",
+  "assurance.decision": "Security check",
+  "step_up.verify": "Passkey confirmation",
+  "step_up.cancel": "Confirmation cancelled",
+  "step_up.expired": "Confirmation expired",
+  "step_up.locked": "Passkey confirmation paused",
 };
+
+/** The parts of an event's metadata worth a line: the policy it was checked against, the passkey used. */
+const detailOf = (m: Record<string, unknown>) =>
+  [m.policy, m.passkey, m.nickname, m.method].filter((v): v is string => typeof v === "string").join(" · ") || null;
 
 export default async function ActivityPage({ searchParams }: { searchParams: Promise<{ category?: string }> }) {
   await requireUser();
@@ -43,10 +56,10 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
             <div>
               <p className="font-medium">
                 {LABELS[e.action] ?? e.action}{" "}
-                <span className={e.outcome === "SUCCESS" ? "text-emerald-700" : "text-red-700"}>{e.outcome === "SUCCESS" ? "" : `· ${e.outcome.toLowerCase()}`}</span>
+                <span className={e.outcome === "SUCCESS" ? "text-emerald-700" : "text-red-700"}>{e.outcome === "SUCCESS" ? "" : `· ${e.outcome.toLowerCase().replaceAll("_", " ")}`}</span>
               </p>
               <p className="text-slate-600">
-                {[e.reason, typeof e.metadata.reference === "string" ? e.metadata.reference : null, e.ip, e.userAgent?.slice(0, 60)].filter(Boolean).join(" · ")}
+                {[detailOf(e.metadata), e.reason, typeof e.metadata.reference === "string" ? e.metadata.reference : null, e.ip, e.userAgent?.slice(0, 60)].filter(Boolean).join(" · ")}
               </p>
             </div>
             <time className="text-slate-500" dateTime={e.createdAt.toISOString()}>

@@ -42,7 +42,7 @@ export default async function StepUpPage({ params }: { params: Promise<{ intentI
       {!pending ? (
         <div role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="step-up-status">
           {intent.status === "EXPIRED"
-            ? "This confirmation expired: for your safety it lasts 5 minutes. Nothing was sent or changed. Please start again."
+            ? "This confirmation expired: for your safety it lasts only a few minutes. Nothing was sent or changed. Please start again."
             : intent.status === "CANCELLED"
               ? "You cancelled this. Nothing was sent or changed."
               : "This was already confirmed."}
@@ -67,6 +67,8 @@ export default async function StepUpPage({ params }: { params: Promise<{ intentI
       ) : (
         <StepUpCeremony
           intentId={intent.id}
+          expiresAtMs={intent.expiresAt.getTime()}
+          backTo={description.backTo}
           passkeyNames={passkeys.map((p) => p.nickname)}
           after={description.after}
           initialLockout={lockout.locked ? `Too many failed attempts. Passkey confirmation is paused for ${Math.ceil(lockout.retryAfterS / 60)} minute(s).` : null}

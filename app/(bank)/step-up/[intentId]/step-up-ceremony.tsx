@@ -1,6 +1,7 @@
 "use client";
 
-import { useState, useSyncExternalStore } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
 import { beginStepUpAction, completeStepUpAction } from "./actions";
@@ -18,13 +19,31 @@ function browserMessage(err: unknown): string {
   return "Your passkey couldn't be used. Try again.";
 }
 
+/** Seconds left until `expiresAtMs`, ticking; null until mounted (the server can't know the client's clock). */
+function useSecondsLeft(expiresAtMs: number): number | null {
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => {
+    const tick = () => setNow(Date.now());
+    tick();
+    const timer = setInterval(tick, 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return now === null ? null : Math.max(0, Math.ceil((expiresAtMs - now) / 1000));
+}
+
+const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+
 export function StepUpCeremony({
   intentId,
+  expiresAtMs,
+  backTo,
   passkeyNames,
   after,
   initialLockout,
 }: {
   intentId: string;
+  expiresAtMs: number;
+  backTo: string;
   passkeyNames: string[];
   after: string;
   initialLockout: string | null;
@@ -33,6 +52,8 @@ export function StepUpCeremony({
   // Known only in the browser; the server render assumes support, so there is no flash for most users.
   const supported = useSyncExternalStore(noSubscription, browserSupportsWebAuthn, () => true);
   const [phase, setPhase] = useState<Phase>(initialLockout ? { kind: "error", message: initialLockout, locked: true } : { kind: "idle" });
+  const secondsLeft = useSecondsLeft(expiresAtMs);
+  const expired = secondsLeft === 0 && phase.kind !== "verifying";
 
   async function confirm() {
     setPhase({ kind: "waiting" });
@@ -59,6 +80,16 @@ export function StepUpCeremony({
   }
   const busy = phase.kind === "waiting" || phase.kind === "verifying";
   const locked = phase.kind === "error" && phase.locked;
+  if (expired) {
+    return (
+      <div role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="step-up-expired">
+        This confirmation expired: for your safety it lasts only a few minutes. Nothing was sent or changed.
+        <Link href={backTo} className="mt-2 block font-medium underline">
+          Start again
+        </Link>
+      </div>
+    );
+  }
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">
@@ -78,6 +109,9 @@ export function StepUpCeremony({
       >
         {phase.kind === "waiting" ? "Waiting for your passkey…" : phase.kind === "verifying" ? "Confirming…" : "Confirm with passkey"}
       </button>
+      <p className="text-center text-xs text-slate-500" aria-live="off" data-testid="step-up-countdown">
+        {secondsLeft === null ? "\u00a0" : `Expires in ${mmss(secondsLeft)}`}
+      </p>
     </div>
   );
 }

@@ -1,0 +1,92 @@
+/** Banking helpers shared by the e2e specs: database look-ups, forms, and crafted submissions. */
+import type { Page } from "@playwright/test";
+import { confirmStepUp, expect } from "../fixtures";
+import { queryE2eDb } from "./e2e-db";
+
+export const TRANSFER_FORM = "form:has([name=idempotencyKey])";
+/** A transfer's detail page (not /transfers/new). */
+export const TRANSFER_PAGE = /\/transfers\/(?!new$)[a-z0-9]+$/;
+
+export type Account = { id: string; name: string; balance: number };
+export const accountsOf = (email: string) =>
+  queryE2eDb<Account>(
+    `SELECT a.id, a.name, a.balance FROM "Account" a JOIN "User" u ON u.id = a.userId WHERE u.email = ? ORDER BY a.createdAt`,
+    email.toLowerCase(),
+  );
+export const userId = (email: string) => queryE2eDb<{ id: string }>(`SELECT id FROM "User" WHERE email = ?`, email.toLowerCase())[0].id;
+
+/**
+ * Everything an action could change for these users. A rejected action must leave all of it as it
+ * was. (Scoped to the users, because other tests run in parallel on the same database.)
+ */
+export function snapshot(...emails: string[]) {
+  const ids = emails.map(userId);
+  const marks = ids.map(() => "?").join(", ");
+  const one = (sql: string) => JSON.stringify(queryE2eDb(sql.replaceAll("$USERS", marks), ...ids));
+  return {
+    balances: one(`SELECT id, balance FROM "Account" WHERE userId IN ($USERS) ORDER BY id`),
+    transfers: one(`SELECT COUNT(*) AS n FROM "Transfer" WHERE userId IN ($USERS)`),
+    entries: one(`SELECT COUNT(*) AS n FROM "LedgerEntry" e JOIN "Account" a ON a.id = e.accountId WHERE a.userId IN ($USERS)`),
+    payees: one(`SELECT id, removedAt, firstPaidAt FROM "Payee" WHERE userId IN ($USERS) ORDER BY id`),
+    payouts: one(`SELECT userId, holderName, iban, routingCode, accountNumber FROM "PayoutDestination" WHERE userId IN ($USERS) ORDER BY userId`),
+  };
+}
+
+/** Adds a payee; a valid one goes through the bound step-up (policy "payee.add") unless told not to. */
+export async function addPayee(page: Page, name: string, iban: string, { confirm = true } = {}) {
+  await page.goto("/payees");
+  await page.getByLabel("Payee name").fill(name);
+  await page.getByLabel("IBAN", { exact: true }).fill(iban);
+  await page.getByRole("button", { name: "Add payee" }).click();
+  if (confirm) {
+    await confirmStepUp(page);
+    await expect(page).toHaveURL(/\/payees\?added=1$/);
+  }
+}
+
+export async function fillTransfer(page: Page, to: string, amount: string, memo = "") {
+  await page.goto("/transfers/new");
+  const option = page.getByLabel("To").locator("option:not([disabled])", { hasText: to }).first();
+  await page.getByLabel("To").selectOption((await option.getAttribute("value"))!);
+  await page.getByLabel("Amount (USD)").fill(amount);
+  if (memo) await page.getByLabel("Memo (optional)").fill(memo);
+}
+
+/**
+ * Sets form controls to arbitrary values, as a crafted request would: existing controls get the value
+ * (selects get a matching option), missing ones are added, and `null` disables a control so the
+ * browser leaves the field out. React-managed elements are changed in place, never removed.
+ */
+export async function craft(page: Page, formSelector: string, values: Record<string, string | null>) {
+  await page.evaluate(
+    ({ formSelector, values }) => {
+      const form = document.querySelector<HTMLFormElement>(formSelector)!;
+      for (const [name, value] of Object.entries(values)) {
+        const controls = [...form.elements].filter(
+          (el): el is HTMLInputElement | HTMLSelectElement => "name" in el && (el as HTMLInputElement).name === name,
+        );
+        if (value === null) {
+          controls.forEach((el) => (el.disabled = true));
+          continue;
+        }
+        if (controls.length === 0) {
+          const input = document.createElement("input");
+          input.type = "hidden";
+          input.name = name;
+          input.value = value;
+          form.append(input);
+          continue;
+        }
+        for (const el of controls) {
+          if (el instanceof HTMLSelectElement && ![...el.options].some((o) => o.value === value)) {
+            el.append(new Option(value, value));
+          }
+          if (el instanceof HTMLInputElement && el.type === "radio") el.value = value;
+          el.value = value;
+        }
+      }
+    },
+    { formSelector, values },
+  );
+}
+
