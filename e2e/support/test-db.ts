@@ -11,6 +11,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { deployMigrations } from "../../prisma/tools/deploy";
 
+/** Which database the integration tests run on in this process (run-unit.mjs runs them on each). */
+export const TEST_PROVIDER: "sqlite" | "postgresql" = process.env.TEST_DATABASE_URL ? "postgresql" : "sqlite";
+
 export type TestDatabase = { url: string; provider: "sqlite" | "postgresql"; drop(): Promise<void> };
 
 export async function createTestDatabase(): Promise<TestDatabase> {

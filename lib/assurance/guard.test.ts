@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestDatabase, type TestDatabase } from "@/e2e/support/test-db";
+import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
 
-const PROVIDER = process.env.TEST_DATABASE_URL ? "postgresql" : "sqlite";
+const PROVIDER = TEST_PROVIDER;
 
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;

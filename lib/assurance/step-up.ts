@@ -60,6 +60,17 @@ async function notPending(userId: string, intent: Intent | null): Promise<Extrac
   if (intent.status !== "PENDING") return { ok: false, code: "used", message: "This confirmation was already completed or cancelled." };
   return null;
 }
+/** The signed-in user's pending intent, if it can be confirmed now (it is theirs, pending, and they aren't locked out). */
+async function confirmable(intentId: unknown): Promise<{ ok: true; user: SessionUser; intent: Intent } | Extract<BeginResult, { ok: false }>> {
+  const user = await requireUser();
+  const intent = await findIntent(user, intentId);
+  const problem = await notPending(user.id, intent);
+  if (problem || !intent) return problem!;
+  const lockout = await getLockout(user.id);
+  if (lockout.locked) return { ok: false, code: "locked", message: lockedMessage(lockout) };
+  return { ok: true, user, intent };
+}
+
 const lockedMessage = (s: LockoutState) =>
   `Too many failed attempts. Passkey confirmation is paused for ${Math.ceil(s.retryAfterS / 60)} minute(s).`;
 
@@ -69,12 +80,9 @@ const lockedMessage = (s: LockoutState) =>
  * user's passkeys, and UV is required.
  */
 export async function beginStepUp(intentId: unknown): Promise<BeginResult> {
-  const user = await requireUser();
-  const intent = await findIntent(user, intentId);
-  const problem = await notPending(user.id, intent);
-  if (problem || !intent) return problem!;
-  const lockout = await getLockout(user.id);
-  if (lockout.locked) return { ok: false, code: "locked", message: lockedMessage(lockout) };
+  const ready = await confirmable(intentId);
+  if (!ready.ok) return ready;
+  const { user, intent } = ready;
   const passkeys = await db.passkey.findMany({ where: { userId: user.id }, select: { id: true, transports: true } });
   if (passkeys.length === 0) return { ok: false, code: "no_passkey", message: "Add a passkey first." };
 
@@ -106,12 +114,9 @@ export type CompleteResult =
  * grant, and resumes the original operation from the stored intent.
  */
 export async function completeStepUp(intentId: unknown, response: unknown): Promise<CompleteResult> {
-  const user = await requireUser();
-  const intent = await findIntent(user, intentId);
-  const problem = await notPending(user.id, intent);
-  if (problem || !intent) return problem!;
-  const lockout = await getLockout(user.id);
-  if (lockout.locked) return { ok: false, code: "locked", message: lockedMessage(lockout) };
+  const ready = await confirmable(intentId);
+  if (!ready.ok) return ready;
+  const { user, intent } = ready;
 
   const challengeRow = await takeChallenge({ userId: user.id, purpose: "AUTHENTICATE", intentId: intent.id });
   if (!challengeRow) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createTestDatabase, type TestDatabase } from "@/e2e/support/test-db";
+import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
 
 let testDb: TestDatabase;
 let lib: {
@@ -24,7 +24,7 @@ after(async () => {
 
 const PASSWORD = "a sufficiently long passphrase";
 
-describe(`sign-up and password sign-in (${process.env.TEST_DATABASE_URL ? "postgresql" : "sqlite"})`, () => {
+describe(`sign-up and password sign-in (${TEST_PROVIDER})`, () => {
   it("creates the user with a normalised email, an argon2id hash and funded default accounts", async () => {
     const input = lib.users.signUpSchema.parse({ name: " Carol ", email: "  Carol@Example.COM ", password: PASSWORD });
     const user = await lib.users.createUser(input);
