@@ -109,6 +109,52 @@ test.describe("passkeys", () => {
   });
 });
 
+test.describe("password change", () => {
+  test("asks for a passkey, resumes without retyping, then the grace window spares a second prompt", async ({ page, browser, newUser, authenticator }) => {
+    void authenticator;
+    await enrolFirstPasskey(page, newUser);
+    const changeTo = async (current: string, next: string) => {
+      await page.getByLabel("Current password").fill(current);
+      await page.getByLabel("New password").fill(next);
+      await page.getByRole("button", { name: "Change password" }).click();
+    };
+    await changeTo("not my password at all", "a brand new long passphrase");
+    await expect(page.locator("#currentPassword-error")).toHaveText("That isn't your current password.");
+    await expect(page.getByLabel("Current password")).toHaveValue(""); // passwords are never echoed back
+
+    await changeTo(newUser.password, "a brand new long passphrase");
+    await expect(page.getByTestId("step-up-title")).toHaveText("Change your password");
+    expect(intent(intentIdOf(page)).payload).not.toContain("a brand new long passphrase"); // only its argon2id hash
+    await confirmStepUp(page);
+    await expect(page).toHaveURL(/\/settings\/security\?password=changed$/);
+    await expect(page.getByRole("status")).toHaveText("Your password was changed.");
+
+    // Within 5 minutes of that passkey, no second prompt.
+    await changeTo("a brand new long passphrase", "and a third long passphrase");
+    await expect(page.getByRole("status")).toHaveText("Your password was changed.");
+    await expect(page).toHaveURL(/\/settings\/security/);
+    expect(auditOf(newUser.email, "auth.password_change").map((e) => e.outcome)).toEqual(["FAILURE", "SUCCESS", "SUCCESS"]);
+
+    const context = await browser.newContext();
+    try {
+      const other = await context.newPage();
+      for (const [password, works] of [
+        [newUser.password, false],
+        ["and a third long passphrase", true],
+      ] as const) {
+        await other.goto("/login");
+        await other.getByLabel("Email").fill(newUser.email);
+        await other.getByLabel("Password").fill(password);
+        await other.getByRole("button", { name: "Sign in", exact: true }).click();
+        if (works) await expect(other).toHaveURL(/\/dashboard$/);
+        else await expect(other.getByTestId("form-alert")).toBeVisible();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 test.describe("transfers under the policy", () => {
   test("a new payee asks, a small payment to a known payee doesn't, a large one asks with the exact amount and payee", async ({ page, newUser, authenticator }) => {
     void authenticator;

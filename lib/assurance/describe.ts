@@ -86,6 +86,11 @@ export function describeIntent(action: PolicyAction, payload: Record<string, unk
         backTo: "/settings/security",
       };
     case "password.change":
-      return { title: "Change your password", details: [], after: "You can change your password for the next 5 minutes.", backTo: "/settings/security" };
+      return {
+        title: "Change your password",
+        details: [],
+        after: "Your new password takes effect as soon as you confirm; you won't need to type it again.",
+        backTo: "/settings/security",
+      };
   }
 }

@@ -199,9 +199,13 @@ async function resumeIntent(user: SessionUser, intent: Intent): Promise<string> 
       await removePasskeyAs(user, p.passkeyId, resume);
       return "/settings/security?removed=1";
     }
-    case "account.reveal":
-    case "passkey.add":
     case "password.change": {
+      const { applyPasswordChangeAs } = await import("@/lib/auth/password-change");
+      await applyPasswordChangeAs(user, { passwordHash: p.passwordHash }, resume);
+      return "/settings/security?password=changed";
+    }
+    case "account.reveal":
+    case "passkey.add": {
       // Grace-window actions: the raised claims are what they need; mark the intent used.
       await db.$transaction((tx) => consumeIntent(tx, user, intent.id, { action: intent.action, canonical: intent.canonical }, {}));
       if (intent.action === "account.reveal") return `/accounts/${String(p.accountId)}?reveal=1`;

@@ -16,6 +16,7 @@ const LABELS: Record<string, string> = {
   "payout.change": "Payout destination changed",
   "account.reveal": "Account number revealed",
   "auth.reauth": "Password confirmed",
+  "auth.password_change": "Password changed",
   "passkey.add": "Passkey added",
   "passkey.rename": "Passkey renamed",
   "passkey.remove": "Passkey removed",

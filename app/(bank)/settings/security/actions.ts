@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { StepUpRequired } from "@/lib/assurance/guard";
-import { DomainError, InputError, stepUpPath, type ActionState } from "@/lib/errors";
+import { changePassword } from "@/lib/auth/password-change";
+import { DomainError, InputError, stepUpPath, toErrorState, type ActionState } from "@/lib/errors";
 import {
   finishPasskeyRegistration,
   reauthenticateWithPassword,
@@ -54,6 +55,19 @@ export async function removePasskeyAction(_prev: ActionState, formData: FormData
   } catch (err) {
     if (err instanceof DomainError) return { status: "error", message: err.userMessage, fieldErrors: {}, values: {} };
     if (!(err instanceof StepUpRequired)) throw err;
+    stepUp = stepUpPath(err.intentId);
+  }
+  redirect(stepUp);
+}
+
+/** Thin: changePassword checks the session, the current password and the policy itself. No password is echoed back. */
+export async function changePasswordAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  let stepUp: string;
+  try {
+    await changePassword({ currentPassword: formData.get("currentPassword") ?? undefined, newPassword: formData.get("newPassword") ?? undefined });
+    return { status: "success", message: "Your password was changed." };
+  } catch (err) {
+    if (!(err instanceof StepUpRequired)) return toErrorState(err, {});
     stepUp = stepUpPath(err.intentId);
   }
   redirect(stepUp);

@@ -5,20 +5,22 @@ import { requireUser } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { listMyPasskeys } from "@/lib/webauthn/passkeys";
 import { AddPasskey, PasskeyRow } from "./passkey-manager";
+import { ChangePasswordForm } from "./password-form";
 
 export const metadata: Metadata = { title: "Security" };
 
 const NOTICES: Record<string, string> = {
   removed: "Passkey removed.",
   confirmed: "Confirmed. You can add a new passkey for the next 5 minutes.",
+  password: "Your password was changed.",
 };
 
-export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ next?: string; removed?: string; confirmed?: string }> }) {
+export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ next?: string; removed?: string; confirmed?: string; password?: string }> }) {
   await requireUser();
   const params = await searchParams;
   const passkeys = await listMyPasskeys();
   const next = params.next ? safeNextPath(params.next) : null;
-  const notice = params.removed ? NOTICES.removed : params.confirmed ? NOTICES.confirmed : null;
+  const notice = params.removed ? NOTICES.removed : params.confirmed ? NOTICES.confirmed : params.password === "changed" ? NOTICES.password : null;
   return (
     <div className="max-w-2xl space-y-6">
       <PageHeader title="Security" description="Passkeys confirm sensitive actions. They can't be phished, and never leave your device." />
@@ -48,6 +50,10 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           </ul>
         )}
         <AddPasskey isFirst={passkeys.length === 0} next={next} />
+      </section>
+      <section className="space-y-3">
+        <h2 className="text-lg font-semibold">Password</h2>
+        <ChangePasswordForm />
       </section>
       <p className="text-sm text-slate-600">
         Every enrolment, removal and confirmation is in your{" "}
