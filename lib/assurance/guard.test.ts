@@ -155,6 +155,19 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     assert.equal(exempted, 2);
   });
 
+  it("the daily exemption budget holds when ten small payments race (PSD2 RTS Art. 16)", async () => {
+    const c = await customer("dave");
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, () => transfers.transferAs(c.actor, { fromAccountId: c.checking, to: `payee:${c.knownPayee}`, amount: "99.99", idempotencyKey: key() })),
+    );
+    const moved = await db.transfer.findMany({ where: { userId: c.actor.id, payeeId: c.knownPayee } });
+    const exemptTotal = moved.filter((t) => t.sca === "EXEMPT_LOW_VALUE").reduce((sum, t) => sum + t.amount, 0n);
+    assert.equal(moved.length, 2, "two fit in $250.00, whatever the interleaving");
+    assert.equal(exemptTotal, 19_998n);
+    const stepUps = outcomes.filter((o) => o.status === "rejected" && o.reason instanceof guardModule.StepUpRequired).length;
+    assert.equal(stepUps, 8, "every other payment waits for a passkey instead");
+  });
+
   it("an expired or cancelled intent can't be authorised", async () => {
     const expired = await pendingIntent(alice, { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "111.00", idempotencyKey: key() });
     await db.stepUpIntent.update({ where: { id: expired }, data: { expiresAt: new Date(Date.now() - 1000) } });

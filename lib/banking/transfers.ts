@@ -5,7 +5,8 @@ import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import { maskBankDetails } from "@/lib/banking/bank-details";
 import { ensureInternalAccount, INTERNAL, postTransfer } from "@/lib/banking/ledger";
-import { db } from "@/lib/db";
+import { LOW_VALUE_DAILY_BUDGET_MINOR } from "@/lib/assurance/policy";
+import { db, type Tx } from "@/lib/db";
 import { DomainError, InputError, notFound, parseInput } from "@/lib/errors";
 import { formatMoney, isCurrency, parseAmount, toDecimalString, type Currency } from "@/lib/money";
 
@@ -60,7 +61,7 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.c
  * test. Validation happens before anything is written; the debit, credit, both ledger entries, the
  * payee's first-paid mark and the audit event commit together or not at all.
  */
-export async function transferAs(actor: Actor, raw: unknown, options: ResumeOptions = {}): Promise<TransferResult> {
+export async function transferAs(actor: Actor, raw: unknown, options: ResumeOptions = {}, retried = false): Promise<TransferResult> {
   const input = parseInput(transferInputSchema, raw);
 
   const previous = await db.transfer.findUnique({
@@ -89,6 +90,13 @@ export async function transferAs(actor: Actor, raw: unknown, options: ResumeOpti
       intentId: options.intentId,
     });
     const transfer = await db.$transaction(async (tx) => {
+      if (pass.sca === "EXEMPT_LOW_VALUE") {
+        // PSD2 RTS Art. 16: the cumulative budget must hold under concurrency too. Touching the user's
+        // row serialises this user's exempt payments (a row lock on PostgreSQL; SQLite serialises
+        // writers anyway), so the re-count below sees every exempt payment committed before it.
+        await tx.user.update({ where: { id: actor.id }, data: { updatedAt: new Date() } });
+        if ((await exemptedLast24h(actor.id, tx)) + plan.amount > LOW_VALUE_DAILY_BUDGET_MINOR) throw new ExemptionSpent();
+      }
       const destination =
         plan.kind === "payee"
           ? (await ensureInternalAccount(tx, INTERNAL.SETTLEMENT(plan.currency), "Outgoing payments (settlement)", plan.currency)).id
@@ -121,6 +129,11 @@ export async function transferAs(actor: Actor, raw: unknown, options: ResumeOpti
     });
     return { id: transfer.id, reference: transfer.reference, replayed: false };
   } catch (err) {
+    if (err instanceof ExemptionSpent && !retried) {
+      // Another payment used the budget first: ask the policy again, which now wants a step-up.
+      await recordAudit({ userId: actor.id, action: "assurance.decision", outcome: "DENIED", reason: "exemption_budget_spent_concurrently", metadata: { policy: "transfer.payee" } });
+      return transferAs(actor, raw, options, true);
+    }
     if (isUniqueViolation(err)) {
       // A concurrent retry with the same key committed first; its transaction is the one that counts.
       const first = await db.transfer.findUnique({
@@ -142,10 +155,13 @@ type Plan = { fromAccountId: string; amount: bigint; currency: Currency; from: P
   | { kind: "payee"; payeeId: string; payeeIsNew: boolean }
 );
 
+/** Thrown inside a transfer's transaction when a concurrent exempt payment used the budget first. */
+class ExemptionSpent extends Error {}
+
 /** PSD2 RTS Art. 16: what low-value payments have already used of the rolling 24-hour budget. */
-async function exemptedLast24h(userId: string): Promise<bigint> {
+async function exemptedLast24h(userId: string, client: Tx | typeof db = db): Promise<bigint> {
   const since = new Date(Date.now() - 24 * 60 * 60 * 1000);
-  const sum = await db.transfer.aggregate({ where: { userId, sca: "EXEMPT_LOW_VALUE", createdAt: { gte: since } }, _sum: { amount: true } });
+  const sum = await client.transfer.aggregate({ where: { userId, sca: "EXEMPT_LOW_VALUE", createdAt: { gte: since } }, _sum: { amount: true } });
   return sum._sum.amount ?? 0n;
 }
 
