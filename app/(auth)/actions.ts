@@ -47,8 +47,14 @@ const PASSKEY_SIGN_IN_FAILED = "That passkey wasn't accepted. It may have been r
 
 /** Signs in with a passkey assertion; lib/webauthn/sign-in.ts verifies it. Success is a redirect. */
 export async function passkeySignInAction(response: unknown, next: unknown): Promise<{ ok: false; message: string } | undefined> {
+  let text: string;
   try {
-    await signIn("passkey", { response: JSON.stringify(response ?? null), redirectTo: safeNextPath(next) });
+    text = JSON.stringify(response ?? null); // a crafted call can send values JSON can't hold (a BigInt)
+  } catch {
+    return { ok: false, message: PASSKEY_SIGN_IN_FAILED };
+  }
+  try {
+    await signIn("passkey", { response: text, redirectTo: safeNextPath(next) });
   } catch (err) {
     if (err instanceof AuthError) return { ok: false, message: PASSKEY_SIGN_IN_FAILED };
     throw err;

@@ -36,12 +36,18 @@ async function balances(c: Customer) {
   return (await db.account.findMany({ where: { userId: c.actor.id }, orderBy: { id: "asc" } })).map((a) => a.balance);
 }
 
+/** The canonical text each intent had when it was created: what a passkey assertion would be bound to. */
+const signedFor = new Map<string, string>();
+
 /** Asks for a transfer and returns the intent the guard stored instead of moving money. */
 async function pendingIntent(c: Customer, input: Record<string, unknown>): Promise<string> {
   try {
     await transfers.transferAs(c.actor, input);
   } catch (err) {
-    if (err instanceof guardModule.StepUpRequired) return err.intentId;
+    if (err instanceof guardModule.StepUpRequired) {
+      signedFor.set(err.intentId, (await db.stepUpIntent.findUniqueOrThrow({ where: { id: err.intentId } })).payload);
+      return err.intentId;
+    }
     throw err;
   }
   throw new Error("expected a step-up");
@@ -83,8 +89,8 @@ describe(`the assurance guard (${PROVIDER})`, () => {
   it("an authorised intent completes once, even when two completions race", async () => {
     const input = { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "300.00", idempotencyKey: key() };
     const intentId = await pendingIntent(alice, input);
-    assert.equal(await intents.authoriseIntent(alice.actor, intentId), true);
-    assert.equal(await intents.authoriseIntent(alice.actor, intentId), false, "authorised once");
+    assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), true);
+    assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), false, "authorised once");
     const before = await balances(alice);
     // Different idempotency keys would not help an attacker either: the intent is consumed in the transfer's transaction.
     const results = await Promise.allSettled([
@@ -106,7 +112,7 @@ describe(`the assurance guard (${PROVIDER})`, () => {
   it("an intent authorised for one amount can't complete another", async () => {
     const input = { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "200.00", idempotencyKey: key() };
     const intentId = await pendingIntent(alice, input);
-    assert.equal(await intents.authoriseIntent(alice.actor, intentId), true);
+    assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), true);
     const before = await balances(alice);
     await assert.rejects(
       transfers.transferAs(alice.actor, { ...input, amount: "2000.00" }, { intentId }),
@@ -121,7 +127,7 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     const intentId = await pendingIntent(alice, input);
     const row = await db.stepUpIntent.findUniqueOrThrow({ where: { id: intentId } });
     await db.stepUpIntent.update({ where: { id: intentId }, data: { payload: row.payload.replace('"150.00"', '"1500.00"') } });
-    assert.equal(await intents.authoriseIntent(alice.actor, intentId), false);
+    assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), false);
     const before = await balances(alice);
     await assert.rejects(transfers.transferAs(alice.actor, { ...input, amount: "1500.00" }, { intentId }), /doesn't match/);
     assert.deepEqual(await balances(alice), before);
@@ -130,9 +136,9 @@ describe(`the assurance guard (${PROVIDER})`, () => {
   it("another user's intent id is not theirs to authorise or use", async () => {
     const intentId = await pendingIntent(alice, { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "400.00", idempotencyKey: key() });
     assert.equal(await intents.findIntent(bob.actor, intentId), null);
-    assert.equal(await intents.authoriseIntent(bob.actor, intentId), false);
-    assert.equal(await intents.authoriseIntent({ ...alice.actor, sid: "another-session" }, intentId), false, "bound to the session too");
-    assert.equal(await intents.authoriseIntent(alice.actor, intentId), true);
+    assert.equal(await intents.authoriseIntent(bob.actor, intentId, signedFor.get(intentId)!), false);
+    assert.equal(await intents.authoriseIntent({ ...alice.actor, sid: "another-session" }, intentId, signedFor.get(intentId)!), false, "bound to the session too");
+    assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), true);
     const before = await balances(bob);
     await assert.rejects(
       transfers.transferAs(bob.actor, { fromAccountId: bob.checking, to: `payee:${bob.knownPayee}`, amount: "400.00", idempotencyKey: key() }, { intentId }),
@@ -172,12 +178,12 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     const expired = await pendingIntent(alice, { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "111.00", idempotencyKey: key() });
     await db.stepUpIntent.update({ where: { id: expired }, data: { expiresAt: new Date(Date.now() - 1000) } });
     assert.equal((await intents.findIntent(alice.actor, expired))?.status, "EXPIRED");
-    assert.equal(await intents.authoriseIntent(alice.actor, expired), false);
+    assert.equal(await intents.authoriseIntent(alice.actor, expired, signedFor.get(expired)!), false);
 
     const cancelled = await pendingIntent(alice, { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "112.00", idempotencyKey: key() });
     assert.equal(await intents.cancelIntent(alice.actor, cancelled), true);
     assert.equal(await intents.cancelIntent(alice.actor, cancelled), false);
-    assert.equal(await intents.authoriseIntent(alice.actor, cancelled), false);
+    assert.equal(await intents.authoriseIntent(alice.actor, cancelled, signedFor.get(cancelled)!), false);
     assert.equal((await intents.findIntent(alice.actor, cancelled))?.status, "CANCELLED");
   });
 

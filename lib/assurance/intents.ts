@@ -79,12 +79,21 @@ export async function findIntent(owner: IntentOwner, intentId: unknown, now = ne
   };
 }
 
-/** PENDING -> AUTHORISED, once, before expiry, and only if the stored payload still hashes the same. */
-export async function authoriseIntent(owner: IntentOwner, intentId: string, now = new Date()): Promise<boolean> {
-  const row = await db.stepUpIntent.findFirst({ where: { id: intentId, userId: owner.id, sessionId: owner.sid }, select: { payload: true, payloadHash: true } });
-  if (!row || payloadHashOf(row.payload) !== row.payloadHash) return false;
+/**
+ * PENDING -> AUTHORISED, once, before expiry, and only if the stored intent is still exactly the one the
+ * assertion was verified against (`verifiedCanonical`, the text its challenge was derived from).
+ */
+export async function authoriseIntent(owner: IntentOwner, intentId: string, verifiedCanonical: string, now = new Date()): Promise<boolean> {
   const changed = await db.stepUpIntent.updateMany({
-    where: { id: intentId, userId: owner.id, sessionId: owner.sid, status: "PENDING", expiresAt: { gt: now }, payloadHash: row.payloadHash },
+    where: {
+      id: intentId,
+      userId: owner.id,
+      sessionId: owner.sid,
+      status: "PENDING",
+      expiresAt: { gt: now },
+      payload: verifiedCanonical,
+      payloadHash: payloadHashOf(verifiedCanonical),
+    },
     data: { status: "AUTHORISED", authorisedAt: now },
   });
   return changed.count === 1;

@@ -8,7 +8,7 @@ import { requireUser, type SessionUser } from "@/lib/auth/session";
 import { boundChallenge, challengeMatches, payloadHashOf } from "@/lib/assurance/binding";
 import { describeIntent, type IntentDescription } from "@/lib/assurance/describe";
 import { authoriseIntent, cancelIntent, consumeIntent, findIntent, recordFailedAttempt, type Intent } from "@/lib/assurance/intents";
-import { clearFailures, getLockout, LOCKOUT, recordFailure, type LockoutState } from "@/lib/assurance/lockout";
+import { LOCKOUT, lockedMessage, stepUpLockout, type LockoutState } from "@/lib/assurance/lockout";
 import { POLICIES } from "@/lib/assurance/policy";
 import { db } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
@@ -34,7 +34,7 @@ export async function getStepUpView(intentId: unknown): Promise<StepUpView | nul
   const policy = POLICIES[intent.action];
   const [passkeys, lockout] = await Promise.all([
     db.passkey.findMany({ where: { userId: user.id }, select: { nickname: true, lastUsedAt: true }, orderBy: { createdAt: "asc" } }),
-    getLockout(user.id),
+    stepUpLockout.get(user.id),
   ]);
   return {
     intent: { id: intent.id, action: intent.action, status: intent.status, expiresAt: intent.expiresAt },
@@ -66,13 +66,10 @@ async function confirmable(intentId: unknown): Promise<{ ok: true; user: Session
   const intent = await findIntent(user, intentId);
   const problem = await notPending(user.id, intent);
   if (problem || !intent) return problem!;
-  const lockout = await getLockout(user.id);
+  const lockout = await stepUpLockout.get(user.id);
   if (lockout.locked) return { ok: false, code: "locked", message: lockedMessage(lockout) };
   return { ok: true, user, intent };
 }
-
-const lockedMessage = (s: LockoutState) =>
-  `Too many failed attempts. Passkey confirmation is paused for ${Math.ceil(s.retryAfterS / 60)} minute(s).`;
 
 /**
  * Starts the passkey ceremony for an intent. The challenge is H(nonce ‖ H(intent)), so the assertion
@@ -128,7 +125,7 @@ export async function completeStepUp(intentId: unknown, response: unknown): Prom
 
   if (!verified.ok) {
     await recordFailedAttempt(intent.id);
-    const state = await recordFailure(user.id);
+    const state = await stepUpLockout.recordFailure(user.id);
     await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "FAILURE", reason: verified.reason, metadata: { intentId: intent.id, failures: state.failures } });
     if (state.locked) {
       await recordAudit({ userId: user.id, action: "step_up.locked", outcome: "DENIED", reason: "too_many_failures", metadata: { minutes: LOCKOUT.blockS / 60 } });
@@ -147,10 +144,10 @@ export async function completeStepUp(intentId: unknown, response: unknown): Prom
     };
   }
 
-  if (!(await authoriseIntent(user, intent.id))) {
+  if (!(await authoriseIntent(user, intent.id, intent.canonical))) {
     return { ok: false, code: "used", message: "This confirmation was already completed, cancelled or expired." };
   }
-  await clearFailures(user.id);
+  await stepUpLockout.clear(user.id);
   const now = epochSeconds();
   await raiseSessionClaims(user, { amr: passkeyAmr(verified.flags), acr: ACR.PHR, authTime: now });
   await recordAudit({

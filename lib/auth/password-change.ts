@@ -2,7 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { guard, type GuardActor } from "@/lib/assurance/guard";
 import { recordAudit } from "@/lib/audit/log";
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { hashPassword } from "@/lib/auth/password";
+import { verifyPasswordAgain } from "@/lib/auth/reauth";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-rules";
 import { requireUser } from "@/lib/auth/session";
 import { signUpSchema } from "@/lib/auth/users";
@@ -27,10 +28,9 @@ export async function changePassword(raw: unknown): Promise<void> {
  */
 export async function changePasswordAs(actor: GuardActor, raw: unknown): Promise<void> {
   const input = parseInput(changeSchema, raw);
-  const row = await db.user.findUnique({ where: { id: actor.id }, select: { passwordHash: true } });
-  if (!row || !(await verifyPassword(row.passwordHash, input.currentPassword))) {
-    await recordAudit({ userId: actor.id, action: "auth.password_change", outcome: "FAILURE", reason: "wrong_current_password" });
-    throw new DomainError("wrong_password", "That isn't your current password.", "currentPassword");
+  const checked = await verifyPasswordAgain(actor.id, input.currentPassword, "auth.password_change");
+  if (!checked.ok) {
+    throw new DomainError("wrong_password", checked.message.replace("That password isn't right.", "That isn't your current password."), "currentPassword");
   }
   if (input.newPassword === input.currentPassword) throw new InputError({ newPassword: "Choose a password you aren't using now." });
   await applyPasswordChangeAs(actor, { passwordHash: await hashPassword(input.newPassword) });

@@ -28,7 +28,8 @@ async function withStepUp<T>(actor: Actor, run: (options: { intentId?: string })
     return await run({});
   } catch (err) {
     if (!(err instanceof guardModule.StepUpRequired)) throw err;
-    assert.equal(await intents.authoriseIntent(actor, err.intentId), true);
+    const { payload } = await db.stepUpIntent.findUniqueOrThrow({ where: { id: err.intentId } });
+    assert.equal(await intents.authoriseIntent(actor, err.intentId, payload), true);
     return run({ intentId: err.intentId });
   }
 }

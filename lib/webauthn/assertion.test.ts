@@ -117,10 +117,13 @@ describe(`usernameless passkey sign-in (${TEST_PROVIDER})`, () => {
     assert.equal(await signIn.verifyPasskeySignIn(response), null, "the same response again: the challenge is gone");
   });
 
-  it("refuses a user handle that names someone else, a challenge it never issued, and junk", async () => {
+  it("refuses a user handle that names someone else or is missing, a challenge it never issued, and junk", async () => {
     const options = await signIn.beginPasskeySignIn();
     const lying = alice.key.assert({ challenge: options.challenge, origin: ORIGIN, rpId: RP_ID, userHandle: userHandle(bob) });
     assert.equal(await signIn.verifyPasskeySignIn(JSON.stringify(lying)), null);
+    const fresh = await signIn.beginPasskeySignIn();
+    const noHandle = alice.key.assert({ challenge: fresh.challenge, origin: ORIGIN, rpId: RP_ID }); // discoverable credentials must return it
+    assert.equal(await signIn.verifyPasskeySignIn(JSON.stringify(noHandle)), null);
     const unissued = alice.key.assert({ challenge: challenge(), origin: ORIGIN, rpId: RP_ID });
     assert.equal(await signIn.verifyPasskeySignIn(JSON.stringify(unissued)), null);
     for (const junk of [undefined, "", "{", "null", "x".repeat(20_000), JSON.stringify({ response: { clientDataJSON: "%%%" } })]) {

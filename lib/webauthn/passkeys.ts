@@ -11,7 +11,7 @@ import { guard, StepUpRequired, type GuardActor } from "@/lib/assurance/guard";
 import { POLICIES } from "@/lib/assurance/policy";
 import { recordAudit } from "@/lib/audit/log";
 import { ACR, epochSeconds } from "@/lib/auth/claims";
-import { verifyPassword } from "@/lib/auth/password";
+import { verifyPasswordAgain } from "@/lib/auth/reauth";
 import { raiseSessionClaims } from "@/lib/auth/raise-claims";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
@@ -39,10 +39,9 @@ export async function listMyPasskeys(): Promise<PasskeyView[]> {
  */
 export async function reauthenticateWithPassword(password: unknown): Promise<{ ok: true } | { ok: false; message: string }> {
   const user = await requireUser();
-  const row = await db.user.findUnique({ where: { id: user.id }, select: { passwordHash: true } });
-  const ok = typeof password === "string" && password.length <= 256 && !!row && (await verifyPassword(row.passwordHash, password));
-  await recordAudit({ userId: user.id, action: "auth.reauth", outcome: ok ? "SUCCESS" : "FAILURE", metadata: { method: "password" } });
-  if (!ok) return { ok: false, message: "That password isn't right." };
+  const checked = await verifyPasswordAgain(user.id, password, "auth.reauth");
+  if (!checked.ok) return checked;
+  await recordAudit({ userId: user.id, action: "auth.reauth", outcome: "SUCCESS", metadata: { method: "password" } });
   await raiseSessionClaims(user, { amr: ["pwd"], acr: ACR.AAL1, authTime: epochSeconds() });
   return { ok: true };
 }
@@ -150,6 +149,11 @@ export async function finishPasskeyRegistration(response: unknown, nickname: unk
     });
     await recordAudit({ userId: user.id, action: "passkey.add", outcome: "SUCCESS", metadata: { nickname: name, synced: credentialDeviceType === "multiDevice" } }, tx);
     return created;
+  }).catch(async (err: unknown) => {
+    // The credential id is already registered (a crafted response reusing one): nothing changes.
+    if ((err as { code?: string } | null)?.code !== "P2002") throw err;
+    await recordAudit({ userId: user.id, action: "passkey.add", outcome: "FAILURE", reason: "credential_already_registered" });
+    throw new DomainError("registration_failed", "That passkey is already registered.");
   });
   return { id: passkey.id };
 }

@@ -56,8 +56,9 @@ export async function verifyPasskeySignIn(rawResponse: unknown): Promise<Passkey
 
   const verified = await verifyAssertion(response, (c) => c === challenge.challenge);
   if (!verified.ok) return fail(verified.reason);
+  // A discoverable credential must return its user handle (WebAuthn L3 §7.2 step 6), and it must name the owner.
   const userHandle = (response as { response?: { userHandle?: unknown } }).response?.userHandle;
-  if (typeof userHandle === "string" && Buffer.from(userHandle, "base64url").toString("utf8") !== verified.userId) {
+  if (typeof userHandle !== "string" || Buffer.from(userHandle, "base64url").toString("utf8") !== verified.userId) {
     return fail("user_handle_mismatch", verified.userId);
   }
   const user = await db.user.findUnique({ where: { id: verified.userId }, select: { id: true, email: true, name: true } });

@@ -17,6 +17,7 @@ const LABELS: Record<string, string> = {
   "account.reveal": "Account number revealed",
   "auth.reauth": "Password confirmed",
   "auth.password_change": "Password changed",
+  "auth.reauth_locked": "Password confirmation paused",
   "passkey.add": "Passkey added",
   "passkey.rename": "Passkey renamed",
   "passkey.remove": "Passkey removed",
