@@ -94,6 +94,51 @@ test.describe("sign-in", () => {
     expect(messages[0]).toMatch(/don't match an account/);
   });
 
+  test("repeated failures warn, then pause password sign-in; an email with no account gets the same answers", async ({ page, browser }) => {
+    test.setTimeout(60_000);
+    const owner = { name: "Lock Test", email: `lock-${randomUUID()}@example.com`, password: "the owner's long passphrase" };
+    await signUp(page, owner);
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await page.context().clearCookies();
+
+    const answers = async (email: string, attempts: string[]) => {
+      const seen: string[] = [];
+      for (const password of attempts) {
+        await signIn(page, { email, password });
+        const alert = page.getByTestId("form-alert");
+        await expect(alert).toBeVisible();
+        seen.push(await alert.innerText());
+      }
+      return seen;
+    };
+    const wrong = Array.from({ length: 5 }, (_, i) => `wrong guess number ${i}`);
+    const forOwner = await answers(owner.email, [...wrong, owner.password]);
+    const forNobody = await answers(`nobody-${randomUUID()}@example.com`, [...wrong, owner.password]);
+    expect(forOwner).toEqual(forNobody);
+    expect(forOwner.slice(0, 2)).toEqual([expect.stringMatching(/don't match an account\. Check them and try again\.$/), expect.stringMatching(/try again\.$/)]);
+    expect(forOwner[2]).toMatch(/2 attempts left before password sign-in is paused for 15 minutes/);
+    expect(forOwner[3]).toMatch(/1 attempt left before/);
+    // The 5th failure pauses it; then even the right password is refused.
+    expect(forOwner[4]).toMatch(/^Too many attempts\. Password sign-in for this email is paused for 15 minutes/);
+    expect(forOwner[5]).toBe(forOwner[4]);
+    await expect(page).toHaveURL(/\/login/);
+    const locked = queryE2eDb<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM "AuditEvent" a JOIN "User" u ON u.id = a.userId WHERE u.email = ? AND a.action = 'auth.sign_in_locked'`,
+      owner.email,
+    );
+    expect(locked[0].n).toBe(1);
+
+    // Someone else, elsewhere, is not affected.
+    const context = await browser.newContext();
+    try {
+      const other = await context.newPage();
+      await signIn(other, DEMO.bob);
+      await expect(other).toHaveURL(/\/dashboard$/);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("the session cookie is HttpOnly and SameSite=Lax", async ({ page, newUser }) => {
     void newUser;
     const cookie = (await page.context().cookies()).find((c) => c.name.includes("session-token"));

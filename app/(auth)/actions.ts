@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/auth/config";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { createUser, signUpSchema } from "@/lib/auth/users";
@@ -21,6 +21,17 @@ function keep(formData: FormData, ...names: string[]): Record<string, string> {
   return values;
 }
 
+/** The message for a failed password sign-in: the same whether or not the email has an account. */
+function signInFailureMessage(err: AuthError): string {
+  const code = err instanceof CredentialsSignin ? err.code : "";
+  if (code === "paused") {
+    return "Too many attempts. Password sign-in for this email is paused for 15 minutes. You can still sign in with a passkey.";
+  }
+  const left = /^attempts_left_(\d)$/.exec(code)?.[1];
+  if (left) return `${SIGN_IN_FAILED} ${left} attempt${left === "1" ? "" : "s"} left before password sign-in is paused for 15 minutes.`;
+  return SIGN_IN_FAILED;
+}
+
 export async function signInAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   try {
     await signIn("password", {
@@ -31,7 +42,7 @@ export async function signInAction(_prev: ActionState, formData: FormData): Prom
   } catch (err) {
     // Success is a thrown redirect, which must propagate; only Auth.js' own errors are failures.
     if (err instanceof AuthError) {
-      return { status: "error", message: SIGN_IN_FAILED, fieldErrors: {}, values: keep(formData, "email") };
+      return { status: "error", message: signInFailureMessage(err), fieldErrors: {}, values: keep(formData, "email") };
     }
     throw err;
   }

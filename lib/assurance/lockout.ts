@@ -9,6 +9,7 @@ import { db } from "@/lib/db";
  * app instance sees the same numbers. Browsing and cancelling are never blocked.
  */
 export const LOCKOUT = { maxFailures: 5, warnAfter: 3, windowS: 15 * 60, blockS: 15 * 60 } as const;
+export type LockoutRule = { maxFailures: number; warnAfter: number; windowS: number; blockS: number };
 
 export type LockoutState = { locked: boolean; failures: number; retryAfterS: number };
 
@@ -20,27 +21,28 @@ export type Lockout = {
   clear(userId: string): Promise<void>;
 };
 
-function lockout(keyPrefix: string): Lockout {
+/** A failure counter with a block, kept in the database. Keys are whatever the caller counts by (a user id, an email, an IP). */
+export function createLockout(keyPrefix: string, rule: LockoutRule = LOCKOUT): Lockout {
   const limiter = new RateLimiterPrisma({
     storeClient: db,
     tableName: "rateLimiterFlexible", // the Prisma client's model accessor
     keyPrefix,
-    points: LOCKOUT.maxFailures,
-    duration: LOCKOUT.windowS,
+    points: rule.maxFailures,
+    duration: rule.windowS,
     clearExpiredByTimeout: false,
   });
   const get = async (userId: string): Promise<LockoutState> => {
     const res = await limiter.get(userId);
     if (!res) return { locked: false, failures: 0, retryAfterS: 0 };
     const failures = res.consumedPoints;
-    return { locked: failures >= LOCKOUT.maxFailures && res.msBeforeNext > 0, failures, retryAfterS: Math.ceil(res.msBeforeNext / 1000) };
+    return { locked: failures >= rule.maxFailures && res.msBeforeNext > 0, failures, retryAfterS: Math.ceil(res.msBeforeNext / 1000) };
   };
   return {
     get,
     async recordFailure(userId) {
       try {
         const res = await limiter.consume(userId, 1);
-        if (res.consumedPoints >= LOCKOUT.maxFailures) await limiter.block(userId, LOCKOUT.blockS);
+        if (res.consumedPoints >= rule.maxFailures) await limiter.block(userId, rule.blockS);
       } catch (err) {
         // consume rejects with a RateLimiterRes (not an Error) once the budget is spent: already
         // blocked. A real error (the database) must not be swallowed: the lockout fails closed.
@@ -53,9 +55,9 @@ function lockout(keyPrefix: string): Lockout {
 }
 
 /** Failed passkey step-up assertions, per user (not per intent, so a new intent doesn't reset it). */
-export const stepUpLockout = lockout("stepup");
+export const stepUpLockout = createLockout("stepup");
 /** Failed password re-entries by a signed-in user (first-passkey bootstrapping, password change). */
-export const passwordLockout = lockout("reauth");
+export const passwordLockout = createLockout("reauth");
 
 export const lockedMessage = (s: LockoutState, what = "Passkey confirmation") =>
   `Too many failed attempts. ${what} is paused for ${Math.ceil(s.retryAfterS / 60)} minute(s).`;

@@ -17,17 +17,20 @@ export type RequestContext = { ip: string | null; userAgent: string | null };
 
 const MAX_HEADER_LENGTH = 512;
 
+/**
+ * The client's address from request headers. Behind a load balancer the first X-Forwarded-For hop is
+ * the client; Vault binds to loopback in development, so without the header there is no address.
+ */
+export function clientIpFrom(h: Pick<Headers, "get">): string | null {
+  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip");
+  return forwarded ? forwarded.slice(0, 64) : null;
+}
+
 /** The caller's IP and user agent, or nulls outside a request (seed, scripts, tests). */
 export async function getRequestContext(): Promise<RequestContext> {
   try {
     const h = await headers();
-    // Behind a load balancer the first X-Forwarded-For hop is the client; Vault binds to loopback
-    // in development, so without the header there is no address worth recording.
-    const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip");
-    return {
-      ip: forwarded ? forwarded.slice(0, 64) : null,
-      userAgent: h.get("user-agent")?.slice(0, MAX_HEADER_LENGTH) ?? null,
-    };
+    return { ip: clientIpFrom(h), userAgent: h.get("user-agent")?.slice(0, MAX_HEADER_LENGTH) ?? null };
   } catch {
     return { ip: null, userAgent: null };
   }

@@ -4,6 +4,7 @@ import Credentials from "next-auth/providers/credentials";
 import "@/lib/auth/types";
 import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
 import { consumeGrant } from "@/lib/auth/grants";
+import { clientIpFrom } from "@/lib/audit/log";
 import { authenticateWithPassword } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { verifyPasskeySignIn } from "@/lib/webauthn/sign-in";
@@ -22,7 +23,7 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
     Credentials({
       id: "password",
       credentials: { email: {}, password: {} },
-      authorize: (credentials) => authenticateWithPassword(credentials),
+      authorize: (credentials, request) => authenticateWithPassword(credentials, clientIpFrom(request.headers)),
     }),
     // Usernameless passkey sign-in: `response` is the browser's AuthenticationResponseJSON as text.
     // The user it returns carries claims from the verified flags (amr pop/user/mfa, acr PHR).

@@ -97,4 +97,34 @@ describe(`sign-up and password sign-in (${TEST_PROVIDER})`, () => {
     );
     assert.deepEqual(reasons, ["SUCCESS:", "FAILURE:wrong_password", "FAILURE:unknown_email"]);
   });
+
+  it("pauses an email after 5 failures (even with the right password), and an IP after 100 across many emails", async () => {
+    const { SignInPaused, SignInFailedWithWarning } = await import("@/lib/auth/sign-in-limits");
+    const dana = await lib.users.createUser(lib.users.signUpSchema.parse({ name: "Dana", email: "dana@example.com", password: PASSWORD }));
+    const outcomes: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const password = i < 5 ? `wrong password number ${i}` : PASSWORD;
+      outcomes.push(
+        await lib.users.authenticateWithPassword({ email: dana.email, password }).then(
+          (u) => (u ? "user" : "null"),
+          (e: unknown) => (e instanceof SignInPaused ? "paused" : e instanceof SignInFailedWithWarning ? `left ${e.attemptsLeft}` : String(e)),
+        ),
+      );
+    }
+    assert.deepEqual(outcomes, ["null", "null", "left 2", "left 1", "paused", "paused"]);
+
+    // Credential stuffing: one address, many emails, two guesses each.
+    const ip = "203.0.113.9";
+    let paused = 0;
+    for (let i = 0; i < 50; i++) {
+      for (const guess of ["guess one is long", "guess two is long"]) {
+        await lib.users.authenticateWithPassword({ email: `victim${i}@example.com`, password: guess }, ip).catch(() => undefined);
+      }
+    }
+    await lib.users.authenticateWithPassword({ email: "carol@example.com", password: PASSWORD }, ip).catch((e: unknown) => {
+      if (e instanceof SignInPaused) paused++;
+    });
+    assert.equal(paused, 1, "the 101st attempt from that address is refused, even a right one");
+    assert.ok(await lib.users.authenticateWithPassword({ email: "carol@example.com", password: PASSWORD }, "198.51.100.7"), "other addresses are unaffected");
+  });
 });

@@ -4,6 +4,8 @@ import { recordAudit } from "@/lib/audit/log";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 import { openDefaultAccounts } from "@/lib/banking/accounts";
+import { LOCKOUT } from "@/lib/assurance/lockout";
+import { accountSignInLockout, ipSignInLockout, SignInFailedWithWarning, SignInPaused } from "@/lib/auth/sign-in-limits";
 import { db } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 
@@ -57,17 +59,22 @@ export async function createUser(input: SignUpInput) {
   }
 }
 
-/** Returns the user for a correct email and password, else null, in equal time either way. */
-export async function authenticateWithPassword(raw: unknown) {
+/**
+ * Returns the user for a correct email and password, else null, in equal time either way. Failures
+ * are limited per email and per IP (lib/auth/sign-in-limits.ts): from the 3rd failure it throws
+ * SignInFailedWithWarning, and while locked SignInPaused, the same for an email with no account.
+ */
+export async function authenticateWithPassword(raw: unknown, ip: string | null = null) {
   const parsed = signInSchema.safeParse(raw);
   if (!parsed.success) return null;
-  const user = await db.user.findUnique({
-    where: { email: parsed.data.email },
-    select: { id: true, email: true, name: true, passwordHash: true },
-  });
-  const ok = user
-    ? await verifyPassword(user.passwordHash, parsed.data.password)
-    : await burnPasswordCheck(parsed.data.password);
+  const email = parsed.data.email;
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
+  const [account, address] = await Promise.all([accountSignInLockout.get(email), ip ? ipSignInLockout.get(ip) : null]);
+  if (account.locked || address?.locked) {
+    await recordAudit({ userId: user?.id ?? null, action: "auth.sign_in", outcome: "DENIED", reason: account.locked ? "account_paused" : "ip_paused", metadata: { method: "password" } });
+    throw new SignInPaused();
+  }
+  const ok = user ? await verifyPassword(user.passwordHash, parsed.data.password) : await burnPasswordCheck(parsed.data.password);
   await recordAudit({
     userId: user?.id ?? null,
     action: "auth.sign_in",
@@ -75,6 +82,15 @@ export async function authenticateWithPassword(raw: unknown) {
     reason: ok ? undefined : user ? "wrong_password" : "unknown_email",
     metadata: { method: "password" },
   });
-  if (!user || !ok) return null;
-  return { id: user.id, email: user.email, name: user.name };
+  if (user && ok) {
+    await accountSignInLockout.clear(email);
+    return { id: user.id, email: user.email, name: user.name };
+  }
+  const [after] = await Promise.all([accountSignInLockout.recordFailure(email), ip ? ipSignInLockout.recordFailure(ip) : null]);
+  if (after.locked) {
+    await recordAudit({ userId: user?.id ?? null, action: "auth.sign_in_locked", outcome: "DENIED", reason: "too_many_failures", metadata: { minutes: LOCKOUT.blockS / 60 } });
+    throw new SignInPaused();
+  }
+  if (after.failures >= LOCKOUT.warnAfter) throw new SignInFailedWithWarning(LOCKOUT.maxFailures - after.failures);
+  return null;
 }
