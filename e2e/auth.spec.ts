@@ -4,7 +4,7 @@ import { DEMO, expect, signIn, signUp, test } from "./fixtures";
 
 test.describe("sign-up", () => {
   test("opens a checking and a savings account with their opening balances", async ({ page }) => {
-    const user = { name: "Dana Doe", email: `Dana-${randomUUID()}@Example.com`, password: "correct horse battery staple" };
+    const user = { name: "Dana Doe", email: `Dana-${randomUUID()}@Example.com`, password: "plum kettle orbit saffron" };
     await signUp(page, user);
     await expect(page).toHaveURL(/\/dashboard$/);
     await expect(page.getByRole("heading", { name: "Hello, Dana Doe" })).toBeVisible();
@@ -18,6 +18,7 @@ test.describe("sign-up", () => {
   const bad = [
     { what: "a malformed email", name: "Bad Email", email: "not-an-email", password: "a long enough passphrase", field: "Email", error: /valid email/ },
     { what: "a short password", name: "Short Pw", email: "short@example.com", password: "short", field: "Password", error: /at least 15 characters/ },
+    { what: "a common password", name: "Common Pw", email: "common@example.com", password: "Password Password!", field: "Password", error: /too common/ },
     { what: "a 10 kB name", name: "n".repeat(10_000), email: "huge-name@example.com", password: "a long enough passphrase", field: "Full name", error: /at most 100/ },
     { what: "a 10 kB email", name: "Huge Email", email: `${"e".repeat(10_000)}@example.com`, password: "a long enough passphrase", field: "Email", error: /too long/ },
     { what: "a 10 kB password", name: "Huge Pw", email: "huge-pw@example.com", password: "p".repeat(10_000), field: "Password", error: /at most 256/ },

@@ -82,8 +82,8 @@ describe(`sign-up and password sign-in (${TEST_PROVIDER})`, () => {
   });
 
   it("counts the password in characters, not bytes", () => {
-    assert.equal(lib.users.signUpSchema.safeParse({ name: "A", email: "a@example.com", password: "🔐".repeat(14) }).success, false);
-    assert.equal(lib.users.signUpSchema.safeParse({ name: "A", email: "a@example.com", password: "🔐".repeat(15) }).success, true);
+    assert.equal(lib.users.signUpSchema.safeParse({ name: "A", email: "a@example.com", password: [..."🔐🦊🌍🎲🚲🌵🎈🧭🪁🛶🍋🎻🧩🪴"].join("") }).success, false);
+    assert.equal(lib.users.signUpSchema.safeParse({ name: "A", email: "a@example.com", password: "🔐🦊🌍🎲🚲🌵🎈🧭🪁🛶🍋🎻🧩🪴🦉" }).success, true);
   });
 
   it("signs in with the right password, in any email case, and audits each attempt", async () => {

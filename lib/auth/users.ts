@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/log";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
+import { isCommonPassword } from "@/lib/auth/common-passwords";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 import { openDefaultAccounts } from "@/lib/banking/accounts";
 import { LOCKOUT } from "@/lib/assurance/lockout";
@@ -31,7 +32,9 @@ export const signUpSchema = z.object({
   password: z
     .string({ error: "Choose a password." })
     .refine((p) => [...p].length >= PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
-    .refine((p) => [...p].length <= PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`),
+    .refine((p) => [...p].length <= PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`)
+    // §3.1.1.2 again: a blocklist of common and expected passwords, instead of composition rules.
+    .refine((p) => !isCommonPassword(p), "That password is too common and easy to guess. Try a few unrelated words."),
 });
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
