@@ -2,9 +2,28 @@
  * Nothing here may fetch at build time: no next/font/google, no remote images (the build runs offline).
  * @type {import("next").NextConfig}
  */
+
+/** Headers for every response (OWASP ASVS 5 V3.4). The nonce-based CSP for pages is set in proxy.ts. */
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "X-Frame-Options", value: "DENY" }, // for browsers without CSP frame-ancestors
+  // Passkeys only in Vault's own frames; no camera, microphone, location or payment handlers.
+  {
+    key: "Permissions-Policy",
+    value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), publickey-credentials-get=(self), publickey-credentials-create=(self)",
+  },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+  // Browsers ignore HSTS over plain http (localhost); over https it pins Vault to https for two years.
+  { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" },
+];
+
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
 };
 
 export default nextConfig;

@@ -10,7 +10,7 @@ export const DEMO = {
 
 export type VirtualAuthenticator = { cdp: CDPSession; authenticatorId: string };
 
-export const test = base.extend<{ serverErrors: void; newUser: Credentials; authenticator: VirtualAuthenticator }>({
+export const test = base.extend<{ cspViolations: void; serverErrors: void; newUser: Credentials; authenticator: VirtualAuthenticator }>({
   /**
    * Chromium's CDP virtual authenticator: a platform passkey with UV, attached before any WebAuthn
    * call (without one, a ceremony hangs for over a minute).
@@ -31,6 +31,18 @@ export const test = base.extend<{ serverErrors: void; newUser: Credentials; auth
     await use({ cdp, authenticatorId });
     await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId }).catch(() => {});
   },
+  /** Fails any test during which the browser refused something under the Content-Security-Policy. */
+  cspViolations: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await use();
+      expect(violations, "Content-Security-Policy violations").toEqual([]);
+    },
+    { auto: true },
+  ],
   /** Fails any test during which the app answered 5xx: bad input must never crash the server. */
   serverErrors: [
     async ({ page }, use) => {

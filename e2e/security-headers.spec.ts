@@ -1,0 +1,61 @@
+/** The production server's security headers (OWASP ASVS 5 V3.4) and what its error pages reveal. */
+import { expect, test } from "./fixtures";
+
+const directives = (csp: string) => new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+
+test("pages get a strict, nonce-based CSP with a fresh nonce each time, and Next's scripts carry it", async ({ page }) => {
+  const nonces: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const response = await page.request.get("/login");
+    const csp = directives(response.headers()["content-security-policy"] ?? "");
+    const script = csp.get("script-src") ?? [];
+    const nonce = script.find((v) => v.startsWith("'nonce-"))?.slice(7, -1) ?? "";
+    expect(nonce.length).toBeGreaterThanOrEqual(22); // 16 random bytes
+    expect(script).toContain("'strict-dynamic'");
+    expect(script).not.toContain("'unsafe-inline'");
+    expect(script).not.toContain("'unsafe-eval'");
+    expect(csp.get("frame-ancestors")).toEqual(["'none'"]);
+    expect(csp.get("object-src")).toEqual(["'none'"]);
+    expect(csp.get("base-uri")).toEqual(["'none'"]);
+    expect(csp.get("form-action")).toEqual(["'self'"]);
+    const html = await response.text();
+    expect(html).toContain(`nonce="${nonce}"`);
+    expect(html.match(/<script(?![^>]*nonce=)[^>]*>/g) ?? [], "every script tag has the nonce").toEqual([]);
+    nonces.push(nonce);
+  }
+  expect(nonces[0]).not.toBe(nonces[1]);
+  // And the page works under it: the cspViolations fixture fails the test on any refusal.
+  await page.goto("/login");
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+});
+
+test("every response gets the static headers, and none says what it runs on", async ({ page }) => {
+  for (const path of ["/login", "/api/health", "/icon.svg", "/no-such-page"]) {
+    const response = await page.request.get(path);
+    const h = response.headers();
+    expect(h["x-content-type-options"], path).toBe("nosniff");
+    expect(h["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+    expect(h["x-frame-options"], path).toBe("DENY");
+    expect(h["permissions-policy"], path).toContain("publickey-credentials-get=(self)");
+    expect(h["permissions-policy"], path).toContain("camera=()");
+    expect(h["x-powered-by"], path).toBeUndefined();
+  }
+});
+
+test("missing pages are plain 404s with no stack trace or internals, signed out and signed in", async ({ page, newUser }) => {
+  void newUser; // signed in: an unknown intent id is "not found" too
+  for (const path of ["/step-up/not-a-real-intent-id-at-all", "/accounts/%00", "/no-such-page"]) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(404);
+    expect(await page.locator("body").innerText(), path).not.toMatch(/node_modules|\bat .+\(.+:\d+:\d+\)|Error:|prisma/i);
+  }
+  // Paths that aren't valid percent-encoding: a clear 400, never a 500, for pages and route handlers.
+  for (const path of ["/accounts/%ff", "/step-up/%C3%28", "/transfers/%E0%A4%A", "/api/auth/%ff"]) {
+    const response = await page.request.get(path);
+    expect(response.status(), path).toBe(400);
+    expect(await response.text(), path).toBe("Bad request: the address is not valid.");
+  }
+  await page.context().clearCookies();
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+});
