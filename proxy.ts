@@ -1,8 +1,10 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { clientIpFrom, recordAudit } from "@/lib/audit/log";
 import { env } from "@/lib/env";
 
 /**
- * Per-request security: a strict, nonce-based Content-Security-Policy, and a 400 for undecodable paths.
+ * Per-request security: server actions only from Vault's own origins, a strict nonce-based
+ * Content-Security-Policy, and a 400 for undecodable paths.
  * Next reads the nonce from the request's CSP header and puts it on its own scripts; 'strict-dynamic'
  * lets those load the rest of the app, and nothing else runs (OWASP ASVS 5 V3.4.3).
  *
@@ -10,13 +12,30 @@ import { env } from "@/lib/env";
  * route checks them itself (a proxy can be skipped, CVE-2025-29927). Next requires it at the root.
  * The static headers are in next.config.js.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   // Next answers 500 when a dynamic segment isn't valid percent-encoding ("/accounts/%ff"): bad
   // input must get a clear 4xx instead, before routing.
   try {
     decodeURIComponent(request.nextUrl.pathname);
   } catch {
     return new NextResponse("Bad request: the address is not valid.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+  // Server actions are POSTs anyone can send. Next already refuses an Origin that isn't the Host, but
+  // with a 500; Vault refuses first with a 403, requires the header, and checks it against the
+  // configured origins (APP_ORIGINS), not against a Host header the client chose (ASVS 5 V3.5.1).
+  if (request.method === "POST" && request.headers.has("next-action")) {
+    const origin = request.headers.get("origin");
+    if (!origin || !env.APP_ORIGINS.includes(origin)) {
+      await recordAudit({
+        userId: null,
+        action: "security.cross_origin_action",
+        outcome: "DENIED",
+        reason: origin ? "foreign_origin" : "missing_origin",
+        metadata: { origin: origin?.slice(0, 200) ?? null, path: request.nextUrl.pathname.slice(0, 200) },
+        context: { ip: clientIpFrom(request.headers), userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null },
+      });
+      return new NextResponse("Forbidden: this request didn't come from Vault.", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
+    }
   }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const dev = env.NODE_ENV === "development"; // React's dev tools need eval; production never gets it

@@ -1,4 +1,8 @@
 /** The production server's security headers (OWASP ASVS 5 V3.4) and what its error pages reveal. */
+import { randomUUID } from "node:crypto";
+import { nextActionCall } from "./support/attacks";
+import { fillTransfer, snapshot, TRANSFER_PAGE } from "./support/bank";
+import { queryE2eDb } from "./support/e2e-db";
 import { expect, test } from "./fixtures";
 
 const directives = (csp: string) => new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
@@ -58,4 +62,22 @@ test("missing pages are plain 404s with no stack trace or internals, signed out 
   await page.context().clearCookies();
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);
+});
+
+test("a server action POST from a foreign origin, or with none, is refused with 403 and audited; nothing moves", async ({ page, newUser }) => {
+  await fillTransfer(page, "Savings", "1.00");
+  const captured = nextActionCall(page, (body) => body.includes("idempotencyKey"));
+  await page.getByRole("button", { name: "Send money" }).click();
+  const call = await captured;
+  await expect(page).toHaveURL(TRANSFER_PAGE); // the genuine, same-origin call worked
+  const before = snapshot(newUser.email);
+  const withoutOrigin = Object.fromEntries(Object.entries(call.headers).filter(([k]) => k !== "origin"));
+  for (const origin of ["http://evil.example", "null", "http://localhost:9999", undefined]) {
+    const fresh = call.body.replace(/[0-9a-f]{32}/, randomUUID().replaceAll("-", "")); // a new idempotency key
+    const response = await page.request.fetch(call.url, { method: "POST", headers: origin ? { ...withoutOrigin, origin } : withoutOrigin, data: fresh });
+    expect(response.status(), String(origin)).toBe(403);
+  }
+  expect(snapshot(newUser.email)).toEqual(before);
+  const audited = queryE2eDb<{ reason: string }>(`SELECT reason FROM "AuditEvent" WHERE action = 'security.cross_origin_action' AND metadata LIKE '%evil.example%'`);
+  expect(audited.length).toBeGreaterThanOrEqual(1);
 });

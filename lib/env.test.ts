@@ -52,6 +52,13 @@ describe("parseEnv", () => {
     assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, WEBAUTHN_RP_ID: "https://x" }), /WEBAUTHN_RP_ID/);
   });
 
+  it("allows server actions from the served origins by default, or from APP_ORIGINS when set", () => {
+    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET }).APP_ORIGINS, ["http://localhost:3000"]);
+    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, WEBAUTHN_ORIGINS: "https://vault.example.com" }).APP_ORIGINS, ["https://vault.example.com"]);
+    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, APP_ORIGINS: "https://a.example.com,https://b.example.com" }).APP_ORIGINS, ["https://a.example.com", "https://b.example.com"]);
+    assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, APP_ORIGINS: "*" }), /APP_ORIGINS/);
+  });
+
   it("caps the step-up intent lifetime at 5 minutes (PSD2 RTS Art. 4(3)(d))", () => {
     assert.equal(parseEnv({ AUTH_SECRET: SECRET }).STEP_UP_INTENT_TTL_S, 300);
     assert.equal(parseEnv({ AUTH_SECRET: SECRET, STEP_UP_INTENT_TTL_S: "3" }).STEP_UP_INTENT_TTL_S, 3);

@@ -16,6 +16,16 @@ const databaseUrl = z
     message: 'must be a SQLite "file:…" URL or a "postgresql://…" URL',
   });
 
+/** A comma-separated list of exact origins (scheme://host[:port]). */
+const origins = z
+  .string()
+  .transform((value) => value.split(",").map((o) => o.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, "each origin must look like https://vault.example.com"))
+      .min(1, "list at least one origin"),
+  );
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** SQLite file by default (nothing to install); postgresql://… in production and CI. */
@@ -34,20 +44,17 @@ const schema = z.object({
     .default("localhost"),
   WEBAUTHN_RP_NAME: z.string().trim().min(1).max(64).default("Vault"),
   /** The exact origins (scheme://host[:port]) a WebAuthn response may come from, comma-separated. */
-  WEBAUTHN_ORIGINS: z
-    .string()
-    .default("http://localhost:3000")
-    .transform((value) => value.split(",").map((o) => o.trim()).filter(Boolean))
-    .pipe(
-      z
-        .array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, "each origin must look like https://vault.example.com"))
-        .min(1, "list at least one origin"),
-    ),
+  WEBAUTHN_ORIGINS: origins.default(["http://localhost:3000"]),
+  /**
+   * The origins allowed to call server actions (an Origin check in proxy.ts, on top of Next's own).
+   * Defaults to WEBAUTHN_ORIGINS: the addresses Vault is served from.
+   */
+  APP_ORIGINS: origins.optional(),
   /** How long a pending step-up intent lives. PSD2 RTS Art. 4(3)(d): at most 5 minutes. */
   STEP_UP_INTENT_TTL_S: z.coerce.number().int().min(1).max(300).default(300),
 });
 
-export type Env = z.infer<typeof schema>;
+export type Env = Omit<z.infer<typeof schema>, "APP_ORIGINS"> & { APP_ORIGINS: string[] };
 
 export class EnvError extends Error {
   constructor(readonly issues: string[]) {
@@ -69,7 +76,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
-  return parsed.data;
+  return { ...parsed.data, APP_ORIGINS: parsed.data.APP_ORIGINS ?? parsed.data.WEBAUTHN_ORIGINS };
 }
 
 export const env: Env = parseEnv(process.env);

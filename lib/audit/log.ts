@@ -11,6 +11,8 @@ export type AuditInput = {
   reason?: string;
   /** Structured context. Never put secrets, passwords, tokens or full account numbers here. */
   metadata?: Record<string, string | number | boolean | null>;
+  /** Where the request came from, when the caller knows better than next/headers (proxy.ts). */
+  context?: RequestContext;
 };
 
 export type RequestContext = { ip: string | null; userAgent: string | null };
@@ -41,7 +43,7 @@ export async function getRequestContext(): Promise<RequestContext> {
  * and its record commit or roll back together. Nothing ever updates or deletes these rows.
  */
 export async function recordAudit(event: AuditInput, tx: Tx | typeof db = db) {
-  const context = await getRequestContext();
+  const context = event.context ?? (await getRequestContext());
   await tx.auditEvent.create({
     data: {
       userId: event.userId,
