@@ -158,7 +158,7 @@ test.describe("signed out", () => {
 
   test("sign-out ends the session", async ({ page, newUser }) => {
     await expect(page.getByTestId("signed-in-as")).toHaveText(newUser.email.toLowerCase());
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login$/);
     await page.goto("/dashboard");
     await expect(page).toHaveURL(/\/login/);

@@ -346,7 +346,7 @@ test.describe("passkey sign-in", () => {
     await customerWithPayee(page, newUser);
     // The login page starts a conditional (autofill) request; Chromium's virtual authenticator picks
     // the discoverable passkey as a user would from the email field's suggestions.
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/dashboard$/);
     const claims = await sessionClaims(page);
     expect(claims.amr).toEqual(["pop", "user", "mfa"]);
@@ -369,7 +369,7 @@ test.describe("passkey sign-in", () => {
     void authenticator;
     await enrolFirstPasskey(page, newUser);
     await withoutAutofill(page);
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login/);
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await expect(page).toHaveURL(/\/dashboard$/);
@@ -381,7 +381,7 @@ test.describe("passkey sign-in", () => {
     await enrolFirstPasskey(page, newUser);
     await withoutAutofill(page);
     writeE2eDb(`DELETE FROM "Passkey" WHERE userId = ?`, userId(newUser.email)); // e.g. removed on another device
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await expect(page.getByTestId("passkey-sign-in-error")).toContainText("That passkey wasn't accepted");
     await expect(page).toHaveURL(/\/login/);

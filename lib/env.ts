@@ -52,6 +52,10 @@ const schema = z.object({
   APP_ORIGINS: origins.optional(),
   /** How long a pending step-up intent lives. PSD2 RTS Art. 4(3)(d): at most 5 minutes. */
   STEP_UP_INTENT_TTL_S: z.coerce.number().int().min(1).max(300).default(300),
+  /** A session ends after this long without a request. NIST SP 800-63B-4 §2.2.3 (AAL2): at most 1 hour. */
+  SESSION_IDLE_TIMEOUT_S: z.coerce.number().int().min(60).max(3600).default(1800),
+  /** A session ends this long after sign-in, whatever the activity. NIST SP 800-63B-4 §2.2.3 (AAL2): at most 24 hours. */
+  SESSION_MAX_AGE_S: z.coerce.number().int().min(300).max(86_400).default(12 * 60 * 60),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "APP_ORIGINS"> & { APP_ORIGINS: string[] };

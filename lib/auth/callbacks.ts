@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { JWT } from "next-auth/jwt";
 import type { Session, User } from "next-auth";
 import "@/lib/auth/types";
-import { applyGrant, isAcr, passwordSignInClaims, type Grant } from "@/lib/auth/claims";
+import { ACR, applyGrant, isAcr, passwordSignInClaims, type Grant } from "@/lib/auth/claims";
 
 /** Consumes a single-use grant for this user and session; null when unknown, used, expired or foreign. */
 export type ConsumeGrant = (raw: string, userId: string, sessionId: string) => Promise<Grant | null>;
@@ -25,6 +25,7 @@ export async function jwtCallback({
   trigger,
   session,
   consumeGrant,
+  startSession,
   now = new Date(),
 }: {
   token: JWT;
@@ -32,6 +33,8 @@ export async function jwtCallback({
   trigger?: string;
   session?: unknown;
   consumeGrant: ConsumeGrant;
+  /** Records the new sign-in server-side (lib/auth/sessions.ts); the token only names it by `sid`. */
+  startSession?: (session: { id: string; userId: string; method: "password" | "passkey" }) => Promise<void>;
   now?: Date;
 }): Promise<JWT> {
   if (trigger === "signIn" && user?.id) {
@@ -40,6 +43,7 @@ export async function jwtCallback({
     delete fresh.phr_time;
     delete fresh.reauth_time;
     if (claims.phr_time) fresh.phr_time = claims.phr_time;
+    await startSession?.({ id: fresh.sid!, userId: user.id, method: claims.acr === ACR.PHR ? "passkey" : "password" });
     return fresh;
   }
   if (trigger === "update" && token.uid && token.sid) {

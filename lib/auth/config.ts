@@ -4,20 +4,20 @@ import Credentials from "next-auth/providers/credentials";
 import "@/lib/auth/types";
 import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
 import { consumeGrant } from "@/lib/auth/grants";
+import { startSession } from "@/lib/auth/sessions";
 import { clientIpFrom } from "@/lib/audit/log";
 import { authenticateWithPassword } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { verifyPasskeySignIn } from "@/lib/webauthn/sign-in";
 
-/** How long a sign-in lasts at most (NIST SP 800-63B-4 §2.2.3 allows up to 24 h at AAL2). */
-export const SESSION_MAX_AGE_S = 12 * 60 * 60;
 
 export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
   secret: env.AUTH_SECRET,
   trustHost: env.AUTH_TRUST_HOST,
   // JWT sessions in an encrypted, HttpOnly, SameSite=Lax cookie; Auth.js adds Secure and the
   // __Secure- prefix by itself when served over https.
-  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+  // The cookie's life matches the session record's absolute timeout (lib/auth/sessions.ts decides).
+  session: { strategy: "jwt", maxAge: env.SESSION_MAX_AGE_S },
   pages: { signIn: "/login", error: "/login" },
   providers: [
     Credentials({
@@ -34,7 +34,7 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
     }),
   ],
   callbacks: {
-    jwt: ({ token, user, trigger, session }) => jwtCallback({ token, user, trigger, session, consumeGrant }),
+    jwt: ({ token, user, trigger, session }) => jwtCallback({ token, user, trigger, session, consumeGrant, startSession }),
     session: ({ session, token }) => sessionCallback({ session, token }),
   },
 });

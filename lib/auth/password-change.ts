@@ -6,6 +6,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { verifyPasswordAgain } from "@/lib/auth/reauth";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-rules";
 import { requireUser } from "@/lib/auth/session";
+import { revokeOtherSessions } from "@/lib/auth/sessions";
 import { signUpSchema } from "@/lib/auth/users";
 import { db } from "@/lib/db";
 import { DomainError, InputError, parseInput } from "@/lib/errors";
@@ -45,6 +46,8 @@ export async function applyPasswordChangeAs(actor: GuardActor, change: { passwor
   await db.$transaction(async (tx) => {
     await pass.consume(tx, { password: "changed" });
     await tx.user.update({ where: { id: actor.id }, data: { passwordHash: change.passwordHash as string, passwordChangedAt: new Date() } });
-    await recordAudit({ userId: actor.id, action: "auth.password_change", outcome: "SUCCESS" }, tx);
+    // OWASP ASVS 5 V7.4.3: a new password ends every other session.
+    const ended = await revokeOtherSessions(tx, actor, "password_changed");
+    await recordAudit({ userId: actor.id, action: "auth.password_change", outcome: "SUCCESS", metadata: { otherSessionsEnded: ended } }, tx);
   });
 }

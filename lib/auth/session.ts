@@ -1,6 +1,7 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth/config";
+import { isSessionLive } from "@/lib/auth/sessions";
 
 import type { AssuranceClaims } from "@/lib/auth/claims";
 
@@ -12,6 +13,8 @@ export async function getSessionUser(): Promise<SessionUser | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!session || !id || !session.sid) return null;
+  // The cookie only names the session; the server-side record says whether it still counts.
+  if (!(await isSessionLive(session.sid, id))) return null;
   return {
     id,
     email: session.user.email,

@@ -3,7 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { StepUpRequired } from "@/lib/assurance/guard";
+import { signOut } from "@/lib/auth/config";
+import { revokeMyOtherSessions, revokeMySession } from "@/lib/auth/my-sessions";
 import { changePassword } from "@/lib/auth/password-change";
+import { getSessionUser } from "@/lib/auth/session";
 import { DomainError, InputError, stepUpPath, toErrorState, type ActionState } from "@/lib/errors";
 import {
   finishPasskeyRegistration,
@@ -71,4 +74,22 @@ export async function changePasswordAction(_prev: ActionState, formData: FormDat
     stepUp = stepUpPath(err.intentId);
   }
   redirect(stepUp);
+}
+
+/** Ends one of the user's own sessions (lib checks ownership); ending this one signs out. */
+export async function revokeSessionAction(formData: FormData): Promise<void> {
+  const user = await getSessionUser();
+  const id = formData.get("sessionId");
+  try {
+    await revokeMySession(id);
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err; // not found: nothing to end
+  }
+  if (user && id === user.sid) await signOut({ redirectTo: "/login" });
+  revalidatePath("/settings/security");
+}
+
+export async function revokeOtherSessionsAction(): Promise<void> {
+  await revokeMyOtherSessions();
+  revalidatePath("/settings/security");
 }

@@ -5,7 +5,9 @@ import { requireUser } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { listMyPasskeys } from "@/lib/webauthn/passkeys";
 import { AddPasskey, PasskeyRow } from "./passkey-manager";
+import { listMySessions } from "@/lib/auth/my-sessions";
 import { ChangePasswordForm } from "./password-form";
+import { SessionList } from "./sessions";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -18,7 +20,7 @@ const NOTICES: Record<string, string> = {
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ next?: string; removed?: string; confirmed?: string; password?: string }> }) {
   await requireUser();
   const params = await searchParams;
-  const passkeys = await listMyPasskeys();
+  const [passkeys, sessions] = await Promise.all([listMyPasskeys(), listMySessions()]);
   const next = params.next ? safeNextPath(params.next) : null;
   const notice = params.removed ? NOTICES.removed : params.confirmed ? NOTICES.confirmed : params.password === "changed" ? NOTICES.password : null;
   return (
@@ -50,6 +52,10 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           </ul>
         )}
         <AddPasskey isFirst={passkeys.length === 0} next={next} />
+      </section>
+      <section className="space-y-3">
+        <h2 className="text-lg font-semibold">Where you&apos;re signed in</h2>
+        <SessionList sessions={sessions} />
       </section>
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Password</h2>

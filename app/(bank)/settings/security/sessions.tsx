@@ -1,0 +1,40 @@
+import type { SessionView } from "@/lib/auth/sessions";
+import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
+
+const when = (d: Date) => `${d.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+
+/** Where you're signed in (OWASP ASVS 5 V7.5.2): each can be ended, and ends on its next request. */
+export function SessionList({ sessions }: { sessions: SessionView[] }) {
+  return (
+    <div className="space-y-3">
+      <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" aria-label="Sessions">
+        {sessions.map((s) => (
+          <li key={s.id} className="flex flex-wrap items-center justify-between gap-3 px-5 py-3" data-testid="session-row">
+            <div>
+              <p className="font-medium">
+                {s.device}
+                {s.current && <span className="ml-2 rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-800">This device</span>}
+              </p>
+              <p className="text-sm text-slate-600">
+                {[`signed in with ${s.method}`, s.ip, `since ${when(s.createdAt)}`, `last active ${when(s.lastSeenAt)}`].filter(Boolean).join(" · ")}
+              </p>
+            </div>
+            <form action={revokeSessionAction}>
+              <input type="hidden" name="sessionId" value={s.id} />
+              <button type="submit" className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-100">
+                {s.current ? "Sign out here" : "End session"}
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      {sessions.length > 1 && (
+        <form action={revokeOtherSessionsAction}>
+          <button type="submit" className="rounded-lg border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50">
+            Sign out everywhere else
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
