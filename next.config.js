@@ -1,5 +1,5 @@
 /**
- * Nothing here may fetch at build time: no next/font/google, no remote images (the build runs offline).
+ * Nothing here may fetch at build time: no Google-hosted fonts, no remote images (the build runs offline).
  * @type {import("next").NextConfig}
  */
 

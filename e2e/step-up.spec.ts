@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Page } from "@playwright/test";
 import {
+  actionCallOf,
   assertHere,
   captureNextGet,
   capturedOptions,
@@ -428,9 +429,7 @@ test.describe("attacks, each rejected with nothing changed", () => {
     await page.route("**/*", async (route) => {
       const body = route.request().postData() ?? "";
       if (route.request().method() !== "POST" || !body.includes(id) || !body.includes("clientDataJSON")) return route.continue();
-      const headers = await route.request().allHeaders();
-      for (const h of ["content-length", "cookie", "host", "connection"]) delete headers[h];
-      const call = { url: route.request().url(), headers, body };
+      const call = await actionCallOf(route.request());
       results = await Promise.all([replayAction(page, call), replayAction(page, call)]);
       return route.abort();
     });

@@ -12,6 +12,13 @@ import type { VirtualAuthenticator } from "../fixtures";
 /** A server-action POST as the browser sent it: enough to send it again from the same session. */
 export type ActionCall = { url: string; headers: Record<string, string>; body: string };
 
+/** A captured request as a call that can be sent again: without the headers the browser computes itself. */
+export async function actionCallOf(request: Request): Promise<ActionCall> {
+  const headers = await request.allHeaders();
+  for (const h of ["content-length", "cookie", "host", "connection"]) delete headers[h];
+  return { url: request.url(), headers, body: request.postData() ?? "" };
+}
+
 /**
  * Resolves with the next server-action request whose body matches `match` (e.g. contains the intent id
  * and "clientDataJSON": the step-up completion).
@@ -19,14 +26,9 @@ export type ActionCall = { url: string; headers: Record<string, string>; body: s
 export function nextActionCall(page: Page, match: (body: string) => boolean): Promise<ActionCall> {
   return new Promise((resolve) => {
     const listener = async (request: Request) => {
-      const body = request.postData() ?? "";
-      if (request.method() !== "POST" || !match(body)) return;
-      const headers = await request.allHeaders();
-      if (!headers["next-action"]) return;
+      if (request.method() !== "POST" || !match(request.postData() ?? "") || !(await request.headerValue("next-action"))) return;
       page.off("request", listener);
-      // Headers the browser computes itself, or that would confuse a second send.
-      for (const h of ["content-length", "cookie", "host", "connection"]) delete headers[h];
-      resolve({ url: request.url(), headers, body });
+      resolve(await actionCallOf(request));
     };
     page.on("request", listener);
   });

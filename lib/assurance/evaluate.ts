@@ -24,6 +24,13 @@ export type Decision =
       requirement: Requirement;
     };
 
+/** A policy's requirement in RFC 9470 §3 / OIDC terms. A bound action always needs an authentication for itself: max_age 0. */
+export const requirementOf = (policy: Policy & { acr: Acr }): Requirement => ({
+  acr_values: policy.acr,
+  max_age: policy.bound ? 0 : policy.maxAgeS,
+  bound: policy.bound,
+});
+
 /** Allowed clock skew for times in the future (a token minted by another instance). */
 const SKEW_S = 30;
 
@@ -33,7 +40,7 @@ const fresh = (at: number | undefined, maxAgeS: number, nowS: number) =>
 /** The policy table, evaluated. Pure: the same inputs always give the same decision. */
 export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: GuardFacts, nowS: number): Decision {
   if (policy.acr === null) return { outcome: "allowed", reason: "no_step_up_needed" };
-  const requirement: Requirement = { acr_values: policy.acr, max_age: policy.bound ? 0 : policy.maxAgeS, bound: policy.bound };
+  const requirement = requirementOf({ ...policy, acr: policy.acr });
 
   const exemption = policy.exemption;
   if (

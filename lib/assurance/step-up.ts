@@ -9,6 +9,7 @@ import { boundChallenge, challengeMatches, payloadHashOf } from "@/lib/assurance
 import { describeIntent, type IntentDescription } from "@/lib/assurance/describe";
 import { authoriseIntent, cancelIntent, consumeIntent, findIntent, recordFailedAttempt, type Intent } from "@/lib/assurance/intents";
 import { LOCKOUT, lockedMessage, stepUpLockout, type LockoutState } from "@/lib/assurance/lockout";
+import { requirementOf, type Requirement } from "@/lib/assurance/evaluate";
 import { POLICIES } from "@/lib/assurance/policy";
 import { db } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
@@ -20,7 +21,7 @@ export type StepUpView = {
   intent: Pick<Intent, "id" | "action" | "status" | "expiresAt">;
   description: IntentDescription;
   /** RFC 9470 §3 / OIDC Core §3.1.2.1 terms: what this step-up must achieve. */
-  requirement: { acr_values: string; max_age: number; bound: boolean };
+  requirement: Requirement;
   reason: string;
   passkeys: { nickname: string; lastUsedAt: Date | null }[];
   lockout: LockoutState;
@@ -32,6 +33,7 @@ export async function getStepUpView(intentId: unknown): Promise<StepUpView | nul
   const intent = await findIntent(user, intentId);
   if (!intent) return null;
   const policy = POLICIES[intent.action];
+  if (!policy.acr) return null; // the guard only stores intents for policies that ask for step-up
   const [passkeys, lockout] = await Promise.all([
     db.passkey.findMany({ where: { userId: user.id }, select: { nickname: true, lastUsedAt: true }, orderBy: { createdAt: "asc" } }),
     stepUpLockout.get(user.id),
@@ -39,7 +41,7 @@ export async function getStepUpView(intentId: unknown): Promise<StepUpView | nul
   return {
     intent: { id: intent.id, action: intent.action, status: intent.status, expiresAt: intent.expiresAt },
     description: describeIntent(intent.action, intent.payload),
-    requirement: { acr_values: policy.acr ?? "", max_age: policy.bound ? 0 : policy.maxAgeS, bound: policy.bound },
+    requirement: requirementOf({ ...policy, acr: policy.acr }),
     reason: policy.label,
     passkeys,
     lockout,
