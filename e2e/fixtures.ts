@@ -80,14 +80,31 @@ export async function signIn(page: Page, user: { email: string; password: string
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
-/** Enrols the first passkey through the security page: the password is re-entered first. */
-export async function enrolFirstPasskey(page: Page, user: Credentials, name = "Test laptop") {
+/**
+ * Enrols the first passkey through the security page: the password is re-entered first. Returns the
+ * recovery codes that come with the first passkey, after "saving" them.
+ */
+export async function enrolFirstPasskey(page: Page, user: Credentials, name = "Test laptop"): Promise<string[]> {
   await page.goto("/settings/security");
   await page.getByLabel("Passkey name").fill(name);
   await page.getByRole("button", { name: "Add a passkey" }).click();
   await page.getByLabel("Your password").fill(user.password);
   await page.getByRole("button", { name: "Confirm password" }).click();
+  const codes = await saveRecoveryCodes(page);
   await expect(page.getByTestId("passkey-name").filter({ hasText: name })).toBeVisible();
+  return codes;
+}
+
+/** The recovery codes panel (shown once): reads the codes, ticks "I've saved these codes", Done. */
+export async function saveRecoveryCodes(page: Page): Promise<string[]> {
+  const panel = page.getByTestId("recovery-codes");
+  await expect(panel.getByTestId("recovery-code")).toHaveCount(10);
+  const codes = await panel.getByTestId("recovery-code").allTextContents();
+  await expect(panel.getByRole("button", { name: "Done" })).toBeDisabled();
+  await panel.getByLabel("I've saved these codes").check();
+  await panel.getByRole("button", { name: "Done" }).click();
+  await expect(panel).toBeHidden();
+  return codes;
 }
 
 /** On the step-up page: confirms with the passkey and waits to leave the page. */

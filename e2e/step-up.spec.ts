@@ -16,7 +16,7 @@ import {
 } from "./support/attacks";
 import { accountsOf, addPayee, craft, fillTransfer, snapshot, TRANSFER_FORM, TRANSFER_PAGE, userId } from "./support/bank";
 import { queryE2eDb, writeE2eDb } from "./support/e2e-db";
-import { confirmStepUp, enrolFirstPasskey, expect, signUp, test, type Credentials } from "./fixtures";
+import { confirmStepUp, enrolFirstPasskey, expect, saveRecoveryCodes, signUp, test, type Credentials } from "./fixtures";
 
 const IBAN = "GB82 WEST 1234 5698 7654 32";
 
@@ -66,6 +66,7 @@ test.describe("passkeys", () => {
     await expect(page.getByText("That password isn't right.")).toBeVisible();
     await page.getByLabel("Your password").fill(newUser.password);
     await page.getByRole("button", { name: "Confirm password" }).click();
+    await saveRecoveryCodes(page);
     await expect(page.getByTestId("passkey-name")).toHaveText("Work laptop");
     const { credentials } = await authenticator.cdp.send("WebAuthn.getCredentials", { authenticatorId: authenticator.authenticatorId });
     expect(credentials).toHaveLength(1);
@@ -250,6 +251,7 @@ test.describe("transfers under the policy", () => {
     await page.getByRole("button", { name: "Add a passkey" }).click();
     await page.getByLabel("Your password").fill(newUser.password);
     await page.getByRole("button", { name: "Confirm password" }).click();
+    await saveRecoveryCodes(page);
     await expect(page).toHaveURL(stepUpUrl);
     await expect(page.getByTestId("step-up-title")).toHaveText("Add Landlord as a payee");
     await confirmStepUp(page);

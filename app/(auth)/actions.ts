@@ -21,15 +21,16 @@ function keep(formData: FormData, ...names: string[]): Record<string, string> {
   return values;
 }
 
-/** The message for a failed password sign-in: the same whether or not the email has an account. */
-function signInFailureMessage(err: AuthError): string {
+/**
+ * The message for a failed sign-in: the same whether or not the email has an account. `what` names
+ * the kind of sign-in that a lock pauses ("Password sign-in").
+ */
+function signInFailureMessage(err: AuthError, failed: string, what: string, alternative = ""): string {
   const code = err instanceof CredentialsSignin ? err.code : "";
-  if (code === "paused") {
-    return "Too many attempts. Password sign-in for this email is paused for 15 minutes. You can still sign in with a passkey.";
-  }
+  if (code === "paused") return `Too many attempts. ${what} for this email is paused for 15 minutes.${alternative}`;
   const left = /^attempts_left_(\d)$/.exec(code)?.[1];
-  if (left) return `${SIGN_IN_FAILED} ${left} attempt${left === "1" ? "" : "s"} left before password sign-in is paused for 15 minutes.`;
-  return SIGN_IN_FAILED;
+  if (left) return `${failed} ${left} attempt${left === "1" ? "" : "s"} left before ${what.toLowerCase()} is paused for 15 minutes.`;
+  return failed;
 }
 
 export async function signInAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
@@ -42,7 +43,32 @@ export async function signInAction(_prev: ActionState, formData: FormData): Prom
   } catch (err) {
     // Success is a thrown redirect, which must propagate; only Auth.js' own errors are failures.
     if (err instanceof AuthError) {
-      return { status: "error", message: signInFailureMessage(err), fieldErrors: {}, values: keep(formData, "email") };
+      const message = signInFailureMessage(err, SIGN_IN_FAILED, "Password sign-in", " You can still sign in with a passkey.");
+      return { status: "error", message, fieldErrors: {}, values: keep(formData, "email") };
+    }
+    throw err;
+  }
+  return { status: "idle" };
+}
+
+const RECOVERY_FAILED = "That email, password and recovery code don't match an unused code. Check them and try again.";
+
+/**
+ * Signs in with the password and a recovery code, then goes to the security settings to enrol a new
+ * passkey. Failures share one message, whatever was wrong, as password sign-in does.
+ */
+export async function recoverySignInAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  try {
+    await signIn("recovery", {
+      email: formData.get("email"),
+      password: formData.get("password"),
+      code: formData.get("code"),
+      redirectTo: "/settings/security?recovered=1",
+    });
+  } catch (err) {
+    if (err instanceof AuthError) {
+      const message = signInFailureMessage(err, RECOVERY_FAILED, "Recovery sign-in");
+      return { status: "error", message, fieldErrors: {}, values: keep(formData, "email") };
     }
     throw err;
   }

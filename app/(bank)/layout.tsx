@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { getMyRecoveryHold } from "@/lib/auth/recovery";
 import { requireUser } from "@/lib/auth/session";
 import { signOutAction } from "./actions";
 
@@ -9,6 +10,7 @@ import { signOutAction } from "./actions";
  */
 export default async function BankLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
+  const hold = await getMyRecoveryHold();
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
@@ -38,6 +40,14 @@ export default async function BankLayout({ children }: { children: ReactNode }) 
           </div>
         </div>
       </header>
+      {hold && (
+        <div className="border-b border-amber-200 bg-amber-50" data-testid="recovery-hold">
+          <p className="mx-auto max-w-5xl px-4 py-2 text-sm text-amber-950 sm:px-6">
+            <strong>Recovery cooling-off until {hold.text}.</strong> You signed in with a recovery code, so new payees, payout changes and
+            payments that need your passkey are on hold until then. If this wasn&apos;t you, change your password now.
+          </p>
+        </div>
+      )}
       <main className="mx-auto max-w-5xl px-4 py-8 sm:px-6">{children}</main>
     </div>
   );

@@ -92,5 +92,12 @@ export function describeIntent(action: PolicyAction, payload: Record<string, unk
         after: "Your new password takes effect as soon as you confirm; you won't need to type it again.",
         backTo: "/settings/security",
       };
+    case "recovery.regenerate":
+      return {
+        title: "Make new recovery codes",
+        details: [],
+        after: "You'll go back to your security settings to see the new codes within 5 minutes. Your old codes stop working then.",
+        backTo: "/settings/security#recovery",
+      };
   }
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ACR, type AssuranceClaims } from "@/lib/auth/claims";
+import { ACR, recoverySignInClaims, type AssuranceClaims } from "@/lib/auth/claims";
 import { evaluatePolicy, type GuardFacts } from "@/lib/assurance/evaluate";
-import { LOW_VALUE_DAILY_BUDGET_MINOR, LOW_VALUE_MAX_MINOR, POLICIES } from "@/lib/assurance/policy";
+import { LOW_VALUE_DAILY_BUDGET_MINOR, LOW_VALUE_MAX_MINOR, POLICIES, RECOVERY_COOLING_OFF_S } from "@/lib/assurance/policy";
 
 const NOW = 1_800_000_000;
 const password: AssuranceClaims = { amr: ["pwd"], acr: ACR.AAL1, auth_time: NOW - 60 };
@@ -100,6 +100,31 @@ describe("policy: passkeys and password (5 minutes)", () => {
   it("a stolen session can't bootstrap: a recent password doesn't help once a passkey exists", () => {
     assert.equal(decide("passkey.add", { ...password, reauth_time: NOW }).outcome, "step_up");
     assert.equal(decide("passkey.remove", { ...password, reauth_time: NOW }, { hasPasskey: false }).outcome, "step_up");
+  });
+});
+
+describe("policy: after a recovery-code sign-in", () => {
+  const recovered: AssuranceClaims = { ...recoverySignInClaims(new Date((NOW - 60) * 1000)) };
+  const hold = { recoveryHoldUntil: NOW + RECOVERY_COOLING_OFF_S - 60 };
+  it("may enrol a new passkey for 900 s although the lost one is still registered, and nothing else", () => {
+    assert.deepEqual(decide("passkey.add", recovered), { outcome: "allowed", reason: "recent_recovery_code" });
+    assert.equal(decide("passkey.add", { ...recovered, recovery_time: NOW - 901 }).outcome, "step_up");
+    for (const action of ["passkey.remove", "password.change", "recovery.regenerate", "account.reveal"] as const) {
+      assert.equal(decide(action, recovered).outcome, "step_up", action);
+    }
+  });
+  it("holds new payees, payout changes and payments needing step-up until the cooling-off ends, even with a fresh passkey", () => {
+    for (const action of ["payee.add", "payout.change"] as const) {
+      assert.deepEqual(decide(action, steppedUp(1), hold), { outcome: "held", reason: "recovery_cooling_off", until: hold.recoveryHoldUntil }, action);
+      assert.equal(decide(action, steppedUp(1), { recoveryHoldUntil: NOW }).outcome, "step_up", `${action}: the hold has ended`);
+    }
+    const large = { payeeIsNew: false, exemptedLast24hMinor: 0n, amountMinor: 125_000n };
+    assert.equal(decide("transfer.payee", steppedUp(1), { ...large, ...hold }).outcome, "held");
+  });
+  it("still lets small payments to known payees and moves between own accounts through", () => {
+    const small = { payeeIsNew: false, exemptedLast24hMinor: 0n, amountMinor: 5_000n };
+    assert.equal(decide("transfer.payee", recovered, { ...small, ...hold }).outcome, "exempted");
+    assert.equal(decide("transfer.own", recovered, hold).outcome, "allowed");
   });
 });
 

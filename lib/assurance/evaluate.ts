@@ -10,14 +10,17 @@ export type GuardFacts = {
   exemptedLast24hMinor?: bigint;
   /** The user has at least one passkey (else only the bootstrapping rule can apply). */
   hasPasskey: boolean;
+  /** Epoch seconds until which a recovery-code sign-in holds risky actions (the cooling-off period). */
+  recoveryHoldUntil?: number;
 };
 
 /** What a step-up must achieve, OIDC style (RFC 9470 §3: acr_values and max_age). */
 export type Requirement = { acr_values: Acr; max_age: number; bound: boolean };
 
 export type Decision =
-  | { outcome: "allowed"; reason: "no_step_up_needed" | "recent_passkey" | "recent_password_for_first_passkey" }
+  | { outcome: "allowed"; reason: "no_step_up_needed" | "recent_passkey" | "recent_password_for_first_passkey" | "recent_recovery_code" }
   | { outcome: "exempted"; reason: "low_value" }
+  | { outcome: "held"; reason: "recovery_cooling_off"; until: number }
   | {
       outcome: "step_up";
       reason: "bound_action" | "acr_too_low" | "passkey_too_old" | "needs_password" | "needs_passkey_enrolment";
@@ -51,6 +54,15 @@ export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: G
     (facts.exemptedLast24hMinor ?? 0n) + facts.amountMinor <= exemption.dailyBudgetMinor
   ) {
     return { outcome: "exempted", reason: "low_value" };
+  }
+
+  if (policy.heldAfterRecovery && facts.recoveryHoldUntil !== undefined && facts.recoveryHoldUntil > nowS) {
+    return { outcome: "held", reason: "recovery_cooling_off", until: facts.recoveryHoldUntil };
+  }
+
+  // A lost passkey: a fresh recovery-code sign-in may enrol a new one (and nothing else).
+  if (facts.hasPasskey && policy.bootstrap && fresh(claims.recovery_time, policy.bootstrap.recoveryCodeWithinS, nowS)) {
+    return { outcome: "allowed", reason: "recent_recovery_code" };
   }
 
   if (!facts.hasPasskey) {

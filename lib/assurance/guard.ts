@@ -5,6 +5,7 @@ import { canonicalJson } from "@/lib/assurance/binding";
 import { evaluatePolicy, type Decision, type GuardFacts, type Requirement } from "@/lib/assurance/evaluate";
 import { consumeIntent, createIntent, findIntent } from "@/lib/assurance/intents";
 import { POLICIES, type PolicyAction } from "@/lib/assurance/policy";
+import { heldMessage, recoveryHoldOf } from "@/lib/assurance/recovery-hold";
 import { db, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 
@@ -42,6 +43,7 @@ const noConsume = async () => {};
  * user is about to perform (`payload`, which is what the step-up page shows and the passkey signs).
  *
  * - Policy satisfied (or exempted): returns, and the decision is audited.
+ * - Held (the cooling-off period after a recovery-code sign-in): throws DomainError "recovery_hold".
  * - Resuming (`intentId`): passes only for an AUTHORISED intent of this user, session and action
  *   whose stored payload is byte-for-byte this operation (RFC 9470 §4–5 / PSD2 RTS Art. 5(1)).
  * - Otherwise: stores the operation as a pending intent and throws StepUpRequired; the caller (an
@@ -73,8 +75,9 @@ export async function guard(
     };
   }
 
-  const hasPasskey = (await db.passkey.count({ where: { userId: actor.id } })) > 0;
-  const decision: Decision = evaluatePolicy(POLICIES[action], actor.claims, { ...op.facts, hasPasskey }, epochSeconds());
+  const [passkeys, hold] = await Promise.all([db.passkey.count({ where: { userId: actor.id } }), recoveryHoldOf(actor.id)]);
+  const facts: GuardFacts = { ...op.facts, hasPasskey: passkeys > 0, recoveryHoldUntil: hold ? epochSeconds(hold) : undefined };
+  const decision: Decision = evaluatePolicy(POLICIES[action], actor.claims, facts, epochSeconds());
   if (decision.outcome === "allowed") {
     await audit("SUCCESS", decision.reason);
     return { outcome: "allowed", reason: decision.reason, sca: "NONE", consume: noConsume };
@@ -82,6 +85,11 @@ export async function guard(
   if (decision.outcome === "exempted") {
     await audit("EXEMPTED", decision.reason);
     return { outcome: "exempted", reason: decision.reason, sca: "EXEMPT_LOW_VALUE", consume: noConsume };
+  }
+  if (decision.outcome === "held") {
+    const until = new Date(decision.until * 1000);
+    await audit("DENIED", decision.reason, { until: until.toISOString() });
+    throw new DomainError("recovery_hold", heldMessage(until));
   }
 
   const intentId = await createIntent(actor, action, op.payload);

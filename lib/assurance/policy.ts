@@ -11,7 +11,10 @@ import { ACR, type Acr } from "@/lib/auth/claims";
  *   linking): a fresh challenge derived from the intent, used once. Implies maxAgeS 0.
  * - exemption: PSD2 RTS Art. 16 (low-value payments): below maxAmountMinor, within a rolling 24 h
  *   budget, and never to a payee that was never paid before.
- * - bootstrap: how the first passkey is enrolled without a passkey (password re-entry within N s).
+ * - bootstrap: how a passkey is enrolled without a passkey: the first one after password re-entry
+ *   within passwordWithinS; after a lost passkey, within recoveryCodeWithinS of a recovery-code sign-in.
+ * - heldAfterRecovery: refused during the cooling-off period after a recovery-code sign-in (below),
+ *   unless an exemption applies: whoever used the code may not be the customer.
  */
 export type Policy = {
   label: string;
@@ -19,8 +22,16 @@ export type Policy = {
   maxAgeS: number;
   bound: boolean;
   exemption?: { maxAmountMinor: bigint; dailyBudgetMinor: bigint };
-  bootstrap?: { passwordWithinS: number };
+  bootstrap?: { passwordWithinS: number; recoveryCodeWithinS: number };
+  heldAfterRecovery?: boolean;
 };
+
+/**
+ * After a recovery-code sign-in, actions that send money or change where it goes are held for 24 h
+ * (Cloudflare waits 3-5 days, see shared/reference). A stolen password and code sheet would otherwise
+ * be enough to empty the account before the customer notices the audit trail.
+ */
+export const RECOVERY_COOLING_OFF_S = 24 * 60 * 60;
 
 /** PSD2 RTS Art. 16 sets €30 / €100 cumulative; Vault's demo numbers, in USD minor units. */
 export const LOW_VALUE_MAX_MINOR = 10_000n; // below $100.00
@@ -34,16 +45,19 @@ export const POLICIES = {
     maxAgeS: 0,
     bound: true,
     exemption: { maxAmountMinor: LOW_VALUE_MAX_MINOR, dailyBudgetMinor: LOW_VALUE_DAILY_BUDGET_MINOR },
+    heldAfterRecovery: true,
   },
   // OWASP ASVS 5 V7.5.3: an extra factor before highly sensitive transactions, every time.
-  "payee.add": { label: "Add a payee", acr: ACR.PHR, maxAgeS: 0, bound: true },
-  "payout.change": { label: "Change where payouts go", acr: ACR.PHR, maxAgeS: 0, bound: true },
+  "payee.add": { label: "Add a payee", acr: ACR.PHR, maxAgeS: 0, bound: true, heldAfterRecovery: true },
+  "payout.change": { label: "Change where payouts go", acr: ACR.PHR, maxAgeS: 0, bound: true, heldAfterRecovery: true },
   // A grace window: one step-up reveals for 10 minutes (not bound to one account).
   "account.reveal": { label: "Reveal a full account number", acr: ACR.PHR, maxAgeS: 600, bound: false },
   // OWASP ASVS 5 V7.5.1: re-authenticate before changing authentication factors.
-  "passkey.add": { label: "Add a passkey", acr: ACR.PHR, maxAgeS: 300, bound: false, bootstrap: { passwordWithinS: 300 } },
+  "passkey.add": { label: "Add a passkey", acr: ACR.PHR, maxAgeS: 300, bound: false, bootstrap: { passwordWithinS: 300, recoveryCodeWithinS: 900 } },
   "passkey.remove": { label: "Remove a passkey", acr: ACR.PHR, maxAgeS: 300, bound: false },
   "password.change": { label: "Change your password", acr: ACR.PHR, maxAgeS: 300, bound: false },
+  // OWASP ASVS 5 V7.5.1 again: recovery codes are authentication data.
+  "recovery.regenerate": { label: "Make new recovery codes", acr: ACR.PHR, maxAgeS: 300, bound: false },
 } as const satisfies Record<string, Policy>;
 
 export type PolicyAction = keyof typeof POLICIES;

@@ -204,10 +204,12 @@ async function resumeIntent(user: SessionUser, intent: Intent): Promise<string> 
       return "/settings/security?password=changed";
     }
     case "account.reveal":
-    case "passkey.add": {
+    case "passkey.add":
+    case "recovery.regenerate": {
       // Grace-window actions: the raised claims are what they need; mark the intent used.
       await db.$transaction((tx) => consumeIntent(tx, user, intent.id, { action: intent.action, canonical: intent.canonical }, {}));
       if (intent.action === "account.reveal") return `/accounts/${String(p.accountId)}?reveal=1`;
+      if (intent.action === "recovery.regenerate") return "/settings/security?recovery=confirmed#recovery";
       return "/settings/security?confirmed=1";
     }
   }

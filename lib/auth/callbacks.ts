@@ -11,7 +11,8 @@ export type ConsumeGrant = (raw: string, userId: string, sessionId: string) => P
  * Auth.js callbacks, kept apart from the NextAuth() call so their rules can be unit-tested.
  *
  * jwt, at sign-in: a fresh primary authentication replaces every assurance claim. Passkey sign-in
- * brings its own claims (from the verified assertion); a password gets ["pwd"] / AAL1.
+ * brings its own claims (from the verified assertion), as does a recovery code; a password gets
+ * ["pwd"] / AAL1.
  *
  * jwt, on update: `trigger === "update"` is reachable by any signed-in browser (POST
  * /api/auth/session with any `data`), so nothing from `session` is ever copied into the token. The
@@ -34,7 +35,7 @@ export async function jwtCallback({
   session?: unknown;
   consumeGrant: ConsumeGrant;
   /** Records the new sign-in server-side (lib/auth/sessions.ts); the token only names it by `sid`. */
-  startSession?: (session: { id: string; userId: string; method: "password" | "passkey" }) => Promise<void>;
+  startSession?: (session: { id: string; userId: string; method: "password" | "passkey" | "recovery" }) => Promise<void>;
   now?: Date;
 }): Promise<JWT> {
   if (trigger === "signIn" && user?.id) {
@@ -42,8 +43,12 @@ export async function jwtCallback({
     const fresh: JWT = { ...token, uid: user.id, sid: randomUUID(), amr: claims.amr, acr: claims.acr, auth_time: claims.auth_time };
     delete fresh.phr_time;
     delete fresh.reauth_time;
+    delete fresh.recovery_time;
     if (claims.phr_time) fresh.phr_time = claims.phr_time;
-    await startSession?.({ id: fresh.sid!, userId: user.id, method: claims.acr === ACR.PHR ? "passkey" : "password" });
+    if (claims.reauth_time) fresh.reauth_time = claims.reauth_time;
+    if (claims.recovery_time) fresh.recovery_time = claims.recovery_time;
+    const method = claims.recovery_time ? "recovery" : claims.acr === ACR.PHR ? "passkey" : "password";
+    await startSession?.({ id: fresh.sid!, userId: user.id, method });
     return fresh;
   }
   if (trigger === "update" && token.uid && token.sid) {
@@ -67,5 +72,6 @@ export function sessionCallback({ session, token }: { session: Session; token: J
     sid: token.sid,
     phr_time: token.phr_time,
     reauth_time: token.reauth_time,
+    recovery_time: token.recovery_time,
   };
 }

@@ -40,6 +40,8 @@ export type AssuranceClaims = {
   phr_time?: number;
   /** Epoch seconds of the latest password re-entry (the first-passkey bootstrapping rule). */
   reauth_time?: number;
+  /** Epoch seconds of a sign-in with password + recovery code: lets a new passkey be enrolled. */
+  recovery_time?: number;
 };
 
 export const epochSeconds = (date: Date = new Date()) => Math.floor(date.getTime() / 1000);
@@ -47,6 +49,16 @@ export const epochSeconds = (date: Date = new Date()) => Math.floor(date.getTime
 /** What a password sign-in proves: one knowledge factor (RFC 8176 §2 "pwd"), AAL1. */
 export function passwordSignInClaims(now: Date = new Date()): AssuranceClaims {
   return { amr: ["pwd"], acr: ACR.AAL1, auth_time: epochSeconds(now) };
+}
+
+/**
+ * What a password plus a single-use recovery code proves. RFC 8176 has no value for look-up secrets;
+ * "otp" (§2, a one-time password) is the nearest registered one. It is not phishing-resistant, so
+ * acr stays AAL1: it can enrol a new passkey (policy "passkey.add"), never pass a step-up.
+ */
+export function recoverySignInClaims(now: Date = new Date()): AssuranceClaims {
+  const t = epochSeconds(now);
+  return { amr: ["pwd", "otp"], acr: ACR.AAL1, auth_time: t, reauth_time: t, recovery_time: t };
 }
 
 /** What the authenticator reported in a verified WebAuthn assertion (WebAuthn L3 §6.1 flags). */

@@ -6,6 +6,7 @@ import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
 import { consumeGrant } from "@/lib/auth/grants";
 import { startSession } from "@/lib/auth/sessions";
 import { clientIpFrom } from "@/lib/audit/log";
+import { authenticateWithRecoveryCode } from "@/lib/auth/recovery-sign-in";
 import { authenticateWithPassword } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { verifyPasskeySignIn } from "@/lib/webauthn/sign-in";
@@ -24,6 +25,12 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
       id: "password",
       credentials: { email: {}, password: {} },
       authorize: (credentials, request) => authenticateWithPassword(credentials, clientIpFrom(request.headers)),
+    }),
+    // A lost passkey: password plus a single-use recovery code (lib/auth/recovery.ts).
+    Credentials({
+      id: "recovery",
+      credentials: { email: {}, password: {}, code: {} },
+      authorize: (credentials, request) => authenticateWithRecoveryCode(credentials, clientIpFrom(request.headers)),
     }),
     // Usernameless passkey sign-in: `response` is the browser's AuthenticationResponseJSON as text.
     // The user it returns carries claims from the verified flags (amr pop/user/mfa, acr PHR).

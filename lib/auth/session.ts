@@ -26,6 +26,7 @@ export async function getSessionUser(): Promise<SessionUser | null> {
       auth_time: session.auth_time,
       phr_time: session.phr_time,
       reauth_time: session.reauth_time,
+      recovery_time: session.recovery_time,
     },
   };
 }

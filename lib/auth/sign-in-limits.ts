@@ -1,6 +1,7 @@
 import "server-only";
 import { CredentialsSignin } from "@auth/core/errors";
-import { createLockout, LOCKOUT } from "@/lib/assurance/lockout";
+import { createLockout, LOCKOUT, type Lockout } from "@/lib/assurance/lockout";
+import { recordAudit } from "@/lib/audit/log";
 
 /**
  * Password sign-in limits, in the database so every app instance shares them:
@@ -27,4 +28,47 @@ export class SignInFailedWithWarning extends CredentialsSignin {
     super();
     this.code = `attempts_left_${attemptsLeft}`;
   }
+}
+
+/**
+ * Recovery-code sign-in has its own per-account counter, so someone guessing passwords (and pausing
+ * password sign-in) can't also lock the customer out of recovery; the per-IP limit is shared.
+ */
+export const recoverySignInLockout = createLockout("signin-recovery", LOCKOUT);
+
+export type SignInAttempt<U> = { ok: true; user: U } | { ok: false; reason: string };
+
+/**
+ * One sign-in attempt under the limits above, audited either way. `attempt` must take the same time
+ * whether or not the account exists (lib/auth/password.ts burnPasswordCheck).
+ */
+export async function limitedSignIn<U extends { id: string }>(input: {
+  method: "password" | "recovery";
+  /** The normalised email the attempt names (counted whether or not an account exists). */
+  email: string;
+  ip: string | null;
+  /** The account's id if it exists, for the audit trail only. */
+  userId: string | null;
+  lockout: Lockout;
+  attempt: () => Promise<SignInAttempt<U>>;
+}): Promise<U | null> {
+  const { method, email, ip, userId, lockout } = input;
+  const [account, address] = await Promise.all([lockout.get(email), ip ? ipSignInLockout.get(ip) : null]);
+  if (account.locked || address?.locked) {
+    await recordAudit({ userId, action: "auth.sign_in", outcome: "DENIED", reason: account.locked ? "account_paused" : "ip_paused", metadata: { method } });
+    throw new SignInPaused();
+  }
+  const result = await input.attempt();
+  await recordAudit({ userId, action: "auth.sign_in", outcome: result.ok ? "SUCCESS" : "FAILURE", reason: result.ok ? undefined : result.reason, metadata: { method } });
+  if (result.ok) {
+    await lockout.clear(email);
+    return result.user;
+  }
+  const [after] = await Promise.all([lockout.recordFailure(email), ip ? ipSignInLockout.recordFailure(ip) : null]);
+  if (after.locked) {
+    await recordAudit({ userId, action: "auth.sign_in_locked", outcome: "DENIED", reason: "too_many_failures", metadata: { method, minutes: LOCKOUT.blockS / 60 } });
+    throw new SignInPaused();
+  }
+  if (after.failures >= LOCKOUT.warnAfter) throw new SignInFailedWithWarning(LOCKOUT.maxFailures - after.failures);
+  return null;
 }

@@ -24,6 +24,8 @@ declare module "next-auth" {
     phr_time?: number;
     /** Epoch seconds of the latest password re-entry, if any. */
     reauth_time?: number;
+    /** Epoch seconds of a sign-in with a recovery code, if this session began so. */
+    recovery_time?: number;
   }
 }
 
@@ -36,5 +38,6 @@ declare module "next-auth/jwt" {
     sid?: string;
     phr_time?: number;
     reauth_time?: number;
+    recovery_time?: number;
   }
 }

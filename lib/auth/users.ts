@@ -1,17 +1,15 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/log";
+import { normaliseEmail } from "@/lib/auth/email";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { isCommonPassword } from "@/lib/auth/common-passwords";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 import { openDefaultAccounts } from "@/lib/banking/accounts";
-import { LOCKOUT } from "@/lib/assurance/lockout";
-import { accountSignInLockout, ipSignInLockout, SignInFailedWithWarning, SignInPaused } from "@/lib/auth/sign-in-limits";
+import { accountSignInLockout, limitedSignIn } from "@/lib/auth/sign-in-limits";
 import { db } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 
-/** Emails are compared and stored trimmed and lower-cased, so "Alice@Example.com " is alice. */
-export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 const email = z
   .string({ error: "Enter your email address." })
@@ -72,28 +70,19 @@ export async function authenticateWithPassword(raw: unknown, ip: string | null =
   if (!parsed.success) return null;
   const email = parsed.data.email;
   const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
-  const [account, address] = await Promise.all([accountSignInLockout.get(email), ip ? ipSignInLockout.get(ip) : null]);
-  if (account.locked || address?.locked) {
-    await recordAudit({ userId: user?.id ?? null, action: "auth.sign_in", outcome: "DENIED", reason: account.locked ? "account_paused" : "ip_paused", metadata: { method: "password" } });
-    throw new SignInPaused();
-  }
-  const ok = user ? await verifyPassword(user.passwordHash, parsed.data.password) : await burnPasswordCheck(parsed.data.password);
-  await recordAudit({
+  return limitedSignIn({
+    method: "password",
+    email,
+    ip,
     userId: user?.id ?? null,
-    action: "auth.sign_in",
-    outcome: ok ? "SUCCESS" : "FAILURE",
-    reason: ok ? undefined : user ? "wrong_password" : "unknown_email",
-    metadata: { method: "password" },
+    lockout: accountSignInLockout,
+    attempt: async () => {
+      if (!user) {
+        await burnPasswordCheck(parsed.data.password);
+        return { ok: false, reason: "unknown_email" };
+      }
+      if (!(await verifyPassword(user.passwordHash, parsed.data.password))) return { ok: false, reason: "wrong_password" };
+      return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
+    },
   });
-  if (user && ok) {
-    await accountSignInLockout.clear(email);
-    return { id: user.id, email: user.email, name: user.name };
-  }
-  const [after] = await Promise.all([accountSignInLockout.recordFailure(email), ip ? ipSignInLockout.recordFailure(ip) : null]);
-  if (after.locked) {
-    await recordAudit({ userId: user?.id ?? null, action: "auth.sign_in_locked", outcome: "DENIED", reason: "too_many_failures", metadata: { minutes: LOCKOUT.blockS / 60 } });
-    throw new SignInPaused();
-  }
-  if (after.failures >= LOCKOUT.warnAfter) throw new SignInFailedWithWarning(LOCKOUT.maxFailures - after.failures);
-  return null;
 }

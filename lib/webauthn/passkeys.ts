@@ -12,6 +12,7 @@ import { POLICIES } from "@/lib/assurance/policy";
 import { recordAudit } from "@/lib/audit/log";
 import { ACR, epochSeconds } from "@/lib/auth/claims";
 import { verifyPasswordAgain } from "@/lib/auth/reauth";
+import { makeRecoveryCodes } from "@/lib/auth/recovery-codes";
 import { raiseSessionClaims } from "@/lib/auth/raise-claims";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
@@ -110,7 +111,8 @@ const nicknameSchema = z
   .min(1, "Give the passkey a name.")
   .max(60, "Use at most 60 characters.");
 
-export async function finishPasskeyRegistration(response: unknown, nickname: unknown): Promise<{ id: string }> {
+/** The new passkey, and recovery codes to show once when this enrolment issued them. */
+export async function finishPasskeyRegistration(response: unknown, nickname: unknown): Promise<{ id: string; recoveryCodes: string[] | null }> {
   const user = await requireUser();
   await checkMayEnrol(user, false).then((blocked) => {
     if (blocked) throw new DomainError("step_up_required", "Confirm your password first, then add the passkey.");
@@ -133,6 +135,8 @@ export async function finishPasskeyRegistration(response: unknown, nickname: unk
   }
   if (!verification.verified) throw new DomainError("registration_failed", "That passkey couldn't be registered. Please try again.");
   const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verification.registrationInfo;
+  // The first passkey (or any, once no unused recovery code is left) comes with recovery codes.
+  const recovery = (await db.recoveryCode.count({ where: { userId: user.id, usedAt: null } })) === 0 ? await makeRecoveryCodes() : null;
   const passkey = await db.$transaction(async (tx) => {
     const created = await tx.passkey.create({
       data: {
@@ -148,6 +152,10 @@ export async function finishPasskeyRegistration(response: unknown, nickname: unk
       },
     });
     await recordAudit({ userId: user.id, action: "passkey.add", outcome: "SUCCESS", metadata: { nickname: name, synced: credentialDeviceType === "multiDevice" } }, tx);
+    if (recovery) {
+      await recovery.store(tx, user.id);
+      await recordAudit({ userId: user.id, action: "recovery.codes_issued", outcome: "SUCCESS", metadata: { count: recovery.codes.length, why: "passkey_enrolled" } }, tx);
+    }
     return created;
   }).catch(async (err: unknown) => {
     // The credential id is already registered (a crafted response reusing one): nothing changes.
@@ -155,7 +163,7 @@ export async function finishPasskeyRegistration(response: unknown, nickname: unk
     await recordAudit({ userId: user.id, action: "passkey.add", outcome: "FAILURE", reason: "credential_already_registered" });
     throw new DomainError("registration_failed", "That passkey is already registered.");
   });
-  return { id: passkey.id };
+  return { id: passkey.id, recoveryCodes: recovery?.codes ?? null };
 }
 
 export async function renamePasskey(passkeyId: unknown, nickname: unknown): Promise<void> {

@@ -33,6 +33,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <span className="h-px flex-1 bg-slate-200" />
         </div>
         <PasskeySignIn next={nextPath} />
+        <p className="text-center text-sm text-slate-600">
+          Lost your passkey?{" "}
+          <Link href="/login/recover" className="font-medium text-accent-700 underline">
+            Use a recovery code
+          </Link>
+        </p>
       </div>
     </AuthCard>
   );

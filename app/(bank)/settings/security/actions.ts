@@ -6,6 +6,7 @@ import { StepUpRequired } from "@/lib/assurance/guard";
 import { signOut } from "@/lib/auth/config";
 import { revokeMyOtherSessions, revokeMySession } from "@/lib/auth/my-sessions";
 import { changePassword } from "@/lib/auth/password-change";
+import { regenerateRecoveryCodes } from "@/lib/auth/recovery";
 import { getSessionUser } from "@/lib/auth/session";
 import { DomainError, InputError, stepUpPath, toErrorState, type ActionState } from "@/lib/errors";
 import {
@@ -21,16 +22,21 @@ export async function startRegistrationAction(): Promise<RegistrationStart> {
   return startPasskeyRegistration();
 }
 
-export async function finishRegistrationAction(response: unknown, nickname: string): Promise<{ ok: true } | { ok: false; message: string }> {
+/**
+ * On success, `recoveryCodes` when this enrolment issued them (the first passkey): they go to the
+ * customer exactly once, in this response, and are stored only as hashes.
+ */
+export async function finishRegistrationAction(response: unknown, nickname: string): Promise<{ ok: true; recoveryCodes: string[] | null } | { ok: false; message: string }> {
+  let recoveryCodes: string[] | null;
   try {
-    await finishPasskeyRegistration(response, nickname);
+    ({ recoveryCodes } = await finishPasskeyRegistration(response, nickname));
   } catch (err) {
     if (err instanceof InputError) return { ok: false, message: Object.values(err.fieldErrors)[0] ?? err.userMessage };
     if (err instanceof DomainError) return { ok: false, message: err.userMessage };
     throw err;
   }
   revalidatePath("/settings/security");
-  return { ok: true };
+  return { ok: true, recoveryCodes };
 }
 
 export async function reauthAction(password: string) {
@@ -92,4 +98,19 @@ export async function revokeSessionAction(formData: FormData): Promise<void> {
 export async function revokeOtherSessionsAction(): Promise<void> {
   await revokeMyOtherSessions();
   revalidatePath("/settings/security");
+}
+
+export type RegenerateState = { status: "idle" } | { status: "codes"; codes: string[] } | { status: "error"; message: string };
+
+/** New recovery codes (shown once) under a passkey step-up; the step-up page comes back here. */
+export async function regenerateRecoveryCodesAction(): Promise<RegenerateState> {
+  let stepUp: string;
+  try {
+    return { status: "codes", codes: await regenerateRecoveryCodes() };
+  } catch (err) {
+    if (err instanceof DomainError) return { status: "error", message: err.userMessage };
+    if (!(err instanceof StepUpRequired)) throw err;
+    stepUp = stepUpPath(err.intentId);
+  }
+  redirect(stepUp);
 }

@@ -4,7 +4,9 @@ import { PageHeader } from "@/app/_components/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { listMyPasskeys } from "@/lib/webauthn/passkeys";
-import { AddPasskey, PasskeyRow } from "./passkey-manager";
+import { AddPasskey, PasskeyRow, type EnrolRequirement } from "./passkey-manager";
+import { RecoverySection } from "./recovery-codes";
+import { getMyRecoveryView } from "@/lib/auth/recovery";
 import { listMySessions } from "@/lib/auth/my-sessions";
 import { ChangePasswordForm } from "./password-form";
 import { SessionList } from "./sessions";
@@ -15,14 +17,24 @@ const NOTICES: Record<string, string> = {
   removed: "Passkey removed.",
   confirmed: "Confirmed. You can add a new passkey for the next 5 minutes.",
   password: "Your password was changed.",
+  recovered: "You're signed in with a recovery code. Add a new passkey on this device now (within 15 minutes), then remove the one you lost.",
 };
 
-export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ next?: string; removed?: string; confirmed?: string; password?: string }> }) {
+export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ next?: string; removed?: string; confirmed?: string; password?: string; recovered?: string; recovery?: string }> }) {
   await requireUser();
   const params = await searchParams;
-  const [passkeys, sessions] = await Promise.all([listMyPasskeys(), listMySessions()]);
+  const [passkeys, sessions, recovery] = await Promise.all([listMyPasskeys(), listMySessions(), getMyRecoveryView()]);
   const next = params.next ? safeNextPath(params.next) : null;
-  const notice = params.removed ? NOTICES.removed : params.confirmed ? NOTICES.confirmed : params.password === "changed" ? NOTICES.password : null;
+  const notice = params.removed
+    ? NOTICES.removed
+    : params.confirmed
+      ? NOTICES.confirmed
+      : params.password === "changed"
+        ? NOTICES.password
+        : params.recovered && recovery.recoveredSession
+          ? NOTICES.recovered
+          : null;
+  const requirement: EnrolRequirement = passkeys.length === 0 ? "password" : recovery.recoveredSession ? "recovery" : "passkey";
   return (
     <div className="max-w-2xl space-y-6">
       <PageHeader title="Security" description="Passkeys confirm sensitive actions. They can't be phished, and never leave your device." />
@@ -51,7 +63,11 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
             ))}
           </ul>
         )}
-        <AddPasskey isFirst={passkeys.length === 0} next={next} />
+        <AddPasskey requirement={requirement} next={next} />
+      </section>
+      <section className="space-y-3" id="recovery">
+        <h2 className="text-lg font-semibold">Recovery codes</h2>
+        <RecoverySection unused={recovery.unused} issued={recovery.issuedAt !== null} confirmed={params.recovery === "confirmed"} />
       </section>
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Where you&apos;re signed in</h2>

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { startRegistration } from "@simplewebauthn/browser";
 import { Field } from "@/app/_components/field";
 import { idle } from "@/lib/errors";
+import { RecoveryCodeList } from "./recovery-codes";
 import { finishRegistrationAction, reauthAction, removePasskeyAction, renamePasskeyAction, startRegistrationAction } from "./actions";
 
 type Phase = "idle" | "password" | "waiting" | "error";
@@ -13,9 +14,19 @@ type Phase = "idle" | "password" | "waiting" | "error";
  * Adding a passkey follows the bootstrapping rule: the first one needs your password again, any
  * later one a passkey confirmation (the server decides; this only follows its answer).
  */
-export function AddPasskey({ isFirst, next }: { isFirst: boolean; next: string | null }) {
+/** What the server will ask before a new passkey: the password (first one), a passkey, or nothing after a recovery sign-in. */
+export type EnrolRequirement = "password" | "passkey" | "recovery";
+
+const REQUIREMENT_TEXT: Record<EnrolRequirement, [badge: string, text: string]> = {
+  password: ["Requires password", "You'll confirm your password first."],
+  passkey: ["Requires passkey", "You'll confirm with an existing passkey first."],
+  recovery: ["Recovery", "You signed in with a recovery code: add the new passkey now, on this device."],
+};
+
+export function AddPasskey({ requirement, next }: { requirement: EnrolRequirement; next: string | null }) {
   const router = useRouter();
   const [phase, setPhase] = useState<Phase>("idle");
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [nickname, setNickname] = useState("My passkey");
   const [password, setPassword] = useState("");
@@ -33,6 +44,10 @@ export function AddPasskey({ isFirst, next }: { isFirst: boolean; next: string |
         setMessage(done.message);
         return setPhase("error");
       }
+      if (done.recoveryCodes) {
+        setPhase("idle");
+        return setRecoveryCodes(done.recoveryCodes); // shown before going on, once
+      }
     } catch (err) {
       setMessage(
         err instanceof Error && err.name === "InvalidStateError"
@@ -42,6 +57,11 @@ export function AddPasskey({ isFirst, next }: { isFirst: boolean; next: string |
       return setPhase("error");
     }
     setPhase("idle");
+    goOn();
+  }
+
+  function goOn() {
+    setRecoveryCodes(null);
     if (next) router.push(next);
     else router.refresh();
   }
@@ -57,11 +77,13 @@ export function AddPasskey({ isFirst, next }: { isFirst: boolean; next: string |
     await add();
   }
 
+  if (recoveryCodes) return <RecoveryCodeList codes={recoveryCodes} onDone={goOn} />;
+  const [badge, text] = REQUIREMENT_TEXT[requirement];
   return (
     <div className="space-y-3 rounded-2xl border border-slate-200 bg-white p-5">
       <p className="text-sm text-slate-600">
-        <span className="mr-1 rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">{isFirst ? "Requires password" : "Requires passkey"}</span>
-        {isFirst ? "You'll confirm your password first." : "You'll confirm with an existing passkey first."}
+        <span className="mr-1 rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">{badge}</span>
+        {text}
       </p>
       <Field name="nickname" label="Passkey name" value={nickname} onChange={(e) => setNickname(e.target.value)} maxLength={60} />
       {phase === "password" ? (

@@ -1,0 +1,75 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { FormAlert } from "@/app/_components/form-alert";
+import { SubmitButton } from "@/app/_components/submit-button";
+import { regenerateRecoveryCodesAction, type RegenerateState } from "./actions";
+
+/**
+ * Recovery codes, shown once: the server keeps only their hashes, so this is the only time anyone can
+ * read them. The list stays until the customer says they've saved it.
+ */
+export function RecoveryCodeList({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+  const [saved, setSaved] = useState(false);
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="space-y-3 rounded-2xl border border-amber-300 bg-amber-50 p-5" data-testid="recovery-codes">
+      <h3 className="font-semibold text-amber-950">Save your recovery codes</h3>
+      <p className="text-sm text-amber-950">
+        If you lose every passkey, sign in with your password and one of these codes. Each works once. Keep them somewhere safe, away from
+        this device: Vault can&apos;t show them again.
+      </p>
+      <ol className="grid grid-cols-2 gap-2 font-mono text-sm" aria-label="Recovery codes">
+        {codes.map((code) => (
+          <li key={code} className="rounded bg-white px-2 py-1 text-center tracking-wider" data-testid="recovery-code">
+            {code}
+          </li>
+        ))}
+      </ol>
+      <div className="flex flex-wrap items-center gap-3">
+        <button
+          type="button"
+          onClick={() => navigator.clipboard.writeText(codes.join("\n")).then(() => setCopied(true), () => setCopied(false))}
+          className="rounded-lg border border-amber-400 bg-white px-3 py-1.5 text-sm font-medium hover:bg-amber-100"
+        >
+          {copied ? "Copied" : "Copy all"}
+        </button>
+        <label className="flex items-center gap-2 text-sm text-amber-950">
+          <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} />
+          I&apos;ve saved these codes
+        </label>
+        <button type="button" disabled={!saved} onClick={onDone} className="rounded-lg bg-accent-600 px-4 py-2 font-medium text-white hover:bg-accent-700 disabled:opacity-50">
+          Done
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** How many codes are left, and new ones under a passkey step-up (which invalidates the old ones). */
+export function RecoverySection({ unused, issued, confirmed }: { unused: number; issued: boolean; confirmed: boolean }) {
+  const [state, action] = useActionState(regenerateRecoveryCodesAction, { status: "idle" } as RegenerateState);
+  const [hidden, setHidden] = useState(false);
+  if (state.status === "codes" && !hidden) return <RecoveryCodeList codes={state.codes} onDone={() => setHidden(true)} />;
+  return (
+    <div className="space-y-3 rounded-2xl border border-slate-200 bg-white p-5">
+      <p className="text-sm text-slate-700" data-testid="recovery-status">
+        {issued ? `${unused} of 10 recovery codes left.` : "You have no recovery codes yet. They come with your first passkey."}
+        {issued && unused <= 3 ? " Make new ones soon." : ""}
+      </p>
+      {confirmed && (
+        <p role="status" className="text-sm font-medium text-emerald-800">
+          Confirmed. Make your new codes within 5 minutes.
+        </p>
+      )}
+      <form action={action} className="space-y-3">
+        <FormAlert message={state.status === "error" ? state.message : undefined} />
+        <p className="text-sm text-slate-600">
+          <span className="mr-1 rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">Requires passkey</span>
+          New codes replace all the old ones.
+        </p>
+        <SubmitButton pendingLabel="Making codes…">Make new recovery codes</SubmitButton>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * Recovery when the passkey is lost: a recovery code (shown once, with the first passkey) plus the
+ * password signs in, lets a new passkey be enrolled, and starts a 24-hour cooling-off period that
+ * holds large payments, new payees and payout changes. Real ceremonies with the CDP authenticator.
+ */
+import type { Page } from "@playwright/test";
+import { addPayee, fillTransfer, userId } from "./support/bank";
+import { queryE2eDb } from "./support/e2e-db";
+import { confirmStepUp, enrolFirstPasskey, expect, test, type Credentials } from "./fixtures";
+
+const auditReasons = (email: string, action: string) =>
+  queryE2eDb<{ outcome: string; reason: string | null }>(`SELECT outcome, reason FROM "AuditEvent" WHERE userId = ? AND action = ? ORDER BY createdAt`, userId(email), action);
+
+/**
+ * Signs in with the password and a recovery code. Straight to /login/recover unless `viaLogin`: the
+ * login page's passkey autofill would sign in by itself while the authenticator holds a passkey.
+ */
+async function recoverWith(page: Page, user: Credentials, code: string, { viaLogin = false } = {}) {
+  if (viaLogin) {
+    await page.goto("/login");
+    await page.getByRole("link", { name: "Use a recovery code" }).click();
+    await expect(page).toHaveURL(/\/login\/recover$/);
+  } else {
+    await page.goto("/login/recover");
+  }
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByLabel("Recovery code").fill(code);
+  await page.getByRole("button", { name: "Sign in with recovery code" }).click();
+}
+
+async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
+test("lose the passkey, recover with a code, enrol a new one; large payments wait out the cooling-off; a used code fails", async ({ page, newUser, authenticator }) => {
+  const codes = await enrolFirstPasskey(page, newUser, "Lost phone");
+  expect(new Set(codes).size).toBe(10);
+  const stored = queryE2eDb<{ codeHash: string; usedAt: string | null }>(`SELECT codeHash, usedAt FROM "RecoveryCode" WHERE userId = ?`, userId(newUser.email));
+  expect(stored).toHaveLength(10);
+  for (const row of stored) expect(codes.some((c) => row.codeHash.includes(c.replaceAll("-", "")))).toBe(false);
+  await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
+  // The codes are shown once: the security page now only counts them.
+  await page.goto("/settings/security");
+  await expect(page.getByTestId("recovery-status")).toHaveText("10 of 10 recovery codes left.");
+  await expect(page.getByTestId("recovery-code")).toHaveCount(0);
+
+  // The phone is lost: the authenticator no longer holds the passkey.
+  await authenticator.cdp.send("WebAuthn.clearCredentials", { authenticatorId: authenticator.authenticatorId });
+  await signOut(page);
+
+  await recoverWith(page, newUser, codes[0].toLowerCase().replaceAll("-", " "), { viaLogin: true });
+  await expect(page).toHaveURL(/\/settings\/security\?recovered=1$/);
+  await expect(page.getByRole("status").filter({ hasText: "signed in with a recovery code" })).toBeVisible();
+  await expect(page.getByTestId("recovery-hold")).toContainText(/Recovery cooling-off until .+ UTC/);
+  await expect(page.getByTestId("recovery-status")).toHaveText("9 of 10 recovery codes left.");
+
+  // A new passkey, with no passkey and no password prompt: the recovery sign-in is the proof.
+  await page.getByLabel("Passkey name").fill("New phone");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByTestId("passkey-name").filter({ hasText: "New phone" })).toBeVisible();
+  await expect(page.getByTestId("passkey-row")).toHaveCount(2);
+
+  // A large payment is held, not sent to step-up, and nothing moves or waits.
+  const transfersBefore = queryE2eDb(`SELECT id FROM "Transfer" WHERE userId = ?`, userId(newUser.email)).length;
+  await fillTransfer(page, "ACME Ltd", "1250.00");
+  await page.getByRole("button", { name: "Send money" }).click();
+  await expect(page.getByTestId("form-alert")).toContainText(/You signed in with a recovery code, so for your safety this is on hold until .+ UTC/);
+  await expect(page).toHaveURL(/\/transfers\/new$/);
+  expect(queryE2eDb(`SELECT id FROM "Transfer" WHERE userId = ?`, userId(newUser.email))).toHaveLength(transfersBefore);
+  expect(queryE2eDb(`SELECT id FROM "StepUpIntent" WHERE userId = ? AND action = 'transfer.payee'`, userId(newUser.email))).toHaveLength(0);
+
+  // The new passkey works for step-up: remove the lost one.
+  await page.goto("/settings/security");
+  await page.getByRole("button", { name: /^Remove Lost phone/ }).click();
+  await confirmStepUp(page);
+  await expect(page.getByTestId("passkey-row")).toHaveCount(1);
+
+  // Audited: the code, the hold, and the guard's refusal.
+  expect(auditReasons(newUser.email, "recovery.code_used")).toEqual([{ outcome: "SUCCESS", reason: null }]);
+  expect(auditReasons(newUser.email, "recovery.hold_started")).toHaveLength(1);
+  expect(auditReasons(newUser.email, "assurance.decision")).toContainEqual({ outcome: "DENIED", reason: "recovery_cooling_off" });
+  await page.goto("/activity?category=security");
+  await expect(page.getByTestId("audit-log")).toContainText("Recovery code used");
+
+  // The same code never works twice.
+  await signOut(page);
+  await recoverWith(page, newUser, codes[0]);
+  await expect(page.getByTestId("form-alert")).toContainText("don't match an unused code");
+  await expect(page).toHaveURL(/\/login\/recover$/);
+});
+
+test("new recovery codes need a passkey step-up, come back without retyping, and replace the old ones", async ({ page, newUser, authenticator }) => {
+  void authenticator;
+  const old = await enrolFirstPasskey(page, newUser);
+  await page.goto("/settings/security");
+  await page.getByRole("button", { name: "Make new recovery codes" }).click();
+  await expect(page.getByTestId("step-up-title")).toHaveText("Make new recovery codes");
+  await confirmStepUp(page);
+  await expect(page).toHaveURL(/\/settings\/security\?recovery=confirmed#recovery$/);
+  await page.getByRole("button", { name: "Make new recovery codes" }).click();
+  await expect(page.getByTestId("recovery-code")).toHaveCount(10);
+  const codes = await page.getByTestId("recovery-code").allTextContents();
+  expect(codes).toHaveLength(10);
+  expect(codes.filter((c) => old.includes(c))).toEqual([]);
+  await page.getByLabel("I've saved these codes").check();
+  await page.getByRole("button", { name: "Done" }).click();
+  expect(queryE2eDb(`SELECT id FROM "RecoveryCode" WHERE userId = ?`, userId(newUser.email))).toHaveLength(10);
+
+  // An old code no longer signs in.
+  await signOut(page);
+  await recoverWith(page, newUser, old[1]);
+  await expect(page.getByTestId("form-alert")).toContainText("don't match an unused code");
+});

@@ -1,0 +1,44 @@
+import "server-only";
+import { guard } from "@/lib/assurance/guard";
+import { formatHoldEnd, recoveryHoldOf } from "@/lib/assurance/recovery-hold";
+import { recordAudit } from "@/lib/audit/log";
+import { makeRecoveryCodes, recoveryCodeStatus, type RecoveryCodeStatus } from "@/lib/auth/recovery-codes";
+import { requireUser } from "@/lib/auth/session";
+import { db } from "@/lib/db";
+
+/** The signed-in user's recovery codes and cooling-off period (lib/auth/recovery-sign-in.ts starts it). */
+export type RecoveryView = RecoveryCodeStatus & {
+  /** When the cooling-off period ends, if it is on now. */
+  holdUntil: Date | null;
+  holdUntilText: string | null;
+  /** This session began with a recovery code (show "add a new passkey now"). */
+  recoveredSession: boolean;
+};
+
+export async function getMyRecoveryView(): Promise<RecoveryView> {
+  const user = await requireUser();
+  const [status, holdUntil] = await Promise.all([recoveryCodeStatus(user.id), recoveryHoldOf(user.id)]);
+  return { ...status, holdUntil, holdUntilText: holdUntil && formatHoldEnd(holdUntil), recoveredSession: user.claims.recovery_time !== undefined };
+}
+
+/** Just the cooling-off end for the signed-in user, for the banner on every bank page. */
+export async function getMyRecoveryHold(): Promise<{ until: Date; text: string } | null> {
+  const user = await requireUser();
+  const until = await recoveryHoldOf(user.id);
+  return until && { until, text: formatHoldEnd(until) };
+}
+
+/**
+ * New recovery codes, replacing the old ones, under a passkey step-up within 5 minutes (policy
+ * "recovery.regenerate"; throws StepUpRequired otherwise). Returns the codes for showing once.
+ */
+export async function regenerateRecoveryCodes(): Promise<string[]> {
+  const user = await requireUser();
+  await guard(user, "recovery.regenerate", { payload: {} });
+  const fresh = await makeRecoveryCodes();
+  await db.$transaction(async (tx) => {
+    await fresh.store(tx, user.id);
+    await recordAudit({ userId: user.id, action: "recovery.codes_issued", outcome: "SUCCESS", metadata: { count: fresh.codes.length, why: "regenerated" } }, tx);
+  });
+  return fresh.codes;
+}
