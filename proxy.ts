@@ -1,10 +1,11 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { clientIpFrom, recordAudit } from "@/lib/audit/log";
+import { clientIpFrom, recordAudit, REQUEST_ID_HEADER } from "@/lib/audit/log";
 import { env } from "@/lib/env";
 
 /**
  * Per-request security: server actions only from Vault's own origins, a strict nonce-based
- * Content-Security-Policy, and a 400 for undecodable paths.
+ * Content-Security-Policy, and a 400 for undecodable paths; and a request id (X-Request-Id) that every
+ * log line of the request carries.
  * Next reads the nonce from the request's CSP header and puts it on its own scripts; 'strict-dynamic'
  * lets those load the rest of the app, and nothing else runs (OWASP ASVS 5 V3.4.3).
  *
@@ -12,7 +13,14 @@ import { env } from "@/lib/env";
  * route checks them itself (a proxy can be skipped, CVE-2025-29927). Next requires it at the root.
  * The static headers are in next.config.js.
  */
+/** A load balancer's request id is kept if it looks like one; otherwise each request gets a new one. */
+const requestIdOf = (request: NextRequest) => {
+  const given = request.headers.get(REQUEST_ID_HEADER);
+  return given && /^[A-Za-z0-9._-]{8,128}$/.test(given) ? given : crypto.randomUUID();
+};
+
 export async function proxy(request: NextRequest) {
+  const requestId = requestIdOf(request);
   // Next answers 500 when a dynamic segment isn't valid percent-encoding ("/accounts/%ff"): bad
   // input must get a clear 4xx instead, before routing.
   try {
@@ -32,7 +40,7 @@ export async function proxy(request: NextRequest) {
         outcome: "DENIED",
         reason: origin ? "foreign_origin" : "missing_origin",
         metadata: { origin: origin?.slice(0, 200) ?? null, path: request.nextUrl.pathname.slice(0, 200) },
-        context: { ip: clientIpFrom(request.headers), userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null },
+        context: { ip: clientIpFrom(request.headers), userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null, requestId },
       });
       return new NextResponse("Forbidden: this request didn't come from Vault.", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
     }
@@ -54,8 +62,10 @@ export async function proxy(request: NextRequest) {
   ].join("; ");
   const headers = new Headers(request.headers);
   headers.set("content-security-policy", csp);
+  headers.set(REQUEST_ID_HEADER, requestId);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", csp);
+  response.headers.set(REQUEST_ID_HEADER, requestId);
   return response;
 }
 

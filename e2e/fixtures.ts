@@ -113,3 +113,13 @@ export async function confirmStepUp(page: Page) {
   await page.getByRole("button", { name: "Confirm with passkey" }).click();
   await expect(page).not.toHaveURL(/\/step-up\//);
 }
+
+/**
+ * From the next document on, the browser offers no passkey autofill (conditional UI). Chromium's
+ * virtual authenticator would otherwise complete the login page's autofill request by itself.
+ */
+export async function blockPasskeyAutofill(page: Page) {
+  await page.addInitScript(() => {
+    PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+  });
+}

@@ -32,6 +32,8 @@ function server(port: number, databaseUrl: string, intentTtlS: string) {
       WEBAUTHN_RP_ID: "localhost",
       WEBAUTHN_ORIGINS: `http://localhost:${port}`,
       STEP_UP_INTENT_TTL_S: intentTtlS,
+      // Warnings and errors only: every audited decision at "info" would bury the test report.
+      LOG_LEVEL: "warn",
     },
   };
 }

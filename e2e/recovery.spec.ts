@@ -6,15 +6,12 @@
 import type { Page } from "@playwright/test";
 import { addPayee, fillTransfer, userId } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
-import { confirmStepUp, enrolFirstPasskey, expect, test, type Credentials } from "./fixtures";
+import { blockPasskeyAutofill, confirmStepUp, enrolFirstPasskey, expect, test, type Credentials } from "./fixtures";
 
 const auditReasons = (email: string, action: string) =>
   queryE2eDb<{ outcome: string; reason: string | null }>(`SELECT outcome, reason FROM "AuditEvent" WHERE userId = ? AND action = ? ORDER BY createdAt`, userId(email), action);
 
-/**
- * Signs in with the password and a recovery code. Straight to /login/recover unless `viaLogin`: the
- * login page's passkey autofill would sign in by itself while the authenticator holds a passkey.
- */
+/** Signs in with the password and a recovery code, on /login/recover (reached from /login if `viaLogin`). */
 async function recoverWith(page: Page, user: Credentials, code: string, { viaLogin = false } = {}) {
   if (viaLogin) {
     await page.goto("/login");
@@ -29,7 +26,9 @@ async function recoverWith(page: Page, user: Credentials, code: string, { viaLog
   await page.getByRole("button", { name: "Sign in with recovery code" }).click();
 }
 
+/** Signs out and stays out: with a passkey on the authenticator, the login page's autofill would sign back in. */
 async function signOut(page: Page) {
+  await blockPasskeyAutofill(page);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
 }

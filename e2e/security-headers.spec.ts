@@ -46,6 +46,19 @@ test("every response gets the static headers, and none says what it runs on", as
   }
 });
 
+test("/api/health says only ok, is never cached, and every response carries a request id for the logs", async ({ page }) => {
+  const response = await page.request.get("/api/health");
+  expect(response.status()).toBe(200);
+  expect(await response.text()).toBe(JSON.stringify({ status: "ok", database: "ok" }));
+  expect(response.headers()["cache-control"]).toBe("no-store");
+  expect(response.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  // A load balancer's id is kept; anything that doesn't look like one is replaced.
+  const given = await page.request.get("/login", { headers: { "x-request-id": "lb-7f3a9c21" } });
+  expect(given.headers()["x-request-id"]).toBe("lb-7f3a9c21");
+  const junk = await page.request.get("/login", { headers: { "x-request-id": "<script>" } });
+  expect(junk.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+});
+
 test("missing pages are plain 404s with no stack trace or internals, signed out and signed in", async ({ page, newUser }) => {
   void newUser; // signed in: an unknown intent id is "not found" too
   for (const path of ["/step-up/not-a-real-intent-id-at-all", "/accounts/%00", "/no-such-page"]) {

@@ -16,7 +16,7 @@ import {
 } from "./support/attacks";
 import { accountsOf, addPayee, craft, fillTransfer, snapshot, TRANSFER_FORM, TRANSFER_PAGE, userId } from "./support/bank";
 import { queryE2eDb, writeE2eDb } from "./support/e2e-db";
-import { confirmStepUp, enrolFirstPasskey, expect, saveRecoveryCodes, signUp, test, type Credentials } from "./fixtures";
+import { blockPasskeyAutofill, confirmStepUp, enrolFirstPasskey, expect, saveRecoveryCodes, signUp, test, type Credentials } from "./fixtures";
 
 const IBAN = "GB82 WEST 1234 5698 7654 32";
 
@@ -337,9 +337,7 @@ test.describe("when step-up fails or is abandoned", () => {
 
 /** Makes this page's browser report no passkey autofill, so only the "Sign in with a passkey" button is offered. */
 async function withoutAutofill(page: Page) {
-  await page.addInitScript(() => {
-    PublicKeyCredential.isConditionalMediationAvailable = async () => false;
-  });
+  await blockPasskeyAutofill(page);
   await page.reload(); // init scripts apply from the next document on (sign-out navigates client-side)
 }
 

@@ -56,6 +56,8 @@ const schema = z.object({
   SESSION_IDLE_TIMEOUT_S: z.coerce.number().int().min(60).max(3600).default(1800),
   /** A session ends this long after sign-in, whatever the activity. NIST SP 800-63B-4 §2.2.3 (AAL2): at most 24 hours. */
   SESSION_MAX_AGE_S: z.coerce.number().int().min(300).max(86_400).default(12 * 60 * 60),
+  /** Structured JSON logs on stdout (pino): "info" logs every audited decision; "silent" none. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "APP_ORIGINS"> & { APP_ORIGINS: string[] };

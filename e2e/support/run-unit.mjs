@@ -37,6 +37,8 @@ function run(label, selected, extraEnv) {
       env: {
         ...process.env,
         NODE_ENV: "test",
+        // The tests' own output stays readable; lib/log.test.ts checks the log lines themselves.
+        LOG_LEVEL: process.env.LOG_LEVEL || "silent",
         AUTH_SECRET: process.env.AUTH_SECRET || randomBytes(33).toString("base64url"),
         ...extraEnv,
       },

@@ -1,6 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { db, type Tx } from "@/lib/db";
+import { log } from "@/lib/log";
 
 export type AuditOutcome = "SUCCESS" | "FAILURE" | "DENIED" | "STEP_UP_REQUIRED" | "EXEMPTED";
 
@@ -15,7 +16,10 @@ export type AuditInput = {
   context?: RequestContext;
 };
 
-export type RequestContext = { ip: string | null; userAgent: string | null };
+export type RequestContext = { ip: string | null; userAgent: string | null; requestId?: string | null };
+
+/** The header proxy.ts puts on every request (and its response), so logs can be joined to one request. */
+export const REQUEST_ID_HEADER = "x-request-id";
 
 const MAX_HEADER_LENGTH = 512;
 
@@ -32,18 +36,27 @@ export function clientIpFrom(h: Pick<Headers, "get">): string | null {
 export async function getRequestContext(): Promise<RequestContext> {
   try {
     const h = await headers();
-    return { ip: clientIpFrom(h), userAgent: h.get("user-agent")?.slice(0, MAX_HEADER_LENGTH) ?? null };
+    return { ip: clientIpFrom(h), userAgent: h.get("user-agent")?.slice(0, MAX_HEADER_LENGTH) ?? null, requestId: h.get(REQUEST_ID_HEADER) };
   } catch {
-    return { ip: null, userAgent: null };
+    return { ip: null, userAgent: null, requestId: null };
   }
 }
 
 /**
- * Appends one audit event. Pass the transaction when the event belongs to a change, so the change
- * and its record commit or roll back together. Nothing ever updates or deletes these rows.
+ * The log line of an audit event: which request, who, what was decided and why, and the event's
+ * (secret-free) metadata. No IP or user agent: those stay in the audit table.
+ */
+export function auditLogRecord(event: AuditInput, requestId: string | null | undefined) {
+  return { requestId: requestId ?? null, userId: event.userId, event: event.action, outcome: event.outcome, reason: event.reason ?? null, ...event.metadata };
+}
+
+/**
+ * Appends one audit event, and logs it. Pass the transaction when the event belongs to a change, so
+ * the change and its record commit or roll back together. Nothing ever updates or deletes these rows.
  */
 export async function recordAudit(event: AuditInput, tx: Tx | typeof db = db) {
   const context = event.context ?? (await getRequestContext());
+  log.info(auditLogRecord(event, context.requestId), event.action);
   await tx.auditEvent.create({
     data: {
       userId: event.userId,

@@ -1,5 +1,6 @@
 import "server-only";
 import NextAuth from "next-auth";
+import { CredentialsSignin } from "@auth/core/errors";
 import Credentials from "next-auth/providers/credentials";
 import "@/lib/auth/types";
 import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
@@ -9,6 +10,7 @@ import { clientIpFrom } from "@/lib/audit/log";
 import { authenticateWithRecoveryCode } from "@/lib/auth/recovery-sign-in";
 import { authenticateWithPassword } from "@/lib/auth/users";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 import { verifyPasskeySignIn } from "@/lib/webauthn/sign-in";
 
 
@@ -40,6 +42,16 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
       authorize: (credentials) => verifyPasskeySignIn(credentials?.response),
     }),
   ],
+  // Auth.js' own messages go to the structured log. A failed sign-in is an expected event (already
+  // audited), so it is logged without a stack; a real error keeps its name and message.
+  logger: {
+    error: (error) =>
+      error instanceof CredentialsSignin
+        ? log.info({ event: "auth.credentials_signin_failed" }, "sign-in refused")
+        : log.error({ err: { name: error.name, message: error.message, stack: error.stack } }, "auth.js error"),
+    warn: (code) => log.warn({ code }, "auth.js warning"),
+    debug: () => {},
+  },
   callbacks: {
     jwt: ({ token, user, trigger, session }) => jwtCallback({ token, user, trigger, session, consumeGrant, startSession }),
     session: ({ session, token }) => sessionCallback({ session, token }),
