@@ -4,6 +4,13 @@ import { userId } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
 import { confirmStepUp, enrolFirstPasskey, expect, signIn, test, type Credentials } from "./fixtures";
 
+/** The audited refusals of an ended session's cookie, for this customer. */
+const refusals = (email: string) =>
+  queryE2eDb<{ reason: string; metadata: string }>(`SELECT reason, metadata FROM "AuditEvent" WHERE userId = ? AND action = 'auth.session_refused'`, userId(email)).map((r) => ({
+    reason: r.reason,
+    revokedReason: (JSON.parse(r.metadata) as { revokedReason: string | null }).revokedReason,
+  }));
+
 /** The same customer signed in from a second browser. */
 async function secondDevice(browser: Browser, user: Credentials) {
   const context = await browser.newContext();
@@ -13,7 +20,7 @@ async function secondDevice(browser: Browser, user: Credentials) {
   return { context, page };
 }
 
-test("a session ended from another device stops on its next request", async ({ page, browser, newUser }) => {
+test("a session ended from another device stops on its next request, and its reuse is audited", async ({ page, browser, newUser }) => {
   const other = await secondDevice(browser, newUser);
   try {
     await page.goto("/settings/security");
@@ -26,15 +33,17 @@ test("a session ended from another device stops on its next request", async ({ p
 
     await other.page.goto("/dashboard");
     await expect(other.page).toHaveURL(/\/login/);
+    expect(refusals(newUser.email)).toContainEqual({ reason: "revoked", revokedReason: "revoked_by_user" });
     await page.goto("/dashboard");
     await expect(page).toHaveURL(/\/dashboard$/); // this one is untouched
+    await page.goto("/activity?category=security");
+    await expect(page.getByTestId("audit-log")).toContainText("Ended session used again (refused)");
   } finally {
     await other.context.close();
   }
 });
 
-test("a session cookie replayed after sign-out is refused", async ({ page, browser, newUser }) => {
-  void newUser;
+test("a session cookie replayed after sign-out is refused, and audited", async ({ page, browser, newUser }) => {
   const cookies = await page.context().cookies();
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
@@ -45,6 +54,7 @@ test("a session cookie replayed after sign-out is refused", async ({ page, brows
     await replay.goto("/dashboard");
     await expect(replay).toHaveURL(/\/login/);
     expect(await (await replay.request.get("/settings/security", { maxRedirects: 0 })).status()).toBe(307);
+    expect(refusals(newUser.email)).toContainEqual({ reason: "revoked", revokedReason: "signed_out" });
   } finally {
     await context.close();
   }

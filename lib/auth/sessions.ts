@@ -1,4 +1,5 @@
 import "server-only";
+import { cache } from "react";
 import { getRequestContext, recordAudit } from "@/lib/audit/log";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -23,14 +24,33 @@ export async function startSession(input: { id: string; userId: string; method: 
 
 /** True when the session exists for this user, isn't revoked, and is within both timeouts. Refreshes lastSeenAt. */
 export async function isSessionLive(sid: string, userId: string, now = new Date()): Promise<boolean> {
-  const row = await db.session.findUnique({ where: { id: sid }, select: { userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true } });
-  if (!row || row.userId !== userId || row.revokedAt || row.expiresAt <= now) return false;
-  if (now.getTime() - row.lastSeenAt.getTime() > env.SESSION_IDLE_TIMEOUT_S * 1000) return false;
+  const row = await db.session.findUnique({ where: { id: sid }, select: { userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, revokedReason: true } });
+  if (!row || row.userId !== userId) return false;
+  const refused = row.revokedAt
+    ? "revoked"
+    : row.expiresAt <= now
+      ? "absolute_timeout"
+      : now.getTime() - row.lastSeenAt.getTime() > env.SESSION_IDLE_TIMEOUT_S * 1000
+        ? "idle_timeout"
+        : null;
+  if (refused) {
+    await auditRefusedSession(sid, userId, refused, row.revokedReason);
+    return false;
+  }
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.session.updateMany({ where: { id: sid, revokedAt: null }, data: { lastSeenAt: now } });
   }
   return true;
 }
+
+/**
+ * A cookie naming an ended session was presented (a replay after sign-out, a revoked device, a
+ * timeout): the customer's security log shows it with the request's IP. Once per request, though a
+ * page render asks for the session several times (React's cache() is per request).
+ */
+const auditRefusedSession = cache(async (sid: string, userId: string, reason: string, revokedReason: string | null) => {
+  await recordAudit({ userId, action: "auth.session_refused", outcome: "DENIED", reason, metadata: { session: sid.slice(0, 8), revokedReason } });
+});
 
 export async function revokeSession(sid: string, reason: string): Promise<void> {
   await db.session.updateMany({ where: { id: sid, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });

@@ -19,6 +19,7 @@ const LABELS: Record<string, string> = {
   "auth.password_change": "Password changed",
   "auth.reauth_locked": "Password confirmation paused",
   "auth.session_revoke": "Session ended",
+  "auth.session_refused": "Ended session used again (refused)",
   "auth.sign_in_locked": "Sign-in paused",
   "recovery.codes_issued": "Recovery codes made",
   "recovery.code_used": "Recovery code used",
