@@ -103,9 +103,14 @@ describe(`transaction binding with a real signature (${TEST_PROVIDER})`, () => {
 
 describe(`usernameless passkey sign-in (${TEST_PROVIDER})`, () => {
   const userHandle = (o: Owner) => Buffer.from(o.userId).toString("base64url");
+  const begin = async () => {
+    const start = await signIn.beginPasskeySignIn();
+    assert.ok(start.ok);
+    return start.options;
+  };
 
   it("signs in with the passkey's claims, once per challenge", async () => {
-    const options = await signIn.beginPasskeySignIn();
+    const options = await begin();
     assert.equal(options.userVerification, "required");
     assert.deepEqual(options.allowCredentials ?? [], []);
     const response = JSON.stringify(alice.key.assert({ challenge: options.challenge, origin: ORIGIN, rpId: RP_ID, userHandle: userHandle(alice) }));
@@ -117,11 +122,26 @@ describe(`usernameless passkey sign-in (${TEST_PROVIDER})`, () => {
     assert.equal(await signIn.verifyPasskeySignIn(response), null, "the same response again: the challenge is gone");
   });
 
+  it("stores at most MAX_LIVE_SIGN_IN_CHALLENGES anonymous challenges; past that it answers busy and stores nothing", async () => {
+    const expiresAt = new Date(Date.now() + 60_000);
+    const live = await db.webAuthnChallenge.count({ where: { purpose: "SIGN_IN" } });
+    const flood = Array.from({ length: signIn.MAX_LIVE_SIGN_IN_CHALLENGES - live }, () => ({ purpose: "SIGN_IN", challenge: challenge(), expiresAt }));
+    await db.webAuthnChallenge.createMany({ data: flood });
+    try {
+      const refused = await signIn.beginPasskeySignIn();
+      assert.deepEqual(refused, { ok: false, message: "Too many sign-in attempts right now. Wait a minute, then try again." });
+      assert.equal(await db.webAuthnChallenge.count({ where: { purpose: "SIGN_IN" } }), signIn.MAX_LIVE_SIGN_IN_CHALLENGES);
+    } finally {
+      await db.webAuthnChallenge.deleteMany({ where: { challenge: { in: flood.map((f) => f.challenge) } } });
+    }
+    assert.ok((await signIn.beginPasskeySignIn()).ok);
+  });
+
   it("refuses a user handle that names someone else or is missing, a challenge it never issued, and junk", async () => {
-    const options = await signIn.beginPasskeySignIn();
+    const options = await begin();
     const lying = alice.key.assert({ challenge: options.challenge, origin: ORIGIN, rpId: RP_ID, userHandle: userHandle(bob) });
     assert.equal(await signIn.verifyPasskeySignIn(JSON.stringify(lying)), null);
-    const fresh = await signIn.beginPasskeySignIn();
+    const fresh = await begin();
     const noHandle = alice.key.assert({ challenge: fresh.challenge, origin: ORIGIN, rpId: RP_ID }); // discoverable credentials must return it
     assert.equal(await signIn.verifyPasskeySignIn(JSON.stringify(noHandle)), null);
     const unissued = alice.key.assert({ challenge: challenge(), origin: ORIGIN, rpId: RP_ID });

@@ -1,7 +1,8 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { recordAudit } from "@/lib/audit/log";
+import { RateLimiterPrisma } from "rate-limiter-flexible";
+import { getRequestContext, recordAudit } from "@/lib/audit/log";
 import { passkeySignInClaims, type AssuranceClaims } from "@/lib/auth/claims";
 import { db } from "@/lib/db";
 import { verifyAssertion } from "@/lib/webauthn/assertion";
@@ -13,9 +14,41 @@ import { CEREMONY_TIMEOUT_MS, rp } from "@/lib/webauthn/config";
  * The challenge is stored server-side with no user (nobody is known yet), used once, and expires.
  * allowCredentials stays empty so the authenticator offers whichever Vault passkeys it holds.
  */
-export async function beginPasskeySignIn(): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  // Anyone may ask for options, so expired anonymous challenges are swept here rather than piling up.
+/**
+ * Anyone may ask for sign-in options, and each one stores a challenge, so they are bounded: 30 a
+ * minute per client address (when a load balancer says which), and at most 10,000 live at once in
+ * total (each lives 2 minutes), so a flood can't fill the database (OWASP ASVS 5 V2.4.1).
+ */
+const OPTIONS_PER_IP = { points: 30, durationS: 60 } as const;
+export const MAX_LIVE_SIGN_IN_CHALLENGES = 10_000;
+const optionsPerIp = new RateLimiterPrisma({
+  storeClient: db,
+  tableName: "rateLimiterFlexible",
+  keyPrefix: "signin-options-ip",
+  points: OPTIONS_PER_IP.points,
+  duration: OPTIONS_PER_IP.durationS,
+  clearExpiredByTimeout: false,
+});
+
+export type SignInOptions = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string };
+const BUSY = "Too many sign-in attempts right now. Wait a minute, then try again.";
+
+export async function beginPasskeySignIn(): Promise<SignInOptions> {
+  const { ip } = await getRequestContext();
+  if (ip) {
+    try {
+      await optionsPerIp.consume(ip);
+    } catch (err) {
+      if (err instanceof Error) throw err; // the database, not the limit: fail closed
+      return { ok: false, message: BUSY };
+    }
+  }
+  // Expired anonymous challenges are swept here rather than piling up.
   await db.webAuthnChallenge.deleteMany({ where: { purpose: "SIGN_IN", expiresAt: { lte: new Date() } } });
+  if ((await db.webAuthnChallenge.count({ where: { purpose: "SIGN_IN" } })) >= MAX_LIVE_SIGN_IN_CHALLENGES) {
+    await recordAudit({ userId: null, action: "auth.sign_in", outcome: "DENIED", reason: "too_many_live_challenges", metadata: { method: "passkey" } });
+    return { ok: false, message: BUSY };
+  }
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     userVerification: "required",
@@ -23,7 +56,7 @@ export async function beginPasskeySignIn(): Promise<PublicKeyCredentialRequestOp
     challenge: new Uint8Array(randomBytes(32)),
   });
   await storeChallenge({ userId: null, purpose: "SIGN_IN", challenge: options.challenge });
-  return options;
+  return { ok: true, options };
 }
 
 export type PasskeySignInUser = { id: string; email: string; name: string; claims: AssuranceClaims };

@@ -29,10 +29,10 @@ export function PasskeySignIn({ next }: { next: string }) {
     let cancelled = false;
     (async () => {
       if (!(await browserSupportsWebAuthnAutofill())) return;
-      const optionsJSON = await passkeySignInOptionsAction();
-      if (cancelled) return;
+      const start = await passkeySignInOptionsAction();
+      if (cancelled || !start.ok) return; // busy: the button still works, and says why
       try {
-        await finish(await startAuthentication({ optionsJSON, useBrowserAutofill: true }));
+        await finish(await startAuthentication({ optionsJSON: start.options, useBrowserAutofill: true }));
       } catch {
         // Aborted by the button, or dismissed: autofill fails silently; the button remains.
       }
@@ -49,8 +49,9 @@ export function PasskeySignIn({ next }: { next: string }) {
     }
     setPhase({ kind: "waiting" });
     try {
-      const optionsJSON = await passkeySignInOptionsAction();
-      await finish(await startAuthentication({ optionsJSON }));
+      const start = await passkeySignInOptionsAction();
+      if (!start.ok) return setPhase({ kind: "error", message: start.message });
+      await finish(await startAuthentication({ optionsJSON: start.options }));
     } catch (err) {
       setPhase({
         kind: "error",
