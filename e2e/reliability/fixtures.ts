@@ -14,7 +14,6 @@ export type Apps = {
 };
 
 export const test = e2e.extend<{ apps: Apps }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright's fixture signature
   apps: async ({}, use) => {
     const started: AppServer[] = [];
     await use({
