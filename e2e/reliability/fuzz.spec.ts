@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { DEMO } from "../fixtures";
-import { postAction, callAction, request, serverActions, signInCookie, type Endpoint, type HttpResult } from "../support/server-actions";
+import { callAction, postAction, request, serverActions, signInCookie, type HttpResult } from "../support/server-actions";
 import { freshDatabase, openSql, type Sql } from "../support/sql";
 import { expect, test } from "./fixtures";
 import { hostileArgs, hostileText, rawBody } from "./hostile-inputs";
