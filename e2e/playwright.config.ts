@@ -76,7 +76,8 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumExecutable(), args: ["--disable-gpu"] },
   },
   projects: [
-    { name: "chromium", testIgnore: /short-ttl\.spec\.ts$/ },
+    // The reliability specs run their own servers: `npm run test:reliability` (e2e/reliability/playwright.config.ts).
+    { name: "chromium", testIgnore: [/short-ttl\.spec\.ts$/, /reliability\//] },
     // Expiry is tested against a second server whose step-up intents live 3 s (the env, not a clock hack).
     { name: "short-ttl", testMatch: /short-ttl\.spec\.ts$/, use: { baseURL: `http://localhost:${SHORT_TTL_PORT}` } },
   ],

@@ -1,0 +1,173 @@
+/**
+ * Issue 5, "Fuzz": at least 500 generated malformed or hostile inputs to every server action (found
+ * in the build's manifest, so new ones are covered) and every route handler, signed in (with forged
+ * ids of another customer's objects) and anonymous. No 5xx, no state change, a clear error each time.
+ */
+import fc from "fast-check";
+import { DEMO } from "../fixtures";
+import { callAction, postAction, request, serverActions, signInCookie, type HttpResult } from "../support/server-actions";
+import { freshDatabase, openSql, type Sql } from "../support/sql";
+import { expect, test } from "./fixtures";
+import { hostileArgs, hostileText, rawBody } from "./hostile-inputs";
+
+const PER_TARGET = 500;
+const CONCURRENCY = 8;
+/** Ends the fuzzing session itself whatever the input, by design: fuzzed anonymously only. */
+const ENDS_OWN_SESSION = new Set(["signOutAction"]);
+
+/** Everything a rejected request must leave as it was (audit events, rate-limiter rows and WebAuthn challenges may grow). */
+async function businessState(sql: Sql) {
+  const tables = {
+    users: `SELECT "id", "email", "name", "passwordHash", "passwordChangedAt" FROM "User" ORDER BY "id"`,
+    accounts: `SELECT "id", "userId", "number", "balance" FROM "Account" ORDER BY "id"`,
+    ledger: `SELECT "id", "accountId", "amount" FROM "LedgerEntry" ORDER BY "id"`,
+    transfers: `SELECT "id", "userId", "amount", "idempotencyKey" FROM "Transfer" ORDER BY "id"`,
+    payees: `SELECT "id", "userId", "name", "iban", "removedAt", "firstPaidAt" FROM "Payee" ORDER BY "id"`,
+    payouts: `SELECT * FROM "PayoutDestination" ORDER BY "id"`,
+    passkeys: `SELECT "id", "userId", "nickname", "counter" FROM "Passkey" ORDER BY "id"`,
+    intents: `SELECT "id", "status", "payloadHash" FROM "StepUpIntent" ORDER BY "id"`,
+    grants: `SELECT "id", "consumedAt" FROM "AssuranceGrant" ORDER BY "id"`,
+    sessions: `SELECT "id", "userId", "revokedAt" FROM "Session" ORDER BY "id"`, // lastSeenAt moves with every request
+  };
+  const state: Record<string, string> = {};
+  for (const [name, query] of Object.entries(tables)) {
+    state[name] = JSON.stringify(await sql.all(query), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  }
+  return state;
+}
+
+const STACK_FRAME = /\n\s+at \S.*:\d+:\d+/;
+const INTERNALS = /\b(TypeError|ReferenceError|SyntaxError|RangeError|PrismaClient\w*Error|Invalid `prisma\.)/;
+
+/** Why an answer to a hostile action call is not a clear error, or null if it is one. */
+function unclearAction(response: HttpResult): string | null {
+  if (response.status >= 500) return `HTTP ${response.status}`;
+  if (STACK_FRAME.test(response.body) || INTERNALS.test(response.body)) return "internals in the body";
+  if (response.status >= 400) return null; // a clean refusal
+  const location = response.redirect ?? (response.status >= 300 ? String(response.headers.location ?? "") : null);
+  if (location !== null) return /^(https?:\/\/[^/]+)?\/login\b/.test(location) ? null : `redirect to ${location}`;
+  if (/"(message|error)":"[^"]+"/.test(response.body)) return null; // the action's own message
+  return `HTTP ${response.status} without a message: ${response.body.slice(0, 160).replace(/\n/g, " | ")}`;
+}
+
+/** Why an answer from a route handler is not acceptable: it may succeed (health is health) but never crash or leak. */
+function unclearRoute(response: HttpResult): string | null {
+  if (response.status >= 500) return `HTTP ${response.status}`;
+  if (STACK_FRAME.test(response.body) || INTERNALS.test(response.body)) return "internals in the body";
+  return null;
+}
+
+type Case = { target: string; caller: string; send: () => Promise<HttpResult>; judge: (r: HttpResult) => string | null; /** What was sent, for the failure message (computed only on failure). */
+  describe: () => string };
+
+async function runCases(cases: Case[]) {
+  const failures: string[] = [];
+  const tried: Record<string, number> = {};
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < cases.length) {
+        const c = cases[next++];
+        tried[c.target] = (tried[c.target] ?? 0) + 1;
+        const problem = await c.send().then(c.judge, (err: Error) => `no answer: ${err.message}`);
+        if (problem) failures.push(`${c.target} (${c.caller}, ${c.describe()}): ${problem}`);
+      }
+    }),
+  );
+  return { failures, tried };
+}
+
+test("hostile inputs to every server action and route handler: no 5xx, no state change, a clear error", async ({ apps }) => {
+  const databaseUrl = await freshDatabase("sqlite", "vault_rel_fuzz");
+  apps.prepare(databaseUrl);
+  const app = await apps.start({ port: 3230, databaseUrl });
+  const sql = await openSql(databaseUrl);
+  try {
+    const alice = await signInCookie(app, DEMO.alice.email, DEMO.alice.password);
+    // Bob's objects: what a malicious Alice would try to reach.
+    const forged = (await sql.all<{ id: string }>(
+      `SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ?
+       UNION ALL SELECT p."id" FROM "Payee" p JOIN "User" u ON u."id" = p."userId" WHERE u."email" = ?
+       UNION ALL SELECT s."id" FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE u."email" = ?
+       UNION ALL SELECT "id" FROM "Transfer" WHERE "userId" = (SELECT "id" FROM "User" WHERE "email" = ?)`,
+      DEMO.bob.email, DEMO.bob.email, DEMO.bob.email, DEMO.bob.email,
+    )).map((r) => r.id);
+    // A second session of Bob, so forged session ids name a live one.
+    await signInCookie(app, DEMO.bob.email, DEMO.bob.password);
+    forged.push(...(await sql.all<{ id: string }>(`SELECT "id" FROM "Session" WHERE "userId" = (SELECT "id" FROM "User" WHERE "email" = ?)`, DEMO.bob.email)).map((r) => r.id));
+    const aliceAccount = (await sql.all<{ id: string }>(`SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? LIMIT 1`, DEMO.alice.email))[0].id;
+    const before = await businessState(sql);
+
+    const actions = serverActions();
+    expect(actions.filter((a) => a.routes.length === 0).map((a) => a.name), "actions with no page to post to").toEqual([]);
+    const seed = Date.now() % 1_000_000;
+    const cases: Case[] = [];
+    for (const action of actions) {
+      // A page that uses the action; dynamic segments get one of Alice's ids or a forged one.
+      const path = action.routes[0].replace("[id]", aliceAccount).replace(/\[[^\]]+\]/g, forged[0]);
+      const callers = ENDS_OWN_SESSION.has(action.name) ? [["anonymous", ""]] : [["anonymous", ""], ["alice", alice]];
+      const encoded = fc.sample(hostileArgs(forged), { numRuns: Math.ceil(PER_TARGET * 0.7), seed });
+      const raw = fc.sample(rawBody, { numRuns: Math.ceil(PER_TARGET * 0.3), seed });
+      encoded.forEach((args, i) => {
+        const [caller, cookie] = callers[i % callers.length];
+        cases.push({ target: action.name, caller, describe: () => `React reply ${fc.stringify(args).slice(0, 200)}`, send: () => callAction(app, path, action, args, cookie), judge: unclearAction });
+      });
+      raw.forEach((body, i) => {
+        const [caller, cookie] = callers[i % callers.length];
+        cases.push({ target: action.name, caller, describe: () => `${body.label} ${body.contentType}: ${JSON.stringify(body.body.subarray(0, 80).toString("latin1"))}`, send: () => postAction(app, path, action.id, body.body, body.contentType, cookie), judge: unclearAction });
+      });
+    }
+    // Route handlers: app/api/health and Auth.js' app/api/auth/[...nextauth], GET and POST, hostile paths, queries and bodies.
+    const texts = fc.sample(hostileText(forged), { numRuns: PER_TARGET, seed });
+    const bodies = fc.sample(rawBody, { numRuns: PER_TARGET, seed: seed + 1 });
+    const authPaths = ["session", "csrf", "providers", "signin", "signout", "callback/password", "callback/passkey", "error", "signin/password"];
+    texts.forEach((text, i) => {
+      const [caller, cookie] = i % 2 ? ["alice", alice] : ["anonymous", ""];
+      const q = new URLSearchParams({ v: text.slice(0, 2000) }).toString().slice(2); // lone surrogates become U+FFFD
+      const body = bodies[i];
+      const headers = { cookie, "content-type": body.contentType, origin: app.origin };
+      cases.push({
+        target: "/api/health",
+        caller,
+        describe: () => (i % 2 ? `POST ${body.label}` : `GET ?x=${q.slice(0, 80)}`),
+        send: () => (i % 2 ? request(app, `/api/health?x=${q}`, { method: "POST", headers, body: body.body }) : request(app, `/api/health?x=${q}`, { headers: { cookie } })),
+        judge: unclearRoute,
+      });
+      const authPath = i % 3 === 0 ? q || "x" : authPaths[i % authPaths.length];
+      cases.push({
+        target: "/api/auth/*",
+        caller,
+        describe: () => `${i % 2 ? "POST" : "GET"} /api/auth/${authPath.slice(0, 80)}`,
+        send: () =>
+          i % 2
+            ? request(app, `/api/auth/${authPath}`, { method: "POST", headers, body: i % 4 === 1 ? `csrfToken=${q}&email=${q}&password=${q}&response=${q}` : body.body })
+            : request(app, `/api/auth/${authPath}?callbackUrl=${q}&error=${q}`, { headers: { cookie } }),
+        judge: unclearRoute,
+      });
+    });
+
+    const started = performance.now();
+    const { failures, tried } = await runCases(cases);
+    const seconds = (performance.now() - started) / 1000;
+    const after = await businessState(sql);
+    const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
+    console.log(
+      `fuzz (seed ${seed}): ${cases.length} hostile requests in ${seconds.toFixed(1)} s to ${actions.length} server actions and 2 route handlers; ` +
+        `${failures.length} unclear or failed; tables changed: ${changed.length ? changed.join(", ") : "none"}\n` +
+        Object.entries(tried)
+          .map(([target, n]) => `  ${target.padEnd(28)} ${n}`)
+          .join("\n"),
+    );
+    expect(Math.min(...Object.values(tried))).toBeGreaterThanOrEqual(PER_TARGET);
+    const byKind = new Map<string, string[]>();
+    for (const f of failures) {
+      const kind = f.replace(/\(.*\): /s, ": ").slice(0, 120);
+      byKind.set(kind, [...(byKind.get(kind) ?? []), f]);
+    }
+    for (const [kind, all] of byKind) console.log(`  FAILED ${all.length}x ${kind}\n    e.g. ${all[0].slice(0, 400)}`);
+    expect(failures.slice(0, 30)).toEqual([]);
+    expect(changed).toEqual([]);
+  } finally {
+    await sql.close();
+  }
+});

@@ -1,0 +1,121 @@
+/**
+ * Production servers under the test's own control, for the reliability specs: a fresh database,
+ * then `next start` as a child process whose pid is the server itself (so SIGKILL really kills the
+ * process holding the connections), stopped when the test ends, pass or fail.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
+
+/** The same secret and settings as e2e/playwright.config.ts's server(): never used outside tests. */
+const SERVER_ENV: Partial<NodeJS.ProcessEnv> = {
+  NODE_ENV: "production" as const,
+  NEXT_TELEMETRY_DISABLED: "1",
+  AUTH_SECRET: "e2e-only-secret-do-not-use-anywhere-else-0123456789",
+  AUTH_TRUST_HOST: "true",
+  WEBAUTHN_RP_ID: "localhost",
+};
+
+/**
+ * Migrations and the demo seed on an empty database, through e2e/support/prepare-db.ts in its own
+ * process (lib/db.ts reads DATABASE_URL once, at import).
+ */
+export function prepareDatabase(databaseUrl: string): void {
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--import", "./prisma/tools/outside-next.mjs", "e2e/support/prepare-db.ts"],
+    { cwd: ROOT, env: { ...process.env, ...SERVER_ENV, DATABASE_URL: databaseUrl }, encoding: "utf8" },
+  );
+  if (result.status !== 0) throw new Error(`prepare-db failed for ${databaseUrl}:\n${result.stdout}\n${result.stderr}`);
+}
+
+export type AppServerOptions = {
+  port: number;
+  databaseUrl: string;
+  /** The browser-facing origin (WEBAUTHN_ORIGINS and, through its default, APP_ORIGINS). Default http://localhost:<port>. */
+  origin?: string;
+  /** A label for logs, e.g. "A". */
+  name?: string;
+};
+
+export type AppServer = {
+  name: string;
+  port: number;
+  /** Where the test talks to the server directly: http://127.0.0.1:<port>. */
+  url: string;
+  /** The origin the app trusts for actions and WebAuthn. */
+  origin: string;
+  pid: number;
+  /** The server's stdout and stderr so far, for failure messages. */
+  output(): string;
+  /** SIGTERM, then SIGKILL if it hasn't exited within 5 s. Safe to call twice. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash or an OOM kill would: no shutdown hooks, open transactions cut off. */
+  kill(): Promise<void>;
+};
+
+/** Every server started by this process, so none outlives it even if a test's teardown is skipped. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
+  const { port, databaseUrl } = options;
+  const origin = options.origin ?? `http://localhost:${port}`;
+  const name = options.name ?? `:${port}`;
+  // `next start` serves in this very process (no worker), so child.pid is the server.
+  const child = spawn(process.execPath, [NEXT_BIN, "start", "--hostname", "127.0.0.1", "--port", String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, ...SERVER_ENV, DATABASE_URL: databaseUrl, WEBAUTHN_ORIGINS: origin },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.add(child);
+  let log = "";
+  child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  void exited.then(() => running.delete(child));
+
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const server: AppServer = {
+    name,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    origin,
+    pid: child.pid!,
+    output: () => log,
+    stop: () => end("SIGTERM"),
+    kill: () => end("SIGKILL"),
+  };
+  try {
+    await waitUntilHealthy(server, () => child.exitCode !== null || child.signalCode !== null);
+  } catch (err) {
+    await server.kill();
+    throw err;
+  }
+  return server;
+}
+
+/** Polls /api/health (which queries the database) until it answers 200, the process dies, or 60 s pass. */
+async function waitUntilHealthy(server: AppServer, hasExited: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (hasExited()) throw new Error(`server ${server.name} exited during start-up:\n${server.output()}`);
+    const status = await fetch(`${server.url}/api/health`).then(
+      (response) => response.status,
+      () => 0, // not listening yet
+    );
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`server ${server.name} was not healthy within ${timeoutMs} ms:\n${server.output()}`);
+}

@@ -1,0 +1,59 @@
+/**
+ * A tiny load balancer for tests: one origin (http://localhost:<port>) in front of several app
+ * instances, so the browser keeps one set of cookies and one WebAuthn origin while the test decides
+ * which instance serves each request. Requests pass through unchanged (Host included, as a real
+ * load balancer configured for Vault does), and every one is logged with the instance that served it.
+ */
+import http from "node:http";
+import type { AppServer } from "./app-server";
+
+export type ProxiedRequest = {
+  method: string;
+  path: string;
+  /** The Next-Action header: which server action was called, if any. */
+  action: string | null;
+  /** The start of the request body (server-action arguments, e.g. an intent id). */
+  bodyStart: string;
+  backend: string;
+  status: number;
+};
+
+/** Picks the instance for a request, from its headers and the start of its body. */
+export type Route = (request: { method: string; path: string; action: string | null; bodyStart: string }) => AppServer;
+
+export type ReverseProxy = { origin: string; log: ProxiedRequest[]; close(): Promise<void> };
+
+export async function startReverseProxy(port: number, route: Route): Promise<ReverseProxy> {
+  const log: ProxiedRequest[] = [];
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const action = typeof req.headers["next-action"] === "string" ? req.headers["next-action"] : null;
+    const entry = { method: req.method ?? "GET", path: req.url ?? "/", action, bodyStart: body.subarray(0, 400).toString("utf8") };
+    const backend = route(entry);
+    const upstream = http.request(
+      { host: "127.0.0.1", port: backend.port, method: req.method, path: req.url, headers: req.headers },
+      (response) => {
+        log.push({ ...entry, backend: backend.name, status: response.statusCode ?? 0 });
+        res.writeHead(response.statusCode ?? 502, response.rawHeaders);
+        response.pipe(res);
+      },
+    );
+    upstream.on("error", (err) => {
+      log.push({ ...entry, backend: backend.name, status: 502 });
+      res.writeHead(502, { "content-type": "text/plain" }).end(`proxy: ${backend.name} failed: ${err.message}`);
+    });
+    upstream.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    origin: `http://localhost:${port}`,
+    log,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
