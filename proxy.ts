@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isDecodableActionBody } from "@/lib/action-body";
 import { clientIpFrom, recordAudit, REQUEST_ID_HEADER } from "@/lib/audit/log";
 import { env } from "@/lib/env";
 
@@ -43,6 +44,13 @@ export async function proxy(request: NextRequest) {
         context: { ip: clientIpFrom(request.headers), userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null, requestId },
       });
       return new NextResponse("Forbidden: this request didn't come from Vault.", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
+    }
+    // Next answers 500 to a body it can't decode into arguments; bad input gets a clear 400 instead.
+    if (!(await isDecodableActionBody(request))) {
+      return new NextResponse("Bad request: this request couldn't be read. Reload the page and try again.", {
+        status: 400,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
     }
   }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");

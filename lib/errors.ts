@@ -55,6 +55,15 @@ export function parseInput<T>(schema: SafeParser<T>, raw: unknown): T {
   throw new InputError(fieldErrors);
 }
 
+/**
+ * Server actions are public endpoints: a crafted call can send any value where the page sends its
+ * FormData. Each form action checks with this first and answers UNREADABLE_FORM, instead of crashing
+ * on `formData.get` (a 500).
+ */
+export const isFormData = (value: unknown): value is FormData => value instanceof FormData;
+export const UNREADABLE_FORM = "This form couldn't be read. Reload the page and try again.";
+export const unreadableForm: ActionState = { status: "error", message: UNREADABLE_FORM, fieldErrors: {}, values: {} };
+
 /** A form's FormData as a plain object of its text fields (files and repeated keys are dropped). */
 export function formFields(formData: FormData): Record<string, string> {
   // No prototype: a field named "__proto__" or "constructor" is just data here.

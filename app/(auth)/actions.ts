@@ -5,7 +5,7 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/auth/config";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { createUser, signUpSchema } from "@/lib/auth/users";
-import { DomainError, type ActionState } from "@/lib/errors";
+import { type ActionState, DomainError, isFormData, unreadableForm } from "@/lib/errors";
 import { beginPasskeySignIn } from "@/lib/webauthn/sign-in";
 
 /** One message for every sign-in failure: it must not reveal whether the email has an account. */
@@ -34,6 +34,7 @@ function signInFailureMessage(err: AuthError, failed: string, what: string, alte
 }
 
 export async function signInAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormData(formData)) return unreadableForm;
   try {
     await signIn("password", {
       email: formData.get("email"),
@@ -58,6 +59,7 @@ const RECOVERY_FAILED = "That email, password and recovery code don't match an u
  * passkey. Failures share one message, whatever was wrong, as password sign-in does.
  */
 export async function recoverySignInAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormData(formData)) return unreadableForm;
   try {
     await signIn("recovery", {
       email: formData.get("email"),
@@ -99,6 +101,7 @@ export async function passkeySignInAction(response: unknown, next: unknown): Pro
 }
 
 export async function signUpAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormData(formData)) return unreadableForm;
   const values = keep(formData, "name", "email");
   const parsed = signUpSchema.safeParse({
     name: formData.get("name") ?? undefined,

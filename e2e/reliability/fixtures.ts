@@ -14,7 +14,7 @@ export type Apps = {
 };
 
 export const test = e2e.extend<{ apps: Apps }>({
-  apps: async ({}, use) => {
+  apps: async ({}, use, testInfo) => {
     const started: AppServer[] = [];
     await use({
       prepare: prepareDatabase,
@@ -25,6 +25,10 @@ export const test = e2e.extend<{ apps: Apps }>({
       },
     });
     await Promise.all(started.map((server) => server.stop()));
+    if (testInfo.status !== testInfo.expectedStatus) {
+      // What the servers said (warnings, errors, a crash) is the first thing to read after a failure.
+      for (const server of started) await testInfo.attach(`server ${server.name} output`, { body: server.output().slice(-200_000), contentType: "text/plain" });
+    }
   },
 });
 export { expect } from "../fixtures";

@@ -16,6 +16,7 @@ const SERVER_ENV: Partial<NodeJS.ProcessEnv> = {
   AUTH_SECRET: "e2e-only-secret-do-not-use-anywhere-else-0123456789",
   AUTH_TRUST_HOST: "true",
   WEBAUTHN_RP_ID: "localhost",
+  LOG_LEVEL: "warn", // problems only: every audited decision at "info" would swamp the output kept for failures
 };
 
 /**

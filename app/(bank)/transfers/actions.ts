@@ -4,10 +4,11 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { StepUpRequired } from "@/lib/assurance/guard";
 import { createTransfer } from "@/lib/banking/transfers";
-import { formFields, stepUpPath, toErrorState, type ActionState } from "@/lib/errors";
+import { type ActionState, formFields, isFormData, stepUpPath, toErrorState, unreadableForm } from "@/lib/errors";
 
 /** Thin: createTransfer checks the session, ownership, every rule and the assurance policy itself. */
 export async function createTransferAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormData(formData)) return unreadableForm;
   const fields = formFields(formData);
   let next: string;
   try {

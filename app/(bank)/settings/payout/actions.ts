@@ -5,9 +5,10 @@ import { redirect } from "next/navigation";
 import { StepUpRequired } from "@/lib/assurance/guard";
 import { bankDetailsFormValues } from "@/lib/banking/bank-details";
 import { setPayoutDestination } from "@/lib/banking/payout";
-import { formFields, stepUpPath, toErrorState, type ActionState } from "@/lib/errors";
+import { type ActionState, formFields, isFormData, stepUpPath, toErrorState, unreadableForm } from "@/lib/errors";
 
 export async function setPayoutAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormData(formData)) return unreadableForm;
   const fields = formFields(formData);
   let stepUp: string | null = null;
   try {

@@ -8,7 +8,7 @@ import { revokeMyOtherSessions, revokeMySession } from "@/lib/auth/my-sessions";
 import { changePassword } from "@/lib/auth/password-change";
 import { regenerateRecoveryCodes } from "@/lib/auth/recovery";
 import { getSessionUser } from "@/lib/auth/session";
-import { DomainError, InputError, stepUpPath, toErrorState, type ActionState } from "@/lib/errors";
+import { type ActionState, DomainError, InputError, isFormData, stepUpPath, toErrorState, unreadableForm } from "@/lib/errors";
 import {
   finishPasskeyRegistration,
   reauthenticateWithPassword,
@@ -44,6 +44,7 @@ export async function reauthAction(password: string) {
 }
 
 export async function renamePasskeyAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormData(formData)) return unreadableForm;
   try {
     await renamePasskey(formData.get("passkeyId"), formData.get("nickname"));
   } catch (err) {
@@ -56,6 +57,7 @@ export async function renamePasskeyAction(_prev: ActionState, formData: FormData
 }
 
 export async function removePasskeyAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormData(formData)) return unreadableForm;
   let stepUp: string;
   try {
     await removePasskey(formData.get("passkeyId"));
@@ -71,6 +73,7 @@ export async function removePasskeyAction(_prev: ActionState, formData: FormData
 
 /** Thin: changePassword checks the session, the current password and the policy itself. No password is echoed back. */
 export async function changePasswordAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormData(formData)) return unreadableForm;
   let stepUp: string;
   try {
     await changePassword({ currentPassword: formData.get("currentPassword") ?? undefined, newPassword: formData.get("newPassword") ?? undefined });
@@ -85,7 +88,7 @@ export async function changePasswordAction(_prev: ActionState, formData: FormDat
 /** Ends one of the user's own sessions (lib checks ownership); ending this one signs out. */
 export async function revokeSessionAction(formData: FormData): Promise<void> {
   const user = await getSessionUser();
-  const id = formData.get("sessionId");
+  const id = isFormData(formData) ? formData.get("sessionId") : null;
   try {
     await revokeMySession(id);
   } catch (err) {

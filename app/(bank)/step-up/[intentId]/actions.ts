@@ -1,6 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { isFormData } from "@/lib/errors";
 import { beginStepUp, cancelStepUp, completeStepUp, type BeginResult, type CompleteResult } from "@/lib/assurance/step-up";
 
 /** Each is a public endpoint: the lib/ functions check the session, the intent's owner and session. */
@@ -12,6 +13,7 @@ export async function completeStepUpAction(intentId: string, response: unknown):
   return completeStepUp(intentId, response);
 }
 
+/** Not found, or not a form: back to the dashboard (cancelStepUp decides), never a crash. */
 export async function cancelStepUpAction(formData: FormData): Promise<void> {
-  redirect(await cancelStepUp(formData.get("intentId")));
+  redirect(await cancelStepUp(isFormData(formData) ? formData.get("intentId") : null));
 }
