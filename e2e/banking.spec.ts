@@ -1,6 +1,6 @@
 import { queryE2eDb } from "./support/e2e-db";
 import { accountsOf, addPayee, craft, fillTransfer, snapshot, TRANSFER_FORM, TRANSFER_PAGE, userId } from "./support/bank";
-import { confirmStepUp, DEMO, enrolFirstPasskey, expect, signIn, test } from "./fixtures";
+import { confirmStepUp, DEMO, enrolFirstPasskey, expect, hydrated, signIn, test } from "./fixtures";
 
 test.describe("transfers", () => {
   test("between own accounts: detail page, new balances and the activity feed", async ({ page, newUser }) => {
@@ -46,6 +46,7 @@ test.describe("transfers", () => {
   test("a double-clicked submit moves money once", async ({ page, newUser }) => {
     await fillTransfer(page, "Savings", "7.77");
     // Two submits in the same tick: the second can't be stopped by the disabled button, only by the key.
+    await hydrated(page);
     await page.evaluate(() => {
       const form = document.querySelector<HTMLFormElement>("form:has([name=idempotencyKey])")!;
       form.requestSubmit();

@@ -123,3 +123,11 @@ export async function blockPasskeyAutofill(page: Page) {
     PublicKeyCredential.isConditionalMediationAvailable = async () => false;
   });
 }
+
+/**
+ * Waits until React has hydrated the page (app/_components/hydrated-marker.tsx). Change the DOM as a
+ * crafted request would only after this: before it, hydration can re-render over the changes.
+ */
+export async function hydrated(page: Page) {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+}

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { nextActionCall } from "./support/attacks";
 import { fillTransfer, snapshot, TRANSFER_PAGE } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
-import { expect, test } from "./fixtures";
+import { DEMO, expect, test } from "./fixtures";
 
 const directives = (csp: string) => new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
 
@@ -57,6 +57,33 @@ test("/api/health says only ok, is never cached, and every response carries a re
   expect(given.headers()["x-request-id"]).toBe("lb-7f3a9c21");
   const junk = await page.request.get("/login", { headers: { "x-request-id": "<script>" } });
   expect(junk.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+});
+
+test("behind an https load balancer, the cookies get the __Host- and __Secure- prefixes and the Secure flag", async ({ playwright, baseURL }) => {
+  // The load balancer terminates TLS and says so with X-Forwarded-Proto; Auth.js (trustHost) then
+  // serves "https" cookies. Raw headers, because a cookie jar on http:// would drop Secure cookies.
+  const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-proto": "https" } });
+  try {
+    const csrf = await api.get("/api/auth/csrf");
+    const csrfCookie = csrf.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith("__Host-authjs.csrf-token="));
+    expect(csrfCookie?.value).toMatch(/; Path=\/; HttpOnly; Secure; SameSite=Lax/i);
+    expect(csrfCookie?.value).not.toMatch(/Domain=/i); // __Host- cookies are bound to the exact host
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const signIn = await api.post("/api/auth/callback/password", {
+      form: { csrfToken, email: DEMO.bob.email, password: DEMO.bob.password },
+      headers: { cookie: csrfCookie!.value.split(";")[0] },
+      maxRedirects: 0,
+    });
+    const session = signIn.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith("__Secure-authjs.session-token="));
+    expect(session?.value, "session cookie").toMatch(/; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax/i);
+    // Over plain http (no header) the same sign-in gets unprefixed cookies: the prefixes follow the scheme.
+    const plain = await playwright.request.newContext({ baseURL });
+    const plainCsrf = (await plain.get("/api/auth/csrf")).headersArray().find((h) => h.name.toLowerCase() === "set-cookie");
+    expect(plainCsrf?.value).toMatch(/^authjs\.csrf-token=/);
+    await plain.dispose();
+  } finally {
+    await api.dispose();
+  }
 });
 
 test("missing pages are plain 404s with no stack trace or internals, signed out and signed in", async ({ page, newUser }) => {

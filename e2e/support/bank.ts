@@ -1,6 +1,6 @@
 /** Banking helpers shared by the e2e specs: database look-ups, forms, and crafted submissions. */
 import type { Page } from "@playwright/test";
-import { confirmStepUp, expect } from "../fixtures";
+import { confirmStepUp, expect, hydrated } from "../fixtures";
 import { queryE2eDb } from "./e2e-db";
 
 export const TRANSFER_FORM = "form:has([name=idempotencyKey])";
@@ -58,6 +58,7 @@ export async function fillTransfer(page: Page, to: string, amount: string, memo 
  * browser leaves the field out. React-managed elements are changed in place, never removed.
  */
 export async function craft(page: Page, formSelector: string, values: Record<string, string | null>) {
+  await hydrated(page);
   await page.evaluate(
     ({ formSelector, values }) => {
       const form = document.querySelector<HTMLFormElement>(formSelector)!;

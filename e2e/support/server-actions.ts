@@ -27,8 +27,14 @@ export type ServerAction = {
   routes: string[];
 };
 
-/** Every server action in the last `next build` (.next/server/server-reference-manifest.json). */
+let manifestCache: ServerAction[] | undefined;
+
+/** Every server action in the last `next build` (.next/server/server-reference-manifest.json), read once per process. */
 export function serverActions(): ServerAction[] {
+  return (manifestCache ??= readServerActions());
+}
+
+function readServerActions(): ServerAction[] {
   const file = path.join(ROOT, ".next/server/server-reference-manifest.json");
   const manifest = JSON.parse(readFileSync(file, "utf8")) as {
     node: Record<string, { exportedName?: string; filename?: string; workers: Record<string, unknown> }>;
