@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { describe, it } from "node:test";
+import { encodeReply } from "@/e2e/support/server-actions"; // React's own encoder: what a real page sends
 import { isDecodableActionBody } from "@/lib/action-body";
-
-// React's own encoder, the copy Next ships to browsers: what a real page sends.
-const require = createRequire(import.meta.url);
-const { encodeReply } = require("next/dist/compiled/react-server-dom-turbopack/client.node.js") as {
-  encodeReply(value: unknown): Promise<string | FormData>;
-};
 
 const post = (body: string | FormData, contentType?: string) =>
   new Request("http://localhost/x", { method: "POST", body, headers: contentType ? { "content-type": contentType } : undefined });

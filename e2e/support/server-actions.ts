@@ -11,7 +11,11 @@ import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const require = createRequire(import.meta.url);
-const { encodeReply } = require("next/dist/compiled/react-server-dom-turbopack/client.node.js") as {
+/**
+ * React's encodeReply as a production page runs it (the production build: the development one warns
+ * on every hostile argument the fuzz test sends, e.g. an own "__proto__" key).
+ */
+export const { encodeReply } = require("next/dist/compiled/react-server-dom-turbopack/cjs/react-server-dom-turbopack-client.node.production.js") as {
   encodeReply(value: unknown): Promise<string | FormData>;
 };
 
