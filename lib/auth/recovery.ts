@@ -1,7 +1,9 @@
 import "server-only";
 import { guard } from "@/lib/assurance/guard";
+import { POLICIES } from "@/lib/assurance/policy";
 import { formatHoldEnd, recoveryHoldOf } from "@/lib/assurance/recovery-hold";
 import { recordAudit } from "@/lib/audit/log";
+import { epochSeconds } from "@/lib/auth/claims";
 import { makeRecoveryCodes, recoveryCodeStatus, type RecoveryCodeStatus } from "@/lib/auth/recovery-codes";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
@@ -11,14 +13,18 @@ export type RecoveryView = RecoveryCodeStatus & {
   /** When the cooling-off period ends, if it is on now. */
   holdUntil: Date | null;
   holdUntilText: string | null;
-  /** This session began with a recovery code (show "add a new passkey now"). */
+  /** This session began with a recovery code recently enough to enrol a new passkey with it. */
   recoveredSession: boolean;
 };
+
+/** Whether a recovery-code sign-in still opens passkey enrolment (policy "passkey.add"'s window). */
+const recoveryEnrolmentOpen = (recoveryTime: number | undefined) =>
+  recoveryTime !== undefined && epochSeconds() - recoveryTime <= POLICIES["passkey.add"].bootstrap.recoveryCodeWithinS;
 
 export async function getMyRecoveryView(): Promise<RecoveryView> {
   const user = await requireUser();
   const [status, holdUntil] = await Promise.all([recoveryCodeStatus(user.id), recoveryHoldOf(user.id)]);
-  return { ...status, holdUntil, holdUntilText: holdUntil && formatHoldEnd(holdUntil), recoveredSession: user.claims.recovery_time !== undefined };
+  return { ...status, holdUntil, holdUntilText: holdUntil && formatHoldEnd(holdUntil), recoveredSession: recoveryEnrolmentOpen(user.claims.recovery_time) };
 }
 
 /** Just the cooling-off end for the signed-in user, for the banner on every bank page. */
