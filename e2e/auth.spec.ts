@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { craft } from "./support/bank";
 import { countUsersWithEmail, queryE2eDb } from "./support/e2e-db";
-import { DEMO, expect, hydrated, signIn, signUp, test } from "./fixtures";
+import { DEMO, expect, signIn, signUp, test } from "./fixtures";
 
 test.describe("sign-up", () => {
   test("opens a checking and a savings account with their opening balances", async ({ page }) => {
@@ -43,9 +44,8 @@ test.describe("sign-up", () => {
   test("rejects a submit with the fields missing altogether", async ({ page }) => {
     await page.goto("/signup");
     const before = queryE2eDb<{ n: number }>(`SELECT COUNT(*) AS n FROM "User"`)[0].n;
-    // A crafted request: the inputs are removed, so the action receives no fields at all.
-    await hydrated(page);
-    await page.evaluate(() => document.querySelectorAll("form input:not([type=hidden])").forEach((el) => el.remove()));
+    // A crafted request: the inputs are disabled, so the browser sends no fields at all.
+    await craft(page, "form", { name: null, email: null, password: null });
     await page.getByRole("button", { name: "Open account" }).click();
     await expect(page.getByTestId("form-alert")).toHaveText("Check the highlighted fields.");
     await expect(page.getByText("Enter your name.")).toBeVisible();

@@ -125,9 +125,17 @@ export async function blockPasskeyAutofill(page: Page) {
 }
 
 /**
- * Waits until React has hydrated the page (app/_components/hydrated-marker.tsx). Change the DOM as a
- * crafted request would only after this: before it, hydration can re-render over the changes.
+ * Waits until React has hydrated every form and form control on the page (it tags each DOM node it
+ * has hydrated with a `__reactFiber$…` property, after setting its props). Change the DOM as a
+ * crafted request would only after this, and in place (see craft() in support/bank.ts): before it,
+ * hydration can set the values back.
  */
 export async function hydrated(page: Page) {
-  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await page.waitForFunction(() => {
+    const owned = (node: Element) => Object.keys(node).some((key) => key.startsWith("__reactFiber$"));
+    const forms = [...document.querySelectorAll("form")];
+    // The "$ACTION_…" inputs are the server's no-JavaScript fallback; React leaves them alone.
+    const controls = (form: HTMLFormElement) => [...form.elements].filter((el) => !(el as HTMLInputElement).name?.startsWith("$ACTION"));
+    return forms.length > 0 && forms.every((form) => owned(form) && controls(form).every(owned));
+  });
 }
