@@ -33,7 +33,7 @@ async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/login/);
 }
 
-test("lose the passkey, recover with a code, enrol a new one; large payments wait out the cooling-off; a used code fails", async ({ page, newUser, authenticator }) => {
+test("lose the passkey, recover with a code, enrol a new one; large payments and passkey removal wait out the cooling-off; a used code fails", async ({ page, newUser, authenticator }) => {
   const codes = await enrolFirstPasskey(page, newUser, "Lost phone");
   expect(new Set(codes).size).toBe(10);
   const stored = queryE2eDb<{ codeHash: string; usedAt: string | null }>(`SELECT codeHash, usedAt FROM "RecoveryCode" WHERE userId = ?`, userId(newUser.email));
@@ -70,11 +70,16 @@ test("lose the passkey, recover with a code, enrol a new one; large payments wai
   expect(queryE2eDb(`SELECT id FROM "Transfer" WHERE userId = ?`, userId(newUser.email))).toHaveLength(transfersBefore);
   expect(queryE2eDb(`SELECT id FROM "StepUpIntent" WHERE userId = ? AND action = 'transfer.payee'`, userId(newUser.email))).toHaveLength(0);
 
-  // The new passkey works for step-up: remove the lost one.
+  // Removing a passkey is bound during the cooling-off, and a passkey enrolled since it began can't
+  // confirm it: a thief who recovered can't remove the customer's passkeys with their own.
   await page.goto("/settings/security");
   await page.getByRole("button", { name: /^Remove Lost phone/ }).click();
-  await confirmStepUp(page);
-  await expect(page.getByTestId("passkey-row")).toHaveCount(1);
+  await expect(page.getByTestId("step-up-title")).toHaveText('Remove the passkey "Lost phone"');
+  await page.getByRole("button", { name: "Confirm with passkey" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "A passkey added after a recovery sign-in can't confirm this until" })).toBeVisible();
+  await expect(page).toHaveURL(/\/step-up\//);
+  expect(queryE2eDb(`SELECT nickname FROM "Passkey" WHERE userId = ? ORDER BY nickname`, userId(newUser.email))).toEqual([{ nickname: "Lost phone" }, { nickname: "New phone" }]);
+  expect(auditReasons(newUser.email, "step_up.verify")).toContainEqual({ outcome: "DENIED", reason: "passkey_enrolled_during_cooling_off" });
 
   // Audited: the code, the hold, and the guard's refusal.
   expect(auditReasons(newUser.email, "recovery.code_used")).toEqual([{ outcome: "SUCCESS", reason: null }]);

@@ -121,6 +121,17 @@ describe("policy: after a recovery-code sign-in", () => {
     const large = { payeeIsNew: false, exemptedLast24hMinor: 0n, amountMinor: 125_000n };
     assert.equal(decide("transfer.payee", steppedUp(1), { ...large, ...hold }).outcome, "held");
   });
+  it("makes removing a passkey and changing the password bound for the cooling-off, even within a passkey's grace window; new codes wait", () => {
+    for (const action of ["passkey.remove", "password.change"] as const) {
+      assert.deepEqual(decide(action, steppedUp(1), hold), {
+        outcome: "step_up",
+        reason: "recovery_cooling_off",
+        requirement: { acr_values: ACR.PHR, max_age: 0, bound: true },
+      });
+      assert.deepEqual(decide(action, steppedUp(1), { recoveryHoldUntil: NOW }), { outcome: "allowed", reason: "recent_passkey" }, `${action}: the hold has ended`);
+    }
+    assert.equal(decide("recovery.regenerate", steppedUp(1), hold).outcome, "held");
+  });
   it("still lets small payments to known payees and moves between own accounts through", () => {
     const small = { payeeIsNew: false, exemptedLast24hMinor: 0n, amountMinor: 5_000n };
     assert.equal(decide("transfer.payee", recovered, { ...small, ...hold }).outcome, "exempted");

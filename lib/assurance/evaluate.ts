@@ -23,7 +23,7 @@ export type Decision =
   | { outcome: "held"; reason: "recovery_cooling_off"; until: number }
   | {
       outcome: "step_up";
-      reason: "bound_action" | "acr_too_low" | "passkey_too_old" | "needs_password" | "needs_passkey_enrolment";
+      reason: "bound_action" | "acr_too_low" | "passkey_too_old" | "needs_password" | "needs_passkey_enrolment" | "recovery_cooling_off";
       requirement: Requirement;
     };
 
@@ -76,6 +76,9 @@ export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: G
   }
 
   if (policy.bound) return { outcome: "step_up", reason: "bound_action", requirement };
+  if (policy.boundAfterRecovery && facts.recoveryHoldUntil !== undefined && facts.recoveryHoldUntil > nowS) {
+    return { outcome: "step_up", reason: "recovery_cooling_off", requirement: { ...requirement, max_age: 0, bound: true } };
+  }
   if (!acrSatisfies(claims.acr, policy.acr)) return { outcome: "step_up", reason: "acr_too_low", requirement };
   if (!fresh(claims.phr_time, policy.maxAgeS, nowS)) return { outcome: "step_up", reason: "passkey_too_old", requirement };
   return { outcome: "allowed", reason: "recent_passkey" };

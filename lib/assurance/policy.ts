@@ -15,6 +15,9 @@ import { ACR, type Acr } from "@/lib/auth/claims";
  *   within passwordWithinS; after a lost passkey, within recoveryCodeWithinS of a recovery-code sign-in.
  * - heldAfterRecovery: refused during the cooling-off period after a recovery-code sign-in (below),
  *   unless an exemption applies: whoever used the code may not be the customer.
+ * - boundAfterRecovery: during the cooling-off, bound (a passkey for this very operation), and only a
+ *   passkey enrolled before the cooling-off began may confirm it. So the customer, with an old passkey,
+ *   can still remove a thief's passkey or change the password, and a thief's new passkey can't.
  */
 export type Policy = {
   label: string;
@@ -24,6 +27,7 @@ export type Policy = {
   exemption?: { maxAmountMinor: bigint; dailyBudgetMinor: bigint };
   bootstrap?: { passwordWithinS: number; recoveryCodeWithinS: number };
   heldAfterRecovery?: boolean;
+  boundAfterRecovery?: boolean;
 };
 
 /**
@@ -54,10 +58,10 @@ export const POLICIES = {
   "account.reveal": { label: "Reveal a full account number", acr: ACR.PHR, maxAgeS: 600, bound: false },
   // OWASP ASVS 5 V7.5.1: re-authenticate before changing authentication factors.
   "passkey.add": { label: "Add a passkey", acr: ACR.PHR, maxAgeS: 300, bound: false, bootstrap: { passwordWithinS: 300, recoveryCodeWithinS: 900 } },
-  "passkey.remove": { label: "Remove a passkey", acr: ACR.PHR, maxAgeS: 300, bound: false },
-  "password.change": { label: "Change your password", acr: ACR.PHR, maxAgeS: 300, bound: false },
+  "passkey.remove": { label: "Remove a passkey", acr: ACR.PHR, maxAgeS: 300, bound: false, boundAfterRecovery: true },
+  "password.change": { label: "Change your password", acr: ACR.PHR, maxAgeS: 300, bound: false, boundAfterRecovery: true },
   // OWASP ASVS 5 V7.5.1 again: recovery codes are authentication data.
-  "recovery.regenerate": { label: "Make new recovery codes", acr: ACR.PHR, maxAgeS: 300, bound: false },
+  "recovery.regenerate": { label: "Make new recovery codes", acr: ACR.PHR, maxAgeS: 300, bound: false, heldAfterRecovery: true },
 } as const satisfies Record<string, Policy>;
 
 export type PolicyAction = keyof typeof POLICIES;

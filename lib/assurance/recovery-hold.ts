@@ -25,3 +25,14 @@ export const formatHoldEnd = (until: Date) =>
 
 export const heldMessage = (until: Date) =>
   `You signed in with a recovery code, so for your safety this is on hold until ${formatHoldEnd(until)}. Small payments to payees you've paid before still work.`;
+
+/**
+ * For policies marked boundAfterRecovery: when the cooling-off is on and the passkey that just
+ * confirmed was enrolled after it began, when the hold ends; otherwise null.
+ */
+export async function enrolledDuringHold(userId: string, passkeyEnrolledAt: Date, now: Date = new Date()): Promise<Date | null> {
+  const until = await recoveryHoldOf(userId, now);
+  if (!until) return null;
+  const began = new Date(until.getTime() - RECOVERY_COOLING_OFF_S * 1000);
+  return passkeyEnrolledAt >= began ? until : null;
+}

@@ -10,7 +10,8 @@ import { describeIntent, type IntentDescription } from "@/lib/assurance/describe
 import { authoriseIntent, cancelIntent, consumeIntent, findIntent, recordFailedAttempt, type Intent } from "@/lib/assurance/intents";
 import { LOCKOUT, lockedMessage, stepUpLockout, type LockoutState } from "@/lib/assurance/lockout";
 import { requirementOf, type Requirement } from "@/lib/assurance/evaluate";
-import { POLICIES } from "@/lib/assurance/policy";
+import { POLICIES, type Policy } from "@/lib/assurance/policy";
+import { enrolledDuringHold, formatHoldEnd } from "@/lib/assurance/recovery-hold";
 import { db } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { verifyAssertion } from "@/lib/webauthn/assertion";
@@ -143,6 +144,18 @@ export async function completeStepUp(intentId: unknown, response: unknown): Prom
           : "Your passkey wasn't accepted. Try again, or use another passkey.",
       failures: state.failures,
       warn: state.failures >= LOCKOUT.warnAfter,
+    };
+  }
+
+  // The cooling-off after a recovery sign-in: a passkey enrolled since then can't confirm these.
+  const policy: Policy = POLICIES[intent.action];
+  const heldUntil = policy.boundAfterRecovery ? await enrolledDuringHold(user.id, verified.enrolledAt) : null;
+  if (heldUntil) {
+    await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "DENIED", reason: "passkey_enrolled_during_cooling_off", metadata: { intentId: intent.id, policy: intent.action, passkey: verified.nickname } });
+    return {
+      ok: false,
+      code: "failed",
+      message: `A passkey added after a recovery sign-in can't confirm this until ${formatHoldEnd(heldUntil)}. Use a passkey you had before, or try again then.`,
     };
   }
 

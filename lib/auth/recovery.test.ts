@@ -11,6 +11,7 @@ let guard: typeof import("@/lib/assurance/guard");
 let users: typeof import("@/lib/auth/users");
 let limits: typeof import("@/lib/auth/sign-in-limits");
 let errors: typeof import("@/lib/errors");
+let hold: typeof import("@/lib/assurance/recovery-hold");
 
 before(async () => {
   testDb = await createTestDatabase(); // must precede the lib imports: lib/db.ts reads DATABASE_URL once
@@ -21,6 +22,7 @@ before(async () => {
   users = await import("@/lib/auth/users");
   limits = await import("@/lib/auth/sign-in-limits");
   errors = await import("@/lib/errors");
+  hold = await import("@/lib/assurance/recovery-hold");
 });
 after(async () => {
   await db?.$disconnect();
@@ -133,5 +135,15 @@ describe(`the cooling-off period in the guard (${TEST_PROVIDER})`, () => {
     assert.ok(denied);
     // Enrolling the replacement passkey is what the recovery session is for.
     assert.equal((await guard.guard(actor, "passkey.add", { payload: {} })).reason, "recent_recovery_code");
+  });
+
+  it("lets a passkey from before the cooling-off confirm removals and password changes, not one enrolled since", async () => {
+    const { user, email, shown } = await customerWithCodes();
+    const before = (await db.passkey.findFirstOrThrow({ where: { userId: user.id } })).createdAt;
+    assert.equal(await hold.enrolledDuringHold(user.id, before), null, "no hold yet");
+    assert.ok(await recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: shown[0] }));
+    assert.equal(await hold.enrolledDuringHold(user.id, before), null, "enrolled before the hold: may confirm");
+    const until = await hold.enrolledDuringHold(user.id, new Date());
+    assert.ok(until && until.getTime() > Date.now(), "enrolled during the hold: not until it ends");
   });
 });

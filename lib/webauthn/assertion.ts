@@ -20,7 +20,7 @@ export const assertionSchema = z.object({
   authenticatorAttachment: z.string().max(32).optional(),
 });
 
-export type VerifiedAssertion = { passkeyId: string; userId: string; flags: AssertionFlags; nickname: string };
+export type VerifiedAssertion = { passkeyId: string; userId: string; flags: AssertionFlags; nickname: string; enrolledAt: Date };
 export type AssertionFailure = { ok: false; reason: string };
 
 /**
@@ -68,6 +68,7 @@ export async function verifyAssertion(
       passkeyId: passkey.id,
       userId: passkey.userId,
       nickname: passkey.nickname,
+      enrolledAt: passkey.createdAt,
       flags: { userVerified: authenticationInfo.userVerified, deviceType: authenticationInfo.credentialDeviceType },
     };
   } catch (err) {
