@@ -11,7 +11,7 @@ import { authoriseIntent, cancelIntent, consumeIntent, findIntent, recordFailedA
 import { LOCKOUT, lockedMessage, stepUpLockout, type LockoutState } from "@/lib/assurance/lockout";
 import { requirementOf, type Requirement } from "@/lib/assurance/evaluate";
 import { POLICIES, type Policy } from "@/lib/assurance/policy";
-import { enrolledDuringHold, formatHoldEnd } from "@/lib/assurance/recovery-hold";
+import { enrolledDuringHold, formatHoldEnd, recoveryHoldOf } from "@/lib/assurance/recovery-hold";
 import { db } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { verifyAssertion } from "@/lib/webauthn/assertion";
@@ -33,16 +33,19 @@ export async function getStepUpView(intentId: unknown): Promise<StepUpView | nul
   const user = await requireUser();
   const intent = await findIntent(user, intentId);
   if (!intent) return null;
-  const policy = POLICIES[intent.action];
+  const policy: Policy = POLICIES[intent.action];
   if (!policy.acr) return null; // the guard only stores intents for policies that ask for step-up
-  const [passkeys, lockout] = await Promise.all([
+  const [passkeys, lockout, hold] = await Promise.all([
     db.passkey.findMany({ where: { userId: user.id }, select: { nickname: true, lastUsedAt: true }, orderBy: { createdAt: "asc" } }),
     stepUpLockout.get(user.id),
+    recoveryHoldOf(user.id),
   ]);
+  // During a recovery cooling-off, boundAfterRecovery policies are bound (lib/assurance/evaluate.ts).
+  const bound = policy.bound || (hold !== null && policy.boundAfterRecovery === true);
   return {
     intent: { id: intent.id, action: intent.action, status: intent.status, expiresAt: intent.expiresAt },
     description: describeIntent(intent.action, intent.payload),
-    requirement: requirementOf({ ...policy, acr: policy.acr }),
+    requirement: requirementOf({ ...policy, acr: policy.acr, bound }),
     reason: policy.label,
     passkeys,
     lockout,
