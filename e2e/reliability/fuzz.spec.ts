@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { DEMO } from "../fixtures";
 import { callAction, postAction, request, serverActions, signInCookie, type HttpResult } from "../support/server-actions";
+import { inPool } from "../support/pool";
 import { freshDatabase, openSql, type Sql } from "../support/sql";
 import { expect, test } from "./fixtures";
 import { hostileArgs, hostileText, rawBody } from "./hostile-inputs";
@@ -75,17 +76,11 @@ type Case = { target: string; caller: string; send: () => Promise<HttpResult>; j
 async function runCases(cases: Case[]) {
   const failures: string[] = [];
   const tried: Record<string, number> = {};
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < cases.length) {
-        const c = cases[next++];
-        tried[c.target] = (tried[c.target] ?? 0) + 1;
-        const problem = await c.send().then(c.judge, (err: Error) => `no answer: ${err.message}`);
-        if (problem) failures.push(`${c.target} (${c.caller}, ${c.describe()}): ${problem}`);
-      }
-    }),
-  );
+  await inPool(cases, CONCURRENCY, async (c) => {
+    tried[c.target] = (tried[c.target] ?? 0) + 1;
+    const problem = await c.send().then(c.judge, (err: Error) => `no answer: ${err.message}`);
+    if (problem) failures.push(`${c.target} (${c.caller}, ${c.describe()}): ${problem}`);
+  });
   return { failures, tried };
 }
 

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { callAction, cookiesOf, formData, serverAction, signInCookie, type Endpoint, type HttpResult } from "../support/server-actions";
+import { inPool } from "../support/pool";
 import type { Sql } from "../support/sql";
 
 export type Customer = { email: string; cookie: string; accountIds: string[] };
@@ -108,18 +109,12 @@ export async function sendTransfer(endpoint: Endpoint, r: TransferRequest): Prom
  * answer as it arrives (the kill test uses it to pull the plug mid-run).
  */
 export async function sendAll(endpoint: Endpoint, plan: TransferRequest[], concurrency: number, afterEach?: (done: number) => void): Promise<Sent[]> {
-  const sent: Sent[] = new Array(plan.length);
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < plan.length) {
-      const i = next++;
-      sent[i] = { request: plan[i], outcome: await sendTransfer(endpoint, plan[i]) };
-      afterEach?.(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return sent;
+  return inPool(plan, concurrency, async (request) => {
+    const sent = { request, outcome: await sendTransfer(endpoint, request) };
+    afterEach?.(++done);
+    return sent;
+  });
 }
 
 export type LoadSummary = {
