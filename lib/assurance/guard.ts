@@ -5,7 +5,7 @@ import { canonicalJson } from "@/lib/assurance/binding";
 import { evaluatePolicy, type Decision, type GuardFacts, type Requirement } from "@/lib/assurance/evaluate";
 import { consumeIntent, createIntent, findIntent } from "@/lib/assurance/intents";
 import { POLICIES, type PolicyAction } from "@/lib/assurance/policy";
-import { heldMessage, recoveryHoldOf } from "@/lib/assurance/recovery-hold";
+import { heldMessage } from "@/lib/assurance/recovery-hold";
 import { db, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 
@@ -75,8 +75,10 @@ export async function guard(
     };
   }
 
-  const [passkeys, hold] = await Promise.all([db.passkey.count({ where: { userId: actor.id } }), recoveryHoldOf(actor.id)]);
-  const facts: GuardFacts = { ...op.facts, hasPasskey: passkeys > 0, recoveryHoldUntil: hold ? epochSeconds(hold) : undefined };
+  // One read for both facts the policy needs about the user: any passkey, and a recovery hold.
+  const user = await db.user.findUnique({ where: { id: actor.id }, select: { recoveryHoldUntil: true, _count: { select: { passkeys: true } } } });
+  const hold = user?.recoveryHoldUntil;
+  const facts: GuardFacts = { ...op.facts, hasPasskey: (user?._count.passkeys ?? 0) > 0, recoveryHoldUntil: hold ? epochSeconds(hold) : undefined };
   const decision: Decision = evaluatePolicy(POLICIES[action], actor.claims, facts, epochSeconds());
   if (decision.outcome === "allowed") {
     await audit("SUCCESS", decision.reason);
