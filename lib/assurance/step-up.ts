@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { recordAudit } from "@/lib/audit/log";
-import { ACR, epochSeconds, passkeyAmr } from "@/lib/auth/claims";
+import { ACR, epochSeconds, passkeyAmr, type Grant } from "@/lib/auth/claims";
 import { raiseSessionClaims } from "@/lib/auth/raise-claims";
 import { requireUser, type SessionUser } from "@/lib/auth/session";
 import { boundChallenge, challengeMatches, payloadHashOf } from "@/lib/assurance/binding";
@@ -66,15 +66,14 @@ async function notPending(userId: string, intent: Intent | null): Promise<Extrac
   if (intent.status !== "PENDING") return { ok: false, code: "used", message: "This confirmation was already completed or cancelled." };
   return null;
 }
-/** The signed-in user's pending intent, if it can be confirmed now (it is theirs, pending, and they aren't locked out). */
-async function confirmable(intentId: unknown): Promise<{ ok: true; user: SessionUser; intent: Intent } | Extract<BeginResult, { ok: false }>> {
-  const user = await requireUser();
+/** The user's pending intent, if it can be confirmed now (it is theirs, pending, and they aren't locked out). */
+async function confirmable(user: SessionUser, intentId: unknown): Promise<{ ok: true; intent: Intent } | Extract<BeginResult, { ok: false }>> {
   const intent = await findIntent(user, intentId);
   const problem = await notPending(user.id, intent);
   if (problem || !intent) return problem!;
   const lockout = await stepUpLockout.get(user.id);
   if (lockout.locked) return { ok: false, code: "locked", message: lockedMessage(lockout) };
-  return { ok: true, user, intent };
+  return { ok: true, intent };
 }
 
 /**
@@ -83,9 +82,14 @@ async function confirmable(intentId: unknown): Promise<{ ok: true; user: Session
  * user's passkeys, and UV is required.
  */
 export async function beginStepUp(intentId: unknown): Promise<BeginResult> {
-  const ready = await confirmable(intentId);
+  return beginStepUpFor(await requireUser(), intentId);
+}
+
+/** beginStepUp for a user already authenticated by the caller (the bench and the integration tests). */
+export async function beginStepUpFor(user: SessionUser, intentId: unknown): Promise<BeginResult> {
+  const ready = await confirmable(user, intentId);
   if (!ready.ok) return ready;
-  const { user, intent } = ready;
+  const { intent } = ready;
   const passkeys = await db.passkey.findMany({ where: { userId: user.id }, select: { id: true, transports: true } });
   if (passkeys.length === 0) return { ok: false, code: "no_passkey", message: "Add a passkey first." };
 
@@ -117,9 +121,21 @@ export type CompleteResult =
  * grant, and resumes the original operation from the stored intent.
  */
 export async function completeStepUp(intentId: unknown, response: unknown): Promise<CompleteResult> {
-  const ready = await confirmable(intentId);
+  return completeStepUpFor(await requireUser(), intentId, response);
+}
+
+/** How a successful step-up upgrades the session; the default sets the new session cookie on this response. */
+export type RaiseClaims = (user: SessionUser, grant: Grant) => Promise<void>;
+
+/**
+ * completeStepUp for a user already authenticated by the caller. `raise` is where the upgraded claims
+ * go: the session cookie in the app; the bench and the integration tests, which have no response to
+ * set a cookie on, pass one that mints and consumes the grant the same way (lib/auth/grants.ts).
+ */
+export async function completeStepUpFor(user: SessionUser, intentId: unknown, response: unknown, raise: RaiseClaims = raiseSessionClaims): Promise<CompleteResult> {
+  const ready = await confirmable(user, intentId);
   if (!ready.ok) return ready;
-  const { user, intent } = ready;
+  const { intent } = ready;
 
   const challengeRow = await takeChallenge({ userId: user.id, purpose: "AUTHENTICATE", intentId: intent.id });
   if (!challengeRow) {
@@ -167,7 +183,7 @@ export async function completeStepUp(intentId: unknown, response: unknown): Prom
   }
   await stepUpLockout.clear(user.id);
   const now = epochSeconds();
-  await raiseSessionClaims(user, { amr: passkeyAmr(verified.flags), acr: ACR.PHR, authTime: now });
+  await raise(user, { amr: passkeyAmr(verified.flags), acr: ACR.PHR, authTime: now });
   await recordAudit({
     userId: user.id,
     action: "step_up.verify",

@@ -1,0 +1,45 @@
+/**
+ * One whole step-up on the server without a browser: the options Vault would send, an assertion from
+ * the software authenticator, and the verification, claim raise and resume. The integration tests
+ * and `npm run bench` (e2e/perf) both use it, so the bench times exactly what the tests prove.
+ * Import after lib/db.ts can see its DATABASE_URL (it loads lib/ on first use).
+ */
+import type { SessionUser } from "@/lib/auth/session";
+import type { CompleteResult, RaiseClaims } from "@/lib/assurance/step-up";
+import type { SoftAuthenticator } from "./soft-authenticator";
+
+/** What the browser's origin and the RP id are in tests (lib/env.ts defaults). */
+export const TEST_RP = { origin: "http://localhost:3000", rpId: "localhost" };
+
+/**
+ * The claim raise without a response to set a cookie on: the same single-use grant the session
+ * callback consumes (lib/auth/grants.ts, lib/auth/callbacks.ts), applied to `user.claims`, and the
+ * session JWT sealed again, as Auth.js does when it sets the upgraded cookie.
+ */
+export const raiseInProcess: RaiseClaims = async (user, grant) => {
+  const [{ mintGrant, consumeGrant }, { applyGrant }, { encode }, { env }] = await Promise.all([
+    import("@/lib/auth/grants"),
+    import("@/lib/auth/claims"),
+    import("next-auth/jwt"),
+    import("@/lib/env"),
+  ]);
+  const raw = await mintGrant({ userId: user.id, sessionId: user.sid, ...grant });
+  const consumed = await consumeGrant(raw, user.id, user.sid);
+  if (!consumed) throw new Error("the grant just minted could not be consumed");
+  user.claims = applyGrant(user.claims, consumed);
+  await encode({ token: { sub: user.id, sid: user.sid, ...user.claims }, secret: env.AUTH_SECRET, salt: "authjs.session-token" });
+};
+
+/** Begins and completes a step-up for `intentId` with `key`; `tamper` may change the assertion first. */
+export async function stepUpInProcess(
+  user: SessionUser,
+  intentId: string,
+  key: SoftAuthenticator,
+  tamper: (assertion: ReturnType<SoftAuthenticator["assert"]>) => unknown = (a) => a,
+): Promise<CompleteResult> {
+  const { beginStepUpFor, completeStepUpFor } = await import("@/lib/assurance/step-up");
+  const begin = await beginStepUpFor(user, intentId);
+  if (!begin.ok) return begin;
+  const assertion = key.assert({ challenge: begin.options.challenge, ...TEST_RP });
+  return completeStepUpFor(user, intentId, tamper(assertion), raiseInProcess);
+}

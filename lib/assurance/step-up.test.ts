@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { SoftAuthenticator } from "@/e2e/support/soft-authenticator";
+import { stepUpInProcess } from "@/e2e/support/step-up-in-process";
+import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
+
+/**
+ * The server's whole step-up without a browser: options, a real ES256 assertion from the software
+ * authenticator, verification, the claim raise and the resumed transfer. The browser ceremony is
+ * e2e-tested; this pins down what the server does with the assertion, on both databases.
+ */
+let testDb: TestDatabase;
+let db: typeof import("@/lib/db").db;
+let transfers: typeof import("@/lib/banking/transfers");
+let guardModule: typeof import("@/lib/assurance/guard");
+type User = import("@/lib/auth/session").SessionUser;
+
+type Customer = { user: User; key: SoftAuthenticator; checking: string; payee: string };
+let alice: Customer;
+let bob: Customer;
+
+const idempotencyKey = () => randomUUID().replaceAll("-", "");
+
+async function customer(name: string): Promise<Customer> {
+  const users = await import("@/lib/auth/users");
+  const created = await users.createUser(users.signUpSchema.parse({ name, email: `${name}-${randomUUID()}@example.com`, password: "a long test passphrase" }));
+  const key = new SoftAuthenticator();
+  await db.passkey.create({
+    data: { id: key.credentialId, userId: created.id, publicKey: new Uint8Array(key.cosePublicKey), deviceType: "singleDevice", nickname: `${name}'s key` },
+  });
+  const user: User = {
+    id: created.id,
+    email: created.email,
+    name,
+    sid: `sid-${name}-${randomUUID()}`,
+    claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
+  };
+  const checking = (await db.account.findFirstOrThrow({ where: { userId: user.id, type: "CHECKING" } })).id;
+  const payee = (await db.payee.create({ data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" } })).id;
+  return { user, key, checking, payee };
+}
+
+/** A $1,250.00 payment to a new payee: the guard stores it and asks for a bound step-up. */
+async function pendingPayment(c: Customer): Promise<{ intentId: string; idempotencyKey: string }> {
+  const input = { fromAccountId: c.checking, to: `payee:${c.payee}`, amount: "1250.00", idempotencyKey: idempotencyKey() };
+  try {
+    await transfers.transferAs(c.user, input);
+  } catch (err) {
+    if (err instanceof guardModule.StepUpRequired) return { intentId: err.intentId, idempotencyKey: input.idempotencyKey };
+    throw err;
+  }
+  throw new Error("expected a step-up");
+}
+
+const balanceOf = async (accountId: string) => (await db.account.findUniqueOrThrow({ where: { id: accountId } })).balance;
+
+before(async () => {
+  testDb = await createTestDatabase();
+  db = (await import("@/lib/db")).db;
+  transfers = await import("@/lib/banking/transfers");
+  guardModule = await import("@/lib/assurance/guard");
+  alice = await customer("alice");
+  bob = await customer("bob");
+});
+after(async () => {
+  await db?.$disconnect();
+  await testDb?.drop();
+});
+
+describe(`step-up on the server with a software authenticator (${TEST_PROVIDER})`, () => {
+  it("verifies a real assertion, raises the claims, resumes the payment once, and consumes the intent", async () => {
+    const before = await balanceOf(alice.checking);
+    const { intentId, idempotencyKey } = await pendingPayment(alice);
+    const result = await stepUpInProcess(alice.user, intentId, alice.key);
+    assert.equal(result.ok, true, JSON.stringify(result));
+    const transfer = await db.transfer.findFirstOrThrow({ where: { userId: alice.user.id, idempotencyKey } });
+    assert.deepEqual(result, { ok: true, redirectTo: `/transfers/${transfer.id}` });
+    assert.equal(transfer.sca, "STEP_UP");
+    assert.equal(await balanceOf(alice.checking), before - 125_000n);
+    assert.equal((await db.stepUpIntent.findUniqueOrThrow({ where: { id: intentId } })).status, "CONSUMED");
+    // The session's claims were raised through a single-use grant, now consumed.
+    assert.equal(alice.user.claims.acr, "urn:vault:acr:phr");
+    assert.ok(alice.user.claims.phr_time && alice.user.claims.phr_time >= alice.user.claims.auth_time);
+    assert.equal(await db.assuranceGrant.count({ where: { userId: alice.user.id, consumedAt: null } }), 0);
+  });
+
+  it("a replayed assertion authorises nothing the second time", async () => {
+    const { intentId } = await pendingPayment(alice);
+    let captured: unknown;
+    const first = await stepUpInProcess(alice.user, intentId, alice.key, (a) => (captured = a));
+    assert.equal(first.ok, true);
+    const before = await balanceOf(alice.checking);
+    const { completeStepUpFor } = await import("@/lib/assurance/step-up");
+    const again = await completeStepUpFor(alice.user, intentId, captured);
+    assert.equal(again.ok, false);
+    assert.equal(again.ok === false && again.code, "used");
+    assert.equal(await balanceOf(alice.checking), before);
+  });
+
+  it("an assertion signed for one intent can't authorise another (dynamic linking, PSD2 RTS Art. 5(1))", async () => {
+    const a = await pendingPayment(alice);
+    const b = await pendingPayment(alice);
+    const { beginStepUpFor, completeStepUpFor } = await import("@/lib/assurance/step-up");
+    const optionsA = await beginStepUpFor(alice.user, a.intentId);
+    const optionsB = await beginStepUpFor(alice.user, b.intentId);
+    assert.ok(optionsA.ok && optionsB.ok);
+    assert.notEqual(optionsA.options.challenge, optionsB.options.challenge);
+    const before = await balanceOf(alice.checking);
+    const forA = alice.key.assert({ challenge: optionsA.options.challenge, origin: "http://localhost:3000", rpId: "localhost" });
+    const result = await completeStepUpFor(alice.user, b.intentId, forA);
+    assert.equal(result.ok === false && result.code, "failed");
+    assert.equal(await balanceOf(alice.checking), before);
+    assert.equal((await db.stepUpIntent.findUniqueOrThrow({ where: { id: b.intentId } })).status, "PENDING");
+    assert.equal(await db.transfer.count({ where: { userId: alice.user.id, idempotencyKey: b.idempotencyKey } }), 0);
+  });
+
+  it("another customer's passkey is refused, and a wrong origin or missing UV fails verification", async () => {
+    const before = await balanceOf(alice.checking);
+    const cases: [string, Parameters<typeof stepUpInProcess>[2], Parameters<typeof stepUpInProcess>[3]][] = [
+      ["bob's key", bob.key, undefined],
+      ["another origin", alice.key, undefined],
+      ["no user verification", alice.key, undefined],
+    ];
+    const { beginStepUpFor, completeStepUpFor } = await import("@/lib/assurance/step-up");
+    for (const [label, key] of cases) {
+      const { intentId } = await pendingPayment(alice);
+      const begin = await beginStepUpFor(alice.user, intentId);
+      assert.ok(begin.ok, label);
+      const assertion = key.assert({
+        challenge: begin.options.challenge,
+        origin: label === "another origin" ? "https://vault.example.evil" : "http://localhost:3000",
+        rpId: "localhost",
+        userVerified: label !== "no user verification",
+      });
+      const result = await completeStepUpFor(alice.user, intentId, assertion);
+      assert.equal(result.ok === false && result.code, "failed", label);
+    }
+    assert.equal(await balanceOf(alice.checking), before);
+    await db.rateLimiterFlexible.deleteMany({}); // the three failures count towards the lockout
+  });
+});
