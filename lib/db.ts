@@ -20,7 +20,24 @@ export function createDb(url: string = env.DATABASE_URL): Db {
   if (isPostgres(url)) {
     return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
   }
-  return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url }) });
+  return new SqliteClient({ adapter: sqliteAdapter(url) });
+}
+
+/**
+ * SQLite in write-ahead-log mode: readers don't wait for the writer, and a commit is one append and
+ * one fsync instead of a rollback journal's several (sqlite.org/wal.html). synchronous=FULL keeps
+ * every committed transfer across a power cut (better-sqlite3 defaults WAL to NORMAL, which may lose
+ * the last commits). Set on each new connection, before Prisma's first query.
+ */
+function sqliteAdapter(url: string) {
+  const factory = new PrismaBetterSqlite3({ url });
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    await adapter.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+    return adapter;
+  };
+  return factory;
 }
 
 // One client per process, kept across `next dev` hot reloads.

@@ -39,6 +39,10 @@ export type AppServerOptions = {
   origin?: string;
   /** A label for logs, e.g. "A". */
   name?: string;
+  /** Extra environment for the server (the bench sets its build's VAULT_DIST_DIR). */
+  env?: Partial<NodeJS.ProcessEnv>;
+  /** Extra node flags, e.g. ["--cpu-prof"] (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
 };
 
 export type AppServer = {
@@ -68,9 +72,9 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const origin = options.origin ?? `http://localhost:${port}`;
   const name = options.name ?? `:${port}`;
   // `next start` serves in this very process (no worker), so child.pid is the server.
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "--hostname", "127.0.0.1", "--port", String(port)], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), NEXT_BIN, "start", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: ROOT,
-    env: { ...process.env, ...SERVER_ENV, DATABASE_URL: databaseUrl, WEBAUTHN_ORIGINS: origin },
+    env: { ...process.env, ...SERVER_ENV, DATABASE_URL: databaseUrl, WEBAUTHN_ORIGINS: origin, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);

@@ -33,13 +33,15 @@ export type ServerAction = {
 
 let manifestCache: ServerAction[] | undefined;
 
-/** Every server action in the last `next build` (.next/server/server-reference-manifest.json), read once per process. */
+/** Every server action in the last `next build` (<distDir>/server/server-reference-manifest.json), read once per process. */
 export function serverActions(): ServerAction[] {
   return (manifestCache ??= readServerActions());
 }
 
 function readServerActions(): ServerAction[] {
-  const file = path.join(ROOT, ".next/server/server-reference-manifest.json");
+  // The same flag as next.config.js: `npm run bench` builds into .next-bench.
+  const distDir = process.env.VAULT_BENCH_BUILD === "1" ? ".next-bench" : ".next";
+  const file = path.join(ROOT, distDir, "server/server-reference-manifest.json");
   const manifest = JSON.parse(readFileSync(file, "utf8")) as {
     node: Record<string, { exportedName?: string; filename?: string; workers: Record<string, unknown> }>;
   };

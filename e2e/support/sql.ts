@@ -17,10 +17,9 @@ export const postgresUnavailable = (): string | null =>
   process.env.TEST_DATABASE_URL ? null : "TEST_DATABASE_URL is not set (export it from e2e/support/postgres.sh start to run the PostgreSQL variants)";
 
 /** A database URL for `name`: a SQLite file, or an empty PostgreSQL database of that name (dropped first if it exists). */
-export async function freshDatabase(provider: Provider, name: string): Promise<string> {
+export async function freshDatabase(provider: Provider, name: string, base = process.env.TEST_DATABASE_URL): Promise<string> {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`database name must be [a-z0-9_]+: ${name}`);
   if (provider === "sqlite") return `file:./e2e/.tmp/${name}.db`; // prepare-db.ts deletes and recreates it
-  const base = process.env.TEST_DATABASE_URL;
   if (!base) throw new Error(postgresUnavailable()!);
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();

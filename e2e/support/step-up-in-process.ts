@@ -30,16 +30,30 @@ export const raiseInProcess: RaiseClaims = async (user, grant) => {
   await encode({ token: { sub: user.id, sid: user.sid, ...user.claims }, secret: env.AUTH_SECRET, salt: "authjs.session-token" });
 };
 
-/** Begins and completes a step-up for `intentId` with `key`; `tamper` may change the assertion first. */
+export type StepUpTimings = { beginMs: number; completeMs: number };
+
+/**
+ * Begins and completes a step-up for `intentId` with `key`. `tamper` may change the assertion first;
+ * `timings` receives the server's two halves (the authenticator's signing is not the server's cost).
+ */
 export async function stepUpInProcess(
   user: SessionUser,
   intentId: string,
   key: SoftAuthenticator,
-  tamper: (assertion: ReturnType<SoftAuthenticator["assert"]>) => unknown = (a) => a,
+  options: { tamper?: (assertion: ReturnType<SoftAuthenticator["assert"]>) => unknown; timings?: StepUpTimings } = {},
 ): Promise<CompleteResult> {
   const { beginStepUpFor, completeStepUpFor } = await import("@/lib/assurance/step-up");
+  const t0 = performance.now();
   const begin = await beginStepUpFor(user, intentId);
+  const t1 = performance.now();
   if (!begin.ok) return begin;
   const assertion = key.assert({ challenge: begin.options.challenge, ...TEST_RP });
-  return completeStepUpFor(user, intentId, tamper(assertion), raiseInProcess);
+  const response = options.tamper ? options.tamper(assertion) : assertion;
+  const t2 = performance.now();
+  const result = await completeStepUpFor(user, intentId, response, raiseInProcess);
+  if (options.timings) {
+    options.timings.beginMs = t1 - t0;
+    options.timings.completeMs = performance.now() - t2;
+  }
+  return result;
 }

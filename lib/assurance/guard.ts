@@ -75,11 +75,13 @@ export async function guard(
     };
   }
 
-  // One read for both facts the policy needs about the user: any passkey, and a recovery hold.
-  const user = await db.user.findUnique({ where: { id: actor.id }, select: { recoveryHoldUntil: true, _count: { select: { passkeys: true } } } });
+  // One read for both facts a step-up policy needs about the user: any passkey, and a recovery hold.
+  // A policy that asks for no step-up (acr null) decides on nothing, so it reads nothing.
+  const policy = POLICIES[action];
+  const user = policy.acr === null ? null : await db.user.findUnique({ where: { id: actor.id }, select: { recoveryHoldUntil: true, _count: { select: { passkeys: true } } } });
   const hold = user?.recoveryHoldUntil;
   const facts: GuardFacts = { ...op.facts, hasPasskey: (user?._count.passkeys ?? 0) > 0, recoveryHoldUntil: hold ? epochSeconds(hold) : undefined };
-  const decision: Decision = evaluatePolicy(POLICIES[action], actor.claims, facts, epochSeconds());
+  const decision: Decision = evaluatePolicy(policy, actor.claims, facts, epochSeconds());
   if (decision.outcome === "allowed") {
     await audit("SUCCESS", decision.reason);
     return { outcome: "allowed", reason: decision.reason, sca: "NONE", consume: noConsume };

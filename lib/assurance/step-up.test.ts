@@ -88,7 +88,7 @@ describe(`step-up on the server with a software authenticator (${TEST_PROVIDER})
   it("a replayed assertion authorises nothing the second time", async () => {
     const { intentId } = await pendingPayment(alice);
     let captured: unknown;
-    const first = await stepUpInProcess(alice.user, intentId, alice.key, (a) => (captured = a));
+    const first = await stepUpInProcess(alice.user, intentId, alice.key, { tamper: (a) => (captured = a) });
     assert.equal(first.ok, true);
     const before = await balanceOf(alice.checking);
     const { completeStepUpFor } = await import("@/lib/assurance/step-up");
@@ -117,10 +117,10 @@ describe(`step-up on the server with a software authenticator (${TEST_PROVIDER})
 
   it("another customer's passkey is refused, and a wrong origin or missing UV fails verification", async () => {
     const before = await balanceOf(alice.checking);
-    const cases: [string, Parameters<typeof stepUpInProcess>[2], Parameters<typeof stepUpInProcess>[3]][] = [
-      ["bob's key", bob.key, undefined],
-      ["another origin", alice.key, undefined],
-      ["no user verification", alice.key, undefined],
+    const cases: [string, SoftAuthenticator][] = [
+      ["bob's key", bob.key],
+      ["another origin", alice.key],
+      ["no user verification", alice.key],
     ];
     const { beginStepUpFor, completeStepUpFor } = await import("@/lib/assurance/step-up");
     for (const [label, key] of cases) {

@@ -67,13 +67,16 @@ async function notPending(userId: string, intent: Intent | null): Promise<Extrac
   return null;
 }
 /** The user's pending intent, if it can be confirmed now (it is theirs, pending, and they aren't locked out). */
-async function confirmable(user: SessionUser, intentId: unknown): Promise<{ ok: true; intent: Intent } | Extract<BeginResult, { ok: false }>> {
+async function confirmable(
+  user: SessionUser,
+  intentId: unknown,
+): Promise<{ ok: true; intent: Intent; lockout: LockoutState } | Extract<BeginResult, { ok: false }>> {
   const intent = await findIntent(user, intentId);
   const problem = await notPending(user.id, intent);
   if (problem || !intent) return problem!;
   const lockout = await stepUpLockout.get(user.id);
   if (lockout.locked) return { ok: false, code: "locked", message: lockedMessage(lockout) };
-  return { ok: true, intent };
+  return { ok: true, intent, lockout };
 }
 
 /**
@@ -181,7 +184,7 @@ export async function completeStepUpFor(user: SessionUser, intentId: unknown, re
   if (!(await authoriseIntent(user, intent.id, intent.canonical))) {
     return { ok: false, code: "used", message: "This confirmation was already completed, cancelled or expired." };
   }
-  await stepUpLockout.clear(user.id);
+  if (ready.lockout.failures > 0) await stepUpLockout.clear(user.id); // a success starts the count again
   const now = epochSeconds();
   await raise(user, { amr: passkeyAmr(verified.flags), acr: ACR.PHR, authTime: now });
   await recordAudit({

@@ -32,12 +32,11 @@ export async function mintGrant(input: { userId: string; sessionId: string } & G
 export async function consumeGrant(raw: string, userId: string, sessionId: string): Promise<Grant | null> {
   const id = hashOf(raw);
   const now = new Date();
-  const claimed = await db.assuranceGrant.updateMany({
+  // One statement: the conditional update claims the row and returns it (UPDATE … RETURNING).
+  const [row] = await db.assuranceGrant.updateManyAndReturn({
     where: { id, userId, sessionId, consumedAt: null, expiresAt: { gt: now } },
     data: { consumedAt: now },
   });
-  if (claimed.count !== 1) return null;
-  const row = await db.assuranceGrant.findUnique({ where: { id } });
   if (!row || !isAcr(row.acr)) return null;
   return { amr: row.amr.split(",").filter(Boolean), acr: row.acr, authTime: row.authTime };
 }

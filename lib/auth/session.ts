@@ -1,5 +1,6 @@
 import "server-only";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import { auth } from "@/lib/auth/config";
 import { isSessionLive } from "@/lib/auth/sessions";
 
@@ -8,8 +9,16 @@ import type { AssuranceClaims } from "@/lib/auth/claims";
 /** The signed-in user and the assurance claims of this session (what the guard reads). */
 export type SessionUser = { id: string; email: string; name: string; sid: string; claims: AssuranceClaims };
 
-/** The signed-in user, or null. Never trusts anything but the server-decoded session. */
-export async function getSessionUser(): Promise<SessionUser | null> {
+/**
+ * The signed-in user, or null. Never trusts anything but the server-decoded session.
+ *
+ * Once per request: each auth() call runs Auth.js' whole session round (decrypt the JWT, run the
+ * callbacks, seal it again), and a page asks in its layout and in every lib/ call it makes. React's
+ * cache() keeps the answer for the rest of this server render (it doesn't span requests or users).
+ */
+export const getSessionUser = cache(readSessionUser);
+
+async function readSessionUser(): Promise<SessionUser | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!session || !id || !session.sid) return null;

@@ -1,0 +1,307 @@
+/**
+ * `npm run bench`: what step-up, the guard and transfers cost, measured against baselines in the same
+ * run (these machines are noisy, so every target is a ratio or a median over many iterations).
+ * Production servers (`next start`) on 127.0.0.1 only, SQLite by default; BENCH_DATABASE_URL=postgresql://…
+ * runs everything on PostgreSQL (one fresh database per part, on that server). Prints a table and the
+ * targets, and writes the same figures to bench-results.json. It never fails on a missed target.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { prepareDatabase, startAppServer, type AppServer } from "../support/app-server";
+import { callAction, formData, serverAction, signInCookie, type Endpoint } from "../support/server-actions";
+import { freshDatabase, openSql, type Provider } from "../support/sql";
+import { checkLedger } from "../reliability/ledger-invariants";
+import { BARE_APP, buildBareApp, ensureBenchBuild, NEXT_BIN, ROOT } from "./build";
+import { closedLoop, getOk, transferSender, type LoadResult, type Mover } from "./http";
+import { addSoftPasskey, revealWithStepUp } from "./http-step-up";
+import { explainHotQueries, growLedger } from "./ledger";
+import { firstLoadJs } from "./page-weight";
+import { fmt, ms, percentiles, ratio, Report } from "./report";
+
+// The bench's own build (next.config.js); e2e/support/server-actions.ts reads its action ids from it too.
+process.env.VAULT_BENCH_BUILD = "1";
+const PG_BASE = process.env.BENCH_DATABASE_URL || undefined;
+const provider: Provider = PG_BASE ? "postgresql" : "sqlite";
+const PORTS = { app: 3300, bare: 3301, scale: 3302 };
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5); // per throughput run
+/** BENCH_PARTS=guard,load (any of inprocess, weight, guard, load, scale) runs only those parts. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? "inprocess,weight,guard,load,scale").split(",").map((p) => p.trim()));
+const BENCH_ENV = { LOG_LEVEL: "error" };
+const CUSTOMERS = [
+  { email: "alice@example.com", password: "demo-password-alice" },
+  { email: "bob@example.com", password: "demo-password-bob" },
+];
+
+const began = Date.now();
+const report = new Report({
+  measuredAt: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  database: provider,
+});
+const section = (title: string) => console.log(`\n${title}`);
+const database = (name: string) => freshDatabase(provider, `vault_bench_${name}`, PG_BASE);
+const endpointOf = (server: { url: string; origin: string }): Endpoint => ({ url: server.url, origin: server.origin });
+const stoppers: (() => Promise<void>)[] = [];
+
+async function customers(endpoint: Endpoint, databaseUrl: string): Promise<(Mover & { userId: string })[]> {
+  const sql = await openSql(databaseUrl);
+  try {
+    return await Promise.all(
+      CUSTOMERS.map(async ({ email, password }) => {
+        const rows = await sql.all<{ id: string; userId: string }>(
+          `SELECT a."id", a."userId" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? ORDER BY a."createdAt", a."id"`,
+          email,
+        );
+        return { userId: rows[0].userId, cookie: await signInCookie(endpoint, email, password), accountIds: [rows[0].id, rows[1].id] as [string, string] };
+      }),
+    );
+  } finally {
+    await sql.close();
+  }
+}
+
+/** The bare app, served by `next start` like Vault. */
+async function startBare(): Promise<{ url: string; origin: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "--hostname", "127.0.0.1", "--port", String(PORTS.bare)], {
+    cwd: BARE_APP,
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", VAULT_BENCH_BUILD: "0" },
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${PORTS.bare}`;
+  const deadline = Date.now() + 60_000;
+  while ((await fetch(url).then((r) => r.status, () => 0)) !== 200) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error("the bare Next app didn't start");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    origin: `http://localhost:${PORTS.bare}`,
+    stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", () => resolve()), child.kill("SIGTERM")))),
+  };
+}
+
+function loadRow(name: string, r: LoadResult) {
+  report.row("load", name, `${fmt(r.rps)} req/s`, `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ${r.requests} requests${r.failed ? `, ${r.failed} FAILED` : ""}`);
+}
+
+try {
+  console.log(`Vault bench: ${provider}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
+
+  section("Builds");
+  const benchBuildS = ensureBenchBuild();
+  const bareBuildS = buildBareApp();
+  report.row("builds", "Vault bench build (.next-bench)", benchBuildS ? `${fmt(benchBuildS)} s` : "reused");
+  report.row("builds", "bare Next app build", `${fmt(bareBuildS)} s`);
+
+  // ── 1 and 2: in-process ───────────────────────────────────────────────────────────────────────
+  if (PARTS.has("inprocess")) await inProcessPart();
+
+  // ── HTTP: one production server for page weight, the guard ratio and throughput ──────────────────
+  if (PARTS.has("weight") || PARTS.has("guard") || PARTS.has("load")) await httpParts();
+
+  // ── 5: scaling ────────────────────────────────────────────────────────────────────────────────
+  if (PARTS.has("scale")) await scalePart();
+
+  report.keep("totalSeconds", (Date.now() - began) / 1000);
+  report.print();
+  const file = path.join(ROOT, "bench-results.json");
+  report.write(file);
+  console.log(`\nFigures written to ${path.relative(process.cwd(), file) || file}; whole run ${fmt((Date.now() - began) / 1000)} s.`);
+} finally {
+  for (const stop of stoppers.reverse()) await stop().catch(() => {});
+}
+
+async function inProcessPart() {
+  section("Guard decision and step-up server cost, in-process (real database, real ES256 assertions)");
+  const inProcessUrl = await database("inprocess");
+  prepareDatabase(inProcessUrl);
+  const child = spawnSync(process.execPath, ["--import", "tsx", "--import", "./prisma/tools/outside-next.mjs", "e2e/perf/in-process.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: inProcessUrl, AUTH_SECRET: "bench-only-secret-never-used-anywhere-else-0123456789", LOG_LEVEL: "silent" },
+    encoding: "utf8",
+    maxBuffer: 16 * 2 ** 20,
+  });
+  if (child.status !== 0) throw new Error(`in-process bench failed:\n${child.stdout}\n${child.stderr}`);
+  const inProcess = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as {
+    guard: Record<"allowed" | "allowedSensitive" | "stepUpRequired", ReturnType<typeof percentiles>>;
+    stepUp: Record<"withSigning" | "server" | "intent" | "begin" | "complete", ReturnType<typeof percentiles>>;
+  };
+  report.keep("inProcess", inProcess);
+  const g = inProcess.guard;
+  report.row("guard", `guard: allowed, transfer.own (n=${g.allowed.n})`, `p50 ${ms(g.allowed.p50)}`, `p99 ${ms(g.allowed.p99)}  (no step-up policy: 1 audit row)`);
+  report.row("guard", `guard: allowed, account.reveal (n=${g.allowedSensitive.n})`, `p50 ${ms(g.allowedSensitive.p50)}`, `p99 ${ms(g.allowedSensitive.p99)}  (passkey 2 min ago: 1 read, 1 audit row)`);
+  report.row("guard", `guard: step-up required, payee.add (n=${g.stepUpRequired.n})`, `p50 ${ms(g.stepUpRequired.p50)}`, `p99 ${ms(g.stepUpRequired.p99)}  (1 read, intent + audit row)`);
+  const s = inProcess.stepUp;
+  report.row("step-up", `step-up, server share (n=${s.server.n})`, `p50 ${ms(s.server.p50)}`, `p95 ${ms(s.server.p95)}, p99 ${ms(s.server.p99)}`);
+  report.row("step-up", "  intent (guard decides, stores it)", `p50 ${ms(s.intent.p50)}`, `p95 ${ms(s.intent.p95)}`);
+  report.row("step-up", "  options (bound challenge stored)", `p50 ${ms(s.begin.p50)}`, `p95 ${ms(s.begin.p95)}`);
+  report.row("step-up", "  verify, raise claims, consume", `p50 ${ms(s.complete.p50)}`, `p95 ${ms(s.complete.p95)}`);
+  report.target("step-up server cost p95 (ms)", s.server.p95, "<=", 5, "see README, Performance: each statement is a security property (single-use challenge, counter, lockout, grant, audit)");
+}
+
+async function httpParts() {
+  const httpUrl = await database("http");
+  prepareDatabase(httpUrl);
+  const app: AppServer = await startAppServer({ port: PORTS.app, databaseUrl: httpUrl, env: BENCH_ENV, name: "bench" });
+  stoppers.push(() => app.stop());
+  const endpoint = endpointOf(app);
+  const movers = await customers(endpoint, httpUrl);
+  const alice = movers[0];
+
+  if (PARTS.has("weight")) await weightPart(endpoint, alice, httpUrl);
+  if (PARTS.has("guard")) await guardPart(endpoint, alice, httpUrl);
+  if (PARTS.has("load")) await loadPart(endpoint, movers, httpUrl);
+  await app.stop();
+}
+
+async function weightPart(endpoint: Endpoint, alice: Mover & { userId: string }, httpUrl: string) {
+  section("Page weight: first-load JS as served (gzip), against a bare Next page built in this run");
+  const bare = await startBare();
+  stoppers.push(() => bare.stop());
+  const bareWeight = await firstLoadJs(endpointOf(bare), "/");
+  await bare.stop();
+  const acme = await openSql(httpUrl).then(async (sql) => {
+    const [row] = await sql.all<{ id: string }>(`SELECT "id" FROM "Payee" WHERE "userId" = ? AND "name" = 'ACME Ltd'`, alice.userId);
+    await sql.close();
+    return row.id;
+  });
+  const pending = await callAction(endpoint, "/transfers/new", serverAction("createTransferAction"), [
+    { status: "idle" },
+    formData({ fromAccountId: alice.accountIds[0], to: `payee:${acme}`, amount: "1250.00", memo: "bench", idempotencyKey: "bench-page-weight-0001" }),
+  ], alice.cookie);
+  if (!pending.redirect?.startsWith("/step-up/")) throw new Error(`expected a step-up for $1,250.00 to ACME Ltd, got ${pending.status} ${pending.body.slice(0, 200)}`);
+  report.row("weight", "bare Next 16 page /", `${fmt(bareWeight.gzipBytes / 1024)} kB`, `${bareWeight.scripts} scripts, ${fmt(bareWeight.rawBytes / 1024)} kB raw`);
+  const weights = [];
+  for (const [label, pagePath, cookie] of [
+    ["/ (signed out)", "/", ""],
+    ["/dashboard", "/dashboard", alice.cookie],
+    ["/transfers/new", "/transfers/new", alice.cookie],
+    ["/step-up/[intentId]", pending.redirect, alice.cookie],
+  ] as const) {
+    const w = await firstLoadJs(endpoint, pagePath, cookie);
+    weights.push({ label, ...w, ratio: ratio(w.gzipBytes, bareWeight.gzipBytes) });
+    report.row("weight", label, `${fmt(w.gzipBytes / 1024)} kB`, `× ${fmt(ratio(w.gzipBytes, bareWeight.gzipBytes))} of bare, ${w.scripts} scripts`);
+  }
+  report.keep("pageWeight", { bare: bareWeight, pages: weights });
+  report.target("step-up page first-load JS ÷ bare page", weights[3].ratio, "<=", 1.15);
+}
+
+async function guardPart(endpoint: Endpoint, alice: Mover & { userId: string }, httpUrl: string) {
+  section("Guard over HTTP: the same route with and without the guard (c=1, interleaved blocks)");
+  // A sensitive decision needs a session that passed a passkey step-up: done over HTTP, as the page does.
+  const sql = await openSql(httpUrl);
+  const key = await addSoftPasskey(sql, alice.userId);
+  await sql.close();
+  const stepUps = [];
+  for (let i = 0; i < 5; i++) stepUps.push(await revealWithStepUp(endpoint, alice.cookie, alice.accountIds[0], key));
+  const stepUpCookie = stepUps.at(-1)!.cookie;
+  const begin = percentiles(stepUps.slice(1).map((s) => s.beginMs));
+  const complete = percentiles(stepUps.slice(1).map((s) => s.completeMs));
+  report.row("step-up", "step-up over HTTP: options round trip", `p50 ${ms(begin.p50)}`, "beginStepUpAction, n=4 after a warm-up");
+  report.row("step-up", "step-up over HTTP: verify round trip", `p50 ${ms(complete.p50)}`, "completeStepUpAction (claims raised, new cookie)");
+
+  const results: Record<string, { on: ReturnType<typeof percentiles>; off: ReturnType<typeof percentiles> }> = {};
+  for (const [policy, cookie] of [["transfer.own", alice.cookie], ["account.reveal", stepUpCookie]] as const) {
+    const samples = { on: [] as number[], off: [] as number[] };
+    const ROUNDS = 16;
+    const PER_BLOCK = 100;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const mode of round % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
+        const send = getOk(endpoint, `/api/bench/guard?guard=${mode}&policy=${policy}`, cookie);
+        for (let i = 0; i < PER_BLOCK; i++) {
+          const t0 = performance.now();
+          if (!(await send())) throw new Error(`/api/bench/guard?guard=${mode}&policy=${policy} failed`);
+          if (round > 0) samples[mode].push(performance.now() - t0); // round 0 warms up
+        }
+      }
+    }
+    const on = percentiles(samples.on);
+    const off = percentiles(samples.off);
+    results[policy] = { on, off };
+    report.row("guard", `${policy}: unguarded (n=${off.n})`, `p50 ${ms(off.p50)}`, `p99 ${ms(off.p99)}`);
+    report.row("guard", `${policy}: guarded (n=${on.n})`, `p50 ${ms(on.p50)}`, `p99 ${ms(on.p99)}`);
+    report.row("guard", `${policy}: guarded ÷ unguarded`, `p50 × ${fmt(ratio(on.p50, off.p50))}`, `p99 × ${fmt(ratio(on.p99, off.p99))}`);
+    report.target(`guarded ÷ unguarded p50 latency (${policy})`, ratio(on.p50, off.p50), "<=", 1.05);
+  }
+  report.keep("guardHttp", { stepUpOverHttp: { begin, complete }, ...results });
+}
+
+async function loadPart(endpoint: Endpoint, movers: Mover[], httpUrl: string) {
+  section(`Throughput: transfers (server action, as the form sends it) vs /api/health, ${SECONDS} s each`);
+  const sql = await openSql(httpUrl);
+  const [{ n: transfersBefore }] = await sql.all<{ n: bigint }>(`SELECT COUNT(*) AS n FROM "Transfer"`);
+  const send = await transferSender(endpoint, movers);
+  const throughput: { concurrency: number; health: LoadResult; transfers: LoadResult; ratio: number }[] = [];
+  let made = 0;
+  for (const concurrency of [1, 8, 32]) {
+    const health = await closedLoop(concurrency, SECONDS, getOk(endpoint, "/api/health"));
+    const transfers = await closedLoop(concurrency, SECONDS, send);
+    made += transfers.requests - transfers.failed;
+    throughput.push({ concurrency, health, transfers, ratio: ratio(transfers.rps, health.rps) });
+    loadRow(`/api/health, c=${concurrency}`, health);
+    loadRow(`transfers, c=${concurrency}`, transfers);
+    report.row("load", `transfers ÷ no-op, c=${concurrency}`, `× ${fmt(ratio(transfers.rps, health.rps))}`);
+  }
+  report.keep("throughput", throughput);
+  report.target("transfers/s ÷ no-op req/s at c=32", throughput[2].ratio, ">=", 0.5, "see README, Performance: a transfer is a server action that also renders the receipt page (React Server Components)");
+
+  const ledger = await checkLedger(sql);
+  const [{ n: transfersAfter }] = await sql.all<{ n: bigint }>(`SELECT COUNT(*) AS n FROM "Transfer"`);
+  const [{ n: duplicates }] = await sql.all<{ n: bigint }>(
+    `SELECT COUNT(*) AS n FROM (SELECT "userId", "idempotencyKey" FROM "Transfer" GROUP BY "userId", "idempotencyKey" HAVING COUNT(*) > 1) d`,
+  );
+  const [{ n: negatives }] = await sql.all<{ n: bigint }>(`SELECT COUNT(*) AS n FROM "Account" WHERE "userId" IS NOT NULL AND "balance" < 0`);
+  await sql.close();
+  const written = Number(transfersAfter - transfersBefore);
+  report.keep("ledger", { ...ledger, answered: made, written, duplicates: Number(duplicates), negatives: Number(negatives) });
+  report.row("ledger", "transfers answered / rows written", `${made} / ${written}`, made === written ? "" : "MISMATCH");
+  report.row("ledger", "books balance (entries, balances, pairs)", ledger.violations.length === 0 ? "yes" : "NO", ledger.violations.join("; ").slice(0, 300));
+  report.row("ledger", "negative customer balances", String(negatives));
+  report.row("ledger", "duplicate (user, idempotency key)", String(duplicates));
+}
+
+async function scalePart() {
+  section("Scaling: the same runs with 1,000 and then 100,000 ledger entries");
+  const scaleUrl = await database("scale");
+  prepareDatabase(scaleUrl);
+  const scaleSql = await openSql(scaleUrl);
+  const scaleApp = await startAppServer({ port: PORTS.scale, databaseUrl: scaleUrl, env: BENCH_ENV, name: "scale" });
+  stoppers.push(() => scaleApp.stop());
+  const scaleEndpoint = endpointOf(scaleApp);
+  const scaleMovers = await customers(scaleEndpoint, scaleUrl);
+  const owner = scaleMovers[0];
+  const scaleSend = await transferSender(scaleEndpoint, scaleMovers);
+  const scale: Record<string, { entries: number; transfers: LoadResult; dashboard: LoadResult; statement: LoadResult; activity: LoadResult }> = {};
+  for (const target of [1_000, 100_000]) {
+    const t0 = Date.now();
+    const entries = await growLedger(scaleSql, { userId: owner.userId, accounts: owner.accountIds }, target);
+    const seededS = (Date.now() - t0) / 1000;
+    const result = {
+      entries,
+      transfers: await closedLoop(8, SECONDS, scaleSend),
+      dashboard: await closedLoop(1, 3, getOk(scaleEndpoint, "/dashboard", owner.cookie)),
+      statement: await closedLoop(1, 3, getOk(scaleEndpoint, `/accounts/${owner.accountIds[0]}`, owner.cookie)),
+      activity: await closedLoop(1, 3, getOk(scaleEndpoint, "/activity", owner.cookie)),
+    };
+    scale[target] = result;
+    report.row("scale", `${entries.toLocaleString("en")} entries (seeded in ${fmt(seededS)} s)`, "");
+    loadRow("  transfers, c=8", result.transfers);
+    loadRow("  GET /dashboard, c=1", result.dashboard);
+    loadRow("  GET /accounts/[id] (statement), c=1", result.statement);
+    loadRow("  GET /activity, c=1", result.activity);
+  }
+  const growth = (k: "transfers" | "dashboard" | "statement" | "activity") => ratio(scale[100_000][k].p50, scale[1_000][k].p50);
+  for (const k of ["transfers", "dashboard", "statement", "activity"] as const) report.row("scale", `p50 growth 1k → 100k: ${k}`, `× ${fmt(growth(k))}`);
+  const plans = await explainHotQueries(scaleSql, owner.userId, owner.accountIds[0]);
+  report.keep("scaling", { runs: scale, plans });
+  const worst = Math.max(growth("transfers"), growth("dashboard"), growth("statement"), growth("activity"));
+  if (worst > 2 || plans.some((p) => !p.indexed)) {
+    console.log("  Query plans (growth above 2×, or a plan without an index):");
+    for (const p of plans) console.log(`    ${p.indexed ? "indexed" : "FULL SCAN"}  ${p.query}\n      ${p.plan}`);
+  }
+  report.row("scale", "hot queries use an index", plans.every((p) => p.indexed) ? `${plans.length}/${plans.length}` : plans.filter((p) => !p.indexed).map((p) => p.query).join("; "));
+  report.target("p50 latency growth 1k → 100k entries (worst page)", worst, "<=", 2);
+  await scaleSql.close();
+  await scaleApp.stop();
+}

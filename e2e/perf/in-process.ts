@@ -1,0 +1,108 @@
+/**
+ * The in-process half of `npm run bench`, in its own process (lib/db.ts reads DATABASE_URL at import):
+ * the assurance guard's decision and the server's share of one step-up, on the real database, timed
+ * with performance.now() around each call. Prints one JSON line for e2e/perf/bench.ts.
+ *   node --import tsx --import ./prisma/tools/outside-next.mjs e2e/perf/in-process.ts
+ */
+import { randomUUID } from "node:crypto";
+import { SoftAuthenticator } from "../support/soft-authenticator";
+import { stepUpInProcess, type StepUpTimings } from "../support/step-up-in-process";
+import { percentiles } from "./report";
+
+const GUARD_ITERATIONS = Number(process.env.BENCH_GUARD_ITERATIONS ?? 10_000);
+const STEP_UP_ITERATIONS = Number(process.env.BENCH_STEP_UP_ITERATIONS ?? 1_000);
+const WARM_UP = 200;
+
+const { db } = await import("@/lib/db");
+const { guard, StepUpRequired } = await import("@/lib/assurance/guard");
+const users = await import("@/lib/auth/users");
+type SessionUser = import("@/lib/auth/session").SessionUser;
+
+const created = await users.createUser(
+  users.signUpSchema.parse({ name: "Bench Customer", email: `bench-${randomUUID()}@example.com`, password: "a long bench passphrase" }),
+);
+const key = new SoftAuthenticator();
+await db.passkey.create({
+  data: { id: key.credentialId, userId: created.id, publicKey: new Uint8Array(key.cosePublicKey), deviceType: "singleDevice", nickname: "Bench key" },
+});
+const passwordSession = (): SessionUser => ({
+  id: created.id,
+  email: created.email,
+  name: created.name,
+  sid: `bench-${randomUUID()}`,
+  claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
+});
+
+async function timeEach(iterations: number, run: (i: number) => Promise<void>) {
+  for (let i = 0; i < WARM_UP; i++) await run(i);
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    await run(i);
+    samples.push(performance.now() - t0);
+  }
+  return percentiles(samples);
+}
+
+const actor = passwordSession();
+
+// 1. Allowed, no step-up policy: a transfer between the customer's own accounts (one audit row).
+const allowed = await timeEach(GUARD_ITERATIONS, async (i) => {
+  const pass = await guard(actor, "transfer.own", { payload: { from: "a", to: "b", amount: String(i) } });
+  if (pass.outcome !== "allowed") throw new Error(`expected allowed, got ${pass.outcome}`);
+});
+
+// 1b. Allowed, sensitive: revealing an account number 2 minutes after a passkey step-up (the user's
+//     passkeys and recovery hold are read, and the decision is audited).
+const afterPasskey: SessionUser = {
+  ...passwordSession(),
+  claims: { amr: ["pwd", "hwk", "user", "mfa"], acr: "urn:vault:acr:phr", auth_time: Math.floor(Date.now() / 1000) - 600, phr_time: Math.floor(Date.now() / 1000) - 120 },
+};
+const allowedSensitive = await timeEach(GUARD_ITERATIONS, async () => {
+  const pass = await guard(afterPasskey, "account.reveal", { payload: { accountId: "bench" } });
+  if (pass.outcome !== "allowed") throw new Error(`expected allowed, got ${pass.outcome}`);
+});
+
+// 2. Step-up required: adding a payee with a password session stores a pending intent and says so.
+const stepUpRequired = await timeEach(GUARD_ITERATIONS, async (i) => {
+  try {
+    await guard(actor, "payee.add", { payload: { payee: { name: `Payee ${i}`, iban: "GB82WEST12345698765432" } } });
+  } catch (err) {
+    if (err instanceof StepUpRequired) return;
+    throw err;
+  }
+  throw new Error("expected a step-up");
+});
+
+// 3. One whole step-up, server side: intent (guard), options, verification of a real ES256 assertion,
+//    claim raise (grant minted and consumed, session JWT sealed) and the intent consumed.
+const phases = { intent: [] as number[], begin: [] as number[], complete: [] as number[] };
+const stepUp = await timeEach(STEP_UP_ITERATIONS, async () => {
+  const user = passwordSession(); // a password session each time, so "account.reveal" asks for a passkey
+  const t0 = performance.now();
+  let intentId = "";
+  try {
+    await guard(user, "account.reveal", { payload: { accountId: "bench" } });
+  } catch (err) {
+    if (!(err instanceof StepUpRequired)) throw err;
+    intentId = err.intentId;
+  }
+  const intentMs = performance.now() - t0;
+  const timings: StepUpTimings = { beginMs: 0, completeMs: 0 };
+  const result = await stepUpInProcess(user, intentId, key, { timings });
+  if (!result.ok) throw new Error(`step-up failed: ${result.message}`);
+  phases.intent.push(intentMs);
+  phases.begin.push(timings.beginMs);
+  phases.complete.push(timings.completeMs);
+});
+// The sample above includes the authenticator's signing (client work); the server's share is the sum of the phases.
+const serverShare = phases.intent.map((v, i) => v + phases.begin[i] + phases.complete[i]).slice(WARM_UP);
+const of = (xs: number[]) => percentiles(xs.slice(WARM_UP));
+
+await db.$disconnect();
+console.log(
+  JSON.stringify({
+    guard: { allowed, allowedSensitive, stepUpRequired },
+    stepUp: { withSigning: stepUp, server: percentiles(serverShare), intent: of(phases.intent), begin: of(phases.begin), complete: of(phases.complete) },
+  }),
+);
