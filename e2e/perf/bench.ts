@@ -272,6 +272,9 @@ async function scalePart() {
   const scaleMovers = await customers(scaleEndpoint, scaleUrl);
   const owner = scaleMovers[0];
   const scaleSend = await transferSender(scaleEndpoint, scaleMovers);
+  // Warm up (JIT, connection pool, page cache) so the first size isn't measured on a cold server.
+  await closedLoop(4, 2, scaleSend);
+  for (const page of ["/dashboard", `/accounts/${owner.accountIds[0]}`, "/activity"]) await closedLoop(1, 1, getOk(scaleEndpoint, page, owner.cookie));
   const scale: Record<string, { entries: number; transfers: LoadResult; dashboard: LoadResult; statement: LoadResult; activity: LoadResult }> = {};
   for (const target of [1_000, 100_000]) {
     const t0 = Date.now();

@@ -70,10 +70,9 @@ export async function explainHotQueries(sql: Sql, userId: string, accountId: str
       [userId],
     ],
     "account statement page (lib/banking/accounts.ts getMyAccount)": [
-      `SELECT "id" FROM "LedgerEntry" WHERE "accountId" = ? ORDER BY "createdAt" DESC, "id" DESC LIMIT 20 OFFSET 0`,
+      `SELECT "id" FROM "LedgerEntry" WHERE "accountId" = ? ORDER BY "createdAt" DESC, "id" DESC LIMIT 21 OFFSET 0`,
       [accountId],
     ],
-    "account statement entry count (getMyAccount, for its pager)": [`SELECT COUNT(*) FROM "LedgerEntry" WHERE "accountId" = ?`, [accountId]],
     "low-value exemption budget (PSD2 RTS Art. 16)": [
       `SELECT SUM("amount") FROM "Transfer" WHERE "userId" = ? AND "sca" = 'EXEMPT_LOW_VALUE' AND "createdAt" > ?`,
       [userId, new Date(Date.now() - DAY_MS).toISOString()],

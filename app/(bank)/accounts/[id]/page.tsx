@@ -63,11 +63,11 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
             </tbody>
           </table>
         </div>
-        {data.pages > 1 && (
+        {(data.page > 1 || data.hasOlder) && (
           <nav aria-label="Pages" className="mt-3 flex items-center justify-between text-sm">
             {data.page > 1 ? <Link href={`?page=${data.page - 1}`} className="font-medium text-accent-700 underline">Newer</Link> : <span />}
-            <span className="text-slate-600">Page {data.page} of {data.pages}</span>
-            {data.page < data.pages ? <Link href={`?page=${data.page + 1}`} className="font-medium text-accent-700 underline">Older</Link> : <span />}
+            <span className="text-slate-600">Page {data.page}</span>
+            {data.hasOlder ? <Link href={`?page=${data.page + 1}`} className="font-medium text-accent-700 underline">Older</Link> : <span />}
           </nav>
         )}
       </section>
