@@ -28,6 +28,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5); // per throughput run
 /** BENCH_PARTS=guard,load (any of inprocess, weight, guard, load, scale) runs only those parts. */
 const PARTS = new Set((process.env.BENCH_PARTS ?? "inprocess,weight,guard,load,scale").split(",").map((p) => p.trim()));
 const BENCH_ENV = { LOG_LEVEL: "error" };
+/** BENCH_PROFILE=<dir>: every server and the in-process run write a V8 CPU profile there (node --cpu-prof). */
+const PROFILE_DIR = process.env.BENCH_PROFILE ? path.resolve(process.env.BENCH_PROFILE) : null;
+const NODE_ARGS = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
 const CUSTOMERS = [
   { email: "alice@example.com", password: "demo-password-alice" },
   { email: "bob@example.com", password: "demo-password-bob" },
@@ -116,7 +119,7 @@ async function inProcessPart() {
   section("Guard decision and step-up server cost, in-process (real database, real ES256 assertions)");
   const inProcessUrl = await database("inprocess");
   prepareDatabase(inProcessUrl);
-  const child = spawnSync(process.execPath, ["--import", "tsx", "--import", "./prisma/tools/outside-next.mjs", "e2e/perf/in-process.ts"], {
+  const child = spawnSync(process.execPath, [...NODE_ARGS, "--import", "tsx", "--import", "./prisma/tools/outside-next.mjs", "e2e/perf/in-process.ts"], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: inProcessUrl, AUTH_SECRET: "bench-only-secret-never-used-anywhere-else-0123456789", LOG_LEVEL: "silent" },
     encoding: "utf8",
@@ -143,7 +146,7 @@ async function inProcessPart() {
 async function httpParts() {
   const httpUrl = await database("http");
   prepareDatabase(httpUrl);
-  const app: AppServer = await startAppServer({ port: PORTS.app, databaseUrl: httpUrl, env: BENCH_ENV, name: "bench" });
+  const app: AppServer = await startAppServer({ port: PORTS.app, databaseUrl: httpUrl, env: BENCH_ENV, nodeArgs: NODE_ARGS, name: "bench" });
   stoppers.push(() => app.stop());
   const endpoint = endpointOf(app);
   const movers = await customers(endpoint, httpUrl);
@@ -271,7 +274,7 @@ async function scalePart() {
     const url = await database(`scale_${target}`);
     prepareDatabase(url);
     const sql = await openSql(url);
-    const server = await startAppServer({ port: PORTS.scale + i, databaseUrl: url, env: BENCH_ENV, name: `scale ${target}` });
+    const server = await startAppServer({ port: PORTS.scale + i, databaseUrl: url, env: BENCH_ENV, nodeArgs: NODE_ARGS, name: `scale ${target}` });
     stoppers.push(() => server.stop());
     const endpoint = endpointOf(server);
     const movers = await customers(endpoint, url);

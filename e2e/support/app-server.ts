@@ -39,9 +39,9 @@ export type AppServerOptions = {
   origin?: string;
   /** A label for logs, e.g. "A". */
   name?: string;
-  /** Extra environment for the server (the bench sets its build's VAULT_DIST_DIR). */
+  /** Extra environment for the server (the bench sets its own LOG_LEVEL). */
   env?: Partial<NodeJS.ProcessEnv>;
-  /** Extra node flags, e.g. ["--cpu-prof"] (not allowed in NODE_OPTIONS). */
+  /** Extra node flags, e.g. the bench's ["--cpu-prof", …] (not allowed in NODE_OPTIONS). */
   nodeArgs?: string[];
 };
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { SoftAuthenticator } from "@/e2e/support/soft-authenticator";
-import { stepUpInProcess } from "@/e2e/support/step-up-in-process";
+import { stepUpInProcess, TEST_RP } from "@/e2e/support/step-up-in-process";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
 
 /**
@@ -107,7 +107,7 @@ describe(`step-up on the server with a software authenticator (${TEST_PROVIDER})
     assert.ok(optionsA.ok && optionsB.ok);
     assert.notEqual(optionsA.options.challenge, optionsB.options.challenge);
     const before = await balanceOf(alice.checking);
-    const forA = alice.key.assert({ challenge: optionsA.options.challenge, origin: "http://localhost:3000", rpId: "localhost" });
+    const forA = alice.key.assert({ challenge: optionsA.options.challenge, ...TEST_RP });
     const result = await completeStepUpFor(alice.user, b.intentId, forA);
     assert.equal(result.ok === false && result.code, "failed");
     assert.equal(await balanceOf(alice.checking), before);
@@ -117,22 +117,17 @@ describe(`step-up on the server with a software authenticator (${TEST_PROVIDER})
 
   it("another customer's passkey is refused, and a wrong origin or missing UV fails verification", async () => {
     const before = await balanceOf(alice.checking);
-    const cases: [string, SoftAuthenticator][] = [
-      ["bob's key", bob.key],
-      ["another origin", alice.key],
-      ["no user verification", alice.key],
+    const cases: [string, SoftAuthenticator, { origin?: string; userVerified?: boolean }][] = [
+      ["bob's key", bob.key, {}],
+      ["another origin", alice.key, { origin: "https://vault.example.evil" }],
+      ["no user verification", alice.key, { userVerified: false }],
     ];
     const { beginStepUpFor, completeStepUpFor } = await import("@/lib/assurance/step-up");
-    for (const [label, key] of cases) {
+    for (const [label, key, change] of cases) {
       const { intentId } = await pendingPayment(alice);
       const begin = await beginStepUpFor(alice.user, intentId);
       assert.ok(begin.ok, label);
-      const assertion = key.assert({
-        challenge: begin.options.challenge,
-        origin: label === "another origin" ? "https://vault.example.evil" : "http://localhost:3000",
-        rpId: "localhost",
-        userVerified: label !== "no user verification",
-      });
+      const assertion = key.assert({ challenge: begin.options.challenge, ...TEST_RP, ...change });
       const result = await completeStepUpFor(alice.user, intentId, assertion);
       assert.equal(result.ok === false && result.code, "failed", label);
     }
