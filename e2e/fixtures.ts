@@ -115,13 +115,18 @@ export async function confirmStepUp(page: Page) {
 }
 
 /**
- * From the next document on, the browser offers no passkey autofill (conditional UI). Chromium's
- * virtual authenticator would otherwise complete the login page's autofill request by itself.
+ * From now on, in this document and every later one, the browser offers no passkey autofill
+ * (conditional UI). Chromium's virtual authenticator would otherwise complete the login page's
+ * autofill request by itself.
  */
 export async function blockPasskeyAutofill(page: Page) {
-  await page.addInitScript(() => {
+  const block = () => {
     PublicKeyCredential.isConditionalMediationAvailable = async () => false;
-  });
+  };
+  await page.addInitScript(block); // documents loaded from now on
+  // …and this one: signing out navigates on the client (no new document), so the login page it shows
+  // would otherwise still offer autofill, and the virtual authenticator would sign straight back in.
+  await page.evaluate(block).catch(() => {}); // no document yet (about:blank before the first goto)
 }
 
 /**
