@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { ThemeSwitch } from "@/app/_components/theme-switch";
+import { THEME_COOKIE, parseTheme } from "@/lib/theme";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -11,9 +14,16 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Every page renders per request, so each gets its own CSP nonce (proxy.ts); none is prerendered.
   await connection();
+  // A chosen scheme is rendered into the HTML, so the first paint is already right; "system" is CSS's.
+  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   return (
-    <html lang="en">
-      <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">{children}</body>
+    <html lang="en" data-theme={theme === "system" ? undefined : theme}>
+      <body className="flex min-h-screen flex-col bg-slate-50 font-sans text-slate-900 antialiased">
+        <div className="flex-1">{children}</div>
+        <footer className="flex items-center justify-end gap-2 px-4 py-3 text-xs text-slate-600">
+          <ThemeSwitch />
+        </footer>
+      </body>
     </html>
   );
 }

@@ -1,0 +1,87 @@
+/**
+ * Accessibility: axe-core (WCAG 2.2 A and AA rules) on every page, including the step-up page and
+ * error states, at a 390 px phone and a 1280 px desktop, in light and dark colour schemes. Any
+ * serious or critical violation fails the test, naming the rule and the elements.
+ */
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { addPayee, accountsOf, fillTransfer, TRANSFER_PAGE } from "./support/bank";
+import { enrolFirstPasskey, expect, test } from "./fixtures";
+
+const WIDTHS = [390, 1280] as const;
+const SCHEMES = ["light", "dark"] as const;
+
+async function expectAccessible(page: Page, what: string) {
+  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const report = blocking.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.split("\n")[1]?.trim() ?? ""}`).slice(0, 5).join("\n")}`);
+  expect(report, `${what} at ${page.viewportSize()?.width} px`).toEqual([]);
+}
+
+for (const width of WIDTHS) {
+  for (const colorScheme of SCHEMES) {
+    test.describe(`${width} px, ${colorScheme}`, () => {
+      test.beforeEach(async ({ page }) => {
+        await page.setViewportSize({ width, height: 900 });
+        await page.emulateMedia({ colorScheme });
+      });
+
+      test("signed-out pages and a sign-in error", async ({ page }) => {
+        for (const path of ["/", "/login", "/signup", "/login/recover"]) {
+          await page.goto(path);
+          await expectAccessible(page, path);
+        }
+        await page.goto("/login");
+        await page.getByLabel("Email").fill("nobody@example.com");
+        await page.getByLabel("Password").fill("not the right password at all");
+        await page.getByRole("button", { name: "Sign in", exact: true }).click();
+        await expect(page.getByTestId("form-alert")).toBeVisible();
+        await expectAccessible(page, "/login with an error");
+      });
+
+      test("signed-in pages, the step-up page and a form error", async ({ page, newUser, authenticator }) => {
+        test.setTimeout(90_000);
+        void authenticator;
+        await enrolFirstPasskey(page, newUser);
+        const [checking] = accountsOf(newUser.email);
+        // A receipt: a small transfer between the customer's own accounts needs no step-up.
+        await fillTransfer(page, "Savings", "5.00");
+        await page.getByRole("button", { name: "Send money" }).click();
+        await expect(page).toHaveURL(TRANSFER_PAGE);
+        const receipt = new URL(page.url()).pathname;
+        for (const path of ["/dashboard", `/accounts/${checking.id}`, "/transfers/new", receipt, "/payees", "/activity", "/settings/security", "/settings/payout"]) {
+          await page.goto(path);
+          await expectAccessible(page, path);
+        }
+        // The step-up page, for a new payee (left pending).
+        await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32", { confirm: false });
+        await expect(page).toHaveURL(/\/step-up\//);
+        await expectAccessible(page, "the step-up page");
+        // A field error on the transfer form.
+        await fillTransfer(page, "Savings", "12.345");
+        await page.getByRole("button", { name: "Send money" }).click();
+        await expect(page.getByTestId("form-alert")).toBeVisible();
+        await expectAccessible(page, "/transfers/new with a field error");
+      });
+    });
+  }
+}
+
+test("the colour scheme follows the system until the customer picks one, which is rendered with the page (no flash)", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.goto("/login");
+  const html = page.locator("html");
+  await expect(html).not.toHaveAttribute("data-theme");
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const systemDark = await background();
+  await page.getByRole("button", { name: "Light", exact: true }).click();
+  await expect(html).toHaveAttribute("data-theme", "light");
+  await expect(page.getByRole("button", { name: "Light", exact: true })).toHaveAttribute("aria-pressed", "true");
+  expect(await background()).not.toBe(systemDark);
+  // The choice is in the server-rendered HTML itself, before any script runs.
+  const served = await (await page.request.get("/login")).text();
+  expect(served).toMatch(/<html[^>]*data-theme="light"/);
+  await page.getByRole("button", { name: "System", exact: true }).click();
+  await expect(html).not.toHaveAttribute("data-theme");
+  expect(await background()).toBe(systemDark);
+});
