@@ -5,10 +5,11 @@ import type { ReactNode } from "react";
 import { ThemeSwitch } from "@/app/_components/theme-switch";
 import { THEME_COOKIE, parseTheme } from "@/lib/theme";
 import "./globals.css";
+import { BRAND } from "@/lib/brand";
 
 export const metadata: Metadata = {
-  title: { default: "Vault", template: "%s · Vault" },
-  description: "Vault: a reference bank that shows how step-up authentication should be done.",
+  title: { default: BRAND.name, template: `%s · ${BRAND.name}` },
+  description: `${BRAND.name}: ${BRAND.description.charAt(0).toLowerCase()}${BRAND.description.slice(1)}`,
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

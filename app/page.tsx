@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { Logo } from "@/app/_components/logo";
 import { getSessionUser } from "@/lib/auth/session";
 
 export default async function LandingPage() {
@@ -7,7 +8,7 @@ export default async function LandingPage() {
   return (
     <main className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center gap-8 px-6 py-16">
       <div className="space-y-4">
-        <p className="text-sm font-semibold tracking-wide text-accent-700 uppercase">Vault</p>
+        <Logo />
         <h1 className="text-4xl font-bold tracking-tight">Banking that asks for your passkey when it matters.</h1>
         <p className="text-lg text-slate-600">
           Sign in with your password to see your accounts. Sensitive actions, such as a large transfer or a new

@@ -7,6 +7,7 @@ import { safeNextPath } from "@/lib/auth/redirects";
 import { createUser, signUpSchema } from "@/lib/auth/users";
 import { type ActionState, DomainError, isFormData, unreadableForm } from "@/lib/errors";
 import { beginPasskeySignIn } from "@/lib/webauthn/sign-in";
+import { BRAND } from "@/lib/brand";
 
 /** One message for every sign-in failure: it must not reveal whether the email has an account. */
 const SIGN_IN_FAILED = "That email and password don't match an account. Check them and try again.";
@@ -82,7 +83,7 @@ export async function passkeySignInOptionsAction() {
   return beginPasskeySignIn();
 }
 
-const PASSKEY_SIGN_IN_FAILED = "That passkey wasn't accepted. It may have been removed from your Vault account. Try again, or sign in with your password.";
+const PASSKEY_SIGN_IN_FAILED = `That passkey wasn't accepted. It may have been removed from your ${BRAND.name} account. Try again, or sign in with your password.`;
 
 /** Signs in with a passkey assertion; lib/webauthn/sign-in.ts verifies it. Success is a redirect. */
 export async function passkeySignInAction(response: unknown, next: unknown): Promise<{ ok: false; message: string } | undefined> {

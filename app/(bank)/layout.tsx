@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { getMyRecoveryHold } from "@/lib/auth/recovery";
 import { requireUser } from "@/lib/auth/session";
+import { Logo } from "@/app/_components/logo";
 import { signOutAction } from "./actions";
 
 /**
@@ -16,9 +17,7 @@ export default async function BankLayout({ children }: { children: ReactNode }) 
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
           <div className="flex items-center gap-6">
-            <Link href="/dashboard" className="font-semibold tracking-tight text-accent-700">
-              Vault
-            </Link>
+            <Logo href="/dashboard" />
             <nav aria-label="Main" className="flex flex-wrap gap-x-4 gap-y-1 text-sm font-medium text-slate-700">
               <Link href="/dashboard" className="hover:text-accent-700">Accounts</Link>
               <Link href="/transfers/new" className="hover:text-accent-700">Move money</Link>

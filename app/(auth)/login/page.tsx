@@ -6,6 +6,7 @@ import { getSessionUser } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { LoginForm } from "./login-form";
 import { PasskeySignIn } from "./passkey-sign-in";
+import { BRAND } from "@/lib/brand";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -15,10 +16,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (await getSessionUser()) redirect(nextPath);
   return (
     <AuthCard
-      title="Sign in to Vault"
+      title={`Sign in to ${BRAND.name}`}
       footer={
         <>
-          New to Vault?{" "}
+          New to {BRAND.name}?{" "}
           <Link href="/signup" className="font-medium text-accent-700 underline">
             Open an account
           </Link>

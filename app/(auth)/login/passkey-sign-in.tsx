@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication } from "@simplewebauthn/browser";
 import { passkeySignInAction, passkeySignInOptionsAction } from "../actions";
+import { BRAND } from "@/lib/brand";
 
 type Phase = { kind: "idle" } | { kind: "waiting" } | { kind: "error"; message: string };
 
@@ -57,7 +58,7 @@ export function PasskeySignIn({ next }: { next: string }) {
         kind: "error",
         message:
           errorName(err) === "NotAllowedError"
-            ? "No passkey was used: the prompt was closed or timed out, or this device has no Vault passkey."
+            ? `No passkey was used: the prompt was closed or timed out, or this device has no ${BRAND.name} passkey.`
             : "Your passkey couldn't be used. Try again, or sign in with your password.",
       });
     }

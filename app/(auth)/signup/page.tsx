@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { AuthCard } from "@/app/_components/auth-card";
 import { getSessionUser } from "@/lib/auth/session";
 import { SignUpForm } from "./signup-form";
+import { BRAND } from "@/lib/brand";
 
 export const metadata: Metadata = { title: "Open an account" };
 
@@ -14,7 +15,7 @@ export default async function SignUpPage() {
       title="Open an account"
       footer={
         <>
-          Already with Vault?{" "}
+          Already with {BRAND.name}?{" "}
           <Link href="/login" className="font-medium text-accent-700 underline">
             Sign in
           </Link>

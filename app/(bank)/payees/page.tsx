@@ -3,6 +3,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { listMyPayees } from "@/lib/banking/payees";
 import { AddPayeeForm, RemovePayeeButton } from "./payee-forms";
+import { BRAND } from "@/lib/brand";
 
 export const metadata: Metadata = { title: "Payees" };
 
@@ -14,7 +15,7 @@ export default async function PayeesPage() {
       <section>
         <PageHeader title="Payees" description="People and companies you pay." />
         {payees.length === 0 ? (
-          <p className="rounded-xl border border-dashed border-slate-300 p-6 text-slate-600">No payees yet. Add one to send money outside Vault.</p>
+          <p className="rounded-xl border border-dashed border-slate-300 p-6 text-slate-600">No payees yet. Add one to send money outside {BRAND.name}.</p>
         ) : (
           <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" aria-label="Payees">
             {payees.map((p) => (

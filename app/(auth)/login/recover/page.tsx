@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { AuthCard } from "@/app/_components/auth-card";
 import { getSessionUser } from "@/lib/auth/session";
 import { RecoverForm } from "./recover-form";
+import { BRAND } from "@/lib/brand";
 
 export const metadata: Metadata = { title: "Sign in with a recovery code" };
 
@@ -24,7 +25,7 @@ export default async function RecoverPage() {
           this device.
         </p>
         <p className="rounded-lg bg-amber-50 p-3 text-sm text-amber-900">
-          For your safety, for 24 hours after a recovery sign-in Vault holds new payees, payout changes and payments that need your passkey.
+          For your safety, for 24 hours after a recovery sign-in {BRAND.name} holds new payees, payout changes and payments that need your passkey.
         </p>
         <RecoverForm />
       </div>

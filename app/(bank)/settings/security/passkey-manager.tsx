@@ -7,6 +7,7 @@ import { Field } from "@/app/_components/field";
 import { idle } from "@/lib/errors";
 import { RecoveryCodeList } from "./recovery-codes";
 import { finishRegistrationAction, reauthAction, removePasskeyAction, renamePasskeyAction, startRegistrationAction } from "./actions";
+import { BRAND } from "@/lib/brand";
 
 type Phase = "idle" | "password" | "waiting" | "error";
 
@@ -51,7 +52,7 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
     } catch (err) {
       setMessage(
         err instanceof Error && err.name === "InvalidStateError"
-          ? "This device already has a Vault passkey."
+          ? `This device already has a ${BRAND.name} passkey.`
           : "The passkey wasn't created: the prompt was closed or timed out. Try again.",
       );
       return setPhase("error");

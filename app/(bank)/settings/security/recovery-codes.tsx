@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { FormAlert } from "@/app/_components/form-alert";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { regenerateRecoveryCodesAction, type RegenerateState } from "./actions";
+import { BRAND } from "@/lib/brand";
 
 /**
  * Recovery codes, shown once: the server keeps only their hashes, so this is the only time anyone can
@@ -17,7 +18,7 @@ export function RecoveryCodeList({ codes, onDone }: { codes: string[]; onDone: (
       <h3 className="font-semibold text-amber-950">Save your recovery codes</h3>
       <p className="text-sm text-amber-950">
         If you lose every passkey, sign in with your password and one of these codes. Each works once. Keep them somewhere safe, away from
-        this device: Vault can&apos;t show them again.
+        this device: {BRAND.name} can&apos;t show them again.
       </p>
       <ol className="grid grid-cols-2 gap-2 font-mono text-sm" aria-label="Recovery codes">
         {codes.map((code) => (

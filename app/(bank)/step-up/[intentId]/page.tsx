@@ -5,6 +5,7 @@ import { requireUser } from "@/lib/auth/session";
 import { getStepUpView } from "@/lib/assurance/step-up";
 import { cancelStepUpAction } from "./actions";
 import { StepUpCeremony } from "./step-up-ceremony";
+import { BRAND } from "@/lib/brand";
 
 export const metadata: Metadata = { title: "Confirm with your passkey" };
 
@@ -23,7 +24,7 @@ export default async function StepUpPage({ params }: { params: Promise<{ intentI
           {description.title}
         </h1>
         <p className="mt-2 text-slate-600">
-          {view.reason} is a sensitive action, so Vault asks for your passkey
+          {view.reason} is a sensitive action, so {BRAND.name} asks for your passkey
           {requirement.bound ? ". Your passkey signs exactly what is shown below, and only once." : "."}
         </p>
       </div>

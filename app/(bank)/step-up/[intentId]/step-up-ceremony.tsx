@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
 import { beginStepUpAction, completeStepUpAction } from "./actions";
+import { BRAND } from "@/lib/brand";
 
 const noSubscription = () => () => {};
 
@@ -13,9 +14,9 @@ type Phase = { kind: "idle" } | { kind: "waiting" } | { kind: "verifying" } | { 
 /** Human messages for what the browser reports (WebAuthn errors are DOMExceptions). */
 function browserMessage(err: unknown): string {
   const name = err instanceof Error ? err.name : "";
-  if (name === "NotAllowedError") return "The passkey prompt was closed or timed out, or this device has no passkey for Vault. Try again, or use another device.";
+  if (name === "NotAllowedError") return `The passkey prompt was closed or timed out, or this device has no passkey for ${BRAND.name}. Try again, or use another device.`;
   if (name === "AbortError") return "Cancelled. Nothing was sent or changed.";
-  if (name === "SecurityError") return "This page's address doesn't match Vault's, so your passkey can't be used here.";
+  if (name === "SecurityError") return `This page's address doesn't match ${BRAND.name}'s, so your passkey can't be used here.`;
   return "Your passkey couldn't be used. Try again.";
 }
 
@@ -74,7 +75,7 @@ export function StepUpCeremony({
   if (!supported) {
     return (
       <p role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
-        This browser can&apos;t use passkeys. Open Vault in a current version of Chrome, Safari, Edge or Firefox, or on your phone, to confirm.
+        This browser can&apos;t use passkeys. Open {BRAND.name} in a current version of Chrome, Safari, Edge or Firefox, or on your phone, to confirm.
       </p>
     );
   }
