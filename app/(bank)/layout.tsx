@@ -15,10 +15,14 @@ export default async function BankLayout({ children }: { children: ReactNode }) 
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
-          <div className="flex items-center gap-6">
+        {/* On a phone the navigation is its own row, scrolling sideways; from md up it sits between logo and account. */}
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+          <div className="flex items-center gap-6 max-md:contents">
             <Logo href="/dashboard" />
-            <nav aria-label="Main" className="flex flex-wrap gap-x-4 gap-y-1 text-sm font-medium text-slate-700">
+            <nav
+              aria-label="Main"
+              className="flex gap-x-4 text-sm font-medium whitespace-nowrap text-slate-700 max-md:order-last max-md:-mx-4 max-md:w-[calc(100%+2rem)] max-md:overflow-x-auto max-md:px-4 max-md:py-1"
+            >
               <Link href="/dashboard" className="hover:text-accent-700">Accounts</Link>
               <Link href="/transfers/new" className="hover:text-accent-700">Move money</Link>
               <Link href="/payees" className="hover:text-accent-700">Payees</Link>
