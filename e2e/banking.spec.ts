@@ -253,3 +253,22 @@ test.describe("malformed input to every banking action", () => {
     }
   });
 });
+
+test("the dashboard's security summary: a prompt to add a passkey until there is one, and recent sign-ins with failures", async ({ page, newUser, authenticator }) => {
+  void authenticator;
+  // A failed attempt on this customer's email shows up on their dashboard after they sign in.
+  await page.context().clearCookies();
+  await signIn(page, { email: newUser.email, password: "not the password, long enough" });
+  await expect(page.getByTestId("form-alert")).toBeVisible();
+  await signIn(page, newUser);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const status = page.getByTestId("security-status");
+  await expect(status.getByTestId("add-passkey-prompt")).toContainText("Add a passkey");
+  const signIns = status.getByTestId("recent-sign-ins").getByRole("listitem");
+  await expect(signIns.first()).toContainText("Signed in with password");
+  await expect(signIns.nth(1)).toContainText("Failed attempt with password");
+  await enrolFirstPasskey(page, newUser);
+  await page.goto("/dashboard");
+  await expect(status.getByTestId("add-passkey-prompt")).toHaveCount(0);
+  await expect(status.getByTestId("passkey-summary")).toContainText("1 passkey confirms your sensitive actions");
+});
