@@ -272,3 +272,22 @@ test("the dashboard's security summary: a prompt to add a passkey until there is
   await expect(status.getByTestId("add-passkey-prompt")).toHaveCount(0);
   await expect(status.getByTestId("passkey-summary")).toContainText("1 passkey confirms your sensitive actions");
 });
+
+test("while a transfer is sending, its fields and button are disabled and say so; the values sent are the ones typed", async ({ page, newUser }) => {
+  void newUser;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/transfers/new", async (route) => {
+    if (route.request().method() === "POST") await held; // hold the server action until the test has looked
+    await route.continue();
+  });
+  await fillTransfer(page, "Savings", "42.00", "Held for a moment");
+  await page.getByRole("button", { name: "Send money" }).click();
+  await expect(page.getByRole("button", { name: "Sending…" })).toBeDisabled();
+  await expect(page.getByLabel("Amount (USD)")).toBeDisabled();
+  await expect(page.getByLabel("To")).toBeDisabled();
+  await expect(page.locator("fieldset[aria-busy=true]")).toHaveCount(1);
+  release();
+  await expect(page).toHaveURL(TRANSFER_PAGE);
+  await expect(page.getByTestId("transfer-amount")).toHaveText("$42.00");
+});

@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { Field } from "@/app/_components/field";
 import { FormAlert } from "@/app/_components/form-alert";
+import { PendingFieldset } from "@/app/_components/pending-fieldset";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 import { idle } from "@/lib/errors";
@@ -13,27 +14,29 @@ export function ChangePasswordForm() {
   const [state, action] = useActionState(changePasswordAction, idle);
   const failed = state.status === "error" ? state : null;
   return (
-    <form key={state.status === "success" ? "done" : "form"} action={action} className="space-y-4 rounded-2xl border border-slate-200 bg-white p-5" noValidate>
-      <p className="text-sm text-slate-600">
-        <span className="mr-1 rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">Requires passkey</span>
-        You&apos;ll confirm with your passkey unless you used it in the last 5 minutes.
-      </p>
-      <FormAlert message={failed?.message} />
-      {state.status === "success" && (
-        <p role="status" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">
-          {state.message}
+    <form key={state.status === "success" ? "done" : "form"} action={action} className="rounded-2xl border border-slate-200 bg-white p-5" noValidate>
+      <PendingFieldset className="space-y-4">
+        <p className="text-sm text-slate-600">
+          <span className="mr-1 rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">Requires passkey</span>
+          You&apos;ll confirm with your passkey unless you used it in the last 5 minutes.
         </p>
-      )}
-      <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" error={failed?.fieldErrors.currentPassword} />
-      <Field
-        name="newPassword"
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong one.`}
-        error={failed?.fieldErrors.newPassword}
-      />
-      <SubmitButton pendingLabel="Changing…">Change password</SubmitButton>
+        <FormAlert message={failed?.message} />
+        {state.status === "success" && (
+          <p role="status" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">
+            {state.message}
+          </p>
+        )}
+        <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" error={failed?.fieldErrors.currentPassword} />
+        <Field
+          name="newPassword"
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong one.`}
+          error={failed?.fieldErrors.newPassword}
+        />
+        <SubmitButton pendingLabel="Changing…">Change password</SubmitButton>
+      </PendingFieldset>
     </form>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { FormAlert } from "@/app/_components/form-alert";
+import { PendingFieldset } from "@/app/_components/pending-fieldset";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { regenerateRecoveryCodesAction, type RegenerateState } from "./actions";
 import { BRAND } from "@/lib/brand";
@@ -63,13 +64,15 @@ export function RecoverySection({ unused, issued, confirmed }: { unused: number;
           Confirmed. Make your new codes within 5 minutes.
         </p>
       )}
-      <form action={action} className="space-y-3">
-        <FormAlert message={state.status === "error" ? state.message : undefined} />
-        <p className="text-sm text-slate-600">
-          <span className="mr-1 rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">Requires passkey</span>
-          New codes replace all the old ones.
-        </p>
-        <SubmitButton pendingLabel="Making codes…">Make new recovery codes</SubmitButton>
+      <form action={action}>
+        <PendingFieldset className="space-y-3">
+          <FormAlert message={state.status === "error" ? state.message : undefined} />
+          <p className="text-sm text-slate-600">
+            <span className="mr-1 rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">Requires passkey</span>
+            New codes replace all the old ones.
+          </p>
+          <SubmitButton pendingLabel="Making codes…">Make new recovery codes</SubmitButton>
+        </PendingFieldset>
       </form>
     </div>
   );
