@@ -7,3 +7,13 @@ export function FormAlert({ message }: { message?: string }) {
     </p>
   );
 }
+
+/** A success message (the operation is done), announced politely; nothing when there is none. */
+export function FormSuccess({ message }: { message?: string | null }) {
+  if (!message) return null;
+  return (
+    <p role="status" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">
+      {message}
+    </p>
+  );
+}

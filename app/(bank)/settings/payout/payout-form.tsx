@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { BankDetailsFields } from "@/app/_components/bank-details-fields";
-import { FormAlert } from "@/app/_components/form-alert";
+import { FormAlert, FormSuccess } from "@/app/_components/form-alert";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { idle } from "@/lib/errors";
@@ -15,11 +15,7 @@ export function PayoutForm() {
     <form key={state.status === "success" ? "saved" : "form"} action={action} className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm" noValidate>
       <PendingFieldset className="space-y-4">
         <FormAlert message={failed?.message} />
-        {state.status === "success" && (
-          <p role="status" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">
-            {state.message}
-          </p>
-        )}
+        <FormSuccess message={state.status === "success" ? state.message : null} />
         <BankDetailsFields key={failed?.values.scheme || "iban"} nameLabel="Account holder" values={failed?.values ?? {}} errors={failed?.fieldErrors ?? {}} />
         <SubmitButton pendingLabel="Saving…">Save payout destination</SubmitButton>
       </PendingFieldset>

@@ -10,6 +10,7 @@ import { getMyRecoveryView } from "@/lib/auth/recovery";
 import { listMySessions } from "@/lib/auth/my-sessions";
 import { ChangePasswordForm } from "./password-form";
 import { SessionList } from "./sessions";
+import { FormSuccess } from "@/app/_components/form-alert";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -38,11 +39,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   return (
     <div className="max-w-2xl space-y-6">
       <PageHeader title="Security" description="Passkeys confirm sensitive actions. They can't be phished, and never leave your device." />
-      {notice && (
-        <p role="status" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">
-          {notice}
-        </p>
-      )}
+      <FormSuccess message={notice} />
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Passkeys</h2>
         {passkeys.length === 0 ? (

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { Field } from "@/app/_components/field";
-import { FormAlert } from "@/app/_components/form-alert";
+import { FormAlert, FormSuccess } from "@/app/_components/form-alert";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
@@ -21,11 +21,7 @@ export function ChangePasswordForm() {
           You&apos;ll confirm with your passkey unless you used it in the last 5 minutes.
         </p>
         <FormAlert message={failed?.message} />
-        {state.status === "success" && (
-          <p role="status" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">
-            {state.message}
-          </p>
-        )}
+        <FormSuccess message={state.status === "success" ? state.message : null} />
         <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" error={failed?.fieldErrors.currentPassword} />
         <Field
           name="newPassword"
