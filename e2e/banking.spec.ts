@@ -26,6 +26,29 @@ test.describe("transfers", () => {
     await expect(page.getByTestId("ledger").locator("tbody tr").first()).toContainText("$10,125.50");
   });
 
+  test("the dashboard charts each account's balance over 30 or 90 days, from the ledger", async ({ page, newUser }) => {
+    void newUser; // opened today: no history to draw yet
+    await page.goto("/dashboard");
+    await expect(page.getByTestId("account-card").getByTestId("balance-chart-empty")).toHaveCount(2);
+
+    await page.context().clearCookies();
+    await signIn(page, DEMO.alice); // the seed's five weeks of history
+    await expect(page).toHaveURL(/\/dashboard$/);
+    const range = page.getByRole("navigation", { name: "Balance history range" });
+    await expect(range.getByRole("link", { name: "30 days" })).toHaveAttribute("aria-current", "page");
+    for (const card of await page.getByTestId("account-card").all()) {
+      const balance = await card.getByTestId("account-balance").innerText();
+      // The chart ends at the balance shown above it, and says so in words.
+      await expect(card.getByRole("img")).toHaveAttribute("aria-label", new RegExp(`balance, last 30 days: \\$[\\d,.]+ on \\w+ \\d+, ${balance.replace(/[$.]/g, "\\$&")} now; lowest`));
+      await expect(card.getByTestId("balance-change")).toHaveText(/^([+-]\$[\d,.]+|\$0\.00) in 30 days$/);
+    }
+    await range.getByRole("link", { name: "90 days" }).click();
+    await expect(page).toHaveURL(/\/dashboard\?range=90$/);
+    await expect(range.getByRole("link", { name: "90 days" })).toHaveAttribute("aria-current", "page");
+    // The accounts opened 35 days ago, so the 90-day view starts there.
+    await expect(page.getByTestId("balance-change").first()).toHaveText(/ since \w+ \d+$/);
+  });
+
   test("to a new payee: the payee stops being new after the first payment", async ({ page, newUser, authenticator }) => {
     void authenticator;
     await enrolFirstPasskey(page, newUser);

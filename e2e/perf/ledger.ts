@@ -73,6 +73,10 @@ export async function explainHotQueries(sql: Sql, userId: string, accountId: str
       `SELECT "id" FROM "LedgerEntry" WHERE "accountId" = ? ORDER BY "createdAt" DESC, "id" DESC LIMIT 21 OFFSET 0`,
       [accountId],
     ],
+    "one day's close in the balance chart (lib/banking/balance-history.ts)": [
+      `SELECT "balanceAfter" FROM "LedgerEntry" WHERE "accountId" = ? AND "createdAt" < ? ORDER BY "createdAt" DESC LIMIT 1`,
+      [accountId, new Date(Date.now() - 45 * DAY_MS).toISOString()],
+    ],
     "low-value exemption budget (PSD2 RTS Art. 16)": [
       `SELECT SUM("amount") FROM "Transfer" WHERE "userId" = ? AND "sca" = 'EXEMPT_LOW_VALUE' AND "createdAt" > ?`,
       [userId, new Date(Date.now() - DAY_MS).toISOString()],

@@ -3,14 +3,23 @@ import Link from "next/link";
 import { getMySecurityStatus } from "@/lib/auth/security-status";
 import { requireUser } from "@/lib/auth/session";
 import { listMyAccounts } from "@/lib/banking/accounts";
+import { getMyBalanceHistory, HISTORY_RANGES, parseRange } from "@/lib/banking/balance-history";
+import { BalanceChart } from "@/app/_components/balance-chart";
 import { listMyRecentTransfers } from "@/lib/banking/transfers";
 import { formatMoney } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Accounts" };
 
-export default async function DashboardPage() {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  const [accounts, activity, security] = await Promise.all([listMyAccounts(), listMyRecentTransfers(8), getMySecurityStatus()]);
+  const range = parseRange((await searchParams).range);
+  const [accounts, histories, activity, security] = await Promise.all([
+    listMyAccounts(),
+    getMyBalanceHistory(range),
+    listMyRecentTransfers(8),
+    getMySecurityStatus(),
+  ]);
+  const historyOf = new Map(histories.map((h) => [h.accountId, h]));
   const when = (d: Date) => d.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
   return (
     <div className="space-y-8">
@@ -26,21 +35,52 @@ export default async function DashboardPage() {
       {accounts.length === 0 ? (
         <p className="rounded-xl border border-dashed border-slate-300 p-6 text-slate-600">You have no accounts yet.</p>
       ) : (
-        <ul className="grid gap-4 sm:grid-cols-2" aria-label="Accounts">
-          {accounts.map((account) => (
-            <li key={account.id} data-testid="account-card">
-              <Link href={`/accounts/${account.id}`} className="block rounded-2xl border border-slate-200 bg-white p-5 shadow-sm hover:border-accent-600">
-                <p className="text-sm text-slate-600">
-                  {account.type === "SAVINGS" ? "Savings" : "Checking"} · •••• {account.last4}
-                </p>
-                <h2 className="mt-1 font-medium">{account.name}</h2>
-                <p className="mt-3 text-3xl font-semibold tabular-nums" data-testid="account-balance">
-                  {formatMoney(account.balance, account.currency)}
-                </p>
-              </Link>
-            </li>
-          ))}
-        </ul>
+        <section aria-labelledby="accounts-heading" className="space-y-3">
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <h2 id="accounts-heading" className="text-lg font-semibold">
+              Accounts
+            </h2>
+            <nav aria-label="Balance history range" className="flex gap-1 rounded-lg border border-slate-200 bg-white p-0.5 text-sm">
+              {HISTORY_RANGES.map((days) => (
+                <Link
+                  key={days}
+                  href={days === HISTORY_RANGES[0] ? "/dashboard" : `/dashboard?range=${days}`}
+                  scroll={false}
+                  aria-current={days === range ? "page" : undefined}
+                  className={`rounded-md px-2.5 py-1 font-medium ${days === range ? "bg-accent-600 text-white" : "text-slate-700 hover:bg-slate-100"}`}
+                >
+                  {days} days
+                </Link>
+              ))}
+            </nav>
+          </div>
+          <ul className="grid gap-4 sm:grid-cols-2">
+            {accounts.map((account) => {
+              const history = historyOf.get(account.id);
+              return (
+                <li key={account.id} data-testid="account-card" className="relative rounded-2xl border border-slate-200 bg-white p-5 shadow-sm hover:border-accent-600">
+                  <p className="text-sm text-slate-600">
+                    {account.type === "SAVINGS" ? "Savings" : "Checking"} · •••• {account.last4}
+                  </p>
+                  <h3 className="mt-1 font-medium">
+                    {/* The link covers the whole card (after:inset-0); the chart stays outside its name. */}
+                    <Link href={`/accounts/${account.id}`} className="after:absolute after:inset-0 after:rounded-2xl focus:outline-none focus-visible:after:ring-2 focus-visible:after:ring-accent-600">
+                      {account.name}
+                    </Link>
+                  </h3>
+                  <p className="mt-3 text-3xl font-semibold tabular-nums" data-testid="account-balance">
+                    {formatMoney(account.balance, account.currency)}
+                  </p>
+                  {history && (
+                    <div className="mt-4">
+                      <BalanceChart points={history.points} currency={history.currency} days={range} label={`${account.name} balance, last ${range} days`} />
+                    </div>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
       )}
       <section>
         <h2 className="mb-3 text-lg font-semibold">Recent activity</h2>
