@@ -3,6 +3,8 @@ import { cookies } from "next/headers";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { ThemeSwitch } from "@/app/_components/theme-switch";
+import { Toaster } from "@/app/_components/toaster";
+import { FLASH_COOKIE } from "@/lib/flash";
 import { THEME_COOKIE, parseTheme } from "@/lib/theme";
 import "./globals.css";
 import { BRAND } from "@/lib/brand";
@@ -16,7 +18,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Every page renders per request, so each gets its own CSP nonce (proxy.ts); none is prerendered.
   await connection();
   // A chosen scheme is rendered into the HTML, so the first paint is already right; "system" is CSS's.
-  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
+  const jar = await cookies();
+  const theme = parseTheme(jar.get(THEME_COOKIE)?.value);
   return (
     <html lang="en" data-theme={theme === "system" ? undefined : theme}>
       <body className="flex min-h-screen flex-col bg-slate-50 font-sans text-slate-900 antialiased">
@@ -24,6 +27,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <footer className="flex items-center justify-end gap-2 px-4 py-3 text-xs text-slate-600">
           <ThemeSwitch />
         </footer>
+        <Toaster flash={jar.get(FLASH_COOKIE)?.value} />
       </body>
     </html>
   );

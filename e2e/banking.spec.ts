@@ -9,6 +9,14 @@ test.describe("transfers", () => {
     await page.getByRole("button", { name: "Send money" }).click();
     await expect(page).toHaveURL(TRANSFER_PAGE);
     await expect(page.getByTestId("transfer-amount")).toHaveText("$125.50");
+    // A toast confirms it, once: it's gone after a reload, and can be dismissed.
+    const toast = page.getByTestId("toast");
+    await expect(toast).toHaveText(/Payment sent\./);
+    await toast.getByRole("button", { name: "Dismiss" }).click();
+    await expect(toast).toHaveCount(0);
+    await page.reload();
+    await expect(page.getByTestId("transfer-amount")).toHaveText("$125.50");
+    await expect(toast).toHaveCount(0);
     const detail = page.getByTestId("transfer-detail");
     await expect(detail).toContainText("Everyday Checking");
     await expect(detail).toContainText("Savings");

@@ -257,6 +257,7 @@ test.describe("transfers under the policy", () => {
     await confirmStepUp(page);
     await expect(page).toHaveURL(/\/payees\?added=1$/);
     await expect(page.getByTestId("payee-row")).toContainText("Landlord");
+    await expect(page.getByTestId("toast").filter({ hasText: "Payee added." })).toBeVisible(); // the resumed action's confirmation
   });
 });
 
@@ -326,6 +327,7 @@ test.describe("when step-up fails or is abandoned", () => {
     const id = await askForTransfer(page, "ACME Ltd", "1250.00");
     await page.getByRole("button", { name: "Cancel" }).click();
     await expect(page).toHaveURL(/\/transfers\/new$/);
+    await expect(page.getByTestId("toast")).toHaveText(/Cancelled\. Nothing was sent or changed\./);
     expect(intent(id).status).toBe("CANCELLED");
     expect(snapshot(newUser.email)).toEqual(before);
     expect(auditOf(newUser.email, "step_up.cancel")).toHaveLength(1);

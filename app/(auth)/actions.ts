@@ -4,6 +4,7 @@ import { z } from "zod";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/auth/config";
 import { safeNextPath } from "@/lib/auth/redirects";
+import { setFlash } from "@/lib/flash-server";
 import { createUser, signUpSchema } from "@/lib/auth/users";
 import { type ActionState, DomainError, isFormData, unreadableForm } from "@/lib/errors";
 import { beginPasskeySignIn } from "@/lib/webauthn/sign-in";
@@ -123,6 +124,7 @@ export async function signUpAction(_prev: ActionState, formData: FormData): Prom
     }
     throw err;
   }
+  await setFlash("welcome");
   await signIn("password", { email: parsed.data.email, password: parsed.data.password, redirectTo: "/dashboard" });
   return { status: "idle" };
 }

@@ -115,7 +115,7 @@ export async function beginStepUpFor(user: SessionUser, intentId: unknown): Prom
 }
 
 export type CompleteResult =
-  | { ok: true; redirectTo: string }
+  | { ok: true; redirectTo: string; action: Intent["action"] }
   | { ok: false; code: "not_found" | "expired" | "used" | "locked" | "no_passkey" | "failed" | "operation_failed"; message: string; failures?: number; warn?: boolean };
 
 /**
@@ -194,7 +194,7 @@ export async function completeStepUpFor(user: SessionUser, intentId: unknown, re
     metadata: { intentId: intent.id, policy: intent.action, passkey: verified.nickname },
   });
   try {
-    return { ok: true, redirectTo: await resumeIntent(user, intent) };
+    return { ok: true, redirectTo: await resumeIntent(user, intent), action: intent.action };
   } catch (err) {
     if (err instanceof DomainError) return { ok: false, code: "operation_failed", message: err.userMessage };
     throw err;

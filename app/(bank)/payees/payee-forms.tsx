@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { useSuccessToast } from "@/app/_components/toaster";
 import { BankDetailsFields } from "@/app/_components/bank-details-fields";
 import { FormAlert, FormSuccess } from "@/app/_components/form-alert";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
@@ -10,6 +11,7 @@ import { addPayeeAction, removePayeeAction } from "./actions";
 
 export function AddPayeeForm() {
   const [state, action] = useActionState(addPayeeAction, idle);
+  useSuccessToast(state);
   const failed = state.status === "error" ? state : null;
   return (
     // A successful add re-keys the form, which clears it for the next payee.
@@ -26,6 +28,7 @@ export function AddPayeeForm() {
 
 export function RemovePayeeButton({ payeeId, name }: { payeeId: string; name: string }) {
   const [state, action, pending] = useActionState(removePayeeAction, idle);
+  useSuccessToast(state);
   return (
     <form action={action}>
       <input type="hidden" name="payeeId" value={payeeId} />

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { StepUpRequired } from "@/lib/assurance/guard";
 import { createTransfer } from "@/lib/banking/transfers";
+import { setFlash } from "@/lib/flash-server";
 import { type ActionState, formFields, isFormData, stepUpPath, toErrorState, unreadableForm } from "@/lib/errors";
 
 /** Thin: createTransfer checks the session, ownership, every rule and the assurance policy itself. */
@@ -13,6 +14,7 @@ export async function createTransferAction(_prev: ActionState, formData: FormDat
   let next: string;
   try {
     next = `/transfers/${(await createTransfer(fields)).id}`;
+    await setFlash("transfer.sent");
   } catch (err) {
     if (!(err instanceof StepUpRequired)) {
       const { fromAccountId = "", to = "", amount = "", memo = "" } = fields;

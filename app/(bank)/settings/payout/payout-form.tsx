@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { useSuccessToast } from "@/app/_components/toaster";
 import { BankDetailsFields } from "@/app/_components/bank-details-fields";
 import { FormAlert, FormSuccess } from "@/app/_components/form-alert";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
@@ -10,6 +11,7 @@ import { setPayoutAction } from "./actions";
 
 export function PayoutForm() {
   const [state, action] = useActionState(setPayoutAction, idle);
+  useSuccessToast(state);
   const failed = state.status === "error" ? state : null;
   return (
     <form key={state.status === "success" ? "saved" : "form"} action={action} className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm" noValidate>

@@ -8,6 +8,7 @@ import { revokeMyOtherSessions, revokeMySession } from "@/lib/auth/my-sessions";
 import { changePassword } from "@/lib/auth/password-change";
 import { regenerateRecoveryCodes } from "@/lib/auth/recovery";
 import { getSessionUser } from "@/lib/auth/session";
+import { setFlash } from "@/lib/flash-server";
 import { type ActionState, DomainError, InputError, isFormData, stepUpPath, toErrorState, unreadableForm } from "@/lib/errors";
 import {
   finishPasskeyRegistration,
@@ -91,6 +92,7 @@ export async function revokeSessionAction(formData: FormData): Promise<void> {
   const id = isFormData(formData) ? formData.get("sessionId") : null;
   try {
     await revokeMySession(id);
+    await setFlash("session.ended");
   } catch (err) {
     if (!(err instanceof DomainError)) throw err; // not found: nothing to end
   }
@@ -100,6 +102,7 @@ export async function revokeSessionAction(formData: FormData): Promise<void> {
 
 export async function revokeOtherSessionsAction(): Promise<void> {
   await revokeMyOtherSessions();
+  await setFlash("sessions.ended");
   revalidatePath("/settings/security");
 }
 

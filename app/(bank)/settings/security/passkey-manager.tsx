@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { showToast, useSuccessToast } from "@/app/_components/toaster";
 import { useRouter } from "next/navigation";
 import { startRegistration } from "@simplewebauthn/browser";
 import { Field } from "@/app/_components/field";
@@ -47,6 +48,7 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
       }
       if (done.recoveryCodes) {
         setPhase("idle");
+        showToast("Passkey added. Save your recovery codes below.");
         return setRecoveryCodes(done.recoveryCodes); // shown before going on, once
       }
     } catch (err) {
@@ -58,6 +60,7 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
       return setPhase("error");
     }
     setPhase("idle");
+    showToast("Passkey added.");
     goOn();
   }
 
@@ -111,6 +114,8 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
 export function PasskeyRow({ id, nickname, detail }: { id: string; nickname: string; detail: string }) {
   const [renameState, rename, renaming] = useActionState(renamePasskeyAction, idle);
   const [removeState, remove, removing] = useActionState(removePasskeyAction, idle);
+  useSuccessToast(renameState);
+  useSuccessToast(removeState);
   const [editing, setEditing] = useState(false);
   const error = renameState.status === "error" ? renameState.message : removeState.status === "error" ? removeState.message : null;
   return (

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { useSuccessToast } from "@/app/_components/toaster";
 import { Field } from "@/app/_components/field";
 import { FormAlert, FormSuccess } from "@/app/_components/form-alert";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
@@ -12,6 +13,7 @@ import { changePasswordAction } from "./actions";
 /** Passwords are never sent back: after an error both fields start empty again. */
 export function ChangePasswordForm() {
   const [state, action] = useActionState(changePasswordAction, idle);
+  useSuccessToast(state);
   const failed = state.status === "error" ? state : null;
   return (
     <form key={state.status === "success" ? "done" : "form"} action={action} className="rounded-2xl border border-slate-200 bg-white p-5" noValidate>

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
+import { showToast } from "@/app/_components/toaster";
 import { FormAlert } from "@/app/_components/form-alert";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
 import { SubmitButton } from "@/app/_components/submit-button";
@@ -52,6 +53,9 @@ export function RecoveryCodeList({ codes, onDone }: { codes: string[]; onDone: (
 export function RecoverySection({ unused, issued, confirmed }: { unused: number; issued: boolean; confirmed: boolean }) {
   const [state, action] = useActionState(regenerateRecoveryCodesAction, { status: "idle" } as RegenerateState);
   const [hidden, setHidden] = useState(false);
+  useEffect(() => {
+    if (state.status === "codes") showToast("New recovery codes made. The old ones no longer work.");
+  }, [state]);
   if (state.status === "codes" && !hidden) return <RecoveryCodeList codes={state.codes} onDone={() => setHidden(true)} />;
   return (
     <div className="space-y-3 rounded-2xl border border-slate-200 bg-white p-5">
