@@ -277,6 +277,26 @@ test.describe("when step-up fails or is abandoned", () => {
     await expect(page).toHaveURL(TRANSFER_PAGE);
   });
 
+  test("waiting for the passkey can be stopped: nothing moves, and confirming again works", async ({ page, newUser, authenticator }) => {
+    await customerWithPayee(page, newUser);
+    const id = await askForTransfer(page, "ACME Ltd", "300.00");
+    const before = snapshot(newUser.email);
+    const presence = (enabled: boolean) => authenticator.cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId: authenticator.authenticatorId, enabled });
+    await presence(false); // the authenticator now waits for a touch that never comes
+    await page.getByRole("button", { name: "Confirm with passkey" }).click();
+    await expect(page.getByRole("button", { name: "Waiting for your passkey…" })).toBeDisabled();
+    await expect(page.getByRole("status").filter({ hasText: "Follow your device's prompt" })).toBeVisible();
+    await page.getByRole("button", { name: "Stop waiting" }).click();
+    await expect(page.getByTestId("step-up-error")).toHaveText(/^You stopped waiting for your passkey\. Nothing was sent or changed\./);
+    await expect(page.getByRole("button", { name: "Stop waiting" })).toHaveCount(0);
+    expect(snapshot(newUser.email)).toEqual(before);
+    expect(intent(id).status).toBe("PENDING");
+
+    await presence(true);
+    await confirmStepUp(page);
+    await expect(page).toHaveURL(TRANSFER_PAGE);
+  });
+
   test("a credential removed from the device fails cleanly", async ({ page, newUser, authenticator }) => {
     await customerWithPayee(page, newUser);
     const id = await askForTransfer(page, "ACME Ltd", "300.00");
@@ -308,6 +328,7 @@ test.describe("when step-up fails or is abandoned", () => {
       await expect(error).toHaveText(message);
     }
     await expect(confirm).toBeDisabled();
+    await expect(page.getByTestId("step-up-next-step")).toContainText("You can cancel this request below");
     await page.reload();
     await expect(error).toContainText("Too many failed attempts");
     expect(snapshot(newUser.email)).toEqual(before);

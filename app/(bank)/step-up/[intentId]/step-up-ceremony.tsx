@@ -3,22 +3,14 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
+import { browserSupportsWebAuthn, startAuthentication, WebAuthnAbortService } from "@simplewebauthn/browser";
 import { beginStepUpAction, completeStepUpAction } from "./actions";
 import { BRAND } from "@/lib/brand";
+import { ceremonyMessage, classifyCeremonyError } from "@/lib/webauthn/ceremony-errors";
 
 const noSubscription = () => () => {};
 
-type Phase = { kind: "idle" } | { kind: "waiting" } | { kind: "verifying" } | { kind: "error"; message: string; locked?: boolean; warn?: boolean };
-
-/** Human messages for what the browser reports (WebAuthn errors are DOMExceptions). */
-function browserMessage(err: unknown): string {
-  const name = err instanceof Error ? err.name : "";
-  if (name === "NotAllowedError") return `The passkey prompt was closed or timed out, or this device has no passkey for ${BRAND.name}. Try again, or use another device.`;
-  if (name === "AbortError") return "Cancelled. Nothing was sent or changed.";
-  if (name === "SecurityError") return `This page's address doesn't match ${BRAND.name}'s, so your passkey can't be used here.`;
-  return "Your passkey couldn't be used. Try again.";
-}
+type Phase = { kind: "idle" } | { kind: "starting" } | { kind: "waiting" } | { kind: "verifying" } | { kind: "error"; message: string; locked?: boolean; warn?: boolean };
 
 /** Seconds left until `expiresAtMs`, ticking; null until mounted (the server can't know the client's clock). */
 function useSecondsLeft(expiresAtMs: number): number | null {
@@ -57,14 +49,17 @@ export function StepUpCeremony({
   const expired = secondsLeft === 0 && phase.kind !== "verifying";
 
   async function confirm() {
-    setPhase({ kind: "waiting" });
+    setPhase({ kind: "starting" });
     const begin = await beginStepUpAction(intentId);
     if (!begin.ok) return setPhase({ kind: "error", message: begin.message, locked: begin.code === "locked" });
+    setPhase({ kind: "waiting" });
     let response;
+    const started = performance.now();
     try {
       response = await startAuthentication({ optionsJSON: begin.options });
     } catch (err) {
-      return setPhase({ kind: "error", message: browserMessage(err) });
+      const problem = classifyCeremonyError(err, performance.now() - started, begin.options.timeout ?? 60_000);
+      return setPhase({ kind: "error", message: ceremonyMessage(problem, BRAND.name) });
     }
     setPhase({ kind: "verifying" });
     const done = await completeStepUpAction(intentId, response);
@@ -79,7 +74,7 @@ export function StepUpCeremony({
       </p>
     );
   }
-  const busy = phase.kind === "waiting" || phase.kind === "verifying";
+  const busy = phase.kind === "starting" || phase.kind === "waiting" || phase.kind === "verifying";
   const locked = phase.kind === "error" && phase.locked;
   if (expired) {
     return (
@@ -102,14 +97,29 @@ export function StepUpCeremony({
           {phase.message}
         </p>
       )}
+      {locked && (
+        <p className="text-sm text-slate-700" data-testid="step-up-next-step">
+          Nothing was sent or changed. You can cancel this request below; everything else in {BRAND.name} works as usual.
+        </p>
+      )}
       <button
         type="button"
         onClick={confirm}
         disabled={busy || locked}
+        aria-describedby={phase.kind === "waiting" ? "step-up-waiting" : undefined}
         className="w-full rounded-lg bg-accent-600 px-4 py-2.5 font-medium text-white hover:bg-accent-700 disabled:cursor-not-allowed disabled:opacity-70"
       >
-        {phase.kind === "waiting" ? "Waiting for your passkey…" : phase.kind === "verifying" ? "Confirming…" : "Confirm with passkey"}
+        {phase.kind === "starting" ? "Preparing…" : phase.kind === "waiting" ? "Waiting for your passkey…" : phase.kind === "verifying" ? "Confirming…" : "Confirm with passkey"}
       </button>
+      {phase.kind === "waiting" && (
+        <p id="step-up-waiting" role="status" className="flex items-center justify-between gap-3 text-sm text-slate-700">
+          <span>Waiting for your passkey… Follow your device&apos;s prompt.</span>
+          {/* Aborts the browser's prompt (AbortError), so a customer never waits out the full minute. */}
+          <button type="button" onClick={() => WebAuthnAbortService.cancelCeremony()} className="rounded-lg border border-slate-300 px-3 py-1 font-medium hover:bg-slate-100">
+            Stop waiting
+          </button>
+        </p>
+      )}
       <p className="text-center text-xs text-slate-500" aria-live="off" data-testid="step-up-countdown">
         {secondsLeft === null ? "\u00a0" : `Expires in ${mmss(secondsLeft)}`}
       </p>
