@@ -1,0 +1,95 @@
+/**
+ * No layout shift and no unstyled or wrong-theme flash on load, on every page a customer lands on.
+ *
+ * Layout shift is Chromium's own measure (the Layout Instability API, the basis of CLS): every
+ * `layout-shift` entry from navigation until the page has settled is summed, input-driven ones
+ * excluded as CLS does. The sum must be 0: a fixed-size chart, server-rendered text and no late
+ * fonts or images leave nothing to move.
+ *
+ * "Unstyled flash": at DOMContentLoaded, before any script has run, the page must already be styled
+ * (the stylesheet blocks rendering) and already in the chosen colour scheme (rendered into <html> by
+ * the server from the vault-theme cookie), so the first paint is the final one.
+ */
+import type { Page } from "@playwright/test";
+import { accountsOf, addPayee } from "./support/bank";
+import { enrolFirstPasskey, expect, test } from "./fixtures";
+
+declare global {
+  interface Window {
+    __shift: number;
+    __firstPaint: { fontFamily: string; background: string; theme: string | null } | null;
+  }
+}
+
+/** Installed before any page script: sums layout shifts and records the styles as the DOM is first complete. */
+async function watch(page: Page) {
+  await page.addInitScript(() => {
+    window.__shift = 0;
+    window.__firstPaint = null;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+        if (!entry.hadRecentInput) window.__shift += entry.value;
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+    document.addEventListener("DOMContentLoaded", () => {
+      const body = getComputedStyle(document.body);
+      window.__firstPaint = { fontFamily: body.fontFamily, background: body.backgroundColor, theme: document.documentElement.dataset.theme ?? null };
+    });
+  });
+}
+
+/** Loads `path` afresh and returns the settled page's total layout shift and its styles at DOMContentLoaded. */
+async function load(page: Page, path: string) {
+  await page.goto(path, { waitUntil: "load" });
+  await page.waitForLoadState("networkidle");
+  // Two animation frames: any shift caused by hydration has been reported by then.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return page.evaluate(() => ({ shift: window.__shift, firstPaint: window.__firstPaint, settledBackground: getComputedStyle(document.body).backgroundColor }));
+}
+
+test("every page loads without a layout shift, styled and in the chosen theme from the first paint", async ({ page, newUser, authenticator }) => {
+  test.setTimeout(120_000);
+  void authenticator;
+  await enrolFirstPasskey(page, newUser);
+  const [checking] = accountsOf(newUser.email);
+  await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32", { confirm: false });
+  await expect(page).toHaveURL(/\/step-up\//);
+  const stepUp = new URL(page.url()).pathname;
+  await watch(page);
+
+  const pages = ["/dashboard", "/dashboard?range=90", `/accounts/${checking.id}`, "/transfers/new", "/payees", "/activity", "/settings/security", "/settings/payout", stepUp];
+  const shifts: Record<string, number> = {};
+  const backgrounds = new Map<string, Set<string>>();
+  for (const theme of ["light", "dark"] as const) {
+    await page.context().addCookies([{ name: "vault-theme", value: theme, url: new URL("/", page.url()).toString() }]);
+    backgrounds.set(theme, new Set());
+    for (const path of pages) {
+      const { shift, firstPaint, settledBackground } = await load(page, path);
+      shifts[`${theme} ${path}`] = shift;
+      expect(firstPaint, `${path} (${theme}) reached DOMContentLoaded`).not.toBeNull();
+      expect(firstPaint!.fontFamily, `${path} (${theme}) is styled at first paint`).toContain("system-ui");
+      expect(firstPaint!.theme, `${path} is rendered in the chosen theme`).toBe(theme);
+      expect(firstPaint!.background, `${path} (${theme}) has its final background at first paint`).toBe(settledBackground);
+      backgrounds.get(theme)!.add(settledBackground);
+    }
+  }
+  // One background per theme across the pages, and the two themes differ: the check above has teeth.
+  expect(backgrounds.get("light")!.size).toBe(1);
+  expect(backgrounds.get("dark")!.size).toBe(1);
+  expect([...backgrounds.get("light")!][0]).not.toBe([...backgrounds.get("dark")!][0]);
+  expect(shifts).toEqual(Object.fromEntries(Object.keys(shifts).map((k) => [k, 0])));
+});
+
+test("signed-out pages load without a layout shift, styled from the first paint", async ({ page }) => {
+  await watch(page);
+  for (const path of ["/", "/login", "/signup", "/login/recover"]) {
+    const { shift, firstPaint, settledBackground } = await load(page, path);
+    expect(shift, path).toBe(0);
+    expect(firstPaint!.fontFamily, path).toContain("system-ui");
+    expect(firstPaint!.background, path).toBe(settledBackground);
+  }
+  // The measure has teeth: content pushed in above the page, with no input, is counted.
+  await page.evaluate(() => document.body.prepend(Object.assign(document.createElement("div"), { style: "height: 200px" })));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  expect(await page.evaluate(() => window.__shift)).toBeGreaterThan(0.05);
+});
