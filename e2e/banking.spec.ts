@@ -1,5 +1,5 @@
 import { queryE2eDb } from "./support/e2e-db";
-import { accountsOf, addPayee, craft, fillTransfer, snapshot, TRANSFER_FORM, TRANSFER_PAGE, userId } from "./support/bank";
+import { accountsOf, addPayee, craft, fillTransfer, removePayeeFrom, snapshot, TRANSFER_FORM, TRANSFER_PAGE, userId } from "./support/bank";
 import { confirmStepUp, DEMO, enrolFirstPasskey, expect, hydrated, signIn, test } from "./fixtures";
 
 test.describe("transfers", () => {
@@ -112,8 +112,20 @@ test.describe("payees and payout", () => {
     await enrolFirstPasskey(page, newUser);
     await addPayee(page, "Old Landlord", "DE89 3704 0044 0532 0130 00");
     await expect(page.getByTestId("payee-row")).toHaveCount(1);
+    // A dialog asks first; keeping the payee (or Escape) changes nothing.
     await page.getByRole("button", { name: "Remove Old Landlord" }).click();
+    const dialog = page.getByRole("dialog", { name: "Remove Old Landlord?" });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByRole("button", { name: "Keep payee" })).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole("button", { name: "Remove Old Landlord" })).toBeFocused(); // focus comes back
+    await page.getByRole("button", { name: "Remove Old Landlord" }).click();
+    await dialog.getByRole("button", { name: "Keep payee" }).click();
+    await expect(page.getByTestId("payee-row")).toHaveCount(1);
+    await removePayeeFrom(page.getByTestId("payee-row"));
     await expect(page.getByTestId("payee-row")).toHaveCount(0);
+    await expect(page.getByTestId("toast").filter({ hasText: "Payee removed." })).toBeVisible();
   });
 
   test("the payout destination is shown masked and can be changed", async ({ page, newUser, authenticator }) => {
@@ -178,8 +190,7 @@ test.describe("another customer's data", () => {
     // Remove Alice's payee through Bob's remove form.
     await page.goto("/payees");
     const bobFirstPayee = page.getByTestId("payee-row").first();
-    await craft(page, `[data-testid="payee-row"] form`, { payeeId: alicePayee });
-    await bobFirstPayee.getByRole("button", { name: /Remove/ }).click();
+    await removePayeeFrom(bobFirstPayee, { payeeId: alicePayee });
     await expect(bobFirstPayee).toContainText("That payee was not found.");
 
     // Reveal Alice's account number through Bob's reveal button.
@@ -272,8 +283,7 @@ test.describe("malformed input to every banking action", () => {
     for (const [what, value] of ids) {
       await page.goto("/payees");
       const row = page.getByTestId("payee-row").first();
-      await craft(page, `[data-testid="payee-row"] form`, { payeeId: value });
-      await row.getByRole("button", { name: /Remove/ }).click();
+      await removePayeeFrom(row, { payeeId: value });
       await expect(row, `remove: ${what}`).toContainText("That payee was not found.");
 
       await page.goto(`/accounts/${checking.id}`);
@@ -321,4 +331,50 @@ test("while a transfer is sending, its fields and button are disabled and say so
   release();
   await expect(page).toHaveURL(TRANSFER_PAGE);
   await expect(page.getByTestId("transfer-amount")).toHaveText("$42.00");
+});
+
+test("the security centre: the payout destination, a security log filtered by kind and outcome, and a passkey hint before each sensitive action", async ({ page, newUser, authenticator }) => {
+  void authenticator;
+  await page.context().clearCookies();
+  await signIn(page, { email: newUser.email, password: "not the password, long enough" });
+  await expect(page.getByTestId("form-alert")).toBeVisible();
+  await signIn(page, newUser);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await enrolFirstPasskey(page, newUser);
+
+  await page.goto("/settings/security");
+  const payout = page.getByTestId("security-payout");
+  await expect(payout).toContainText("No payout destination yet.");
+  await expect(payout).toContainText("Requires passkey");
+  const kind = page.getByRole("navigation", { name: "Filter by kind" });
+  const outcome = page.getByRole("navigation", { name: "Filter by outcome" });
+  const log = page.getByTestId("audit-log");
+  // The security log by default: the passkey is there, sign-ins are not.
+  await expect(kind.getByRole("link", { name: "security" })).toHaveAttribute("aria-current", "page");
+  await expect(log).toContainText("Passkey added");
+  await expect(log).not.toContainText("Sign-in");
+  // Only what failed, of the security kind: nothing yet.
+  await outcome.getByRole("link", { name: "failed or refused" }).click();
+  await expect(page).toHaveURL(/\/settings\/security\?outcome=failed#log$/);
+  await expect(page.getByTestId("audit-log-empty")).toHaveText("Nothing matches these filters yet.");
+  // Every kind, failures only: the wrong password, and nothing that succeeded.
+  await kind.getByRole("link", { name: "all" }).click();
+  await expect(page).toHaveURL(/\/settings\/security\?category=all&outcome=failed#log$/);
+  await expect(log).toContainText("Sign-in · failure");
+  await expect(log).not.toContainText("Passkey added");
+  // Unknown filters are ignored, not errors.
+  await page.goto("/settings/security?category=%3Cscript%3E&outcome=everything");
+  await expect(kind.getByRole("link", { name: "security" })).toHaveAttribute("aria-current", "page");
+  await expect(outcome.getByRole("link", { name: "any outcome" })).toHaveAttribute("aria-current", "page");
+
+  // The hint is there before the click, wherever a passkey will be asked for.
+  await payout.getByRole("link", { name: "Set it" }).click();
+  await expect(page).toHaveURL(/\/settings\/payout$/);
+  await expect(page.getByRole("main").getByText("Requires passkey")).toBeVisible();
+  await page.goto("/payees");
+  await expect(page.getByRole("main").getByText("Requires passkey")).toBeVisible();
+  await page.goto("/transfers/new");
+  const hint = page.getByTestId("transfer-passkey-hint");
+  await expect(hint.getByText("Requires passkey")).toBeVisible();
+  await expect(hint).toContainText("for a payment to a new payee, of $100.00 or more");
 });

@@ -33,7 +33,11 @@ async function watch(page: Page) {
     }).observe({ type: "layout-shift", buffered: true });
     document.addEventListener("DOMContentLoaded", () => {
       const body = getComputedStyle(document.body);
-      window.__firstPaint = { fontFamily: body.fontFamily, background: body.backgroundColor, theme: document.documentElement.dataset.theme ?? null };
+      window.__firstPaint = {
+        fontFamily: body.fontFamily,
+        background: body.backgroundColor,
+        theme: document.documentElement.dataset.theme ?? null,
+      };
     });
   });
 }
@@ -44,10 +48,18 @@ async function load(page: Page, path: string) {
   await page.waitForLoadState("networkidle");
   // Two animation frames: any shift caused by hydration has been reported by then.
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  return page.evaluate(() => ({ shift: window.__shift, firstPaint: window.__firstPaint, settledBackground: getComputedStyle(document.body).backgroundColor }));
+  return page.evaluate(() => ({
+    shift: window.__shift,
+    firstPaint: window.__firstPaint,
+    settledBackground: getComputedStyle(document.body).backgroundColor,
+  }));
 }
 
-test("every page loads without a layout shift, styled and in the chosen theme from the first paint", async ({ page, newUser, authenticator }) => {
+test("every page loads without a layout shift, styled and in the chosen theme from the first paint", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
   test.setTimeout(120_000);
   void authenticator;
   await enrolFirstPasskey(page, newUser);
@@ -57,7 +69,17 @@ test("every page loads without a layout shift, styled and in the chosen theme fr
   const stepUp = new URL(page.url()).pathname;
   await watch(page);
 
-  const pages = ["/dashboard", "/dashboard?range=90", `/accounts/${checking.id}`, "/transfers/new", "/payees", "/activity", "/settings/security", "/settings/payout", stepUp];
+  const pages = [
+    "/dashboard",
+    "/dashboard?range=90",
+    `/accounts/${checking.id}`,
+    "/transfers/new",
+    "/payees",
+    "/activity",
+    "/settings/security",
+    "/settings/payout",
+    stepUp,
+  ];
   const shifts: Record<string, number> = {};
   const backgrounds = new Map<string, Set<string>>();
   for (const theme of ["light", "dark"] as const) {
@@ -69,7 +91,9 @@ test("every page loads without a layout shift, styled and in the chosen theme fr
       expect(firstPaint, `${path} (${theme}) reached DOMContentLoaded`).not.toBeNull();
       expect(firstPaint!.fontFamily, `${path} (${theme}) is styled at first paint`).toContain("system-ui");
       expect(firstPaint!.theme, `${path} is rendered in the chosen theme`).toBe(theme);
-      expect(firstPaint!.background, `${path} (${theme}) has its final background at first paint`).toBe(settledBackground);
+      expect(firstPaint!.background, `${path} (${theme}) has its final background at first paint`).toBe(
+        settledBackground,
+      );
       backgrounds.get(theme)!.add(settledBackground);
     }
   }
@@ -89,7 +113,9 @@ test("signed-out pages load without a layout shift, styled from the first paint"
     expect(firstPaint!.background, path).toBe(settledBackground);
   }
   // The measure has teeth: content pushed in above the page, with no input, is counted.
-  await page.evaluate(() => document.body.prepend(Object.assign(document.createElement("div"), { style: "height: 200px" })));
+  await page.evaluate(() =>
+    document.body.prepend(Object.assign(document.createElement("div"), { style: "height: 200px" })),
+  );
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   expect(await page.evaluate(() => window.__shift)).toBeGreaterThan(0.05);
 });

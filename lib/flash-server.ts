@@ -8,5 +8,10 @@ import { FLASH_COOKIE, type FlashKey } from "@/lib/flash";
  * shown) and gone within a minute if it never is; it carries a message key, nothing about the customer.
  */
 export async function setFlash(key: FlashKey): Promise<void> {
-  (await cookies()).set(FLASH_COOKIE, `${key}.${randomBytes(4).toString("hex")}`, { path: "/", maxAge: 60, sameSite: "lax", httpOnly: false });
+  (await cookies()).set(FLASH_COOKIE, `${key}.${randomBytes(4).toString("hex")}`, {
+    path: "/",
+    maxAge: 60,
+    sameSite: "lax",
+    httpOnly: false,
+  });
 }

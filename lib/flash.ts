@@ -9,6 +9,7 @@ export const FLASH_COOKIE = "vault-flash";
 export const FLASH = {
   "transfer.sent": "Payment sent.",
   "payee.added": "Payee added.",
+  "payee.removed": "Payee removed.",
   "payout.saved": "Payout account updated.",
   "passkey.removed": "Passkey removed.",
   "password.changed": "Password changed.",

@@ -12,12 +12,22 @@ const shortDate = (d: Date) => d.toLocaleDateString("en-US", { month: "short", d
  * server, so it costs no JavaScript and can't shift the layout (fixed height, scaled viewBox). Screen
  * readers get the same facts in words (role="img" with a summary), and the change is printed too.
  */
-export function BalanceChart({ points, currency, days, label }: { points: BalancePoint[]; currency: Currency; days: number; label: string }) {
+export function BalanceChart({
+  points,
+  currency,
+  days,
+  label,
+}: {
+  points: BalancePoint[];
+  currency: Currency;
+  days: number;
+  label: string;
+}) {
   const first = points.findIndex((p) => p.balance !== null);
   const known = first === -1 ? [] : points.slice(first).map((p) => ({ day: p.day, balance: p.balance ?? 0n }));
   if (known.length < 2) {
     return (
-      <p className="flex h-24 items-center text-sm text-slate-600" data-testid="balance-chart-empty">
+      <p className="flex h-full items-center text-sm text-slate-600" data-testid="balance-chart-empty">
         Not enough history yet for a chart.
       </p>
     );
@@ -41,15 +51,32 @@ export function BalanceChart({ points, currency, days, label }: { points: Balanc
     `; lowest ${money(lowest.balance)} on ${shortDate(lowest.day)}, highest ${money(highest.balance)} on ${shortDate(highest.day)}.`;
 
   return (
+    // 4rem of chart, 0.25rem of space and a 1rem caption: the 5.25rem the dashboard reserves for it.
     <figure className="space-y-1" data-testid="balance-chart">
-      <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" className="block h-16 w-full overflow-visible" role="img" aria-label={summary}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        preserveAspectRatio="none"
+        className="block h-16 w-full overflow-visible"
+        role="img"
+        aria-label={summary}
+      >
         <path d={area} className="fill-accent-100" />
-        <path d={line} className="fill-none stroke-accent-600" strokeWidth={2} strokeLinejoin="round" vectorEffect="non-scaling-stroke" />
+        <path
+          d={line}
+          className="fill-none stroke-accent-600"
+          strokeWidth={2}
+          strokeLinejoin="round"
+          vectorEffect="non-scaling-stroke"
+        />
       </svg>
       <figcaption className="flex justify-between text-xs text-slate-600">
         <span>{shortDate(start.day)}</span>
-        <span data-testid="balance-change" className={change < 0n ? "text-red-700" : change > 0n ? "text-emerald-700" : undefined}>
-          {formatMoney(change, currency, { signDisplay: "exceptZero" })} {first === 0 ? `in ${days} days` : `since ${shortDate(start.day)}`}
+        <span
+          data-testid="balance-change"
+          className={change < 0n ? "text-red-700" : change > 0n ? "text-emerald-700" : undefined}
+        >
+          {formatMoney(change, currency, { signDisplay: "exceptZero" })}{" "}
+          {first === 0 ? `in ${days} days` : `since ${shortDate(start.day)}`}
         </span>
         <span>Today</span>
       </figcaption>

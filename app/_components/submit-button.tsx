@@ -2,6 +2,7 @@
 
 import type { ReactNode } from "react";
 import { useFormStatus } from "react-dom";
+import { buttonClass } from "@/app/_components/button";
 
 /** Disabled and labelled as busy while its form is submitting, so a double click submits once. */
 export function SubmitButton({ children, pendingLabel }: { children: ReactNode; pendingLabel: string }) {
@@ -11,7 +12,7 @@ export function SubmitButton({ children, pendingLabel }: { children: ReactNode; 
       type="submit"
       disabled={pending}
       aria-disabled={pending}
-      className="w-full rounded-lg bg-accent-600 px-4 py-2.5 font-medium text-white hover:bg-accent-700 focus:ring-2 focus:ring-accent-600 focus:ring-offset-2 focus:outline-none disabled:cursor-wait disabled:opacity-70"
+      className={buttonClass("primary", "md", "w-full disabled:cursor-wait")}
     >
       {pending ? pendingLabel : children}
     </button>

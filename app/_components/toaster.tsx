@@ -61,7 +61,12 @@ function ToastItem({ toast }: { toast: Toast }) {
         <path d="M10 1a9 9 0 1 0 0 18 9 9 0 0 0 0-18Zm4.2 6.7-5 5a1 1 0 0 1-1.4 0l-2-2a1 1 0 1 1 1.4-1.4L8.5 10.6l4.3-4.3a1 1 0 1 1 1.4 1.4Z" />
       </svg>
       <p className="flex-1 font-medium text-slate-900">{toast.message}</p>
-      <button type="button" onClick={() => dismiss(toast.id)} className="rounded text-slate-500 hover:text-slate-900 focus:ring-2 focus:ring-accent-600 focus:outline-none" aria-label="Dismiss">
+      <button
+        type="button"
+        onClick={() => dismiss(toast.id)}
+        className="rounded text-slate-500 hover:text-slate-900 focus:ring-2 focus:ring-accent-600 focus:outline-none"
+        aria-label="Dismiss"
+      >
         ✕
       </button>
     </li>
@@ -76,14 +81,21 @@ function ToastItem({ toast }: { toast: Toast }) {
  * redirect; either is the cue to look at the cookie.
  */
 export function Toaster({ flash }: { flash?: string }) {
-  const list = useSyncExternalStore(subscribe, () => toasts, () => noToasts);
+  const list = useSyncExternalStore(
+    subscribe,
+    () => toasts,
+    () => noToasts,
+  );
   const pathname = usePathname();
   useEffect(() => {
     const message = readFlash();
     if (message) showToast(message);
   }, [pathname, flash]);
   return (
-    <div aria-live="polite" className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex justify-center p-4 sm:justify-end">
+    <div
+      aria-live="polite"
+      className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex justify-center p-4 sm:justify-end"
+    >
       <ul className="flex w-full max-w-sm flex-col gap-2">
         {list.map((t) => (
           <ToastItem key={t.id} toast={t} />

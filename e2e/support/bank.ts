@@ -1,5 +1,5 @@
 /** Banking helpers shared by the e2e specs: database look-ups, forms, and crafted submissions. */
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { confirmStepUp, expect, hydrated } from "../fixtures";
 import { queryE2eDb } from "./e2e-db";
 
@@ -42,6 +42,18 @@ export async function addPayee(page: Page, name: string, iban: string, { confirm
     await confirmStepUp(page);
     await expect(page).toHaveURL(/\/payees\?added=1$/);
   }
+}
+
+/**
+ * Removing a payee asks first, in a dialog: open it from the row's Remove button and confirm.
+ * `crafted` values are set on the dialog's form once it is open (opening re-renders it).
+ */
+export async function removePayeeFrom(row: Locator, crafted?: Record<string, string | null>) {
+  await row.getByRole("button", { name: /^Remove / }).click();
+  const dialog = row.page().getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  if (crafted) await craft(row.page(), "dialog[open] form", crafted);
+  await dialog.getByRole("button", { name: "Remove payee" }).click();
 }
 
 export async function fillTransfer(page: Page, to: string, amount: string, memo = "") {

@@ -25,12 +25,33 @@ const CATEGORY_PREFIXES = {
 export type AuditCategory = keyof typeof CATEGORY_PREFIXES;
 export const AUDIT_CATEGORIES = Object.keys(CATEGORY_PREFIXES) as AuditCategory[];
 
-/** The signed-in user's own security and activity log, newest first, optionally one category. */
-export async function listMyAuditEvents(category?: unknown, take = 100): Promise<AuditView[]> {
+/**
+ * Which outcomes to show: all, or only what went wrong: failures (a wrong password, a rejected
+ * assertion) and refusals (a lockout, a cross-site request). A step-up asked for, or an exemption
+ * applied, is the guard working as designed, so it isn't listed as failed.
+ */
+export const AUDIT_OUTCOMES = ["all", "failed"] as const;
+export type AuditOutcomeFilter = (typeof AUDIT_OUTCOMES)[number];
+
+export type AuditFilters = { category: AuditCategory | null; outcome: AuditOutcomeFilter };
+
+/** Filters from a URL's query: anything unknown means "no filter", never an error. */
+export function parseAuditFilters(query: { category?: unknown; outcome?: unknown }, fallbackCategory: AuditCategory | null = null): AuditFilters {
+  const category =
+    query.category === "all" ? null : typeof query.category === "string" && Object.hasOwn(CATEGORY_PREFIXES, query.category) ? (query.category as AuditCategory) : fallbackCategory;
+  return { category, outcome: query.outcome === "failed" ? "failed" : "all" };
+}
+
+/** The signed-in user's own security and activity log, newest first, filtered. */
+export async function listMyAuditEvents(filters: AuditFilters, take = 100): Promise<AuditView[]> {
   const user = await requireUser();
-  const prefixes = typeof category === "string" && Object.hasOwn(CATEGORY_PREFIXES, category) ? CATEGORY_PREFIXES[category as AuditCategory] : null;
+  const prefixes = filters.category ? CATEGORY_PREFIXES[filters.category] : null;
   const rows = await db.auditEvent.findMany({
-    where: { userId: user.id, ...(prefixes ? { OR: prefixes.map((p) => ({ action: { startsWith: p } })) } : {}) },
+    where: {
+      userId: user.id,
+      ...(prefixes ? { OR: prefixes.map((p) => ({ action: { startsWith: p } })) } : {}),
+      ...(filters.outcome === "failed" ? { outcome: { in: ["FAILURE", "DENIED"] } } : {}),
+    },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: Math.min(Math.max(take, 1), 500),
   });

@@ -17,7 +17,9 @@ let ledger: typeof import("@/lib/banking/ledger");
 async function customerOpened(openedDaysAgo: number) {
   const at = new Date(NOW.getTime() - openedDaysAgo * DAY_MS);
   return db.$transaction(async (tx) => {
-    const user = await tx.user.create({ data: { name: "Chart", email: `chart-${randomUUID()}@example.com`, passwordHash: "not-used-here", createdAt: at } });
+    const user = await tx.user.create({
+      data: { name: "Chart", email: `chart-${randomUUID()}@example.com`, passwordHash: "not-used-here", createdAt: at },
+    });
     const [checking, savings] = await accounts.openDefaultAccounts(tx, user.id, at);
     return { userId: user.id, checking: checking.id, savings: savings.id };
   });
@@ -25,13 +27,24 @@ async function customerOpened(openedDaysAgo: number) {
 
 async function move(userId: string, from: string, to: string, amount: bigint, at: Date) {
   await db.$transaction((tx) =>
-    ledger.postTransfer(tx, { userId, fromAccountId: from, toAccountId: to, amount, currency: "USD", idempotencyKey: randomUUID(), at }),
+    ledger.postTransfer(tx, {
+      userId,
+      fromAccountId: from,
+      toAccountId: to,
+      amount,
+      currency: "USD",
+      idempotencyKey: randomUUID(),
+      at,
+    }),
   );
 }
 
 /** The closing balance by definition: every entry before the end of the day, summed. */
 async function naiveClose(accountId: string, end: Date): Promise<bigint | null> {
-  const entries = await db.ledgerEntry.findMany({ where: { accountId, createdAt: { lt: end } }, select: { amount: true } });
+  const entries = await db.ledgerEntry.findMany({
+    where: { accountId, createdAt: { lt: end } },
+    select: { amount: true },
+  });
   return entries.length === 0 ? null : entries.reduce((sum, e) => sum + e.amount, 0n);
 }
 
@@ -70,7 +83,15 @@ describe("balance history", () => {
   it("matches the sum of the ledger at every point, for any sequence of transfers", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ daysAgo: fc.integer({ min: 0, max: 40 }), minutes: fc.integer({ min: 0, max: 23 * 60 }), cents: fc.integer({ min: 1, max: 50_000 }), back: fc.boolean() }), { maxLength: 12 }),
+        fc.array(
+          fc.record({
+            daysAgo: fc.integer({ min: 0, max: 40 }),
+            minutes: fc.integer({ min: 0, max: 23 * 60 }),
+            cents: fc.integer({ min: 1, max: 50_000 }),
+            back: fc.boolean(),
+          }),
+          { maxLength: 12 },
+        ),
         async (moves) => {
           const c = await customerOpened(45);
           const ordered = moves
@@ -82,7 +103,8 @@ describe("balance history", () => {
             await move(c.userId, from, to, BigInt(m.cents), m.at).catch(() => {}); // an overdraft is refused; that's fine here
           }
           for (const account of await history.balanceHistoryOf(c.userId, 30, NOW)) {
-            for (const point of account.points) assert.equal(point.balance, await naiveClose(account.accountId, point.day));
+            for (const point of account.points)
+              assert.equal(point.balance, await naiveClose(account.accountId, point.day));
           }
         },
       ),

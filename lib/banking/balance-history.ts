@@ -60,7 +60,9 @@ export async function balanceHistoryOf(userId: string, days: number, now: Date):
         (end, i) =>
           Prisma.sql`SELECT ${i} AS "i", (SELECT "balanceAfter" FROM "LedgerEntry" WHERE "accountId" = ${account.id} AND "createdAt" < ${end} ORDER BY "createdAt" DESC LIMIT 1) AS "b"`,
       );
-      const rows = await db.$queryRaw<{ i: number | bigint; b: bigint | number | string | null }[]>`${Prisma.join(closes, " UNION ALL ")}`;
+      const rows = await db.$queryRaw<
+        { i: number | bigint; b: bigint | number | string | null }[]
+      >`${Prisma.join(closes, " UNION ALL ")}`;
       const byIndex = new Map(rows.map((row) => [Number(row.i), row.b === null ? null : BigInt(row.b)]));
       return {
         accountId: account.id,

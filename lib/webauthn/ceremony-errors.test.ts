@@ -20,7 +20,8 @@ describe("passkey ceremony errors", () => {
     const problems = ["stopped", "timed_out", "closed_or_no_passkey", "wrong_site", "unknown"] as const;
     const messages = problems.map((p) => ceremonyMessage(p, "Vault"));
     assert.equal(new Set(messages).size, problems.length);
-    for (const m of messages.filter((_, i) => problems[i] !== "wrong_site")) assert.match(m, /Nothing was sent or changed\./);
+    for (const m of messages.filter((_, i) => problems[i] !== "wrong_site"))
+      assert.match(m, /Nothing was sent or changed\./);
     for (const m of messages) assert.match(m, /(Try again|Confirm again|Open Vault)/);
   });
 });

@@ -8,7 +8,8 @@
 export type CeremonyProblem = "stopped" | "timed_out" | "closed_or_no_passkey" | "wrong_site" | "unknown";
 
 export function classifyCeremonyError(err: unknown, elapsedMs: number, timeoutMs: number): CeremonyProblem {
-  const name = err instanceof Error ? err.name : typeof err === "object" && err !== null && "name" in err ? String(err.name) : "";
+  const name =
+    err instanceof Error ? err.name : typeof err === "object" && err !== null && "name" in err ? String(err.name) : "";
   if (name === "AbortError") return "stopped";
   if (name === "SecurityError") return "wrong_site";
   if (name === "NotAllowedError") return elapsedMs >= timeoutMs - 1_000 ? "timed_out" : "closed_or_no_passkey";

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { StepUpRequired } from "@/lib/assurance/guard";
 import { bankDetailsFormValues } from "@/lib/banking/bank-details";
 import { addPayee, removePayee } from "@/lib/banking/payees";
+import { setFlash } from "@/lib/flash-server";
 import { type ActionState, formFields, isFormData, stepUpPath, toErrorState, unreadableForm } from "@/lib/errors";
 
 export async function addPayeeAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
@@ -29,6 +30,8 @@ export async function removePayeeAction(_prev: ActionState, formData: FormData):
   } catch (err) {
     return toErrorState(err, {});
   }
+  // The row (and so the form's state) goes away with the payee, so the toast travels as a flash.
+  await setFlash("payee.removed");
   revalidatePath("/payees");
   return { status: "success", message: "Payee removed." };
 }

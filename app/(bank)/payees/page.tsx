@@ -4,6 +4,8 @@ import { requireUser } from "@/lib/auth/session";
 import { listMyPayees } from "@/lib/banking/payees";
 import { AddPayeeForm, RemovePayeeButton } from "./payee-forms";
 import { BRAND } from "@/lib/brand";
+import { Badge } from "@/app/_components/badge";
+import { EmptyState } from "@/app/_components/empty-state";
 
 export const metadata: Metadata = { title: "Payees" };
 
@@ -15,7 +17,7 @@ export default async function PayeesPage() {
       <section>
         <PageHeader title="Payees" description="People and companies you pay." />
         {payees.length === 0 ? (
-          <p className="rounded-xl border border-dashed border-slate-300 p-6 text-slate-600">No payees yet. Add one to send money outside {BRAND.name}.</p>
+          <EmptyState>No payees yet. Add one to send money outside {BRAND.name}.</EmptyState>
         ) : (
           <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" aria-label="Payees">
             {payees.map((p) => (
@@ -23,7 +25,7 @@ export default async function PayeesPage() {
                 <div>
                   <p className="font-medium">
                     {p.name}{" "}
-                    {p.isNew && <span className="ml-1 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">New</span>}
+                    {p.isNew && <Badge tone="warning" className="ml-1">New</Badge>}
                   </p>
                   <p className="text-sm text-slate-600">{p.masked}</p>
                 </div>

@@ -5,6 +5,7 @@ import { requireUser } from "@/lib/auth/session";
 import { getMyAccount } from "@/lib/banking/accounts";
 import { DomainError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
+import { Table, Td } from "@/app/_components/table";
 import { RevealNumber } from "./reveal-number";
 
 export const metadata: Metadata = { title: "Account" };
@@ -36,33 +37,29 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
       </div>
       <section>
         <h2 className="mb-3 text-lg font-semibold">Transactions</h2>
-        <div className="overflow-x-auto rounded-2xl border border-slate-200 bg-white">
-          <table className="w-full text-sm" data-testid="ledger">
-            <thead className="bg-slate-50 text-left text-slate-600">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Date</th>
-                <th scope="col" className="px-4 py-2 font-medium">Description</th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">Amount</th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">Balance</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {entries.map((e) => (
-                <tr key={e.id}>
-                  <td className="px-4 py-2 whitespace-nowrap text-slate-600">{e.createdAt.toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" })}</td>
-                  <td className="px-4 py-2">
-                    <Link href={`/transfers/${e.transferId}`} className="hover:underline">
-                      {e.memo ?? e.counterparty}
-                    </Link>
-                    <span className="block text-xs text-slate-500">{e.amount < 0n ? `To ${e.counterparty}` : `From ${e.counterparty}`}</span>
-                  </td>
-                  <td className={`px-4 py-2 text-right tabular-nums ${e.amount < 0n ? "" : "text-emerald-700"}`}>{formatMoney(e.amount, account.currency, { signDisplay: "always" })}</td>
-                  <td className="px-4 py-2 text-right text-slate-600 tabular-nums">{formatMoney(e.balanceAfter, account.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          caption={`Transactions on ${account.name}, newest first, page ${data.page}`}
+          testId="ledger"
+          columns={[{ label: "Date" }, { label: "Description" }, { label: "Amount", align: "right" }, { label: "Balance", align: "right" }]}
+        >
+          {entries.map((e) => (
+            <tr key={e.id}>
+              <Td className="whitespace-nowrap text-slate-600">{e.createdAt.toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" })}</Td>
+              <Td>
+                <Link href={`/transfers/${e.transferId}`} className="hover:underline">
+                  {e.memo ?? e.counterparty}
+                </Link>
+                <span className="block text-xs text-slate-500">{e.amount < 0n ? `To ${e.counterparty}` : `From ${e.counterparty}`}</span>
+              </Td>
+              <Td align="right" className={e.amount < 0n ? "" : "text-emerald-700"}>
+                {formatMoney(e.amount, account.currency, { signDisplay: "always" })}
+              </Td>
+              <Td align="right" className="text-slate-600">
+                {formatMoney(e.balanceAfter, account.currency)}
+              </Td>
+            </tr>
+          ))}
+        </Table>
         {(data.page > 1 || data.hasOlder) && (
           <nav aria-label="Pages" className="mt-3 flex items-center justify-between text-sm">
             {data.page > 1 ? <Link href={`?page=${data.page - 1}`} className="font-medium text-accent-700 underline">Newer</Link> : <span />}

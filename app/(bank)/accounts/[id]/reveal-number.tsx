@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useRef } from "react";
+import { RequiresPasskey } from "@/app/_components/badge";
 import { revealAction, type RevealState } from "./actions";
 
 /** Masked by default; Reveal asks the server (under the "account.reveal" policy). */
@@ -26,7 +27,7 @@ export function RevealNumber({ accountId, last4, autoReveal }: { accountId: stri
           {pending ? "Revealing…" : "Reveal"}
         </button>
       )}
-      {state.status !== "shown" && <span className="text-xs text-slate-500">requires passkey</span>}
+      {state.status !== "shown" && <RequiresPasskey />}
       {state.status === "error" && <span className="text-sm text-red-700">{state.message}</span>}
     </form>
   );

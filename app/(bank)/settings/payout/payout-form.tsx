@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { RequiresPasskey } from "@/app/_components/badge";
 import { useSuccessToast } from "@/app/_components/toaster";
 import { BankDetailsFields } from "@/app/_components/bank-details-fields";
 import { FormAlert, FormSuccess } from "@/app/_components/form-alert";
@@ -19,6 +20,9 @@ export function PayoutForm() {
         <FormAlert message={failed?.message} />
         <FormSuccess message={state.status === "success" ? state.message : null} />
         <BankDetailsFields key={failed?.values.scheme || "iban"} nameLabel="Account holder" values={failed?.values ?? {}} errors={failed?.fieldErrors ?? {}} />
+        <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
+          <RequiresPasskey /> You&apos;ll confirm the change with your passkey.
+        </p>
         <SubmitButton pendingLabel="Saving…">Save payout destination</SubmitButton>
       </PendingFieldset>
     </form>

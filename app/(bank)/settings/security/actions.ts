@@ -62,6 +62,7 @@ export async function removePasskeyAction(_prev: ActionState, formData: FormData
   let stepUp: string;
   try {
     await removePasskey(formData.get("passkeyId"));
+    await setFlash("passkey.removed"); // the row goes away with the passkey, so the toast travels as a flash
     revalidatePath("/settings/security");
     return { status: "success", message: "Passkey removed." };
   } catch (err) {

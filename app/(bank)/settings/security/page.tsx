@@ -11,6 +11,13 @@ import { listMySessions } from "@/lib/auth/my-sessions";
 import { ChangePasswordForm } from "./password-form";
 import { SessionList } from "./sessions";
 import { FormSuccess } from "@/app/_components/form-alert";
+import { AuditLog } from "@/app/(bank)/_components/audit-log";
+import { EmptyState } from "@/app/_components/empty-state";
+import { RequiresPasskey } from "@/app/_components/badge";
+import { buttonClass } from "@/app/_components/button";
+import { Card } from "@/app/_components/card";
+import { parseAuditFilters } from "@/lib/audit/list";
+import { getMyPayoutDestination } from "@/lib/banking/payout";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -21,10 +28,10 @@ const NOTICES: Record<string, string> = {
   recovered: "You're signed in with a recovery code. Add a new passkey on this device now (within 15 minutes), then remove the one you lost.",
 };
 
-export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ next?: string; removed?: string; confirmed?: string; password?: string; recovered?: string; recovery?: string }> }) {
+export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ next?: string; removed?: string; confirmed?: string; password?: string; recovered?: string; recovery?: string; category?: string; outcome?: string }> }) {
   await requireUser();
   const params = await searchParams;
-  const [passkeys, sessions, recovery] = await Promise.all([listMyPasskeys(), listMySessions(), getMyRecoveryView()]);
+  const [passkeys, sessions, recovery, payout] = await Promise.all([listMyPasskeys(), listMySessions(), getMyRecoveryView(), getMyPayoutDestination()]);
   const next = params.next ? safeNextPath(params.next) : null;
   const notice = params.removed
     ? NOTICES.removed
@@ -43,9 +50,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Passkeys</h2>
         {passkeys.length === 0 ? (
-          <p className="rounded-xl border border-dashed border-slate-300 p-5 text-slate-600" data-testid="no-passkeys">
-            No passkeys yet. Add one to confirm large transfers, new payees and other sensitive actions.
-          </p>
+          <EmptyState testId="no-passkeys">No passkeys yet. Add one to confirm large transfers, new payees and other sensitive actions.</EmptyState>
         ) : (
           <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" aria-label="Passkeys">
             {passkeys.map((p) => (
@@ -74,13 +79,44 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         <h2 className="text-lg font-semibold">Password</h2>
         <ChangePasswordForm />
       </section>
-      <p className="text-sm text-slate-600">
-        Every enrolment, removal and confirmation is in your{" "}
-        <Link href="/activity" className="font-medium text-accent-700 underline">
-          activity log
-        </Link>
-        .
-      </p>
+      <section className="space-y-3" aria-labelledby="payout-heading">
+        <h2 id="payout-heading" className="text-lg font-semibold">
+          Payout destination
+        </h2>
+        <Card className="flex flex-wrap items-center justify-between gap-3" data-testid="security-payout">
+          <p className="text-sm">
+            {payout ? (
+              <>
+                <span className="block text-slate-600">Payouts go to</span>
+                <span className="font-medium">
+                  {payout.holderName} · {payout.masked}
+                </span>
+              </>
+            ) : (
+              <span className="text-slate-600">No payout destination yet.</span>
+            )}
+          </p>
+          <span className="flex items-center gap-2">
+            <RequiresPasskey />
+            <Link href="/settings/payout" className={buttonClass("secondary", "sm")}>
+              {payout ? "Change" : "Set it"}
+            </Link>
+          </span>
+        </Card>
+      </section>
+      <section className="space-y-3" aria-labelledby="log-heading">
+        <h2 id="log-heading" className="text-lg font-semibold">
+          Security log
+        </h2>
+        <p className="text-sm text-slate-600">
+          Every enrolment, removal, confirmation and refusal, newest first. Everything else is in your{" "}
+          <Link href="/activity" className="font-medium text-accent-700 underline">
+            activity log
+          </Link>
+          .
+        </p>
+        <AuditLog filters={parseAuditFilters(params, "security")} basePath="/settings/security" defaultCategory="security" take={20} />
+      </section>
     </div>
   );
 }

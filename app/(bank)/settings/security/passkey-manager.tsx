@@ -9,6 +9,7 @@ import { idle } from "@/lib/errors";
 import { RecoveryCodeList } from "./recovery-codes";
 import { finishRegistrationAction, reauthAction, removePasskeyAction, renamePasskeyAction, startRegistrationAction } from "./actions";
 import { BRAND } from "@/lib/brand";
+import { Badge, RequiresPasskey } from "@/app/_components/badge";
 
 type Phase = "idle" | "password" | "waiting" | "error";
 
@@ -86,7 +87,7 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
   return (
     <div className="space-y-3 rounded-2xl border border-slate-200 bg-white p-5">
       <p className="text-sm text-slate-600">
-        <span className="mr-1 rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">{badge}</span>
+        {requirement === "passkey" ? <RequiresPasskey className="mr-1" /> : <Badge tone="accent" className="mr-1">{badge}</Badge>}
         {text}
       </p>
       <Field name="nickname" label="Passkey name" value={nickname} onChange={(e) => setNickname(e.target.value)} maxLength={60} />
@@ -115,7 +116,6 @@ export function PasskeyRow({ id, nickname, detail }: { id: string; nickname: str
   const [renameState, rename, renaming] = useActionState(renamePasskeyAction, idle);
   const [removeState, remove, removing] = useActionState(removePasskeyAction, idle);
   useSuccessToast(renameState);
-  useSuccessToast(removeState);
   const [editing, setEditing] = useState(false);
   const error = renameState.status === "error" ? renameState.message : removeState.status === "error" ? removeState.message : null;
   return (

@@ -9,6 +9,7 @@ import { SubmitButton } from "@/app/_components/submit-button";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 import { idle } from "@/lib/errors";
 import { changePasswordAction } from "./actions";
+import { RequiresPasskey } from "@/app/_components/badge";
 
 /** Passwords are never sent back: after an error both fields start empty again. */
 export function ChangePasswordForm() {
@@ -19,7 +20,7 @@ export function ChangePasswordForm() {
     <form key={state.status === "success" ? "done" : "form"} action={action} className="rounded-2xl border border-slate-200 bg-white p-5" noValidate>
       <PendingFieldset className="space-y-4">
         <p className="text-sm text-slate-600">
-          <span className="mr-1 rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">Requires passkey</span>
+          <RequiresPasskey className="mr-1" />
           You&apos;ll confirm with your passkey unless you used it in the last 5 minutes.
         </p>
         <FormAlert message={failed?.message} />

@@ -7,6 +7,7 @@ import { PendingFieldset } from "@/app/_components/pending-fieldset";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { regenerateRecoveryCodesAction, type RegenerateState } from "./actions";
 import { BRAND } from "@/lib/brand";
+import { RequiresPasskey } from "@/app/_components/badge";
 
 /**
  * Recovery codes, shown once: the server keeps only their hashes, so this is the only time anyone can
@@ -72,7 +73,7 @@ export function RecoverySection({ unused, issued, confirmed }: { unused: number;
         <PendingFieldset className="space-y-3">
           <FormAlert message={state.status === "error" ? state.message : undefined} />
           <p className="text-sm text-slate-600">
-            <span className="mr-1 rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">Requires passkey</span>
+            <RequiresPasskey className="mr-1" />
             New codes replace all the old ones.
           </p>
           <SubmitButton pendingLabel="Making codes…">Make new recovery codes</SubmitButton>

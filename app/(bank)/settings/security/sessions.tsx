@@ -1,3 +1,4 @@
+import { Badge } from "@/app/_components/badge";
 import type { SessionView } from "@/lib/auth/sessions";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 
@@ -13,7 +14,7 @@ export function SessionList({ sessions }: { sessions: SessionView[] }) {
             <div>
               <p className="font-medium">
                 {s.device}
-                {s.current && <span className="ml-2 rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-800">This device</span>}
+                {s.current && <Badge tone="success" className="ml-2">This device</Badge>}
               </p>
               <p className="text-sm text-slate-600">
                 {[`signed in with ${s.method}`, s.ip, `since ${when(s.createdAt)}`, `last active ${when(s.lastSeenAt)}`].filter(Boolean).join(" · ")}

@@ -6,6 +6,8 @@ import { listMyAccounts } from "@/lib/banking/accounts";
 import { listMyPayees } from "@/lib/banking/payees";
 import { formatMoney } from "@/lib/money";
 import { TransferForm } from "./transfer-form";
+import { RequiresPasskey } from "@/app/_components/badge";
+import { LOW_VALUE_DAILY_BUDGET_MINOR, LOW_VALUE_MAX_MINOR } from "@/lib/assurance/policy";
 
 export const metadata: Metadata = { title: "Move money" };
 
@@ -22,6 +24,13 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
         accounts={accounts.map((a) => ({ id: a.id, label: `${a.name} (•••• ${a.last4}) · ${formatMoney(a.balance, a.currency)}` }))}
         payees={payees.map((p) => ({ id: p.id, label: `${p.name} (${p.masked})${p.isNew ? " · new" : ""}` }))}
       />
+      <p className="mt-4 flex flex-wrap items-center gap-2 text-sm text-slate-600" data-testid="transfer-passkey-hint">
+        <RequiresPasskey />
+        <span>
+          for a payment to a new payee, of {formatMoney(LOW_VALUE_MAX_MINOR, "USD")} or more, or past {formatMoney(LOW_VALUE_DAILY_BUDGET_MINOR, "USD")} of
+          small payments in a day. Moving money between your own accounts never does.
+        </span>
+      </p>
     </div>
   );
 }

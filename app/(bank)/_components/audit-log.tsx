@@ -1,0 +1,126 @@
+import Link from "next/link";
+import { EmptyState } from "@/app/_components/empty-state";
+import { AUDIT_CATEGORIES, AUDIT_OUTCOMES, listMyAuditEvents, type AuditFilters } from "@/lib/audit/list";
+
+const LABELS: Record<string, string> = {
+  "auth.sign_up": "Account opened",
+  "auth.sign_in": "Sign-in",
+  "auth.sign_out": "Signed out",
+  "transfer.create": "Transfer",
+  "payee.add": "Payee added",
+  "payee.remove": "Payee removed",
+  "payout.change": "Payout destination changed",
+  "account.reveal": "Account number revealed",
+  "auth.reauth": "Password confirmed",
+  "auth.password_change": "Password changed",
+  "auth.reauth_locked": "Password confirmation paused",
+  "auth.session_revoke": "Session ended",
+  "auth.session_refused": "Ended session used again (refused)",
+  "auth.sign_in_locked": "Sign-in paused",
+  "recovery.codes_issued": "Recovery codes made",
+  "recovery.code_used": "Recovery code used",
+  "recovery.hold_started": "Recovery cooling-off started",
+  "security.cross_origin_action": "Request from another site refused",
+  "passkey.add": "Passkey added",
+  "passkey.rename": "Passkey renamed",
+  "passkey.remove": "Passkey removed",
+  "assurance.decision": "Security check",
+  "step_up.verify": "Passkey confirmation",
+  "step_up.cancel": "Confirmation cancelled",
+  "step_up.expired": "Confirmation expired",
+  "step_up.locked": "Passkey confirmation paused",
+};
+
+/** The parts of an event's metadata worth a line: the policy it was checked against, the passkey used. */
+const detailOf = (m: Record<string, unknown>) =>
+  [m.policy, m.passkey, m.nickname, m.method].filter((v): v is string => typeof v === "string").join(" · ") || null;
+
+/** The query string for a set of filters; the page's own default category is left out of it. */
+function hrefOf(basePath: string, filters: AuditFilters, defaultCategory: AuditFilters["category"]) {
+  const query = new URLSearchParams();
+  if (filters.category !== defaultCategory) query.set("category", filters.category ?? "all");
+  if (filters.outcome !== "all") query.set("outcome", filters.outcome);
+  const qs = query.toString();
+  return qs ? `${basePath}?${qs}#log` : `${basePath}#log`;
+}
+
+const chip =
+  "rounded-full border border-slate-300 px-3 py-1 capitalize aria-[current=page]:border-accent-600 aria-[current=page]:bg-accent-50 aria-[current=page]:text-accent-800";
+
+/**
+ * The customer's own audit log, newest first, with filters by kind and by outcome. Filters are
+ * links (GET, bookmarkable, no script); the activity page and the security centre both show it.
+ */
+export async function AuditLog({
+  filters,
+  basePath,
+  defaultCategory = null,
+  take,
+}: {
+  filters: AuditFilters;
+  basePath: string;
+  defaultCategory?: AuditFilters["category"];
+  take?: number;
+}) {
+  const events = await listMyAuditEvents(filters, take);
+  return (
+    <div id="log" className="space-y-3">
+      <nav aria-label="Filter by kind" className="flex flex-wrap gap-2 text-sm">
+        {[null, ...AUDIT_CATEGORIES].map((c) => (
+          <Link
+            key={c ?? "all"}
+            href={hrefOf(basePath, { ...filters, category: c }, defaultCategory)}
+            aria-current={filters.category === c ? "page" : undefined}
+            className={chip}
+          >
+            {c ?? "all"}
+          </Link>
+        ))}
+      </nav>
+      <nav aria-label="Filter by outcome" className="flex flex-wrap gap-2 text-sm">
+        {AUDIT_OUTCOMES.map((o) => (
+          <Link
+            key={o}
+            href={hrefOf(basePath, { ...filters, outcome: o }, defaultCategory)}
+            aria-current={filters.outcome === o ? "page" : undefined}
+            className={chip}
+          >
+            {o === "all" ? "any outcome" : "failed or refused"}
+          </Link>
+        ))}
+      </nav>
+      {events.length === 0 ? (
+        <EmptyState testId="audit-log-empty">Nothing matches these filters yet.</EmptyState>
+      ) : (
+        <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" data-testid="audit-log">
+          {events.map((e) => (
+            <li key={e.id} className="flex flex-wrap justify-between gap-2 px-5 py-3 text-sm">
+              <div>
+                <p className="font-medium">
+                  {LABELS[e.action] ?? e.action}{" "}
+                  <span className={e.outcome === "SUCCESS" ? "text-emerald-700" : "text-red-700"}>
+                    {e.outcome === "SUCCESS" ? "" : `· ${e.outcome.toLowerCase().replaceAll("_", " ")}`}
+                  </span>
+                </p>
+                <p className="text-slate-600">
+                  {[
+                    detailOf(e.metadata),
+                    e.reason,
+                    typeof e.metadata.reference === "string" ? e.metadata.reference : null,
+                    e.ip,
+                    e.userAgent?.slice(0, 60),
+                  ]
+                    .filter(Boolean)
+                    .join(" · ")}
+                </p>
+              </div>
+              <time className="text-slate-500" dateTime={e.createdAt.toISOString()}>
+                {e.createdAt.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC
+              </time>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
