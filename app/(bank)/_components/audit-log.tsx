@@ -45,7 +45,7 @@ function hrefOf(basePath: string, filters: AuditFilters, defaultCategory: AuditF
 }
 
 const chip =
-  "rounded-full border border-slate-300 px-3 py-1 capitalize aria-[current=page]:border-accent-600 aria-[current=page]:bg-accent-50 aria-[current=page]:text-accent-800";
+  "rounded-full border border-slate-300 px-3 py-1 aria-[current=page]:border-accent-600 aria-[current=page]:bg-accent-50 aria-[current=page]:text-accent-800";
 
 /**
  * The customer's own audit log, newest first, with filters by kind and by outcome. Filters are
@@ -68,12 +68,12 @@ export async function AuditLog({
       <nav aria-label="Filter by kind" className="flex flex-wrap gap-2 text-sm">
         {[null, ...AUDIT_CATEGORIES].map((c) => (
           <Link
-            key={c ?? "all"}
+            key={c ? c.charAt(0).toUpperCase() + c.slice(1) : "All"}
             href={hrefOf(basePath, { ...filters, category: c }, defaultCategory)}
             aria-current={filters.category === c ? "page" : undefined}
             className={chip}
           >
-            {c ?? "all"}
+            {c ? c.charAt(0).toUpperCase() + c.slice(1) : "All"}
           </Link>
         ))}
       </nav>
@@ -85,7 +85,7 @@ export async function AuditLog({
             aria-current={filters.outcome === o ? "page" : undefined}
             className={chip}
           >
-            {o === "all" ? "any outcome" : "failed or refused"}
+            {o === "all" ? "Any outcome" : "Failed or refused"}
           </Link>
         ))}
       </nav>
