@@ -75,7 +75,7 @@ describe(`step-up on the server with a software authenticator (${TEST_PROVIDER})
     const result = await stepUpInProcess(alice.user, intentId, alice.key);
     assert.equal(result.ok, true, JSON.stringify(result));
     const transfer = await db.transfer.findFirstOrThrow({ where: { userId: alice.user.id, idempotencyKey } });
-    assert.deepEqual(result, { ok: true, redirectTo: `/transfers/${transfer.id}` });
+    assert.deepEqual(result, { ok: true, redirectTo: `/transfers/${transfer.id}`, action: "transfer.payee" });
     assert.equal(transfer.sca, "STEP_UP");
     assert.equal(await balanceOf(alice.checking), before - 125_000n);
     assert.equal((await db.stepUpIntent.findUniqueOrThrow({ where: { id: intentId } })).status, "CONSUMED");
