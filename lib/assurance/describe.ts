@@ -99,5 +99,16 @@ export function describeIntent(action: PolicyAction, payload: Record<string, unk
         after: "You'll go back to your security settings to see the new codes within 5 minutes. Your old codes stop working then.",
         backTo: "/settings/security#recovery",
       };
+    case "api_client.create":
+      return {
+        title: `Create the API token "${text(payload.name)}"`,
+        details: [
+          ["Name", text(payload.name)],
+          ["Permissions", text(payload.scopes).split(" ").join(", ")],
+          ["Lasts", `${Number(payload.days)} days`],
+        ],
+        after: "You'll go back to your security settings, where the token is shown once. Copy it then.",
+        backTo: "/settings/security#api",
+      };
   }
 }

@@ -62,6 +62,9 @@ export const POLICIES = {
   "password.change": { label: "Change your password", acr: ACR.PHR, maxAgeS: 300, bound: false, boundAfterRecovery: true },
   // OWASP ASVS 5 V7.5.1 again: recovery codes are authentication data.
   "recovery.regenerate": { label: "Make new recovery codes", acr: ACR.PHR, maxAgeS: 300, bound: false, heldAfterRecovery: true },
+  // ASVS 5 V7.5.1 once more: an API token is a credential. A grace window, like the codes: the page
+  // finishes the creation after the passkey, and shows the secret once.
+  "api_client.create": { label: "Create an API token", acr: ACR.PHR, maxAgeS: 300, bound: false, heldAfterRecovery: true },
 } as const satisfies Record<string, Policy>;
 
 export type PolicyAction = keyof typeof POLICIES;

@@ -134,8 +134,16 @@ export type RaiseClaims = (user: SessionUser, grant: Grant) => Promise<void>;
  * completeStepUp for a user already authenticated by the caller. `raise` is where the upgraded claims
  * go: the session cookie in the app; the bench and the integration tests, which have no response to
  * set a cookie on, pass one that mints and consumes the grant the same way (lib/auth/grants.ts).
+ * `then` runs once the intent is authorised and returns where to go: by default the operation
+ * resumes; an API client's intent instead gets an authorization code (lib/api/authorize.ts).
  */
-export async function completeStepUpFor(user: SessionUser, intentId: unknown, response: unknown, raise: RaiseClaims = raiseSessionClaims): Promise<CompleteResult> {
+export async function completeStepUpFor(
+  user: SessionUser,
+  intentId: unknown,
+  response: unknown,
+  raise: RaiseClaims = raiseSessionClaims,
+  then: (user: SessionUser, intent: Intent) => Promise<string> = resumeIntent,
+): Promise<CompleteResult> {
   const ready = await confirmable(user, intentId);
   if (!ready.ok) return ready;
   const { intent } = ready;
@@ -194,7 +202,7 @@ export async function completeStepUpFor(user: SessionUser, intentId: unknown, re
     metadata: { intentId: intent.id, policy: intent.action, passkey: verified.nickname },
   });
   try {
-    return { ok: true, redirectTo: await resumeIntent(user, intent), action: intent.action };
+    return { ok: true, redirectTo: await then(user, intent), action: intent.action };
   } catch (err) {
     if (err instanceof DomainError) return { ok: false, code: "operation_failed", message: err.userMessage };
     throw err;
@@ -240,11 +248,13 @@ async function resumeIntent(user: SessionUser, intent: Intent): Promise<string> 
     }
     case "account.reveal":
     case "passkey.add":
-    case "recovery.regenerate": {
+    case "recovery.regenerate":
+    case "api_client.create": {
       // Grace-window actions: the raised claims are what they need; mark the intent used.
       await db.$transaction((tx) => consumeIntent(tx, user, intent.id, { action: intent.action, canonical: intent.canonical }, {}));
       if (intent.action === "account.reveal") return `/accounts/${String(p.accountId)}?reveal=1`;
       if (intent.action === "recovery.regenerate") return "/settings/security?recovery=confirmed#recovery";
+      if (intent.action === "api_client.create") return `/settings/security?api=${intent.id}#api`;
       return "/settings/security?confirmed=1";
     }
   }
@@ -260,7 +270,11 @@ function detailsInput(stored: unknown) {
 
 /** Cancel leaves no trace but the audit: the intent is marked cancelled and nothing runs. */
 export async function cancelStepUp(intentId: unknown): Promise<string> {
-  const user = await requireUser();
+  return cancelStepUpFor(await requireUser(), intentId);
+}
+
+/** cancelStepUp for a user (and session, or API client) the caller authenticated. */
+export async function cancelStepUpFor(user: SessionUser, intentId: unknown): Promise<string> {
   const intent = await findIntent(user, intentId);
   if (!intent) return "/dashboard";
   if (await cancelIntent(user, intent.id)) {

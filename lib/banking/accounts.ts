@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { guard } from "@/lib/assurance/guard";
+import { guard, type GuardActor } from "@/lib/assurance/guard";
 import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import { notFound } from "@/lib/errors";
@@ -50,7 +50,11 @@ export type AccountSummary = {
 
 /** The signed-in user's own accounts, and nobody else's. */
 export async function listMyAccounts(): Promise<AccountSummary[]> {
-  const user = await requireUser();
+  return listAccountsOf(await requireUser());
+}
+
+/** The same for a customer authenticated by the caller (the API, with a bearer token). */
+export async function listAccountsOf(user: { id: string }): Promise<AccountSummary[]> {
   const rows = await db.account.findMany({
     where: { userId: user.id },
     orderBy: { createdAt: "asc" },
@@ -74,7 +78,11 @@ export type AccountEntry = {
 
 /** One of the signed-in user's accounts with a page of its ledger, newest first; others are "not found". */
 export async function getMyAccount(accountId: unknown, page: unknown = 1) {
-  const user = await requireUser();
+  return getAccountOf(await requireUser(), accountId, page);
+}
+
+/** The same for a customer authenticated by the caller (the API, with a bearer token). */
+export async function getAccountOf(user: { id: string }, accountId: unknown, page: unknown = 1) {
   if (typeof accountId !== "string" || accountId.length > 64) throw notFound("That account");
   const account = await db.account.findFirst({
     where: { id: accountId, userId: user.id },
@@ -130,7 +138,11 @@ export async function getMyAccount(accountId: unknown, page: unknown = 1) {
  * passkey within the last 10 minutes (throws StepUpRequired otherwise). Audited.
  */
 export async function revealAccountNumber(accountId: unknown): Promise<string> {
-  const user = await requireUser();
+  return revealAccountNumberAs(await requireUser(), accountId);
+}
+
+/** revealAccountNumber for an actor authenticated by the caller: the API, whose token's acr and auth_time the guard checks. */
+export async function revealAccountNumberAs(user: GuardActor, accountId: unknown): Promise<string> {
   if (typeof accountId !== "string" || accountId.length > 64) throw notFound("That account");
   const account = await db.account.findFirst({ where: { id: accountId, userId: user.id }, select: { number: true, name: true } });
   if (!account) {

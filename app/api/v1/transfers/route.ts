@@ -1,0 +1,82 @@
+import { apiError, bearerFailure, json, protectedRoute, readJson } from "@/lib/api/http";
+import { money } from "@/lib/api/views";
+import { transferAs } from "@/lib/banking/transfers";
+import { db } from "@/lib/db";
+import { DomainError } from "@/lib/errors";
+import type { Currency } from "@/lib/money";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Moves money, under the web app's own policies ("transfer.own", "transfer.payee") and guard. Scope
+ * transfer:funds, and an `Idempotency-Key` header: a retry with the same key returns the first
+ * result (200) instead of moving money again (201).
+ *
+ * A payment that needs the customer's passkey answers RFC 9470's 401 with the stored intent; after
+ * the customer confirms it, the client sends the same request again with the single-use step-up
+ * token it got for that intent (README "API").
+ */
+export async function POST(request: Request) {
+  return protectedRoute(request, "transfer:funds", async (actor) => {
+    const key = request.headers.get("idempotency-key");
+    if (!key || !/^[A-Za-z0-9_-]{16,64}$/.test(key)) {
+      return apiError(
+        400,
+        "invalid_request",
+        "Send an Idempotency-Key header: 16 to 64 letters, digits, - or _, new for each payment.",
+      );
+    }
+    const body = await readJson(request);
+    if (!body)
+      return apiError(400, "invalid_request", "Send a JSON object (Content-Type: application/json, at most 16 kB).");
+    const raw = {
+      fromAccountId: body.from_account_id,
+      to: body.to,
+      amount: body.amount,
+      memo: body.memo ?? undefined,
+      idempotencyKey: key,
+    };
+    let result;
+    try {
+      result = await transferAs(actor, raw, actor.intentId ? { intentId: actor.intentId } : {});
+    } catch (err) {
+      if (err instanceof DomainError && err.code === "intent_invalid") {
+        return bearerFailure({
+          status: 401,
+          error: "invalid_token",
+          description: "This single-use token was issued for a different operation.",
+        });
+      }
+      throw err;
+    }
+    const t = await db.transfer.findFirstOrThrow({
+      where: { id: result.id, userId: actor.id },
+      select: {
+        id: true,
+        reference: true,
+        amount: true,
+        currency: true,
+        memo: true,
+        sca: true,
+        createdAt: true,
+        fromAccountId: true,
+        toAccountId: true,
+        payeeId: true,
+      },
+    });
+    const currency = t.currency as Currency;
+    return json(result.replayed ? 200 : 201, {
+      id: t.id,
+      reference: t.reference,
+      status: "completed",
+      from_account_id: t.fromAccountId,
+      to: t.payeeId ? `payee:${t.payeeId}` : `account:${t.toAccountId}`,
+      currency,
+      ...money("amount", t.amount, currency),
+      memo: t.memo,
+      sca: t.sca.toLowerCase(),
+      created_at: t.createdAt.toISOString(),
+      replayed: result.replayed,
+    });
+  });
+}
