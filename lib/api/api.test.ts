@@ -123,7 +123,7 @@ const toCall = async (res: Response): Promise<Call> => ({
   body: (await res.json()) as Record<string, unknown>,
   challenge: res.headers.get("www-authenticate"),
 });
-const auth = (token: string | null) => (token ? { authorization: `Bearer ${token}` } : {});
+const auth = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
 const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
 
 const getAccounts = async (token: string | null) =>
