@@ -15,6 +15,7 @@ export const FLASH = {
   "password.changed": "Password changed.",
   "session.ended": "Session ended. That device is signed out.",
   "sessions.ended": "Signed out everywhere else.",
+  "api.revoked": "API token revoked. Its access tokens stop working now.",
   "step-up.cancelled": "Cancelled. Nothing was sent or changed.",
   welcome: "Welcome to Vault: your accounts are open.",
 } as const;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit/log";
 import { describeIntent, type IntentDescription } from "@/lib/assurance/describe";
 import { findIntent, type Intent } from "@/lib/assurance/intents";
+import { stepUpLockout, type LockoutState } from "@/lib/assurance/lockout";
 import type { PolicyAction } from "@/lib/assurance/policy";
 import {
   beginStepUpFor,
@@ -70,6 +71,8 @@ export type AuthorizeView =
       scope: Scope;
       intent: Pick<Intent, "id" | "status" | "expiresAt">;
       description: IntentDescription;
+      passkeyNames: string[];
+      lockout: LockoutState;
     }
   | { ok: false; message: string };
 
@@ -110,6 +113,10 @@ export async function authorizeViewFor(user: SessionUser, request: AuthorizeRequ
   if (!scope || !parseScopes(request.scope).includes(scope) || !parseScopes(client.scopes).includes(scope)) {
     return notValid("This app didn't ask for the permission this operation needs.");
   }
+  const [passkeys, lockout] = await Promise.all([
+    db.passkey.findMany({ where: { userId: user.id }, select: { nickname: true }, orderBy: { createdAt: "asc" } }),
+    stepUpLockout.get(user.id),
+  ]);
   return {
     ok: true,
     request,
@@ -117,6 +124,8 @@ export async function authorizeViewFor(user: SessionUser, request: AuthorizeRequ
     scope,
     intent: { id: intent.id, status: intent.status, expiresAt: intent.expiresAt },
     description: describeIntent(intent.action, intent.payload),
+    passkeyNames: passkeys.map((p) => p.nickname),
+    lockout,
   };
 }
 

@@ -13,11 +13,17 @@ import { SessionList } from "./sessions";
 import { FormSuccess } from "@/app/_components/form-alert";
 import { AuditLog } from "@/app/(bank)/_components/audit-log";
 import { EmptyState } from "@/app/_components/empty-state";
-import { RequiresPasskey } from "@/app/_components/badge";
+import { Badge, RequiresPasskey } from "@/app/_components/badge";
 import { buttonClass } from "@/app/_components/button";
 import { Card } from "@/app/_components/card";
 import { parseAuditFilters } from "@/lib/audit/list";
 import { getMyPayoutDestination } from "@/lib/banking/payout";
+import { ConfirmAction } from "@/app/_components/confirm-action";
+import { apiClientDraftFromIntent, listMyApiClients, TOKEN_LIFETIMES_DAYS } from "@/lib/api/clients";
+import { ALL_SCOPES, SCOPES } from "@/lib/api/scopes";
+import { BRAND } from "@/lib/brand";
+import { revokeApiClientAction } from "./api-actions";
+import { CreateApiClient } from "./api-clients";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -28,10 +34,19 @@ const NOTICES: Record<string, string> = {
   recovered: "You're signed in with a recovery code. Add a new passkey on this device now (within 15 minutes), then remove the one you lost.",
 };
 
-export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ next?: string; removed?: string; confirmed?: string; password?: string; recovered?: string; recovery?: string; category?: string; outcome?: string }> }) {
+const when = (d: Date) => d.toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" });
+
+export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ next?: string; removed?: string; confirmed?: string; password?: string; recovered?: string; recovery?: string; category?: string; outcome?: string; api?: string }> }) {
   await requireUser();
   const params = await searchParams;
-  const [passkeys, sessions, recovery, payout] = await Promise.all([listMyPasskeys(), listMySessions(), getMyRecoveryView(), getMyPayoutDestination()]);
+  const [passkeys, sessions, recovery, payout, apiClients, apiDraft] = await Promise.all([
+    listMyPasskeys(),
+    listMySessions(),
+    getMyRecoveryView(),
+    getMyPayoutDestination(),
+    listMyApiClients(),
+    params.api ? apiClientDraftFromIntent(params.api) : null,
+  ]);
   const next = params.next ? safeNextPath(params.next) : null;
   const notice = params.removed
     ? NOTICES.removed
@@ -103,6 +118,58 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
             </Link>
           </span>
         </Card>
+      </section>
+      <section className="space-y-3" id="api" aria-labelledby="api-heading">
+        <h2 id="api-heading" className="text-lg font-semibold">
+          API tokens
+        </h2>
+        <p className="text-sm text-slate-600">
+          Let your own scripts and apps use {BRAND.name}&apos;s API. A token can read or ask; moving money to a payee still needs your passkey, each
+          time, on this device. See the README&apos;s &quot;API&quot; section.
+        </p>
+        {apiClients.length > 0 && (
+          <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" aria-label="API tokens">
+            {apiClients.map((c) => (
+              <li key={c.id} className="flex flex-wrap items-center justify-between gap-3 px-5 py-3" data-testid="api-client-row">
+                <div className="text-sm">
+                  <p className="font-medium">
+                    {c.name}{" "}
+                    {c.status !== "active" && (
+                      <Badge tone={c.status === "revoked" ? "danger" : "neutral"} className="ml-1">
+                        {c.status === "revoked" ? "Revoked" : "Expired"}
+                      </Badge>
+                    )}
+                  </p>
+                  <p className="text-slate-600">
+                    <span className="font-mono">{c.scopes.join(" ")}</span> · {c.id}
+                  </p>
+                  <p className="text-slate-600">
+                    {[
+                      `created ${when(c.createdAt)}`,
+                      c.status === "active" ? `expires ${when(c.expiresAt)}` : null,
+                      c.lastUsedAt ? `last used ${when(c.lastUsedAt)}` : "never used",
+                    ]
+                      .filter(Boolean)
+                      .join(" · ")}
+                  </p>
+                </div>
+                {c.status === "active" && (
+                  <ConfirmAction
+                    label="Revoke"
+                    ariaLabel={`Revoke ${c.name}`}
+                    title={`Revoke "${c.name}"?`}
+                    description="Apps using it stop at once, including any access token it already got. This can't be undone; make a new token if you need one."
+                    confirmLabel="Revoke token"
+                    keepLabel="Keep token"
+                    action={revokeApiClientAction}
+                    fields={{ clientId: c.id }}
+                  />
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        <CreateApiClient scopes={ALL_SCOPES.map((id) => ({ id, label: SCOPES[id] }))} lifetimes={[...TOKEN_LIFETIMES_DAYS]} resume={apiDraft} />
       </section>
       <section className="space-y-3" aria-labelledby="log-heading">
         <h2 id="log-heading" className="text-lg font-semibold">

@@ -4,6 +4,7 @@ import { useEffect, useState, useSyncExternalStore } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { browserSupportsWebAuthn, startAuthentication, WebAuthnAbortService } from "@simplewebauthn/browser";
+import type { BeginResult, CompleteResult } from "@/lib/assurance/step-up";
 import { beginStepUpAction, completeStepUpAction } from "./actions";
 import { BRAND } from "@/lib/brand";
 import { ceremonyMessage, classifyCeremonyError } from "@/lib/webauthn/ceremony-errors";
@@ -33,6 +34,7 @@ export function StepUpCeremony({
   passkeyNames,
   after,
   initialLockout,
+  actions = { begin: beginStepUpAction, complete: completeStepUpAction },
 }: {
   intentId: string;
   expiresAtMs: number;
@@ -40,6 +42,8 @@ export function StepUpCeremony({
   passkeyNames: string[];
   after: string;
   initialLockout: string | null;
+  /** The server half; the API's authorize page passes its own (same ceremony, a code at the end). */
+  actions?: { begin: (intentId: string) => Promise<BeginResult>; complete: (intentId: string, response: unknown) => Promise<CompleteResult> };
 }) {
   const router = useRouter();
   // Known only in the browser; the server render assumes support, so there is no flash for most users.
@@ -50,7 +54,7 @@ export function StepUpCeremony({
 
   async function confirm() {
     setPhase({ kind: "starting" });
-    const begin = await beginStepUpAction(intentId);
+    const begin = await actions.begin(intentId);
     if (!begin.ok) return setPhase({ kind: "error", message: begin.message, locked: begin.code === "locked" });
     setPhase({ kind: "waiting" });
     let response;
@@ -62,8 +66,9 @@ export function StepUpCeremony({
       return setPhase({ kind: "error", message: ceremonyMessage(problem, BRAND.name) });
     }
     setPhase({ kind: "verifying" });
-    const done = await completeStepUpAction(intentId, response);
-    if (done.ok) return router.replace(done.redirectTo);
+    const done = await actions.complete(intentId, response);
+    // Back to an API client's loopback redirect is a full navigation to another origin.
+    if (done.ok) return done.redirectTo.startsWith("/") ? router.replace(done.redirectTo) : window.location.assign(done.redirectTo);
     setPhase({ kind: "error", message: done.message, locked: done.code === "locked", warn: done.warn });
   }
 
