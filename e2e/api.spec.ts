@@ -59,7 +59,7 @@ test("an app gets a single-use token for one payment the customer confirmed with
   const body = { from_account_id: checking.id, to: `payee:${payee}`, amount: "1250.00", memo: "Invoice 7" };
   const key = randomUUID().replaceAll("-", "");
   const payment = () => request.post("/api/v1/transfers", { headers: { authorization: `Bearer ${stepUpToken ?? token}`, "idempotency-key": key }, data: body });
-  let stepUpToken: string | undefined;
+  let stepUpToken: string | undefined; // eslint-disable-line prefer-const -- set once the customer has confirmed
   const asked = await payment();
   expect(asked.status()).toBe(401);
   expect(asked.headers()["www-authenticate"]).toBe(

@@ -3,6 +3,7 @@
  * in the build's manifest, so new ones are covered) and every route handler, signed in (with forged
  * ids of another customer's objects) and anonymous. No 5xx, no state change, a clear error each time.
  */
+import { createHash, randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { DEMO } from "../fixtures";
 import { callAction, postAction, request, serverActions, signInCookie, type HttpResult } from "../support/server-actions";
@@ -35,6 +36,9 @@ async function businessState(sql: Sql) {
     intents: `SELECT "id", "status", "payloadHash" FROM "StepUpIntent" ORDER BY "id"`,
     grants: `SELECT "id", "consumedAt" FROM "AssuranceGrant" ORDER BY "id"`,
     sessions: `SELECT "id", "userId", "revokedAt" FROM "Session" ORDER BY "id"`, // lastSeenAt moves with every request
+    apiClients: `SELECT "id", "userId", "scopes", "revokedAt" FROM "ApiClient" ORDER BY "id"`, // lastUsedAt moves with every token request
+    accessTokens: `SELECT "id", "scopes", "intentId", "consumedAt" FROM "ApiAccessToken" ORDER BY "id"`,
+    codes: `SELECT "codeHash", "consumedAt" FROM "ApiAuthorizationCode" ORDER BY "codeHash"`,
   };
   const state: Record<string, string> = {};
   for (const [name, query] of Object.entries(tables)) {
@@ -54,13 +58,26 @@ function unclearAction(action: string, response: HttpResult): string | null {
   const location = response.redirect ?? (response.status >= 300 ? String(response.headers.location ?? "") : null);
   if (location !== null) {
     if (/^(https?:\/\/[^/]+)?\/login\b/.test(location)) return null;
-    if (action === "cancelStepUpAction" && /^(https?:\/\/[^/]+)?\/dashboard$/.test(location)) return null; // "not found": back home
+    if ((action === "cancelStepUpAction" || action === "cancelApiStepUpAction") && /^(https?:\/\/[^/]+)?\/dashboard$/.test(location)) return null; // "not found": back home
     return `redirect to ${location}`;
   }
   if (/"(message|error)":"[^"]+"/.test(response.body)) return null; // the action's own message
   if (action === "passkeySignInOptionsAction" && /"ok":true,"options":/.test(response.body)) return null;
   if (ANSWERS_NOTHING.has(action) && /^0:\{[^\n]*\}\n1:null\n?$/.test(response.body)) return null;
   return `HTTP ${response.status} without a message: ${response.body.slice(0, 160).replace(/\n/g, " | ")}`;
+}
+
+/** The API's answers: anything but a 5xx or internals, and every error is its JSON error object. */
+function unclearApi(response: HttpResult): string | null {
+  const problem = unclearRoute(response);
+  if (problem || response.status < 400) return problem;
+  try {
+    const body = JSON.parse(response.body) as { error?: unknown; error_description?: unknown };
+    if (typeof body.error === "string" && typeof body.error_description === "string") return null;
+  } catch {
+    // not JSON: reported below
+  }
+  return `HTTP ${response.status} without an error object: ${response.body.slice(0, 160)}`;
 }
 
 /** Why an answer from a route handler is not acceptable: it may succeed (health is health) but never crash or leak. */
@@ -103,6 +120,19 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
     await signInCookie(app, DEMO.bob.email, DEMO.bob.password);
     forged.push(...(await sql.all<{ id: string }>(`SELECT "id" FROM "Session" WHERE "userId" = (SELECT "id" FROM "User" WHERE "email" = ?)`, DEMO.bob.email)).map((r) => r.id));
     const aliceAccount = (await sql.all<{ id: string }>(`SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? LIMIT 1`, DEMO.alice.email))[0].id;
+    // An API token of Alice's with every scope, so the API is fuzzed past authentication too.
+    const aliceId = (await sql.all<{ id: string }>(`SELECT "id" FROM "User" WHERE "email" = ?`, DEMO.alice.email))[0].id;
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+    const accessToken = `vlt_at_${randomBytes(32).toString("base64url")}`;
+    const [now, later] = [new Date().toISOString(), new Date(Date.now() + 86_400_000).toISOString()];
+    await sql.all(
+      `INSERT INTO "ApiClient" ("id", "userId", "name", "scopes", "secretHash", "acr", "authTime", "createdAt", "expiresAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      "vlt_client_fuzz", aliceId, "fuzz", "accounts:read transfers:read transfer:funds", sha256(`vlt_pat_${randomBytes(32).toString("base64url")}`), "urn:vault:acr:phr", now, now, later,
+    );
+    await sql.all(
+      `INSERT INTO "ApiAccessToken" ("id", "tokenHash", "clientId", "userId", "scopes", "acr", "authTime", "createdAt", "expiresAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      "fuzz-token", sha256(accessToken), "vlt_client_fuzz", aliceId, "accounts:read transfers:read transfer:funds", "urn:vault:acr:phr", now, now, later,
+    );
     const before = await businessState(sql);
 
     const actions = serverActions();
@@ -154,13 +184,49 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
       });
     });
 
+    // The bearer-token API (app/api/v1) and the page apps send customers to: bad tokens, Alice's real
+    // token with hostile ids, bodies, keys and queries, and hostile token requests.
+    const apiTexts = fc.sample(hostileText(forged), { numRuns: PER_TARGET, seed: seed + 2 });
+    apiTexts.forEach((text, i) => {
+      const q = new URLSearchParams({ v: text.slice(0, 500) }).toString().slice(2); // lone surrogates become U+FFFD
+      const body = bodies[i];
+      const bearer = i % 4 === 0 ? `Bearer ${q}` : i % 4 === 1 ? q : `Bearer ${accessToken}`;
+      const id = i % 3 === 0 ? forged[i % forged.length] : i % 3 === 1 ? aliceAccount : q || "x";
+      // Alice's own account with her real token would be a real reveal (and, Alice having no passkey, a stored intent).
+      const revealId = i % 2 ? forged[i % forged.length] : q || "x";
+      const api = (target: string, path: string, options: Parameters<typeof request>[2]) =>
+        cases.push({ target, caller: bearer.includes(accessToken) ? "alice's token" : "bad token", describe: () => `${options?.method ?? "GET"} ${path.slice(0, 100)}`, send: () => request(app, path, options), judge: unclearApi });
+      api("GET /api/v1/accounts", `/api/v1/accounts?x=${q}`, { headers: { authorization: bearer } });
+      api("GET /api/v1/accounts/:id/transactions", `/api/v1/accounts/${id}/transactions?page=${q}`, { headers: { authorization: bearer } });
+      api("GET /api/v1/accounts/:id/number", `/api/v1/accounts/${revealId}/number`, { headers: { authorization: bearer } });
+      const json = i % 2 ? JSON.stringify({ from_account_id: i % 5 ? aliceAccount : text, to: `${["payee", "account", text][i % 3]}:${forged[i % forged.length]}`, amount: text, memo: text }) : body.body;
+      api("POST /api/v1/transfers", "/api/v1/transfers", {
+        method: "POST",
+        headers: { authorization: bearer, "content-type": i % 2 ? "application/json" : body.contentType, "idempotency-key": i % 3 ? `fuzz-key-${i}-0123456789` : q.slice(0, 100) },
+        body: json,
+      });
+      const grant = ["client_credentials", "authorization_code", q][i % 3];
+      api("POST /api/v1/oauth/token", "/api/v1/oauth/token", {
+        method: "POST",
+        headers: { "content-type": i % 5 ? "application/x-www-form-urlencoded" : body.contentType, ...(i % 2 ? { authorization: `Basic ${Buffer.from(`vlt_client_fuzz:${text.slice(0, 200)}`).toString("base64")}` } : {}) },
+        body: i % 5 ? `grant_type=${grant}&code=${q}&code_verifier=${q}&redirect_uri=${q}&scope=${q}&client_id=${q}&client_secret=${q}` : body.body,
+      });
+      cases.push({
+        target: "GET /oauth/authorize",
+        caller: "alice",
+        describe: () => `?${q.slice(0, 100)}`,
+        send: () => request(app, `/oauth/authorize?response_type=code&client_id=vlt_client_fuzz&intent_id=${q}&scope=${q}&redirect_uri=${q}&state=${q}&code_challenge=${q}&code_challenge_method=S256`, { headers: { cookie: alice } }),
+        judge: unclearRoute,
+      });
+    });
+
     const started = performance.now();
     const { failures, tried } = await runCases(cases);
     const seconds = (performance.now() - started) / 1000;
     const after = await businessState(sql);
     const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
     console.log(
-      `fuzz (seed ${seed}): ${cases.length} hostile requests in ${seconds.toFixed(1)} s to ${actions.length} server actions and 2 route handlers; ` +
+      `fuzz (seed ${seed}): ${cases.length} hostile requests in ${seconds.toFixed(1)} s to ${actions.length} server actions, 2 route handlers, 5 API routes and the authorize page; ` +
         `${failures.length} unclear or failed; tables changed: ${changed.length ? changed.join(", ") : "none"}\n` +
         Object.entries(tried)
           .map(([target, n]) => `  ${target.padEnd(28)} ${n}`)
