@@ -6,12 +6,7 @@ import { db } from "@/lib/db";
 import { formatScopes, parseScopes, type Scope } from "@/lib/api/scopes";
 import { hashSecret, looksLike, newId, newSecret, pkceMatches } from "@/lib/api/secrets";
 
-/** Access tokens are short-lived (RFC 9700 §2.2.1 / OAuth 2.0 Security BCP: limit a stolen token's use). */
-export const ACCESS_TOKEN_TTL_S = 10 * 60;
-/** A step-up token runs one operation, soon: long enough for the client to retry the call it was for. */
-export const STEP_UP_TOKEN_TTL_S = 2 * 60;
-/** RFC 6749 §4.1.2: an authorization code lives briefly (10 minutes at most); Vault's, one minute. */
-export const CODE_TTL_S = 60;
+import { ACCESS_TOKEN_TTL_S, CODE_TTL_S, STEP_UP_TOKEN_TTL_S } from "@/lib/api/token-lifetimes";
 
 /** The intents an API client starts are bound to the client, as a browser's are to its session. */
 export const apiSid = (clientId: string) => `api:${clientId}`;
