@@ -42,7 +42,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("documents RFC 9470's 401 wherever a policy can ask for step-up, and 403 insufficient_scope on every scoped call", () => {
-    const paths = OPENAPI.paths as Record<string, Record<string, { responses: Record<string, unknown>; security: unknown[] }>>;
+    const paths = OPENAPI.paths as unknown as Record<string, Record<string, { responses: Record<string, unknown>; security: unknown[] }>>;
     for (const p of ["/accounts/{id}/number", "/transfers"]) {
       const op = Object.values(paths[p])[0];
       assert.deepEqual(op.responses["401"], { $ref: "#/components/responses/InsufficientAuthentication" }, p);
