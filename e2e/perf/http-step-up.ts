@@ -19,14 +19,14 @@ export async function addSoftPasskey(sql: Sql, userId: string): Promise<SoftAuth
 }
 
 /** The value a server action returned (row 1 of its React Server Components answer). */
-function actionValue<T>(answer: HttpResult): T {
+export function actionValue<T>(answer: HttpResult): T {
   const line = answer.body.split("\n").find((l) => l.startsWith("1:"));
   if (answer.status !== 200 || !line) throw new Error(`unexpected action answer ${answer.status}: ${answer.body.slice(0, 200)}`);
   return JSON.parse(line.slice(2)) as T;
 }
 
 /** The Cookie header after a response: the old pairs, with whatever the response set replacing them. */
-function mergeCookies(cookie: string, answer: HttpResult): string {
+export function mergeCookies(cookie: string, answer: HttpResult): string {
   const jar = new Map(cookie.split("; ").filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf("=")), pair]));
   for (const set of answer.headers["set-cookie"] ?? []) {
     const pair = set.split(";")[0];
