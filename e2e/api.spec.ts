@@ -5,6 +5,7 @@
  * with PKCE, the single-use token moving the money once, and revocation from the security centre.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { accountsOf, addPayee } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
@@ -92,6 +93,8 @@ test("an app gets a single-use token for one payment the customer confirmed with
   await expect(page.getByTestId("step-up-title")).toHaveText("Send $1,250.00 to ACME Ltd");
   await expect(page.getByText("Budget script", { exact: true })).toBeVisible();
   await expect(page.getByTestId("step-up-details")).toContainText("ACME Ltd (IBAN ••• 5432)");
+  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id), "axe on /oauth/authorize").toEqual([]);
   await page.getByRole("button", { name: "Confirm with passkey" }).click();
   await expect.poll(() => callback?.searchParams.get("state")).toBe(state);
   const code = callback!.searchParams.get("code")!;
@@ -113,6 +116,20 @@ test("an app gets a single-use token for one payment the customer confirmed with
   expect(again.status()).toBe(401);
   expect(again.headers()["www-authenticate"]).toContain('error="invalid_token"');
   expect(accountsOf(newUser.email)[0].balance).toBe(before - 125_000);
+
+  // Declined: the intent is cancelled and the app hears access_denied.
+  const second = await request.post("/api/v1/transfers", {
+    headers: { authorization: `Bearer ${token}`, "idempotency-key": randomUUID().replaceAll("-", "") },
+    data: { ...body, amount: "400.00" },
+  });
+  const declined = ((await second.json()) as { intent: { id: string } }).intent.id;
+  callback = undefined;
+  await page.goto(authorizeUrl.replace(intent.id, declined));
+  await expect(page.getByTestId("step-up-title")).toHaveText("Send $400.00 to ACME Ltd");
+  await page.getByRole("button", { name: "Decline" }).click();
+  await expect.poll(() => callback?.searchParams.get("error")).toBe("access_denied");
+  expect(callback!.searchParams.get("state")).toBe(state);
+  expect(queryE2eDb<{ status: string }>(`SELECT status FROM "StepUpIntent" WHERE id = ?`, declined)[0].status).toBe("CANCELLED");
 
   // Revoked in the security centre: the app's access token stops at once.
   await page.goto("/settings/security#api");
