@@ -17,16 +17,25 @@ async function createToken(page: Page, name: string, scopes: string[]) {
   await page.goto("/settings/security#api");
   const form = page.getByTestId("api-create-form");
   await form.getByLabel("Token name").fill(name);
-  for (const box of await form.getByRole("checkbox").all()) await box.setChecked(scopes.includes((await box.getAttribute("value"))!));
+  for (const box of await form.getByRole("checkbox").all())
+    await box.setChecked(scopes.includes((await box.getAttribute("value"))!));
   await form.getByRole("button", { name: "Create API token" }).click();
   // A passkey within 5 minutes is needed: the step-up page, if there wasn't one, then back, finished without retyping.
-  if (await page.waitForURL(/\/step-up\//, { timeout: 3_000 }).then(() => true, () => false)) {
+  if (
+    await page.waitForURL(/\/step-up\//, { timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    )
+  ) {
     await expect(page.getByTestId("step-up-title")).toHaveText(`Create the API token "${name}"`);
     await page.getByRole("button", { name: "Confirm with passkey" }).click();
   }
   const created = page.getByTestId("api-token-created");
   await expect(created).toBeVisible();
-  return { clientId: await created.getByTestId("api-client-id").innerText(), secret: await created.getByTestId("api-client-secret").innerText() };
+  return {
+    clientId: await created.getByTestId("api-client-id").innerText(),
+    secret: await created.getByTestId("api-client-secret").innerText(),
+  };
 }
 
 async function clientCredentials(request: APIRequestContext, client: { clientId: string; secret: string }) {
@@ -38,12 +47,20 @@ async function clientCredentials(request: APIRequestContext, client: { clientId:
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-test("an app gets a single-use token for one payment the customer confirmed with a passkey, in the browser", async ({ page, request, newUser, authenticator }) => {
+test("an app gets a single-use token for one payment the customer confirmed with a passkey, in the browser", async ({
+  page,
+  request,
+  newUser,
+  authenticator,
+}) => {
   test.setTimeout(90_000);
   void authenticator;
   await enrolFirstPasskey(page, newUser);
   await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
-  const payee = queryE2eDb<{ id: string }>(`SELECT id FROM "Payee" WHERE name = 'ACME Ltd' AND userId = (SELECT id FROM "User" WHERE email = ?)`, newUser.email.toLowerCase())[0].id;
+  const payee = queryE2eDb<{ id: string }>(
+    `SELECT id FROM "Payee" WHERE name = 'ACME Ltd' AND userId = (SELECT id FROM "User" WHERE email = ?)`,
+    newUser.email.toLowerCase(),
+  )[0].id;
   const [checking] = accountsOf(newUser.email);
 
   const client = await createToken(page, "Budget script", ["accounts:read", "transfer:funds"]);
@@ -59,14 +76,21 @@ test("an app gets a single-use token for one payment the customer confirmed with
   expect(accounts.status()).toBe(200);
   const body = { from_account_id: checking.id, to: `payee:${payee}`, amount: "1250.00", memo: "Invoice 7" };
   const key = randomUUID().replaceAll("-", "");
-  const payment = () => request.post("/api/v1/transfers", { headers: { authorization: `Bearer ${stepUpToken ?? token}`, "idempotency-key": key }, data: body });
+  const payment = () =>
+    request.post("/api/v1/transfers", {
+      headers: { authorization: `Bearer ${stepUpToken ?? token}`, "idempotency-key": key },
+      data: body,
+    });
   let stepUpToken: string | undefined; // eslint-disable-line prefer-const -- set once the customer has confirmed
   const asked = await payment();
   expect(asked.status()).toBe(401);
   expect(asked.headers()["www-authenticate"]).toBe(
     'Bearer realm="vault", error="insufficient_user_authentication", error_description="The customer must confirm this operation with a passkey", acr_values="urn:vault:acr:phr", max_age="0"',
   );
-  const { intent, authorization_endpoint } = (await asked.json()) as { intent: { id: string; summary: string }; authorization_endpoint: string };
+  const { intent, authorization_endpoint } = (await asked.json()) as {
+    intent: { id: string; summary: string };
+    authorization_endpoint: string;
+  };
   expect(intent.summary).toBe("Send $1,250.00 to ACME Ltd");
 
   // The customer's half, in the browser: sees exactly what the app wants, confirms with the passkey.
@@ -87,30 +111,55 @@ test("an app gets a single-use token for one payment the customer confirmed with
   let callback: URL | undefined;
   await page.route(`${REDIRECT}**`, async (route) => {
     callback = new URL(route.request().url());
-    await route.fulfill({ contentType: "text/html", body: "<!doctype html><title>Done</title><p>You can close this window.</p>" });
+    await route.fulfill({
+      contentType: "text/html",
+      body: "<!doctype html><title>Done</title><p>You can close this window.</p>",
+    });
   });
   await page.goto(authorizeUrl);
   await expect(page.getByTestId("step-up-title")).toHaveText("Send $1,250.00 to ACME Ltd");
   await expect(page.getByText("Budget script", { exact: true })).toBeVisible();
   await expect(page.getByTestId("step-up-details")).toContainText("ACME Ltd (IBAN ••• 5432)");
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id), "axe on /oauth/authorize").toEqual([]);
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  expect(
+    violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id),
+    "axe on /oauth/authorize",
+  ).toEqual([]);
   await page.getByRole("button", { name: "Confirm with passkey" }).click();
   await expect.poll(() => callback?.searchParams.get("state")).toBe(state);
   const code = callback!.searchParams.get("code")!;
 
   const exchange = await request.post("/api/v1/oauth/token", {
-    form: { grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: client.clientId, client_secret: client.secret },
+    form: {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+      client_id: client.clientId,
+      client_secret: client.secret,
+    },
   });
   expect(exchange.status()).toBe(200);
-  const grant = (await exchange.json()) as { access_token: string; intent_id: string; scope: string; expires_in: number };
+  const grant = (await exchange.json()) as {
+    access_token: string;
+    intent_id: string;
+    scope: string;
+    expires_in: number;
+  };
   expect(grant).toMatchObject({ intent_id: intent.id, scope: "transfer:funds", expires_in: 120 });
   stepUpToken = grant.access_token;
 
   const before = accountsOf(newUser.email)[0].balance;
   const moved = await payment();
   expect(moved.status()).toBe(201);
-  expect(await moved.json()).toMatchObject({ amount: "1250.00", amount_minor: 125000, sca: "step_up", to: `payee:${payee}` });
+  expect(await moved.json()).toMatchObject({
+    amount: "1250.00",
+    amount_minor: 125000,
+    sca: "step_up",
+    to: `payee:${payee}`,
+  });
   expect(accountsOf(newUser.email)[0].balance).toBe(before - 125_000);
   const again = await payment();
   expect(again.status()).toBe(401);
@@ -129,7 +178,9 @@ test("an app gets a single-use token for one payment the customer confirmed with
   await page.getByRole("button", { name: "Decline" }).click();
   await expect.poll(() => callback?.searchParams.get("error")).toBe("access_denied");
   expect(callback!.searchParams.get("state")).toBe(state);
-  expect(queryE2eDb<{ status: string }>(`SELECT status FROM "StepUpIntent" WHERE id = ?`, declined)[0].status).toBe("CANCELLED");
+  expect(queryE2eDb<{ status: string }>(`SELECT status FROM "StepUpIntent" WHERE id = ?`, declined)[0].status).toBe(
+    "CANCELLED",
+  );
 
   // Revoked in the security centre: the app's access token stops at once.
   await page.goto("/settings/security#api");
@@ -140,7 +191,10 @@ test("an app gets a single-use token for one payment the customer confirmed with
   expect(refused.status()).toBe(401);
 });
 
-test("the authorize page refuses a malformed request or a redirect that isn't loopback, and sends a signed-out customer to sign in first", async ({ page, newUser }) => {
+test("the authorize page refuses a malformed request or a redirect that isn't loopback, and sends a signed-out customer to sign in first", async ({
+  page,
+  newUser,
+}) => {
   void newUser;
   await page.goto("/oauth/authorize?response_type=code&client_id=x&redirect_uri=https://evil.example/cb");
   await expect(page.getByTestId("authorize-error")).toContainText("incomplete or malformed");
@@ -150,7 +204,11 @@ test("the authorize page refuses a malformed request or a redirect that isn't lo
   await expect(page).toHaveURL(new RegExp(`/login\\?next=${encodeURIComponent(target).replace(/[.?]/g, "\\$&")}$`));
 });
 
-test("after a password sign-in, making a token asks for the passkey, then finishes without retyping", async ({ page, newUser, authenticator }) => {
+test("after a password sign-in, making a token asks for the passkey, then finishes without retyping", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
   void authenticator;
   await enrolFirstPasskey(page, newUser);
   await blockPasskeyAutofill(page);
@@ -170,6 +228,8 @@ test("after a password sign-in, making a token asks for the passkey, then finish
   await page.getByRole("button", { name: "Confirm with passkey" }).click();
   await expect(page).toHaveURL(/\/settings\/security\?api=/);
   await expect(page.getByTestId("api-token-created")).toContainText('Copy the token for "Nightly export" now');
-  const row = queryE2eDb<{ scopes: string; acr: string }>(`SELECT scopes, acr FROM "ApiClient" WHERE name = 'Nightly export'`)[0];
+  const row = queryE2eDb<{ scopes: string; acr: string }>(
+    `SELECT scopes, acr FROM "ApiClient" WHERE name = 'Nightly export'`,
+  )[0];
   expect(row).toEqual({ scopes: "accounts:read transfers:read", acr: "urn:vault:acr:phr" });
 });

@@ -30,7 +30,12 @@ export function ConfirmAction({
   const [asking, setAsking] = useState(false);
   return (
     <>
-      <button type="button" onClick={() => setAsking(true)} aria-label={ariaLabel} className={buttonClass("danger", "sm")}>
+      <button
+        type="button"
+        onClick={() => setAsking(true)}
+        aria-label={ariaLabel}
+        className={buttonClass("danger", "sm")}
+      >
         {label}
       </button>
       <Dialog open={asking} onClose={() => setAsking(false)} title={title} description={description}>

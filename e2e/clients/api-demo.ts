@@ -30,18 +30,30 @@ const REDIRECT_URI = "http://127.0.0.1:53682/callback";
 const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 /** Secrets are printed shortened: enough to follow, not enough to use. */
-const short = (s: string) => s.replace(/(vlt_(?:pat|at|code)_[A-Za-z0-9_-]{6})[A-Za-z0-9_-]+/g, "$1…").replace(/(Basic [A-Za-z0-9+/]{8})[A-Za-z0-9+/=]+/g, "$1…");
+const short = (s: string) =>
+  s
+    .replace(/(vlt_(?:pat|at|code)_[A-Za-z0-9_-]{6})[A-Za-z0-9_-]+/g, "$1…")
+    .replace(/(Basic [A-Za-z0-9+/]{8})[A-Za-z0-9+/=]+/g, "$1…");
 
 function step(text: string) {
   console.log(`\n${bold(text)}`);
 }
 
 /** One HTTP exchange of the API client, printed as sent and as answered. */
-async function exchange(method: string, pathname: string, headers: Record<string, string>, body?: string): Promise<HttpResult> {
+async function exchange(
+  method: string,
+  pathname: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<HttpResult> {
   console.log(`→ ${method} ${pathname}`);
   for (const [k, v] of Object.entries(headers)) console.log(dim(`  ${k}: ${short(v)}`));
   if (body) console.log(dim(`  ${short(body)}`));
-  const answer = await request({ url: `http://127.0.0.1:${PORT}`, origin: `http://localhost:${PORT}` }, pathname, { method, headers, body });
+  const answer = await request({ url: `http://127.0.0.1:${PORT}`, origin: `http://localhost:${PORT}` }, pathname, {
+    method,
+    headers,
+    body,
+  });
   console.log(`← ${answer.status}`);
   if (answer.headers["www-authenticate"]) console.log(dim(`  www-authenticate: ${answer.headers["www-authenticate"]}`));
   try {
@@ -55,7 +67,11 @@ async function exchange(method: string, pathname: string, headers: Record<string
 function ensureBuild() {
   if (existsSync(path.join(ROOT, ".next", "BUILD_ID"))) return;
   console.log("No production build yet: running next build (about a minute) …");
-  const built = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const built = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (built.status !== 0) throw new Error("next build failed");
 }
 
@@ -73,10 +89,18 @@ async function main() {
   try {
     console.log(`Vault on ${server.url} (a fresh SQLite database with the demo customers)`);
 
-    step("1. Alice makes an API token in the security centre (a passkey first: creating a credential is a step-up action)");
+    step(
+      "1. Alice makes an API token in the security centre (a passkey first: creating a credential is a step-up action)",
+    );
     const alice = (await sql.all<{ id: string }>(`SELECT "id" FROM "User" WHERE "email" = ?`, DEMO.alice.email))[0];
-    const [checking] = await sql.all<{ id: string }>(`SELECT "id" FROM "Account" WHERE "userId" = ? ORDER BY "createdAt", "id"`, alice.id);
-    const [payee] = await sql.all<{ id: string }>(`SELECT "id" FROM "Payee" WHERE "userId" = ? AND "name" = 'ACME Ltd'`, alice.id);
+    const [checking] = await sql.all<{ id: string }>(
+      `SELECT "id" FROM "Account" WHERE "userId" = ? ORDER BY "createdAt", "id"`,
+      alice.id,
+    );
+    const [payee] = await sql.all<{ id: string }>(
+      `SELECT "id" FROM "Payee" WHERE "userId" = ? AND "name" = 'ACME Ltd'`,
+      alice.id,
+    );
     const key = await addSoftPasskey(sql, alice.id);
     let cookie = await signInCookie(endpoint, DEMO.alice.email, DEMO.alice.password);
     ({ cookie } = await revealWithStepUp(endpoint, cookie, checking.id, key)); // any passkey step-up opens the 5-minute window
@@ -86,23 +110,55 @@ async function main() {
     fields.append("scopes", "transfer:funds");
     fields.append("days", "7");
     const created = actionValue<{ status: string; clientId?: string; secret?: string; message?: string }>(
-      await callAction(endpoint, "/settings/security", serverAction("createApiClientAction"), [{ status: "idle" }, fields], cookie),
+      await callAction(
+        endpoint,
+        "/settings/security",
+        serverAction("createApiClientAction"),
+        [{ status: "idle" }, fields],
+        cookie,
+      ),
     );
-    if (created.status !== "created" || !created.clientId || !created.secret) throw new Error(`token not created: ${JSON.stringify(created)}`);
+    if (created.status !== "created" || !created.clientId || !created.secret)
+      throw new Error(`token not created: ${JSON.stringify(created)}`);
     const client = { id: created.clientId, secret: created.secret };
     console.log(dim(`  client_id ${client.id}, token ${short(client.secret)} (shown once; Vault keeps its SHA-256)`));
 
-    step("2. The client trades its token for a 10-minute access token (OAuth client credentials) and reads the accounts");
+    step(
+      "2. The client trades its token for a 10-minute access token (OAuth client credentials) and reads the accounts",
+    );
     const basic = `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString("base64")}`;
     const form = { "content-type": "application/x-www-form-urlencoded" };
-    const token = JSON.parse((await exchange("POST", "/api/v1/oauth/token", { ...form, authorization: basic }, "grant_type=client_credentials")).body).access_token as string;
+    const token = JSON.parse(
+      (
+        await exchange(
+          "POST",
+          "/api/v1/oauth/token",
+          { ...form, authorization: basic },
+          "grant_type=client_credentials",
+        )
+      ).body,
+    ).access_token as string;
     await exchange("GET", "/api/v1/accounts", { authorization: `Bearer ${token}` });
 
-    step("3. It asks to pay $1,250.00 to ACME Ltd: the policy wants the customer's passkey for this payment (RFC 9470)");
+    step(
+      "3. It asks to pay $1,250.00 to ACME Ltd: the policy wants the customer's passkey for this payment (RFC 9470)",
+    );
     const idempotencyKey = randomUUID().replaceAll("-", "");
-    const payment = JSON.stringify({ from_account_id: checking.id, to: `payee:${payee.id}`, amount: "1250.00", memo: "Invoice 2026-114" });
-    const json = (bearer: string) => ({ authorization: `Bearer ${bearer}`, "content-type": "application/json", "idempotency-key": idempotencyKey });
-    const asked = JSON.parse((await exchange("POST", "/api/v1/transfers", json(token), payment)).body) as { intent: { id: string }; authorization_endpoint: string };
+    const payment = JSON.stringify({
+      from_account_id: checking.id,
+      to: `payee:${payee.id}`,
+      amount: "1250.00",
+      memo: "Invoice 2026-114",
+    });
+    const json = (bearer: string) => ({
+      authorization: `Bearer ${bearer}`,
+      "content-type": "application/json",
+      "idempotency-key": idempotencyKey,
+    });
+    const asked = JSON.parse((await exchange("POST", "/api/v1/transfers", json(token), payment)).body) as {
+      intent: { id: string };
+      authorization_endpoint: string;
+    };
 
     step("4. The client sends Alice to confirm exactly that intent; she does, with her passkey");
     const verifier = randomBytes(32).toString("base64url");
@@ -126,7 +182,13 @@ async function main() {
     );
     if (!begin.ok || !begin.options) throw new Error(`the authorize page refused: ${begin.message}`);
     const assertion = key.assert({ challenge: begin.options.challenge, origin: server.origin, rpId: "localhost" });
-    const completed = await callAction(endpoint, authorizePage, serverAction("completeApiStepUpAction"), [query, asked.intent.id, assertion], cookie);
+    const completed = await callAction(
+      endpoint,
+      authorizePage,
+      serverAction("completeApiStepUpAction"),
+      [query, asked.intent.id, assertion],
+      cookie,
+    );
     cookie = mergeCookies(cookie, completed);
     const done = actionValue<{ ok: boolean; redirectTo?: string; message?: string }>(completed);
     if (!done.ok || !done.redirectTo) throw new Error(`confirmation failed: ${done.message}`);
@@ -134,21 +196,30 @@ async function main() {
     console.log(`  … and her browser goes back to the client: ${short(back.toString())}`);
     if (back.searchParams.get("state") !== state) throw new Error("state mismatch");
 
-    step("5. The client exchanges the code for a single-use token bound to that intent, pays once, and can't pay twice");
+    step(
+      "5. The client exchanges the code for a single-use token bound to that intent, pays once, and can't pay twice",
+    );
     const grant = JSON.parse(
       (
         await exchange(
           "POST",
           "/api/v1/oauth/token",
           { ...form, authorization: basic },
-          new URLSearchParams({ grant_type: "authorization_code", code: back.searchParams.get("code")!, redirect_uri: REDIRECT_URI, code_verifier: verifier }).toString(),
+          new URLSearchParams({
+            grant_type: "authorization_code",
+            code: back.searchParams.get("code")!,
+            redirect_uri: REDIRECT_URI,
+            code_verifier: verifier,
+          }).toString(),
         )
       ).body,
     ) as { access_token: string };
     const paid = await exchange("POST", "/api/v1/transfers", json(grant.access_token), payment);
     const again = await exchange("POST", "/api/v1/transfers", json(grant.access_token), payment);
     const ok = paid.status === 201 && again.status === 401;
-    console.log(`\n${ok ? "Done: the payment went through once, and the single-use token was refused the second time." : "Something went wrong: see above."}`);
+    console.log(
+      `\n${ok ? "Done: the payment went through once, and the single-use token was refused the second time." : "Something went wrong: see above."}`,
+    );
     if (!ok) process.exitCode = 1;
   } finally {
     await sql.close();

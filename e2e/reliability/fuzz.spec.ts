@@ -211,6 +211,11 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
         headers: { "content-type": i % 5 ? "application/x-www-form-urlencoded" : body.contentType, ...(i % 2 ? { authorization: `Basic ${Buffer.from(`vlt_client_fuzz:${text.slice(0, 200)}`).toString("base64")}` } : {}) },
         body: i % 5 ? `grant_type=${grant}&code=${q}&code_verifier=${q}&redirect_uri=${q}&scope=${q}&client_id=${q}&client_secret=${q}` : body.body,
       });
+      api("POST /api/v1/oauth/introspect", "/api/v1/oauth/introspect", {
+        method: "POST",
+        headers: { "content-type": i % 5 ? "application/x-www-form-urlencoded" : body.contentType, authorization: `Basic ${Buffer.from(`vlt_client_fuzz:${text.slice(0, 200)}`).toString("base64")}` },
+        body: i % 5 ? `token=${i % 2 ? accessToken : q}&client_id=${q}` : body.body,
+      });
       cases.push({
         target: "GET /oauth/authorize",
         caller: "alice",
@@ -226,7 +231,7 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
     const after = await businessState(sql);
     const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
     console.log(
-      `fuzz (seed ${seed}): ${cases.length} hostile requests in ${seconds.toFixed(1)} s to ${actions.length} server actions, 2 route handlers, 5 API routes and the authorize page; ` +
+      `fuzz (seed ${seed}): ${cases.length} hostile requests in ${seconds.toFixed(1)} s to ${actions.length} server actions, 2 route handlers, 6 API routes and the authorize page; ` +
         `${failures.length} unclear or failed; tables changed: ${changed.length ? changed.join(", ") : "none"}\n` +
         Object.entries(tried)
           .map(([target, n]) => `  ${target.padEnd(28)} ${n}`)

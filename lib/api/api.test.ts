@@ -18,6 +18,7 @@ let guardModule: typeof import("@/lib/assurance/guard");
 let intents: typeof import("@/lib/assurance/intents");
 const routes = {} as {
   token: typeof import("@/app/api/v1/oauth/token/route");
+  introspect: typeof import("@/app/api/v1/oauth/introspect/route");
   accounts: typeof import("@/app/api/v1/accounts/route");
   transactions: typeof import("@/app/api/v1/accounts/[id]/transactions/route");
   number: typeof import("@/app/api/v1/accounts/[id]/number/route");
@@ -210,6 +211,7 @@ before(async () => {
   guardModule = await import("@/lib/assurance/guard");
   intents = await import("@/lib/assurance/intents");
   routes.token = await import("@/app/api/v1/oauth/token/route");
+  routes.introspect = await import("@/app/api/v1/oauth/introspect/route");
   routes.accounts = await import("@/app/api/v1/accounts/route");
   routes.transactions = await import("@/app/api/v1/accounts/[id]/transactions/route");
   routes.number = await import("@/app/api/v1/accounts/[id]/number/route");
@@ -256,6 +258,42 @@ describe(`bearer-token API (${TEST_PROVIDER})`, () => {
       (await tokenRequest({ grant_type: "password" }, [client.clientId, client.secret])).body.error,
       "unsupported_grant_type",
     );
+  });
+
+  it("introspects a client's own tokens with their acr and auth_time (RFC 7662, RFC 9470 §6.2), and nobody else's", async () => {
+    const client = await makeClient(alice, "accounts:read");
+    const token = await accessToken(client);
+    const introspect = async (who: { clientId: string; secret: string }, value: string) => {
+      const res = await routes.introspect.POST(
+        new Request(`${BASE}/api/v1/oauth/introspect`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            authorization: `Basic ${Buffer.from(`${who.clientId}:${who.secret}`).toString("base64")}`,
+          },
+          body: form({ token: value }),
+        }),
+      );
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const mine = await introspect(client, token);
+    assert.equal(mine.status, 200);
+    const row = await db.apiClient.findUniqueOrThrow({ where: { id: client.clientId } });
+    assert.deepEqual(
+      { ...mine.body, exp: typeof mine.body.exp, iat: typeof mine.body.iat },
+      {
+        active: true,
+        scope: "accounts:read",
+        client_id: client.clientId,
+        token_type: "Bearer",
+        exp: "number",
+        iat: "number",
+        acr: PHR,
+        auth_time: Math.floor(row.authTime.getTime() / 1000),
+      },
+    );
+    assert.deepEqual((await introspect(await makeClient(bob, "accounts:read"), token)).body, { active: false });
+    assert.deepEqual((await introspect(client, "not a token")).body, { active: false });
   });
 
   it("answers each scope boundary with 403 insufficient_scope naming the scope (RFC 6750 §3.1)", async () => {

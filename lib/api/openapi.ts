@@ -3,10 +3,22 @@ import { ACCESS_TOKEN_TTL_S, CODE_TTL_S, STEP_UP_TOKEN_TTL_S } from "@/lib/api/t
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
-const jsonBody = (schema: object, description: string) => ({ description, content: { "application/json": { schema } } });
+const jsonBody = (schema: object, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
 const moneyFields = (name: string, what: string) => ({
-  [name]: { type: "string", pattern: "^-?\\d+\\.\\d{2}$", description: `${what}, as a decimal string`, examples: ["1250.00"] },
-  [`${name}_minor`]: { type: "integer", description: `${what}, in minor units (cents): exact, never a float`, examples: [125000] },
+  [name]: {
+    type: "string",
+    pattern: "^-?\\d+\\.\\d{2}$",
+    description: `${what}, as a decimal string`,
+    examples: ["1250.00"],
+  },
+  [`${name}_minor`]: {
+    type: "integer",
+    description: `${what}, in minor units (cents): exact, never a float`,
+    examples: [125000],
+  },
 });
 
 /**
@@ -28,7 +40,11 @@ export const OPENAPI = {
   security: [{ bearer: [] }],
   components: {
     securitySchemes: {
-      bearer: { type: "http", scheme: "bearer", description: `An opaque access token from /oauth/token, valid ${ACCESS_TOKEN_TTL_S / 60} minutes.` },
+      bearer: {
+        type: "http",
+        scheme: "bearer",
+        description: `An opaque access token from /oauth/token, valid ${ACCESS_TOKEN_TTL_S / 60} minutes.`,
+      },
       oauth2: {
         type: "oauth2",
         flows: {
@@ -43,7 +59,8 @@ export const OPENAPI = {
     },
     headers: {
       "WWW-Authenticate": {
-        description: "RFC 6750 §3 / RFC 9470 §3 challenge, e.g. Bearer realm=\"vault\", error=\"insufficient_user_authentication\", acr_values=\"urn:vault:acr:phr\", max_age=\"0\"",
+        description:
+          'RFC 6750 §3 / RFC 9470 §3 challenge, e.g. Bearer realm="vault", error="insufficient_user_authentication", acr_values="urn:vault:acr:phr", max_age="0"',
         schema: { type: "string" },
       },
     },
@@ -52,7 +69,11 @@ export const OPENAPI = {
         type: "object",
         required: ["error", "error_description"],
         properties: {
-          error: { type: "string", description: "A code: invalid_request, invalid_token, insufficient_scope, insufficient_user_authentication, not_found, …" },
+          error: {
+            type: "string",
+            description:
+              "A code: invalid_request, invalid_token, insufficient_scope, insufficient_user_authentication, not_found, …",
+          },
           error_description: { type: "string", description: "For people" },
           field_errors: { type: "object", additionalProperties: { type: "string" } },
           scope: { type: "string", description: "With insufficient_scope: the scope the call needs" },
@@ -66,12 +87,18 @@ export const OPENAPI = {
             required: ["acr_values", "max_age", "intent", "authorization_endpoint"],
             properties: {
               acr_values: { type: "string", examples: ["urn:vault:acr:phr"] },
-              max_age: { type: "integer", description: "Seconds since the customer's last active authentication; 0: confirm this operation" },
+              max_age: {
+                type: "integer",
+                description: "Seconds since the customer's last active authentication; 0: confirm this operation",
+              },
               intent: {
                 type: "object",
                 required: ["id"],
                 properties: {
-                  id: { type: "string", description: "The operation, stored and waiting for the customer (intent_id at /oauth/authorize)" },
+                  id: {
+                    type: "string",
+                    description: "The operation, stored and waiting for the customer (intent_id at /oauth/authorize)",
+                  },
                   summary: { type: "string", examples: ["Send $1,250.00 to ACME Ltd"] },
                   expires_at: { type: "string", format: "date-time" },
                 },
@@ -95,7 +122,17 @@ export const OPENAPI = {
       },
       Transaction: {
         type: "object",
-        required: ["id", "transfer_id", "reference", "currency", "amount", "amount_minor", "balance_after", "balance_after_minor", "created_at"],
+        required: [
+          "id",
+          "transfer_id",
+          "reference",
+          "currency",
+          "amount",
+          "amount_minor",
+          "balance_after",
+          "balance_after_minor",
+          "created_at",
+        ],
         properties: {
           id: { type: "string" },
           transfer_id: { type: "string" },
@@ -113,14 +150,30 @@ export const OPENAPI = {
         required: ["from_account_id", "to", "amount"],
         properties: {
           from_account_id: { type: "string" },
-          to: { type: "string", pattern: "^(account|payee):[A-Za-z0-9_-]{1,64}$", description: "account:<your account id> or payee:<your payee id>" },
+          to: {
+            type: "string",
+            pattern: "^(account|payee):[A-Za-z0-9_-]{1,64}$",
+            description: "account:<your account id> or payee:<your payee id>",
+          },
           amount: { type: "string", examples: ["1250.00"], description: "A decimal string; at most $25,000.00" },
           memo: { type: "string", maxLength: 140 },
         },
       },
       Transfer: {
         type: "object",
-        required: ["id", "reference", "status", "from_account_id", "to", "currency", "amount", "amount_minor", "sca", "created_at", "replayed"],
+        required: [
+          "id",
+          "reference",
+          "status",
+          "from_account_id",
+          "to",
+          "currency",
+          "amount",
+          "amount_minor",
+          "sca",
+          "created_at",
+          "replayed",
+        ],
         properties: {
           id: { type: "string" },
           reference: { type: "string" },
@@ -130,9 +183,15 @@ export const OPENAPI = {
           currency: { type: "string" },
           ...moneyFields("amount", "The amount sent"),
           memo: { type: ["string", "null"] },
-          sca: { enum: ["none", "exempt_low_value", "step_up"], description: "How strong customer authentication was met (PSD2 RTS Art. 4, 16)" },
+          sca: {
+            enum: ["none", "exempt_low_value", "step_up"],
+            description: "How strong customer authentication was met (PSD2 RTS Art. 4, 16)",
+          },
           created_at: { type: "string", format: "date-time" },
-          replayed: { type: "boolean", description: "True when this answers a retry with an Idempotency-Key already used" },
+          replayed: {
+            type: "boolean",
+            description: "True when this answers a retry with an Idempotency-Key already used",
+          },
         },
       },
       TokenResponse: {
@@ -141,19 +200,34 @@ export const OPENAPI = {
         properties: {
           access_token: { type: "string" },
           token_type: { const: "Bearer" },
-          expires_in: { type: "integer", description: `${ACCESS_TOKEN_TTL_S} s; a step-up token ${STEP_UP_TOKEN_TTL_S} s and single-use` },
+          expires_in: {
+            type: "integer",
+            description: `${ACCESS_TOKEN_TTL_S} s; a step-up token ${STEP_UP_TOKEN_TTL_S} s and single-use`,
+          },
           scope: { type: "string" },
           intent_id: { type: "string", description: "A step-up token's one intent" },
         },
       },
     },
     responses: {
-      Unauthorized: { ...jsonBody(ref("Error"), "No, malformed, unknown, expired, revoked or used token (RFC 6750 §3.1 invalid_token)"), headers: { "WWW-Authenticate": { $ref: "#/components/headers/WWW-Authenticate" } } },
-      InsufficientAuthentication: {
-        ...jsonBody({ oneOf: [ref("StepUpRequired"), ref("Error")] }, "RFC 9470: the customer must authenticate more strongly or more recently (or the token is invalid)"),
+      Unauthorized: {
+        ...jsonBody(
+          ref("Error"),
+          "No, malformed, unknown, expired, revoked or used token (RFC 6750 §3.1 invalid_token)",
+        ),
         headers: { "WWW-Authenticate": { $ref: "#/components/headers/WWW-Authenticate" } },
       },
-      InsufficientScope: { ...jsonBody(ref("Error"), "The token lacks the scope (RFC 6750 §3.1 insufficient_scope)"), headers: { "WWW-Authenticate": { $ref: "#/components/headers/WWW-Authenticate" } } },
+      InsufficientAuthentication: {
+        ...jsonBody(
+          { oneOf: [ref("StepUpRequired"), ref("Error")] },
+          "RFC 9470: the customer must authenticate more strongly or more recently (or the token is invalid)",
+        ),
+        headers: { "WWW-Authenticate": { $ref: "#/components/headers/WWW-Authenticate" } },
+      },
+      InsufficientScope: {
+        ...jsonBody(ref("Error"), "The token lacks the scope (RFC 6750 §3.1 insufficient_scope)"),
+        headers: { "WWW-Authenticate": { $ref: "#/components/headers/WWW-Authenticate" } },
+      },
       NotFound: jsonBody(ref("Error"), "Not one of this customer's"),
       Invalid: jsonBody(ref("Error"), "Invalid input; nothing changed"),
     },
@@ -164,7 +238,10 @@ export const OPENAPI = {
         summary: "Your accounts and balances",
         security: [{ bearer: [] }, { oauth2: ["accounts:read"] }],
         responses: {
-          "200": jsonBody({ type: "object", required: ["data"], properties: { data: { type: "array", items: ref("Account") } } }, "The accounts"),
+          "200": jsonBody(
+            { type: "object", required: ["data"], properties: { data: { type: "array", items: ref("Account") } } },
+            "The accounts",
+          ),
           "401": response("Unauthorized"),
           "403": response("InsufficientScope"),
         },
@@ -183,7 +260,12 @@ export const OPENAPI = {
             {
               type: "object",
               required: ["account_id", "page", "next_page", "data"],
-              properties: { account_id: { type: "string" }, page: { type: "integer" }, next_page: { type: ["integer", "null"] }, data: { type: "array", items: ref("Transaction") } },
+              properties: {
+                account_id: { type: "string" },
+                page: { type: "integer" },
+                next_page: { type: ["integer", "null"] },
+                data: { type: "array", items: ref("Transaction") },
+              },
             },
             "A page of entries",
           ),
@@ -199,7 +281,14 @@ export const OPENAPI = {
         security: [{ bearer: [] }, { oauth2: ["accounts:read"] }],
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
         responses: {
-          "200": jsonBody({ type: "object", required: ["account_id", "number"], properties: { account_id: { type: "string" }, number: { type: "string" } } }, "The number"),
+          "200": jsonBody(
+            {
+              type: "object",
+              required: ["account_id", "number"],
+              properties: { account_id: { type: "string" }, number: { type: "string" } },
+            },
+            "The number",
+          ),
           "401": response("InsufficientAuthentication"),
           "403": response("InsufficientScope"),
           "404": response("NotFound"),
@@ -211,7 +300,13 @@ export const OPENAPI = {
         summary: "Move money (policies transfer.own and transfer.payee)",
         security: [{ bearer: [] }, { oauth2: ["transfer:funds"] }],
         parameters: [
-          { name: "Idempotency-Key", in: "header", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9_-]{16,64}$" }, description: "New for each payment; a retry with the same key returns the first result" },
+          {
+            name: "Idempotency-Key",
+            in: "header",
+            required: true,
+            schema: { type: "string", pattern: "^[A-Za-z0-9_-]{16,64}$" },
+            description: "New for each payment; a retry with the same key returns the first result",
+          },
         ],
         requestBody: { required: true, content: { "application/json": { schema: ref("TransferRequest") } } },
         responses: {
@@ -227,7 +322,8 @@ export const OPENAPI = {
     },
     "/oauth/token": {
       post: {
-        summary: "Access tokens: client_credentials (the personal access token) or authorization_code + PKCE (a single-use step-up token)",
+        summary:
+          "Access tokens: client_credentials (the personal access token) or authorization_code + PKCE (a single-use step-up token)",
         security: [],
         requestBody: {
           required: true,
@@ -251,13 +347,68 @@ export const OPENAPI = {
         },
         responses: {
           "200": jsonBody(ref("TokenResponse"), "A token"),
-          "400": jsonBody(ref("Error"), "invalid_request, invalid_grant, invalid_scope or unsupported_grant_type (RFC 6749 §5.2)"),
+          "400": jsonBody(
+            ref("Error"),
+            "invalid_request, invalid_grant, invalid_scope or unsupported_grant_type (RFC 6749 §5.2)",
+          ),
+          "401": jsonBody(ref("Error"), "invalid_client"),
+        },
+      },
+    },
+    "/oauth/introspect": {
+      post: {
+        summary:
+          "RFC 7662 introspection of one of this client's access tokens: active, scope, exp, and RFC 9470 §6.2's acr and auth_time",
+        security: [],
+        requestBody: {
+          required: true,
+          content: {
+            "application/x-www-form-urlencoded": {
+              schema: {
+                type: "object",
+                required: ["token"],
+                properties: {
+                  token: { type: "string" },
+                  client_id: { type: "string" },
+                  client_secret: { type: "string" },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "200": jsonBody(
+            {
+              type: "object",
+              required: ["active"],
+              properties: {
+                active: { type: "boolean" },
+                scope: { type: "string" },
+                client_id: { type: "string" },
+                token_type: { const: "Bearer" },
+                exp: { type: "integer" },
+                iat: { type: "integer" },
+                acr: { type: "string" },
+                auth_time: {
+                  type: "integer",
+                  description: "Epoch seconds of the customer's last active authentication behind the token",
+                },
+                intent_id: { type: "string" },
+              },
+            },
+            "The token's state; only { active: false } for anything not active or not this client's",
+          ),
+          "400": jsonBody(ref("Error"), "invalid_request"),
           "401": jsonBody(ref("Error"), "invalid_client"),
         },
       },
     },
     "/openapi.json": {
-      get: { summary: "This document", security: [], responses: { "200": jsonBody({ type: "object" }, "OpenAPI 3.1") } },
+      get: {
+        summary: "This document",
+        security: [],
+        responses: { "200": jsonBody({ type: "object" }, "OpenAPI 3.1") },
+      },
     },
   },
 } as const;

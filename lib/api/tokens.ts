@@ -125,6 +125,37 @@ export async function exchangeToken(
   return oauthError(400, "unsupported_grant_type", "Use grant_type=client_credentials or authorization_code.");
 }
 
+/**
+ * RFC 7662 token introspection, for the client that owns the token: whether it is active, and what it
+ * carries, including RFC 9470 §6.2's acr and auth_time. Another client's token, or an unknown, expired,
+ * revoked or used one, is just `{ active: false }` (§2.2: say nothing more).
+ */
+export async function introspect(
+  form: Record<string, string | undefined>,
+  basic: { id: string; secret: string } | null,
+): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; err: OAuthError }> {
+  const client = await authenticateClient(basic?.id ?? form.client_id, basic?.secret ?? form.client_secret);
+  if (!client) return oauthError(401, "invalid_client", "Unknown, revoked or expired client credentials.");
+  if (!looksLike("access", form.token)) return { ok: true, body: { active: false } };
+  const row = await db.apiAccessToken.findUnique({ where: { tokenHash: hashSecret(form.token) } });
+  if (!row || row.clientId !== client.id || row.expiresAt <= new Date() || row.consumedAt)
+    return { ok: true, body: { active: false } };
+  return {
+    ok: true,
+    body: {
+      active: true,
+      scope: row.scopes,
+      client_id: row.clientId,
+      token_type: "Bearer",
+      exp: epochSeconds(row.expiresAt),
+      iat: epochSeconds(row.createdAt),
+      acr: row.acr,
+      auth_time: epochSeconds(row.authTime),
+      ...(row.intentId ? { intent_id: row.intentId } : {}),
+    },
+  };
+}
+
 /** Stores the code the authorize page hands back after the customer confirmed the client's intent. */
 export async function issueAuthorizationCode(data: {
   clientId: string;

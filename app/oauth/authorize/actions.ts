@@ -11,13 +11,20 @@ import { requireUser } from "@/lib/auth/session";
  * The intent id the ceremony passes is ignored: the request names it.
  */
 type Query = Record<string, string>;
-const asQuery = (q: unknown): Query => (q && typeof q === "object" && !Array.isArray(q) ? Object.fromEntries(Object.entries(q).filter(([, v]) => typeof v === "string")) : {});
+const asQuery = (q: unknown): Query =>
+  q && typeof q === "object" && !Array.isArray(q)
+    ? Object.fromEntries(Object.entries(q).filter(([, v]) => typeof v === "string"))
+    : {};
 
 export async function beginApiStepUpAction(query: Query, _intentId: string): Promise<BeginResult> {
   return beginApiStepUpFor(await requireUser(), parseAuthorizeQuery(asQuery(query)));
 }
 
-export async function completeApiStepUpAction(query: Query, _intentId: string, response: unknown): Promise<CompleteResult> {
+export async function completeApiStepUpAction(
+  query: Query,
+  _intentId: string,
+  response: unknown,
+): Promise<CompleteResult> {
   return completeApiStepUpFor(await requireUser(), parseAuthorizeQuery(asQuery(query)), response);
 }
 

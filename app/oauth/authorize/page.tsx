@@ -18,9 +18,15 @@ export const metadata: Metadata = { title: "Confirm an app's request" };
  * back to the client's loopback redirect with a one-minute code. Not signed in: sign in first, then
  * come back here.
  */
-export default async function AuthorizePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuthorizePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const raw = await searchParams;
-  const query: Record<string, string> = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"));
+  const query: Record<string, string> = Object.fromEntries(
+    Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
   const user = await getSessionUser();
   if (!user) redirect(`/login?next=${encodeURIComponent(`/oauth/authorize?${new URLSearchParams(query)}`)}`);
   const view = await authorizeViewFor(user, parseAuthorizeQuery(raw));
@@ -28,7 +34,11 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
     <div className="mx-auto max-w-lg space-y-6 px-4 py-8">
       <Logo href="/dashboard" />
       {!view.ok ? (
-        <div role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="authorize-error">
+        <div
+          role="alert"
+          className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
+          data-testid="authorize-error"
+        >
           <p className="font-medium">There is nothing to confirm.</p>
           <p className="mt-1">{view.message}</p>
           <Link href="/dashboard" className="mt-2 block font-medium underline">
@@ -43,13 +53,16 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
               {view.description.title}
             </h1>
             <p className="mt-2 text-slate-600">
-              <strong className="text-slate-900">{view.clientName}</strong>, using one of your API tokens, wants to do this. Your passkey signs exactly
-              what is shown below, and only once. The app then gets a single-use permission ({SCOPES[view.scope].toLowerCase()}) for this one
-              operation, for two minutes.
+              <strong className="text-slate-900">{view.clientName}</strong>, using one of your API tokens, wants to do
+              this. Your passkey signs exactly what is shown below, and only once. The app then gets a single-use
+              permission ({SCOPES[view.scope].toLowerCase()}) for this one operation, for two minutes.
             </p>
           </div>
           {view.description.details.length > 0 && (
-            <dl className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" data-testid="step-up-details">
+            <dl
+              className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white"
+              data-testid="step-up-details"
+            >
               {view.description.details.map(([label, value]) => (
                 <div key={label} className="flex justify-between gap-4 px-5 py-3 text-sm">
                   <dt className="text-slate-600">{label}</dt>
@@ -59,7 +72,11 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
             </dl>
           )}
           {view.intent.status !== "PENDING" ? (
-            <p role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="step-up-status">
+            <p
+              role="alert"
+              className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
+              data-testid="step-up-status"
+            >
               {view.intent.status === "EXPIRED"
                 ? "This request expired: for your safety it lasts only a few minutes. Nothing was sent or changed. Ask the app to start again."
                 : view.intent.status === "CANCELLED"
@@ -81,8 +98,15 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
               backTo="/dashboard"
               passkeyNames={view.passkeyNames}
               after={`${BRAND.name} then sends you back to the app, which finishes the operation.`}
-              initialLockout={view.lockout.locked ? `Too many failed attempts. Passkey confirmation is paused for ${Math.ceil(view.lockout.retryAfterS / 60)} minute(s).` : null}
-              actions={{ begin: beginApiStepUpAction.bind(null, query), complete: completeApiStepUpAction.bind(null, query) }}
+              initialLockout={
+                view.lockout.locked
+                  ? `Too many failed attempts. Passkey confirmation is paused for ${Math.ceil(view.lockout.retryAfterS / 60)} minute(s).`
+                  : null
+              }
+              actions={{
+                begin: beginApiStepUpAction.bind(null, query),
+                complete: completeApiStepUpAction.bind(null, query),
+              }}
             />
           )}
           {view.intent.status === "PENDING" && (

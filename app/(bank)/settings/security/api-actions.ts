@@ -13,9 +13,16 @@ import { setFlash } from "@/lib/flash-server";
  */
 export type CreateApiClientState = ActionState | { status: "created"; clientId: string; secret: string; name: string };
 
-export async function createApiClientAction(_prev: CreateApiClientState, formData: FormData): Promise<CreateApiClientState> {
+export async function createApiClientAction(
+  _prev: CreateApiClientState,
+  formData: FormData,
+): Promise<CreateApiClientState> {
   if (!isFormData(formData)) return unreadableForm;
-  const raw = { name: formData.get("name") ?? undefined, scopes: formData.getAll("scopes").filter((v) => typeof v === "string"), days: formData.get("days") ?? undefined };
+  const raw = {
+    name: formData.get("name") ?? undefined,
+    scopes: formData.getAll("scopes").filter((v) => typeof v === "string"),
+    days: formData.get("days") ?? undefined,
+  };
   let stepUp: string;
   try {
     const created = await createApiClient(raw);
@@ -23,7 +30,11 @@ export async function createApiClientAction(_prev: CreateApiClientState, formDat
     return { status: "created", clientId: created.clientId, secret: created.secret, name: created.name };
   } catch (err) {
     if (!(err instanceof StepUpRequired)) {
-      const values = { name: typeof raw.name === "string" ? raw.name.slice(0, 60) : "", days: typeof raw.days === "string" ? raw.days.slice(0, 4) : "", scopes: raw.scopes.join(" ").slice(0, 100) };
+      const values = {
+        name: typeof raw.name === "string" ? raw.name.slice(0, 60) : "",
+        days: typeof raw.days === "string" ? raw.days.slice(0, 4) : "",
+        scopes: raw.scopes.join(" ").slice(0, 100),
+      };
       return toErrorState(err, values);
     }
     stepUp = stepUpPath(err.intentId);

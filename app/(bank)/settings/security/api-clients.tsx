@@ -16,13 +16,25 @@ type ScopeOption = { id: string; label: string };
 type Draft = { name: string; scopes: string[]; days: number };
 
 /** The secret, once, with its client id: the only time anyone can read it. */
-function CreatedToken({ clientId, secret, name, onDone }: { clientId: string; secret: string; name: string; onDone: () => void }) {
+function CreatedToken({
+  clientId,
+  secret,
+  name,
+  onDone,
+}: {
+  clientId: string;
+  secret: string;
+  name: string;
+  onDone: () => void;
+}) {
   const [copied, setCopied] = useState(false);
   const [saved, setSaved] = useState(false);
   return (
     <div className="space-y-3 rounded-2xl border border-amber-300 bg-amber-50 p-5" data-testid="api-token-created">
       <h3 className="font-semibold text-amber-950">Copy the token for &quot;{name}&quot; now</h3>
-      <p className="text-sm text-amber-950">Only its fingerprint is kept, so it can&apos;t be shown again. Treat it like a password.</p>
+      <p className="text-sm text-amber-950">
+        Only its fingerprint is kept, so it can&apos;t be shown again. Treat it like a password.
+      </p>
       <dl className="space-y-2 text-sm">
         <div>
           <dt className="font-medium text-amber-950">client_id</dt>
@@ -40,7 +52,12 @@ function CreatedToken({ clientId, secret, name, onDone }: { clientId: string; se
       <div className="flex flex-wrap items-center gap-3">
         <button
           type="button"
-          onClick={() => navigator.clipboard.writeText(secret).then(() => setCopied(true), () => setCopied(false))}
+          onClick={() =>
+            navigator.clipboard.writeText(secret).then(
+              () => setCopied(true),
+              () => setCopied(false),
+            )
+          }
           className={buttonClass("secondary", "sm")}
         >
           {copied ? "Copied" : "Copy token"}
@@ -61,7 +78,15 @@ function CreatedToken({ clientId, secret, name, onDone }: { clientId: string; se
  * Makes an API token (policy "api_client.create": a passkey within 5 minutes). Back from the step-up
  * page, `resume` holds what was asked for, and the form finishes by itself: nothing is typed twice.
  */
-export function CreateApiClient({ scopes, lifetimes, resume }: { scopes: ScopeOption[]; lifetimes: number[]; resume: Draft | null }) {
+export function CreateApiClient({
+  scopes,
+  lifetimes,
+  resume,
+}: {
+  scopes: ScopeOption[];
+  lifetimes: number[];
+  resume: Draft | null;
+}) {
   const [state, action] = useActionState<CreateApiClientState, FormData>(createApiClientAction, idle);
   const [dismissed, setDismissed] = useState<string | null>(null);
   const form = useRef<HTMLFormElement>(null);
@@ -76,21 +101,48 @@ export function CreateApiClient({ scopes, lifetimes, resume }: { scopes: ScopeOp
     if (state.status === "created") showToast("API token created. Copy it now: it won't be shown again.");
   }, [state]);
   if (state.status === "created" && dismissed !== state.clientId) {
-    return <CreatedToken clientId={state.clientId} secret={state.secret} name={state.name} onDone={() => setDismissed(state.clientId)} />;
+    return (
+      <CreatedToken
+        clientId={state.clientId}
+        secret={state.secret}
+        name={state.name}
+        onDone={() => setDismissed(state.clientId)}
+      />
+    );
   }
   const failed = state.status === "error" ? state : null;
-  const chosen = failed ? failed.values.scopes?.split(" ") ?? [] : (resume?.scopes ?? ["accounts:read"]);
+  const chosen = failed ? (failed.values.scopes?.split(" ") ?? []) : (resume?.scopes ?? ["accounts:read"]);
   return (
-    <form ref={form} action={action} className="rounded-2xl border border-slate-200 bg-white p-5" noValidate data-testid="api-create-form" key={failed ? "failed" : "form"}>
+    <form
+      ref={form}
+      action={action}
+      className="rounded-2xl border border-slate-200 bg-white p-5"
+      noValidate
+      data-testid="api-create-form"
+      key={failed ? "failed" : "form"}
+    >
       <PendingFieldset className="space-y-4">
         <FormAlert message={failed?.message} />
-        <Field name="name" label="Token name" hint="Where it's used, e.g. “Budget script on my laptop”." defaultValue={failed?.values.name ?? resume?.name ?? ""} error={failed?.fieldErrors.name} maxLength={60} />
+        <Field
+          name="name"
+          label="Token name"
+          hint="Where it's used, e.g. “Budget script on my laptop”."
+          defaultValue={failed?.values.name ?? resume?.name ?? ""}
+          error={failed?.fieldErrors.name}
+          maxLength={60}
+        />
         <fieldset aria-describedby={failed?.fieldErrors.scopes ? "scopes-error" : undefined}>
           <legend className="text-sm font-medium text-slate-800">Permissions</legend>
           <div className="mt-1 space-y-1">
             {scopes.map((s) => (
               <label key={s.id} className="flex items-start gap-2 text-sm">
-                <input type="checkbox" name="scopes" value={s.id} defaultChecked={chosen.includes(s.id)} className="mt-1" />
+                <input
+                  type="checkbox"
+                  name="scopes"
+                  value={s.id}
+                  defaultChecked={chosen.includes(s.id)}
+                  className="mt-1"
+                />
                 <span>
                   <span className="font-mono">{s.id}</span> <span className="text-slate-600">· {s.label}</span>
                 </span>
@@ -103,7 +155,12 @@ export function CreateApiClient({ scopes, lifetimes, resume }: { scopes: ScopeOp
             </p>
           )}
         </fieldset>
-        <SelectField name="days" label="Expires after" defaultValue={String(failed?.values.days || resume?.days || 30)} error={failed?.fieldErrors.days}>
+        <SelectField
+          name="days"
+          label="Expires after"
+          defaultValue={String(failed?.values.days || resume?.days || 30)}
+          error={failed?.fieldErrors.days}
+        >
           {lifetimes.map((d) => (
             <option key={d} value={d}>
               {d} days
