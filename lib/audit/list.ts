@@ -16,7 +16,7 @@ export type AuditView = {
 /** Filters of the log, each a set of action prefixes. "security" is the security log: passkeys, step-up, guard decisions. */
 const CATEGORY_PREFIXES = {
   auth: ["auth."],
-  security: ["passkey.", "step_up.", "assurance.", "auth.reauth", "auth.password_change", "auth.session_revoke", "auth.session_refused", "auth.sign_in_locked", "recovery."],
+  security: ["passkey.", "step_up.", "assurance.", "auth.reauth", "auth.password_change", "auth.session_revoke", "auth.session_refused", "auth.sign_in_locked", "recovery.", "api_client."],
   transfer: ["transfer."],
   payee: ["payee."],
   payout: ["payout."],

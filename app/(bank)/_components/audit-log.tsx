@@ -29,11 +29,15 @@ const LABELS: Record<string, string> = {
   "step_up.cancel": "Confirmation cancelled",
   "step_up.expired": "Confirmation expired",
   "step_up.locked": "Passkey confirmation paused",
+  "api_client.create": "API token created",
+  "api_client.revoke": "API token revoked",
+  "api_client.authorize": "App's request confirmed",
+  "api_client.step_up_token": "Single-use API token issued",
 };
 
 /** The parts of an event's metadata worth a line: the policy it was checked against, the passkey used. */
 const detailOf = (m: Record<string, unknown>) =>
-  [m.policy, m.passkey, m.nickname, m.method].filter((v): v is string => typeof v === "string").join(" · ") || null;
+  [m.policy, m.passkey, m.nickname, m.method, m.name, m.scopes].filter((v): v is string => typeof v === "string").join(" · ") || null;
 
 /** The query string for a set of filters; the page's own default category is left out of it. */
 function hrefOf(basePath: string, filters: AuditFilters, defaultCategory: AuditFilters["category"]) {
