@@ -1,6 +1,7 @@
 import { queryE2eDb } from "./support/e2e-db";
 import { accountsOf, addPayee, craft, fillTransfer, removePayeeFrom, snapshot, TRANSFER_FORM, TRANSFER_PAGE, userId } from "./support/bank";
-import { confirmStepUp, DEMO, enrolFirstPasskey, expect, hydrated, signIn, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { confirmStepUp, DEMO, enrolFirstPasskey, expect, hydrated, signIn, test, type Credentials } from "./fixtures";
 
 test.describe("transfers", () => {
   test("between own accounts: detail page, new balances and the activity feed", async ({ page, newUser }) => {
@@ -295,14 +296,19 @@ test.describe("malformed input to every banking action", () => {
   });
 });
 
+/** Signs out, fails once with a wrong password on the customer's email, then signs in: the audit has one of each. */
+async function signInAfterAFailedAttempt(page: Page, user: Credentials) {
+  await page.context().clearCookies();
+  await signIn(page, { email: user.email, password: "not the password, long enough" });
+  await expect(page.getByTestId("form-alert")).toBeVisible();
+  await signIn(page, user);
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
 test("the dashboard's security summary: a prompt to add a passkey until there is one, and recent sign-ins with failures", async ({ page, newUser, authenticator }) => {
   void authenticator;
   // A failed attempt on this customer's email shows up on their dashboard after they sign in.
-  await page.context().clearCookies();
-  await signIn(page, { email: newUser.email, password: "not the password, long enough" });
-  await expect(page.getByTestId("form-alert")).toBeVisible();
-  await signIn(page, newUser);
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await signInAfterAFailedAttempt(page, newUser);
   const status = page.getByTestId("security-status");
   await expect(status.getByTestId("add-passkey-prompt")).toContainText("Add a passkey");
   const signIns = status.getByTestId("recent-sign-ins").getByRole("listitem");
@@ -335,11 +341,7 @@ test("while a transfer is sending, its fields and button are disabled and say so
 
 test("the security centre: the payout destination, a security log filtered by kind and outcome, and a passkey hint before each sensitive action", async ({ page, newUser, authenticator }) => {
   void authenticator;
-  await page.context().clearCookies();
-  await signIn(page, { email: newUser.email, password: "not the password, long enough" });
-  await expect(page.getByTestId("form-alert")).toBeVisible();
-  await signIn(page, newUser);
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await signInAfterAFailedAttempt(page, newUser);
   await enrolFirstPasskey(page, newUser);
 
   await page.goto("/settings/security");

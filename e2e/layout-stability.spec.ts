@@ -12,7 +12,7 @@
  */
 import type { Page } from "@playwright/test";
 import { accountsOf, addPayee } from "./support/bank";
-import { enrolFirstPasskey, expect, test } from "./fixtures";
+import { enrolFirstPasskey, expect, test, type Credentials } from "./fixtures";
 
 declare global {
   interface Window {
@@ -42,6 +42,15 @@ async function watch(page: Page) {
   });
 }
 
+/** A customer with a passkey and a payee waiting on the step-up page: every kind of page to visit. */
+async function customerWithPendingStepUp(page: Page, user: Credentials) {
+  await enrolFirstPasskey(page, user);
+  const [checking] = accountsOf(user.email);
+  await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32", { confirm: false });
+  await expect(page).toHaveURL(/\/step-up\//);
+  return { checking, stepUp: new URL(page.url()).pathname };
+}
+
 /** Loads `path` afresh and returns the settled page's total layout shift and its styles at DOMContentLoaded. */
 async function load(page: Page, path: string) {
   await page.goto(path, { waitUntil: "load" });
@@ -62,11 +71,7 @@ test("every page loads without a layout shift, styled and in the chosen theme fr
 }) => {
   test.setTimeout(120_000);
   void authenticator;
-  await enrolFirstPasskey(page, newUser);
-  const [checking] = accountsOf(newUser.email);
-  await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32", { confirm: false });
-  await expect(page).toHaveURL(/\/step-up\//);
-  const stepUp = new URL(page.url()).pathname;
+  const { checking, stepUp } = await customerWithPendingStepUp(page, newUser);
   await watch(page);
 
   const pages = [
@@ -122,11 +127,7 @@ test("signed-out pages load without a layout shift, styled from the first paint"
 
 test("at 360 px, the narrowest phone we support, no page scrolls sideways", async ({ page, newUser, authenticator }) => {
   void authenticator;
-  await enrolFirstPasskey(page, newUser);
-  const [checking] = accountsOf(newUser.email);
-  await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32", { confirm: false });
-  await expect(page).toHaveURL(/\/step-up\//);
-  const stepUp = new URL(page.url()).pathname;
+  const { checking, stepUp } = await customerWithPendingStepUp(page, newUser);
   await page.setViewportSize({ width: 360, height: 740 });
   const overflowing: Record<string, number> = {};
   for (const path of ["/dashboard", `/accounts/${checking.id}`, "/transfers/new", "/payees", "/activity", "/settings/security", "/settings/payout", stepUp]) {

@@ -2,11 +2,11 @@
 
 import { useActionState, useEffect, useRef, useState } from "react";
 import { RequiresPasskey } from "@/app/_components/badge";
-import { buttonClass } from "@/app/_components/button";
 import { Field } from "@/app/_components/field";
 import { FormAlert } from "@/app/_components/form-alert";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
 import { SelectField } from "@/app/_components/select-field";
+import { ShownOnceActions } from "@/app/_components/shown-once";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { showToast } from "@/app/_components/toaster";
 import { idle } from "@/lib/errors";
@@ -27,8 +27,6 @@ function CreatedToken({
   name: string;
   onDone: () => void;
 }) {
-  const [copied, setCopied] = useState(false);
-  const [saved, setSaved] = useState(false);
   return (
     <div className="space-y-3 rounded-2xl border border-amber-300 bg-amber-50 p-5" data-testid="api-token-created">
       <h3 className="font-semibold text-amber-950">Copy the token for &quot;{name}&quot; now</h3>
@@ -49,27 +47,7 @@ function CreatedToken({
           </dd>
         </div>
       </dl>
-      <div className="flex flex-wrap items-center gap-3">
-        <button
-          type="button"
-          onClick={() =>
-            navigator.clipboard.writeText(secret).then(
-              () => setCopied(true),
-              () => setCopied(false),
-            )
-          }
-          className={buttonClass("secondary", "sm")}
-        >
-          {copied ? "Copied" : "Copy token"}
-        </button>
-        <label className="flex items-center gap-2 text-sm text-amber-950">
-          <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} />
-          I&apos;ve stored it safely
-        </label>
-        <button type="button" disabled={!saved} onClick={onDone} className={buttonClass("primary", "sm")}>
-          Done
-        </button>
-      </div>
+      <ShownOnceActions copyText={secret} copyLabel="Copy token" savedLabel="I've stored it safely" onDone={onDone} />
     </div>
   );
 }

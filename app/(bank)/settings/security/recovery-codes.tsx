@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useState } from "react";
+import { ShownOnceActions } from "@/app/_components/shown-once";
 import { showToast } from "@/app/_components/toaster";
 import { FormAlert } from "@/app/_components/form-alert";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
@@ -14,8 +15,6 @@ import { RequiresPasskey } from "@/app/_components/badge";
  * read them. The list stays until the customer says they've saved it.
  */
 export function RecoveryCodeList({ codes, onDone }: { codes: string[]; onDone: () => void }) {
-  const [saved, setSaved] = useState(false);
-  const [copied, setCopied] = useState(false);
   return (
     <div className="space-y-3 rounded-2xl border border-amber-300 bg-amber-50 p-5" data-testid="recovery-codes">
       <h3 className="font-semibold text-amber-950">Save your recovery codes</h3>
@@ -30,22 +29,7 @@ export function RecoveryCodeList({ codes, onDone }: { codes: string[]; onDone: (
           </li>
         ))}
       </ol>
-      <div className="flex flex-wrap items-center gap-3">
-        <button
-          type="button"
-          onClick={() => navigator.clipboard.writeText(codes.join("\n")).then(() => setCopied(true), () => setCopied(false))}
-          className="rounded-lg border border-amber-400 bg-white px-3 py-1.5 text-sm font-medium hover:bg-amber-100"
-        >
-          {copied ? "Copied" : "Copy all"}
-        </button>
-        <label className="flex items-center gap-2 text-sm text-amber-950">
-          <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} />
-          I&apos;ve saved these codes
-        </label>
-        <button type="button" disabled={!saved} onClick={onDone} className="rounded-lg bg-accent-600 px-4 py-2 font-medium text-white hover:bg-accent-700 disabled:opacity-50">
-          Done
-        </button>
-      </div>
+      <ShownOnceActions copyText={codes.join("\n")} copyLabel="Copy all" savedLabel="I've saved these codes" onDone={onDone} />
     </div>
   );
 }
