@@ -24,7 +24,7 @@ export default async function StepUpPage({ params }: { params: Promise<{ intentI
           {description.title}
         </h1>
         <p className="mt-2 text-slate-600">
-          {view.reason} is a sensitive action, so {BRAND.name} asks for your passkey
+          {BRAND.name} asks for your passkey before sensitive actions like this one ({view.reason.toLowerCase()})
           {requirement.bound ? ". Your passkey signs exactly what is shown below, and only once." : "."}
         </p>
       </div>

@@ -24,8 +24,8 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
         accounts={accounts.map((a) => ({ id: a.id, label: `${a.name} (•••• ${a.last4}) · ${formatMoney(a.balance, a.currency)}` }))}
         payees={payees.map((p) => ({ id: p.id, label: `${p.name} (${p.masked})${p.isNew ? " · new" : ""}` }))}
       />
-      <p className="mt-4 flex flex-wrap items-center gap-2 text-sm text-slate-600" data-testid="transfer-passkey-hint">
-        <RequiresPasskey />
+      <p className="mt-4 text-sm text-slate-600" data-testid="transfer-passkey-hint">
+        <RequiresPasskey className="mr-1.5" />
         <span>
           for a payment to a new payee, of {formatMoney(LOW_VALUE_MAX_MINOR, "USD")} or more, or past {formatMoney(LOW_VALUE_DAILY_BUDGET_MINOR, "USD")} of
           small payments in a day. Moving money between your own accounts never does.
