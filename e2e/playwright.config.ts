@@ -12,9 +12,11 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "file:./e2e/.tmp/e2e.db";
 const SHORT_TTL_PORT = PORT + 1;
 const SHORT_TTL_DATABASE_URL = "file:./e2e/.tmp/e2e-short-ttl.db";
+/** The test OpenID Provider (e2e/support/idp.ts) the main server uses for single sign-on. */
+export const IDP = { port: PORT + 90, clientId: "vault-e2e", clientSecret: "vault-e2e-idp-secret-not-for-production", name: "Example SSO" };
 
 /** A production server (`next start` on a prebuilt app) on a fresh, seeded database of its own. */
-function server(port: number, databaseUrl: string, intentTtlS: string) {
+function server(port: number, databaseUrl: string, intentTtlS: string, extraEnv: Record<string, string> = {}) {
   return {
     command: `node --import tsx --import ./prisma/tools/outside-next.mjs e2e/support/prepare-db.ts && npx next start --hostname 127.0.0.1 --port ${port}`,
     cwd: ROOT,
@@ -34,9 +36,23 @@ function server(port: number, databaseUrl: string, intentTtlS: string) {
       STEP_UP_INTENT_TTL_S: intentTtlS,
       // Warnings and errors only: every audited decision at "info" would bury the test report.
       LOG_LEVEL: "warn",
+      ...extraEnv,
     },
   };
 }
+
+const SSO_ENV = { OIDC_ISSUER: `http://127.0.0.1:${IDP.port}`, OIDC_CLIENT_ID: IDP.clientId, OIDC_CLIENT_SECRET: IDP.clientSecret, OIDC_NAME: IDP.name };
+
+const idpServer = {
+  command: "npx tsx e2e/support/idp-server.ts",
+  cwd: ROOT,
+  url: `http://127.0.0.1:${IDP.port}/.well-known/openid-configuration`,
+  reuseExistingServer: false,
+  timeout: 30_000,
+  stdout: "pipe" as const,
+  stderr: "pipe" as const,
+  env: { IDP_PORT: String(IDP.port), IDP_CLIENT_ID: IDP.clientId, IDP_CLIENT_SECRET: IDP.clientSecret, IDP_REDIRECT_URIS: `http://localhost:${PORT}/api/auth/callback/sso` },
+};
 
 /** Never downloads a browser: CHROMIUM_PATH, else Debian's chromium, else Playwright's own if installed. */
 function chromiumExecutable(): string | undefined {
@@ -81,5 +97,5 @@ export default defineConfig({
     // Expiry is tested against a second server whose step-up intents live 3 s (the env, not a clock hack).
     { name: "short-ttl", testMatch: /short-ttl\.spec\.ts$/, use: { baseURL: `http://localhost:${SHORT_TTL_PORT}` } },
   ],
-  webServer: [server(PORT, E2E_DATABASE_URL, "300"), server(SHORT_TTL_PORT, SHORT_TTL_DATABASE_URL, "3")],
+  webServer: [idpServer, server(PORT, E2E_DATABASE_URL, "300", SSO_ENV), server(SHORT_TTL_PORT, SHORT_TTL_DATABASE_URL, "3")],
 });

@@ -56,11 +56,21 @@ const schema = z.object({
   SESSION_IDLE_TIMEOUT_S: z.coerce.number().int().min(60).max(3600).default(1800),
   /** A session ends this long after sign-in, whatever the activity. NIST SP 800-63B-4 §2.2.3 (AAL2): at most 24 hours. */
   SESSION_MAX_AGE_S: z.coerce.number().int().min(300).max(86_400).default(12 * 60 * 60),
+  /**
+   * Optional single sign-on through an OpenID Provider (README "Single sign-on"). Set all three, or
+   * none: without them Vault signs people in only with a password or a passkey.
+   */
+  OIDC_ISSUER: z.url({ protocol: /^https?$/, error: "must be the IdP's issuer URL, e.g. https://example.okta.com" }).optional(),
+  OIDC_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(500).optional(),
+  /** The button's label: "Sign in with <OIDC_NAME>". */
+  OIDC_NAME: z.string().trim().min(1).max(40).default("SSO"),
   /** Structured JSON logs on stdout (pino): "info" logs every audited decision; "silent" none. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type Env = Omit<z.infer<typeof schema>, "APP_ORIGINS"> & { APP_ORIGINS: string[] };
+export type SsoConfig = { issuer: string; clientId: string; clientSecret: string; name: string };
+export type Env = Omit<z.infer<typeof schema>, "APP_ORIGINS"> & { APP_ORIGINS: string[]; SSO: SsoConfig | null };
 
 export class EnvError extends Error {
   constructor(readonly issues: string[]) {
@@ -82,7 +92,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
-  return { ...parsed.data, APP_ORIGINS: parsed.data.APP_ORIGINS ?? parsed.data.WEBAUTHN_ORIGINS };
+  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = parsed.data;
+  const sso = [issuer, clientId, clientSecret].filter((v) => v !== undefined).length;
+  if (sso !== 0 && sso !== 3) throw new EnvError(["OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three for single sign-on, or none"]);
+  return {
+    ...parsed.data,
+    APP_ORIGINS: parsed.data.APP_ORIGINS ?? parsed.data.WEBAUTHN_ORIGINS,
+    SSO: issuer && clientId && clientSecret ? { issuer, clientId, clientSecret, name: parsed.data.OIDC_NAME } : null,
+  };
 }
 
 export const env: Env = parseEnv(process.env);

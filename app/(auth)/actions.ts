@@ -2,13 +2,21 @@
 
 import { z } from "zod";
 import { AuthError, CredentialsSignin } from "next-auth";
+import { redirect } from "next/navigation";
 import { signIn } from "@/lib/auth/config";
+import { env } from "@/lib/env";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { setFlash } from "@/lib/flash-server";
 import { createUser, signUpSchema } from "@/lib/auth/users";
 import { type ActionState, DomainError, isFormData, unreadableForm } from "@/lib/errors";
 import { beginPasskeySignIn } from "@/lib/webauthn/sign-in";
 import { BRAND } from "@/lib/brand";
+
+/** Single sign-on: off to the IdP (Auth.js' authorization request), back to `next` once signed in. */
+export async function ssoSignInAction(formData: FormData): Promise<void> {
+  if (!env.SSO) redirect("/login"); // not configured: there is no such way to sign in
+  await signIn("sso", { redirectTo: safeNextPath(isFormData(formData) ? formData.get("next") : null) });
+}
 
 /** One message for every sign-in failure: it must not reveal whether the email has an account. */
 const SIGN_IN_FAILED = "That email and password don't match an account. Check them and try again.";

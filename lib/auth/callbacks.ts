@@ -35,20 +35,21 @@ export async function jwtCallback({
   session?: unknown;
   consumeGrant: ConsumeGrant;
   /** Records the new sign-in server-side (lib/auth/sessions.ts); the token only names it by `sid`. */
-  startSession?: (session: { id: string; userId: string; method: "password" | "passkey" | "recovery" }) => Promise<void>;
+  startSession?: (session: { id: string; userId: string; method: "password" | "passkey" | "recovery" | "sso" }) => Promise<void>;
   now?: Date;
 }): Promise<JWT> {
-  if (trigger === "signIn" && user?.id) {
-    const claims = user.claims ?? passwordSignInClaims(now);
-    const fresh: JWT = { ...token, uid: user.id, sid: randomUUID(), amr: claims.amr, acr: claims.acr, auth_time: claims.auth_time };
+  const userId = user?.vaultUserId ?? user?.id;
+  if (trigger === "signIn" && userId) {
+    const claims = user?.claims ?? passwordSignInClaims(now);
+    const fresh: JWT = { ...token, uid: userId, sid: randomUUID(), amr: claims.amr, acr: claims.acr, auth_time: claims.auth_time };
     delete fresh.phr_time;
     delete fresh.reauth_time;
     delete fresh.recovery_time;
     if (claims.phr_time) fresh.phr_time = claims.phr_time;
     if (claims.reauth_time) fresh.reauth_time = claims.reauth_time;
     if (claims.recovery_time) fresh.recovery_time = claims.recovery_time;
-    const method = claims.recovery_time ? "recovery" : claims.acr === ACR.PHR ? "passkey" : "password";
-    await startSession?.({ id: fresh.sid!, userId: user.id, method });
+    const method = user?.method ?? (claims.recovery_time ? "recovery" : claims.acr === ACR.PHR ? "passkey" : "password");
+    await startSession?.({ id: fresh.sid!, userId, method });
     return fresh;
   }
   if (trigger === "update" && token.uid && token.sid) {

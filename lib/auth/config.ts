@@ -12,6 +12,7 @@ import { authenticateWithPassword } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { verifyPasskeySignIn } from "@/lib/webauthn/sign-in";
+import { userForIdToken } from "@/lib/auth/sso";
 
 
 export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
@@ -41,6 +42,24 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
       credentials: { response: {} },
       authorize: (credentials) => verifyPasskeySignIn(credentials?.response),
     }),
+    // Optional single sign-on (env OIDC_*): the authorization code flow with PKCE, state and nonce;
+    // Auth.js (oauth4webapi) verifies the ID token, lib/auth/sso.ts maps it. max_age makes the IdP
+    // send auth_time (OIDC Core §3.1.2.1).
+    ...(env.SSO
+      ? [
+          {
+            id: "sso",
+            name: env.SSO.name,
+            type: "oidc" as const,
+            issuer: env.SSO.issuer,
+            clientId: env.SSO.clientId,
+            clientSecret: env.SSO.clientSecret,
+            checks: ["pkce" as const, "state" as const, "nonce" as const],
+            authorization: { params: { scope: "openid email profile", max_age: String(env.SESSION_MAX_AGE_S) } },
+            profile: (idToken: Record<string, unknown>) => userForIdToken(idToken),
+          },
+        ]
+      : []),
   ],
   // Auth.js' own messages go to the structured log. A failed sign-in is an expected event (already
   // audited), so it is logged without a stack; a real error keeps its name and message.

@@ -15,7 +15,7 @@ import { notFound } from "@/lib/errors";
 /** lastSeenAt is written at most this often, so an active session costs one read per request, not a write. */
 const TOUCH_EVERY_MS = 60_000;
 
-export async function startSession(input: { id: string; userId: string; method: "password" | "passkey" | "recovery" }): Promise<void> {
+export async function startSession(input: { id: string; userId: string; method: "password" | "passkey" | "recovery" | "sso" }): Promise<void> {
   const { ip, userAgent } = await getRequestContext();
   await db.session.create({
     data: { id: input.id, userId: input.userId, method: input.method, ip, userAgent, expiresAt: new Date(Date.now() + env.SESSION_MAX_AGE_S * 1000) },

@@ -10,6 +10,10 @@ declare module "next-auth" {
   interface User {
     /** Set by the passkey sign-in provider; a password sign-in gets its claims in the jwt callback. */
     claims?: AssuranceClaims;
+    /** Single sign-on: Auth.js gives an OAuth user a random id, so the Vault customer's id travels here. */
+    vaultUserId?: string;
+    /** How this sign-in happened, when the claims alone don't say (single sign-on). */
+    method?: "sso";
   }
   interface Session {
     user: { id: string; email: string; name: string } & DefaultSession["user"];

@@ -1,0 +1,126 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type { User } from "next-auth";
+import { recordAudit } from "@/lib/audit/log";
+import { ACR, epochSeconds, type AssuranceClaims } from "@/lib/auth/claims";
+import { openDefaultAccounts } from "@/lib/banking/accounts";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+
+/** RFC 8176 §2's registered method values: anything else an IdP puts in `amr` is dropped. */
+const RFC_8176_AMR = new Set([
+  "face",
+  "fpt",
+  "geo",
+  "hwk",
+  "iris",
+  "kba",
+  "mca",
+  "mfa",
+  "otp",
+  "pin",
+  "pop",
+  "pwd",
+  "rba",
+  "retina",
+  "sc",
+  "sms",
+  "swk",
+  "tel",
+  "user",
+  "vbm",
+  "wia",
+]);
+/** How far an IdP's clock may be ahead of Vault's (OIDC Core §3.1.3.7 leaves the skew to the client). */
+const SKEW_S = 60;
+
+export class SsoRefused extends Error {
+  constructor(readonly reason: string) {
+    super(`single sign-on refused: ${reason}`);
+    this.name = "SsoRefused";
+  }
+}
+
+/**
+ * Vault's claims for a sign-in through the IdP, from the ID token's claims only (Auth.js has
+ * verified its signature, iss, aud, nonce and expiry with oauth4webapi). `auth_time` is required
+ * (Vault asks with max_age, which makes it REQUIRED, OIDC Core §3.1.2.1) and must be plausible.
+ * The acr is Vault's base level whatever the IdP says: an IdP sign-in never counts as Vault's
+ * passkey level by itself (README "Single sign-on").
+ */
+export function ssoSignInClaims(idToken: Record<string, unknown>, now = new Date()): AssuranceClaims {
+  const nowS = epochSeconds(now);
+  const authTime = idToken.auth_time;
+  if (typeof authTime !== "number" || !Number.isInteger(authTime))
+    throw new SsoRefused("auth_time missing from the ID token");
+  if (authTime > nowS + SKEW_S) throw new SsoRefused("auth_time in the future");
+  if (nowS - authTime > env.SESSION_MAX_AGE_S) throw new SsoRefused("auth_time older than the requested max_age");
+  const amr = Array.isArray(idToken.amr)
+    ? [...new Set(idToken.amr.filter((m): m is string => typeof m === "string" && RFC_8176_AMR.has(m)))]
+    : [];
+  return { amr, acr: ACR.AAL1, auth_time: authTime };
+}
+
+/**
+ * The Vault customer for a verified ID token: the one linked to this (iss, sub), or a new customer
+ * with the default accounts. An IdP account is never joined to an existing customer by email: an
+ * IdP that lets people set any address would hand over that customer's account (OIDC Core §5.7).
+ * New SSO customers have no password (an unusable hash): they sign in through the IdP or a passkey.
+ */
+export async function userForIdToken(idToken: Record<string, unknown>): Promise<User> {
+  const sso = env.SSO;
+  try {
+    if (!sso || idToken.iss !== sso.issuer) throw new SsoRefused("unexpected issuer");
+    const subject = idToken.sub;
+    if (typeof subject !== "string" || subject.length === 0 || subject.length > 255)
+      throw new SsoRefused("sub missing");
+    const claims = ssoSignInClaims(idToken);
+    const linked = await db.federatedIdentity.findUnique({
+      where: { issuer_subject: { issuer: sso.issuer, subject } },
+      include: { user: true },
+    });
+    if (linked) {
+      await recordAudit({
+        userId: linked.userId,
+        action: "auth.sign_in",
+        outcome: "SUCCESS",
+        metadata: { method: "sso" },
+      });
+      return { vaultUserId: linked.userId, email: linked.user.email, name: linked.user.name, claims, method: "sso" };
+    }
+    const email = typeof idToken.email === "string" ? idToken.email.trim().toLowerCase() : "";
+    if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254 || idToken.email_verified === false)
+      throw new SsoRefused("no verified email in the ID token");
+    const name =
+      typeof idToken.name === "string" && idToken.name.trim() ? idToken.name.trim().slice(0, 100) : email.split("@")[0];
+    if (await db.user.findUnique({ where: { email }, select: { id: true } }))
+      throw new SsoRefused("a customer with that email already exists");
+    const user = await db.$transaction(async (tx) => {
+      const created = await tx.user.create({
+        data: { email, name, passwordHash: `sso-only:${randomBytes(16).toString("hex")}` },
+      });
+      await tx.federatedIdentity.create({ data: { issuer: sso.issuer, subject, userId: created.id } });
+      await openDefaultAccounts(tx, created.id);
+      await recordAudit(
+        { userId: created.id, action: "auth.sign_up", outcome: "SUCCESS", metadata: { method: "sso" } },
+        tx,
+      );
+      return created;
+    });
+    await recordAudit({ userId: user.id, action: "auth.sign_in", outcome: "SUCCESS", metadata: { method: "sso" } });
+    return { vaultUserId: user.id, email: user.email, name: user.name, claims, method: "sso" };
+  } catch (err) {
+    if (err instanceof SsoRefused) {
+      log.warn({ event: "auth.sso_refused", reason: err.reason }, "single sign-on refused");
+      await recordAudit({
+        userId: null,
+        action: "auth.sign_in",
+        outcome: "DENIED",
+        reason: err.reason,
+        metadata: { method: "sso" },
+      });
+    }
+    throw err;
+  }
+}
