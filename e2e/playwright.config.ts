@@ -41,7 +41,13 @@ function server(port: number, databaseUrl: string, intentTtlS: string, extraEnv:
   };
 }
 
-const SSO_ENV = { OIDC_ISSUER: `http://127.0.0.1:${IDP.port}`, OIDC_CLIENT_ID: IDP.clientId, OIDC_CLIENT_SECRET: IDP.clientSecret, OIDC_NAME: IDP.name };
+const SSO_ENV = {
+  OIDC_ISSUER: `http://127.0.0.1:${IDP.port}`,
+  OIDC_CLIENT_ID: IDP.clientId,
+  OIDC_CLIENT_SECRET: IDP.clientSecret,
+  OIDC_NAME: IDP.name,
+  OIDC_STEP_UP_ACR: "urn:vault:idp:mfa",
+};
 
 const idpServer = {
   command: "npx tsx e2e/support/idp-server.ts",
@@ -51,7 +57,7 @@ const idpServer = {
   timeout: 30_000,
   stdout: "pipe" as const,
   stderr: "pipe" as const,
-  env: { IDP_PORT: String(IDP.port), IDP_CLIENT_ID: IDP.clientId, IDP_CLIENT_SECRET: IDP.clientSecret, IDP_REDIRECT_URIS: `http://localhost:${PORT}/api/auth/callback/sso` },
+  env: { IDP_PORT: String(IDP.port), IDP_CLIENT_ID: IDP.clientId, IDP_CLIENT_SECRET: IDP.clientSecret, IDP_REDIRECT_URIS: `http://localhost:${PORT}/api/auth/callback/sso,http://localhost:${PORT}/api/step-up/sso/callback` },
 };
 
 /** Never downloads a browser: CHROMIUM_PATH, else Debian's chromium, else Playwright's own if installed. */

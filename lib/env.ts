@@ -63,13 +63,19 @@ const schema = z.object({
   OIDC_ISSUER: z.url({ protocol: /^https?$/, error: "must be the IdP's issuer URL, e.g. https://example.okta.com" }).optional(),
   OIDC_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).max(500).optional(),
+  /**
+   * The IdP `acr` Vault accepts as its own step-up level (README "Single sign-on"). Unset: SSO
+   * customers step up with a passkey only. Set it only to a level your IdP enforces as strongly as
+   * you need (e.g. phishing-resistant MFA).
+   */
+  OIDC_STEP_UP_ACR: z.string().trim().min(1).max(200).optional(),
   /** The button's label: "Sign in with <OIDC_NAME>". */
   OIDC_NAME: z.string().trim().min(1).max(40).default("SSO"),
   /** Structured JSON logs on stdout (pino): "info" logs every audited decision; "silent" none. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type SsoConfig = { issuer: string; clientId: string; clientSecret: string; name: string };
+export type SsoConfig = { issuer: string; clientId: string; clientSecret: string; name: string; stepUpAcr: string | null };
 export type Env = Omit<z.infer<typeof schema>, "APP_ORIGINS"> & { APP_ORIGINS: string[]; SSO: SsoConfig | null };
 
 export class EnvError extends Error {
@@ -98,7 +104,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return {
     ...parsed.data,
     APP_ORIGINS: parsed.data.APP_ORIGINS ?? parsed.data.WEBAUTHN_ORIGINS,
-    SSO: issuer && clientId && clientSecret ? { issuer, clientId, clientSecret, name: parsed.data.OIDC_NAME } : null,
+    SSO: issuer && clientId && clientSecret ? { issuer, clientId, clientSecret, name: parsed.data.OIDC_NAME, stepUpAcr: parsed.data.OIDC_STEP_UP_ACR ?? null } : null,
   };
 }
 

@@ -21,6 +21,16 @@ export const FLASH = {
 } as const;
 export type FlashKey = keyof typeof FLASH;
 
+/** What the toast on the next page says once a resumed action is done (grace-window actions show their own result). */
+export const FLASH_AFTER_STEP_UP: Partial<Record<string, FlashKey>> = {
+  "transfer.own": "transfer.sent",
+  "transfer.payee": "transfer.sent",
+  "payee.add": "payee.added",
+  "payout.change": "payout.saved",
+  "passkey.remove": "passkey.removed",
+  "password.change": "password.changed",
+};
+
 /** The message for a cookie value `key.nonce` (the nonce makes two identical flashes two toasts). */
 export function flashMessage(value: string | undefined): string | null {
   const key = value?.split(".").slice(0, -1).join(".");

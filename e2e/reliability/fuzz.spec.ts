@@ -59,6 +59,8 @@ function unclearAction(action: string, response: HttpResult): string | null {
   if (location !== null) {
     if (/^(https?:\/\/[^/]+)?\/login\b/.test(location)) return null;
     if ((action === "cancelStepUpAction" || action === "cancelApiStepUpAction") && /^(https?:\/\/[^/]+)?\/dashboard$/.test(location)) return null; // "not found": back home
+    // No SSO on the fuzz server: back to the step-up page, which says why, or home for a malformed id.
+    if (action === "beginSsoStepUpAction" && /^(https?:\/\/[^/]+)?\/(dashboard|step-up\/[A-Za-z0-9_-]+\?sso=not_available)$/.test(location)) return null;
     return `redirect to ${location}`;
   }
   if (/"(message|error)":"[^"]+"/.test(response.body)) return null; // the action's own message

@@ -15,7 +15,7 @@ const idp = await startIdp({
       client_secret: process.env.IDP_CLIENT_SECRET ?? "vault-dev-secret-not-for-production",
       redirect_uris: (
         process.env.IDP_REDIRECT_URIS ??
-        "http://localhost:3000/api/auth/callback/sso,http://localhost:3000/step-up/sso/callback"
+        "http://localhost:3000/api/auth/callback/sso,http://localhost:3000/api/step-up/sso/callback"
       ).split(","),
     },
   ],

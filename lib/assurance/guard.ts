@@ -7,6 +7,7 @@ import { consumeIntent, createIntent, findIntent } from "@/lib/assurance/intents
 import { POLICIES, type PolicyAction } from "@/lib/assurance/policy";
 import { heldMessage } from "@/lib/assurance/recovery-hold";
 import { db, type Tx } from "@/lib/db";
+import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 
 /** Who asks: the session's user, its sign-in id, and its assurance claims. */
@@ -78,9 +79,11 @@ export async function guard(
   // One read for both facts a step-up policy needs about the user: any passkey, and a recovery hold.
   // A policy that asks for no step-up (acr null) decides on nothing, so it reads nothing.
   const policy = POLICIES[action];
-  const user = policy.acr === null ? null : await db.user.findUnique({ where: { id: actor.id }, select: { recoveryHoldUntil: true, _count: { select: { passkeys: true } } } });
+  const user = policy.acr === null ? null : await db.user.findUnique({ where: { id: actor.id }, select: { recoveryHoldUntil: true, _count: { select: { passkeys: true, identities: true } } } });
   const hold = user?.recoveryHoldUntil;
-  const facts: GuardFacts = { ...op.facts, hasPasskey: (user?._count.passkeys ?? 0) > 0, recoveryHoldUntil: hold ? epochSeconds(hold) : undefined };
+  // A second factor to step up with: a passkey, or the IdP for an SSO customer when it is trusted for step-up.
+  const ssoStepUp = env.SSO?.stepUpAcr != null && (user?._count.identities ?? 0) > 0;
+  const facts: GuardFacts = { ...op.facts, hasPasskey: (user?._count.passkeys ?? 0) > 0 || ssoStepUp, recoveryHoldUntil: hold ? epochSeconds(hold) : undefined };
   const decision: Decision = evaluatePolicy(policy, actor.claims, facts, epochSeconds());
   if (decision.outcome === "allowed") {
     await audit("SUCCESS", decision.reason);

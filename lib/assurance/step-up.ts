@@ -189,24 +189,39 @@ export async function completeStepUpFor(
     };
   }
 
+  return authoriseAndResume(user, intent, ready.lockout, { amr: passkeyAmr(verified.flags), audit: { passkey: verified.nickname } }, raise, then);
+}
+
+/**
+ * After a verified second factor (a passkey assertion, or the IdP's answer to a step-up request):
+ * the intent is authorised, the session's claims raised, the success audited, and the operation
+ * resumed. Shared, so every factor ends the same way.
+ */
+export async function authoriseAndResume(
+  user: SessionUser,
+  intent: Intent,
+  lockout: LockoutState,
+  factor: { amr: string[]; audit: Record<string, string> },
+  raise: RaiseClaims = raiseSessionClaims,
+  then: (user: SessionUser, intent: Intent) => Promise<string> = resumeIntent,
+): Promise<CompleteResult> {
   if (!(await authoriseIntent(user, intent.id, intent.canonical))) {
     return { ok: false, code: "used", message: "This confirmation was already completed, cancelled or expired." };
   }
-  if (ready.lockout.failures > 0) await stepUpLockout.clear(user.id); // a success starts the count again
-  const now = epochSeconds();
-  await raise(user, { amr: passkeyAmr(verified.flags), acr: ACR.PHR, authTime: now });
-  await recordAudit({
-    userId: user.id,
-    action: "step_up.verify",
-    outcome: "SUCCESS",
-    metadata: { intentId: intent.id, policy: intent.action, passkey: verified.nickname },
-  });
+  if (lockout.failures > 0) await stepUpLockout.clear(user.id); // a success starts the count again
+  await raise(user, { amr: factor.amr, acr: ACR.PHR, authTime: epochSeconds() });
+  await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "SUCCESS", metadata: { intentId: intent.id, policy: intent.action, ...factor.audit } });
   try {
     return { ok: true, redirectTo: await then(user, intent), action: intent.action };
   } catch (err) {
     if (err instanceof DomainError) return { ok: false, code: "operation_failed", message: err.userMessage };
     throw err;
   }
+}
+
+/** The user's pending intent, if it can be confirmed now (for a second factor other than a passkey). */
+export async function confirmableIntent(user: SessionUser, intentId: unknown) {
+  return confirmable(user, intentId);
 }
 
 /** Runs the original operation from the stored intent (no retyping) and says where its result is. */

@@ -2,7 +2,10 @@
 
 import { redirect } from "next/navigation";
 import { isFormData } from "@/lib/errors";
-import { type FlashKey } from "@/lib/flash";
+import { beginSsoStepUpFor } from "@/lib/auth/sso-step-up";
+import { requireUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
+import { FLASH_AFTER_STEP_UP } from "@/lib/flash";
 import { setFlash } from "@/lib/flash-server";
 import { beginStepUp, cancelStepUp, completeStepUp, type BeginResult, type CompleteResult } from "@/lib/assurance/step-up";
 
@@ -11,21 +14,18 @@ export async function beginStepUpAction(intentId: string): Promise<BeginResult> 
   return beginStepUp(intentId);
 }
 
-/** What the toast on the next page says once a resumed action is done (grace-window actions show their own result). */
-const DONE: Partial<Record<Extract<CompleteResult, { ok: true }>["action"], FlashKey>> = {
-  "transfer.own": "transfer.sent",
-  "transfer.payee": "transfer.sent",
-  "payee.add": "payee.added",
-  "payout.change": "payout.saved",
-  "passkey.remove": "passkey.removed",
-  "password.change": "password.changed",
-};
-
 export async function completeStepUpAction(intentId: string, response: unknown): Promise<CompleteResult> {
   const result = await completeStepUp(intentId, response);
-  const flash = result.ok ? DONE[result.action] : undefined;
+  const flash = result.ok ? FLASH_AFTER_STEP_UP[result.action] : undefined;
   if (flash) await setFlash(flash);
   return result;
+}
+
+/** Off to the IdP to confirm this intent (an SSO customer, when the IdP is trusted for step-up). */
+export async function beginSsoStepUpAction(formData: FormData): Promise<void> {
+  const intentId = isFormData(formData) ? formData.get("intentId") : null;
+  const begun = await beginSsoStepUpFor(await requireUser(), intentId, env.APP_ORIGINS[0]);
+  redirect(begun.ok ? begun.url : typeof intentId === "string" && /^[A-Za-z0-9_-]{10,64}$/.test(intentId) ? `/step-up/${intentId}?sso=${begun.problem}` : "/dashboard");
 }
 
 /** Not found, or not a form: back to the dashboard (cancelStepUp decides), never a crash. */

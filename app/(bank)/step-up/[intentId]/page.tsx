@@ -3,17 +3,37 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { getStepUpView } from "@/lib/assurance/step-up";
-import { cancelStepUpAction } from "./actions";
+import { buttonClass } from "@/app/_components/button";
+import { ssoStepUpFor } from "@/lib/auth/sso-step-up";
+import { beginSsoStepUpAction, cancelStepUpAction } from "./actions";
 import { StepUpCeremony } from "./step-up-ceremony";
 import { BRAND } from "@/lib/brand";
 
 export const metadata: Metadata = { title: "Confirm with your passkey" };
 
-export default async function StepUpPage({ params }: { params: Promise<{ intentId: string }> }) {
-  await requireUser();
-  const { intentId } = await params;
+/** What went wrong with a step-up through the IdP, for people (lib/auth/sso-step-up.ts's problems). */
+function ssoMessage(problem: string, idp: string): string | null {
+  const messages: Record<string, string> = {
+    acr: `${idp} signed you in without the extra check ${BRAND.name} asked for, so this wasn't confirmed. Nothing was sent or changed. Try again; if it happens again, use a passkey, or ask your IT team to enable it for ${BRAND.name}.`,
+    stale: `${idp} didn't ask you to sign in again, so this wasn't confirmed. Nothing was sent or changed. Try again.`,
+    state: `That answer from ${idp} wasn't for this confirmation, or was already used, so it was refused. Nothing was sent or changed. Start the confirmation again.`,
+    id_token: `${idp}'s answer couldn't be verified, so it was refused. Nothing was sent or changed. Try again.`,
+    idp_error: `${idp} didn't complete the sign-in. Nothing was sent or changed. Try again.`,
+    other_account: `You signed in to ${idp} as someone else, so this wasn't confirmed. Nothing was sent or changed.`,
+    operation: "You confirmed, but the operation couldn't go ahead. Nothing was sent or changed.",
+    not_available: `Confirming with ${idp} isn't available for your account. Use a passkey.`,
+    intent: "This confirmation can't continue. Start again.",
+  };
+  return Object.hasOwn(messages, problem) ? messages[problem] : null;
+}
+
+export default async function StepUpPage({ params, searchParams }: { params: Promise<{ intentId: string }>; searchParams: Promise<{ sso?: string }> }) {
+  const user = await requireUser();
+  const [{ intentId }, { sso: ssoProblem }] = await Promise.all([params, searchParams]);
   const view = await getStepUpView(intentId);
   if (!view) notFound();
+  const sso = await ssoStepUpFor(user.id);
+  const ssoError = sso && typeof ssoProblem === "string" ? ssoMessage(ssoProblem, sso.sso.name) : null;
   const { intent, description, requirement, passkeys, lockout } = view;
   const pending = intent.status === "PENDING";
   return (
@@ -40,6 +60,11 @@ export default async function StepUpPage({ params }: { params: Promise<{ intentI
         </dl>
       )}
 
+      {ssoError && (
+        <p role="alert" data-testid="step-up-sso-error" className="rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm font-medium text-red-800">
+          {ssoError}
+        </p>
+      )}
       {!pending ? (
         <div role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="step-up-status">
           {intent.status === "EXPIRED"
@@ -51,7 +76,7 @@ export default async function StepUpPage({ params }: { params: Promise<{ intentI
             Start again
           </Link>
         </div>
-      ) : passkeys.length === 0 ? (
+      ) : passkeys.length === 0 && sso ? null : passkeys.length === 0 ? (
         <div className="rounded-xl border border-slate-200 bg-white p-5 text-sm" data-testid="step-up-no-passkey">
           <p className="font-medium">You need a passkey for this.</p>
           <p className="mt-1 text-slate-600">
@@ -76,6 +101,17 @@ export default async function StepUpPage({ params }: { params: Promise<{ intentI
         />
       )}
 
+      {pending && sso && (
+        <form action={beginSsoStepUpAction}>
+          <input type="hidden" name="intentId" value={intent.id} />
+          <button type="submit" className={buttonClass(passkeys.length === 0 ? "primary" : "secondary", "md", "w-full")}>
+            Confirm with {sso.sso.name}
+          </button>
+          <p className="mt-1 text-center text-xs text-slate-500">
+            You&apos;ll sign in again there, with your second factor, then come straight back.
+          </p>
+        </form>
+      )}
       {pending && (
         <form action={cancelStepUpAction}>
           <input type="hidden" name="intentId" value={intent.id} />
