@@ -8,7 +8,7 @@ describe("parseEnv", () => {
   it("single sign-on: off without config, on with all three settings, and refused half-configured", () => {
     assert.equal(parseEnv({ AUTH_SECRET: SECRET }).SSO, null);
     const sso = { OIDC_ISSUER: "https://tenant.auth0.com/", OIDC_CLIENT_ID: "abc", OIDC_CLIENT_SECRET: "shh" };
-    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, ...sso }).SSO, { issuer: "https://tenant.auth0.com/", clientId: "abc", clientSecret: "shh", name: "SSO", stepUpAcr: null });
+    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, ...sso }).SSO, { issuer: "https://tenant.auth0.com/", clientId: "abc", clientSecret: "shh", name: "SSO", stepUpAcr: null, stepUpAmr: null });
     assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, OIDC_ISSUER: sso.OIDC_ISSUER }), /set all three/);
     assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, ...sso, OIDC_ISSUER: "not a url" }), /OIDC_ISSUER/);
   });

@@ -69,13 +69,18 @@ const schema = z.object({
    * you need (e.g. phishing-resistant MFA).
    */
   OIDC_STEP_UP_ACR: z.string().trim().min(1).max(200).optional(),
+  /**
+   * For IdPs that show the second factor in `amr` rather than echoing the acr (Auth0 documents
+   * checking `amr` for "mfa"): the RFC 8176 value that also counts. Unset: only the acr counts.
+   */
+  OIDC_STEP_UP_AMR: z.string().trim().regex(/^[a-z]{2,8}$/, "must be one RFC 8176 amr value, e.g. mfa").optional(),
   /** The button's label: "Sign in with <OIDC_NAME>". */
   OIDC_NAME: z.string().trim().min(1).max(40).default("SSO"),
   /** Structured JSON logs on stdout (pino): "info" logs every audited decision; "silent" none. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type SsoConfig = { issuer: string; clientId: string; clientSecret: string; name: string; stepUpAcr: string | null };
+export type SsoConfig = { issuer: string; clientId: string; clientSecret: string; name: string; stepUpAcr: string | null; stepUpAmr: string | null };
 export type Env = Omit<z.infer<typeof schema>, "APP_ORIGINS"> & { APP_ORIGINS: string[]; SSO: SsoConfig | null };
 
 export class EnvError extends Error {
@@ -104,7 +109,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return {
     ...parsed.data,
     APP_ORIGINS: parsed.data.APP_ORIGINS ?? parsed.data.WEBAUTHN_ORIGINS,
-    SSO: issuer && clientId && clientSecret ? { issuer, clientId, clientSecret, name: parsed.data.OIDC_NAME, stepUpAcr: parsed.data.OIDC_STEP_UP_ACR ?? null } : null,
+    SSO: issuer && clientId && clientSecret ? { issuer, clientId, clientSecret, name: parsed.data.OIDC_NAME, stepUpAcr: parsed.data.OIDC_STEP_UP_ACR ?? null, stepUpAmr: parsed.data.OIDC_STEP_UP_AMR ?? null } : null,
   };
 }
 

@@ -167,8 +167,18 @@ export async function completeSsoStepUpFor(
     return refuse(problem, err instanceof Error ? err.message.slice(0, 200) : undefined);
   }
   if (claims.sub !== available.subject) return refuse("other_account");
-  if (claims.acr !== available.sso.stepUpAcr)
-    return refuse("acr", `asked ${available.sso.stepUpAcr}, got ${String(claims.acr ?? "none")}`);
+  const amr = Array.isArray(claims.amr)
+    ? claims.amr.filter((m): m is string => typeof m === "string").slice(0, 10)
+    : [];
+  // The acr asked for, or (where configured, for IdPs that report it so) the second factor in amr.
+  const met =
+    claims.acr === available.sso.stepUpAcr ||
+    (available.sso.stepUpAmr !== null && amr.includes(available.sso.stepUpAmr));
+  if (!met)
+    return refuse(
+      "acr",
+      `asked ${available.sso.stepUpAcr}, got acr ${String(claims.acr ?? "none")}, amr ${amr.join(" ") || "none"}`,
+    );
   if (typeof claims.auth_time !== "number" || claims.auth_time < epochSeconds(request.requestedAt) - SKEW_S) {
     return refuse(
       "stale",
@@ -177,9 +187,6 @@ export async function completeSsoStepUpFor(
   }
   const ready = await confirmableIntent(user, request.intentId);
   if (!ready.ok) return refuse("intent");
-  const amr = Array.isArray(claims.amr)
-    ? claims.amr.filter((m): m is string => typeof m === "string").slice(0, 10)
-    : [];
   const result = await authoriseAndResume(user, ready.intent, ready.lockout, {
     amr,
     audit: { method: "sso", idp_acr: String(claims.acr) },
