@@ -2,12 +2,10 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { createTestDatabase, type TestDatabase } from "@/e2e/support/test-db";
+import { configureTestSso } from "@/e2e/support/test-sso";
 
 /** Single sign-on's mapping from a verified ID token to a Vault customer and claims, on a real database. */
-const ISSUER = "https://idp.example.test";
-process.env.OIDC_ISSUER = ISSUER;
-process.env.OIDC_CLIENT_ID = "vault";
-process.env.OIDC_CLIENT_SECRET = "secret";
+const ISSUER = configureTestSso();
 
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;

@@ -1,21 +1,14 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState } from "react";
+import { useSubmitOnce } from "@/app/_components/use-submit-once";
 import { RequiresPasskey } from "@/app/_components/badge";
 import { revealAction, type RevealState } from "./actions";
 
 /** Masked by default; Reveal asks the server (under the "account.reveal" policy). */
 export function RevealNumber({ accountId, last4, autoReveal }: { accountId: string; last4: string; autoReveal: boolean }) {
   const [state, action, pending] = useActionState<RevealState, FormData>(revealAction, { status: "hidden" });
-  const form = useRef<HTMLFormElement>(null);
-  const asked = useRef(false);
-  useEffect(() => {
-    // Back from step-up for a reveal: finish what the user asked for, once.
-    if (autoReveal && !asked.current) {
-      asked.current = true;
-      form.current?.requestSubmit();
-    }
-  }, [autoReveal]);
+  const form = useSubmitOnce(autoReveal); // back from step-up for a reveal: finish what the user asked for
   return (
     <form ref={form} action={action} className="flex items-center gap-3">
       <input type="hidden" name="accountId" value={accountId} />

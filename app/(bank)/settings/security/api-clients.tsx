@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
+import { useSubmitOnce } from "@/app/_components/use-submit-once";
 import { RequiresPasskey } from "@/app/_components/badge";
 import { Field } from "@/app/_components/field";
 import { FormAlert } from "@/app/_components/form-alert";
@@ -67,14 +68,7 @@ export function CreateApiClient({
 }) {
   const [state, action] = useActionState<CreateApiClientState, FormData>(createApiClientAction, idle);
   const [dismissed, setDismissed] = useState<string | null>(null);
-  const form = useRef<HTMLFormElement>(null);
-  const resumed = useRef(false);
-  useEffect(() => {
-    if (resume && !resumed.current) {
-      resumed.current = true;
-      form.current?.requestSubmit();
-    }
-  }, [resume]);
+  const form = useSubmitOnce(resume !== null);
   useEffect(() => {
     if (state.status === "created") showToast("API token created. Copy it now: it won't be shown again.");
   }, [state]);
