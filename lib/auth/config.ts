@@ -56,7 +56,8 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
             clientSecret: env.SSO.clientSecret,
             checks: ["pkce" as const, "state" as const, "nonce" as const],
             authorization: { params: { scope: "openid email profile", max_age: String(env.SESSION_MAX_AGE_S) } },
-            profile: (idToken: Record<string, unknown>) => userForIdToken(idToken),
+            // The raw ID token, so lib/auth/sso.ts checks its signature itself before using any claim.
+            profile: (_claims: Record<string, unknown>, tokens: { id_token?: string }) => userForIdToken(tokens.id_token),
           },
         ]
       : []),

@@ -8,6 +8,7 @@ import { epochSeconds } from "@/lib/auth/claims";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { env, type SsoConfig } from "@/lib/env";
+import { idpMetadata } from "@/lib/auth/sso";
 
 /** How far the IdP's clock may be behind Vault's when comparing auth_time with the request. */
 const SKEW_S = 5;
@@ -32,20 +33,7 @@ export async function ssoStepUpFor(
   return identity ? { sso: { ...sso, stepUpAcr: sso.stepUpAcr }, subject: identity.subject } : null;
 }
 
-let discovered: { issuer: string; as: oauth.AuthorizationServer } | null = null;
-async function authorizationServer(sso: SsoConfig): Promise<oauth.AuthorizationServer> {
-  if (discovered?.issuer === sso.issuer) return discovered.as;
-  const issuer = new URL(sso.issuer);
-  const as = await oauth.processDiscoveryResponse(
-    issuer,
-    await oauth.discoveryRequest(issuer, {
-      algorithm: "oidc",
-      [oauth.allowInsecureRequests]: issuer.protocol === "http:",
-    }),
-  );
-  discovered = { issuer: sso.issuer, as };
-  return as;
-}
+const authorizationServer = async (sso: SsoConfig) => (await idpMetadata(sso)).as;
 
 /**
  * Sends the customer to the IdP to confirm one pending intent: an authorization request with
@@ -160,6 +148,10 @@ export async function completeSsoStepUpFor(
     const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
       expectedNonce: request.nonce,
       requireIdToken: true,
+    });
+    // The signature too, against the IdP's published keys (not only TLS, which OIDC Core §3.1.3.7 allows).
+    await oauth.validateApplicationLevelSignature(as, response, {
+      [oauth.allowInsecureRequests]: new URL(available.sso.issuer).protocol === "http:",
     });
     claims = oauth.getValidatedIdTokenClaims(result)!;
   } catch (err) {

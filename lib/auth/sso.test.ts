@@ -2,17 +2,16 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { createTestDatabase, type TestDatabase } from "@/e2e/support/test-db";
-import { configureTestSso } from "@/e2e/support/test-sso";
+import { startTestIssuer, type TestIssuer } from "@/e2e/support/test-sso";
 
 /** Single sign-on's mapping from a verified ID token to a Vault customer and claims, on a real database. */
-const ISSUER = configureTestSso();
+let idp: TestIssuer;
 
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;
 let sso: typeof import("@/lib/auth/sso");
 const nowS = () => Math.floor(Date.now() / 1000);
 const idToken = (over: Record<string, unknown> = {}) => ({
-  iss: ISSUER,
   sub: `sub-${randomUUID()}`,
   email: `sso-${randomUUID()}@example.com`,
   email_verified: true,
@@ -24,11 +23,13 @@ const idToken = (over: Record<string, unknown> = {}) => ({
 });
 
 before(async () => {
+  idp = await startTestIssuer(); // before lib/ is imported: it sets the OIDC_* settings
   testDb = await createTestDatabase();
   db = (await import("@/lib/db")).db;
   sso = await import("@/lib/auth/sso");
 });
 after(async () => {
+  await idp.stop();
   await db.$disconnect();
   await testDb.drop();
 });
@@ -55,11 +56,13 @@ describe("single sign-on", () => {
 
   it("opens a customer with accounts for a new IdP account, and finds the same one next time by (iss, sub)", async () => {
     const token = idToken();
-    const first = await sso.userForIdToken(token);
+    const first = await sso.userForIdToken(await idp.sign(token));
     assert.ok(first.vaultUserId);
     assert.equal(first.method, "sso");
     assert.equal(await db.account.count({ where: { userId: first.vaultUserId } }), 2);
-    const again = await sso.userForIdToken({ ...token, email: "changed@example.com", auth_time: nowS() });
+    const again = await sso.userForIdToken(
+      await idp.sign({ ...token, email: "changed@example.com", auth_time: nowS() }),
+    );
     assert.equal(again.vaultUserId, first.vaultUserId);
     assert.equal(await db.user.count({ where: { id: first.vaultUserId } }), 1);
   });
@@ -74,10 +77,14 @@ describe("single sign-on", () => {
       }),
     );
     const before = await db.user.count();
-    await assert.rejects(sso.userForIdToken(idToken({ email: existing.email })), /already exists/);
-    await assert.rejects(sso.userForIdToken(idToken({ iss: "https://evil.example" })), /unexpected issuer/);
-    await assert.rejects(sso.userForIdToken(idToken({ email_verified: false })), /verified email/);
-    await assert.rejects(sso.userForIdToken(idToken({ sub: "" })), /sub missing/);
+    await assert.rejects(sso.userForIdToken(await idp.sign(idToken({ email: existing.email }))), /already exists/);
+    await assert.rejects(sso.userForIdToken(await idp.sign(idToken({ iss: "https://evil.example" }))), /not verified/);
+    await assert.rejects(sso.userForIdToken(await idp.sign(idToken({ email_verified: false }))), /verified email/);
+    await assert.rejects(sso.userForIdToken(await idp.sign(idToken({ sub: "" }))), /sub missing/);
+    // Claims that aren't signed by the IdP's published key, or not for Vault, are never used.
+    await assert.rejects(sso.userForIdToken(await idp.sign(idToken(), { foreignKey: true })), /not verified/);
+    await assert.rejects(sso.userForIdToken(await idp.sign(idToken(), { audience: "another-app" })), /not verified/);
+    await assert.rejects(sso.userForIdToken(idToken()), /no ID token/);
     assert.equal(await db.user.count(), before);
     assert.equal(await db.federatedIdentity.count({ where: { userId: existing.id } }), 0);
   });

@@ -1,11 +1,13 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { User } from "next-auth";
+import * as oauth from "oauth4webapi";
 import { recordAudit } from "@/lib/audit/log";
 import { ACR, epochSeconds, type AssuranceClaims } from "@/lib/auth/claims";
 import { openDefaultAccounts } from "@/lib/banking/accounts";
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
+import { env, type SsoConfig } from "@/lib/env";
 import { log } from "@/lib/log";
 
 /** RFC 8176 §2's registered method values: anything else an IdP puts in `amr` is dropped. */
@@ -34,6 +36,42 @@ const RFC_8176_AMR = new Set([
 ]);
 /** How far an IdP's clock may be ahead of Vault's (OIDC Core §3.1.3.7 leaves the skew to the client). */
 const SKEW_S = 60;
+
+let discovered: { issuer: string; as: oauth.AuthorizationServer; jwks: JWTVerifyGetKey } | null = null;
+
+/** The IdP's metadata (OIDC Discovery), once per process, and its signing keys (jose caches and refreshes them). */
+export async function idpMetadata(sso: SsoConfig) {
+  if (discovered?.issuer !== sso.issuer) {
+    const issuer = new URL(sso.issuer);
+    const as = await oauth.processDiscoveryResponse(
+      issuer,
+      await oauth.discoveryRequest(issuer, {
+        algorithm: "oidc",
+        [oauth.allowInsecureRequests]: issuer.protocol === "http:",
+      }),
+    );
+    if (!as.jwks_uri) throw new SsoRefused("the IdP publishes no jwks_uri");
+    discovered = { issuer: sso.issuer, as, jwks: createRemoteJWKSet(new URL(as.jwks_uri)) };
+  }
+  return discovered;
+}
+
+/**
+ * The ID token's claims, after checking its signature against the IdP's published keys, and its
+ * iss, aud and exp. Auth.js (oauth4webapi) relies on TLS to the token endpoint instead, as OIDC
+ * Core §3.1.3.7 allows; Vault checks the signature as well, so no claim it acts on is unsigned.
+ */
+export async function verifiedIdToken(raw: unknown): Promise<Record<string, unknown>> {
+  const sso = env.SSO;
+  if (!sso || typeof raw !== "string") throw new SsoRefused("no ID token");
+  const { jwks } = await idpMetadata(sso);
+  try {
+    const { payload } = await jwtVerify(raw, jwks, { issuer: sso.issuer, audience: sso.clientId });
+    return payload as Record<string, unknown>;
+  } catch (err) {
+    throw new SsoRefused(`ID token not verified: ${err instanceof Error ? err.message.slice(0, 120) : "invalid"}`);
+  }
+}
 
 export class SsoRefused extends Error {
   constructor(readonly reason: string) {
@@ -68,9 +106,10 @@ export function ssoSignInClaims(idToken: Record<string, unknown>, now = new Date
  * IdP that lets people set any address would hand over that customer's account (OIDC Core §5.7).
  * New SSO customers have no password (an unusable hash): they sign in through the IdP or a passkey.
  */
-export async function userForIdToken(idToken: Record<string, unknown>): Promise<User> {
+export async function userForIdToken(rawIdToken: unknown): Promise<User> {
   const sso = env.SSO;
   try {
+    const idToken = await verifiedIdToken(rawIdToken);
     if (!sso || idToken.iss !== sso.issuer) throw new SsoRefused("unexpected issuer");
     const subject = idToken.sub;
     if (typeof subject !== "string" || subject.length === 0 || subject.length > 255)
