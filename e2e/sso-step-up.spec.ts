@@ -10,7 +10,7 @@ import { IDP } from "./playwright.config";
 import { accountsOf, addPayee, fillTransfer, snapshot, TRANSFER_PAGE } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
 import { IDP_ACCOUNTS, type Misbehaviour } from "./support/idp";
-import { blockPasskeyAutofill, expect, test } from "./fixtures";
+import { blockPasskeyAutofill, expect, saveRecoveryCodes, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -149,4 +149,22 @@ test("a tampered state or nonce is rejected, and nothing moves", async ({ page }
   expect(lastVerify(ben.email)).toEqual({ outcome: "FAILURE", reason: "sso_id_token" });
   expect(snapshot(ben.email)).toEqual(before);
   expect(intentStatus(id)).toBe("PENDING");
+});
+
+test("an SSO customer without a passkey (and without a password) adds one after confirming at the IdP", async ({ page, authenticator }) => {
+  void authenticator;
+  await signInWithSso(page);
+  await page.goto("/settings/security");
+  await expect(page.getByText("You'll confirm at your company's sign-in first.")).toBeVisible();
+  await page.getByLabel("Passkey name").fill("Ben's laptop");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page).toHaveURL(/\/step-up\//);
+  await expect(page.getByTestId("step-up-title")).toHaveText("Add a new passkey");
+  await page.getByRole("button", { name: "Confirm with Example SSO" }).click();
+  await atIdp(page, { otp: true });
+  await expect(page).toHaveURL(/\/settings\/security\?confirmed=1$/);
+  await page.getByLabel("Passkey name").fill("Ben's laptop");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await saveRecoveryCodes(page); // the first passkey comes with recovery codes
+  await expect(page.getByTestId("passkey-name")).toHaveText(["Ben's laptop"]);
 });

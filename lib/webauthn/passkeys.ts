@@ -19,6 +19,7 @@ import { db } from "@/lib/db";
 import { DomainError, notFound, parseInput } from "@/lib/errors";
 import { storeChallenge, takeChallenge } from "@/lib/webauthn/challenges";
 import { CEREMONY_TIMEOUT_MS, rp } from "@/lib/webauthn/config";
+import { ssoStepUpFor } from "@/lib/auth/sso-step-up";
 
 export type PasskeyView = {
   id: string;
@@ -55,10 +56,12 @@ export type RegistrationStart =
 /**
  * The bootstrapping rule, so a stolen session can't enrol its own passkey and then pass step-up:
  * the first passkey needs the password re-entered within 5 minutes; any further one needs a passkey
- * step-up within 5 minutes (policy "passkey.add"; OWASP ASVS 5 V7.5.1).
+ * step-up within 5 minutes (policy "passkey.add"; OWASP ASVS 5 V7.5.1), or, for an SSO customer
+ * without one, a step-up at the IdP.
  */
 async function checkMayEnrol(actor: GuardActor, createIntent: boolean): Promise<RegistrationStart | null> {
-  const hasPasskey = (await db.passkey.count({ where: { userId: actor.id } })) > 0;
+  // An SSO customer with no passkey (and no password) confirms at the IdP instead: a step-up like any other.
+  const hasPasskey = (await db.passkey.count({ where: { userId: actor.id } })) > 0 || (await ssoStepUpFor(actor.id)) !== null;
   if (!hasPasskey) {
     const decision = evaluatePolicy(POLICIES["passkey.add"], actor.claims, { hasPasskey }, epochSeconds());
     await recordAudit({

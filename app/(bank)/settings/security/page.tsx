@@ -24,6 +24,7 @@ import { ALL_SCOPES, SCOPES } from "@/lib/api/scopes";
 import { BRAND } from "@/lib/brand";
 import { revokeApiClientAction } from "./api-actions";
 import { CreateApiClient } from "./api-clients";
+import { ssoStepUpFor } from "@/lib/auth/sso-step-up";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -37,7 +38,7 @@ const NOTICES: Record<string, string> = {
 const when = (d: Date) => d.toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" });
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ next?: string; removed?: string; confirmed?: string; password?: string; recovered?: string; recovery?: string; category?: string; outcome?: string; api?: string }> }) {
-  await requireUser();
+  const user = await requireUser();
   const params = await searchParams;
   const [passkeys, sessions, recovery, payout, apiClients, apiDraft] = await Promise.all([
     listMyPasskeys(),
@@ -57,7 +58,8 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         : params.recovered && recovery.recoveredSession
           ? NOTICES.recovered
           : null;
-  const requirement: EnrolRequirement = passkeys.length === 0 ? "password" : recovery.recoveredSession ? "recovery" : "passkey";
+  const requirement: EnrolRequirement =
+    passkeys.length === 0 ? ((await ssoStepUpFor(user.id)) ? "sso" : "password") : recovery.recoveredSession ? "recovery" : "passkey";
   return (
     <div className="max-w-2xl space-y-6">
       <PageHeader title="Security" description="Passkeys confirm sensitive actions. They can't be phished, and never leave your device." />

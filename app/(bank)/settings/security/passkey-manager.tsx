@@ -18,12 +18,13 @@ type Phase = "idle" | "password" | "waiting" | "error";
  * later one a passkey confirmation (the server decides; this only follows its answer).
  */
 /** What the server will ask before a new passkey: the password (first one), a passkey, or nothing after a recovery sign-in. */
-export type EnrolRequirement = "password" | "passkey" | "recovery";
+export type EnrolRequirement = "password" | "passkey" | "recovery" | "sso";
 
 const REQUIREMENT_TEXT: Record<EnrolRequirement, [badge: string, text: string]> = {
   password: ["Requires password", "You'll confirm your password first."],
   passkey: ["Requires passkey", "You'll confirm with an existing passkey first."],
   recovery: ["Recovery", "You signed in with a recovery code: add the new passkey now, on this device."],
+  sso: ["Requires SSO sign-in", "You'll confirm at your company's sign-in first."],
 };
 
 export function AddPasskey({ requirement, next }: { requirement: EnrolRequirement; next: string | null }) {
