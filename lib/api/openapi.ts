@@ -3,6 +3,11 @@ import { ACCESS_TOKEN_TTL_S, CODE_TTL_S, STEP_UP_TOKEN_TTL_S } from "@/lib/api/t
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
+/** An OAuth endpoint's form-encoded request body (RFC 6749 §3.2). */
+const formBody = (required: string[], properties: Record<string, object>) => ({
+  required: true,
+  content: { "application/x-www-form-urlencoded": { schema: { type: "object", required, properties } } },
+});
 const jsonBody = (schema: object, description: string) => ({
   description,
   content: { "application/json": { schema } },
@@ -325,26 +330,15 @@ export const OPENAPI = {
         summary:
           "Access tokens: client_credentials (the personal access token) or authorization_code + PKCE (a single-use step-up token)",
         security: [],
-        requestBody: {
-          required: true,
-          content: {
-            "application/x-www-form-urlencoded": {
-              schema: {
-                type: "object",
-                required: ["grant_type"],
-                properties: {
-                  grant_type: { enum: ["client_credentials", "authorization_code"] },
-                  scope: { type: "string" },
-                  code: { type: "string", description: `From /oauth/authorize; single-use, ${CODE_TTL_S} s` },
-                  redirect_uri: { type: "string" },
-                  code_verifier: { type: "string" },
-                  client_id: { type: "string", description: "Or HTTP Basic" },
-                  client_secret: { type: "string", description: "The personal access token; or HTTP Basic" },
-                },
-              },
-            },
-          },
-        },
+        requestBody: formBody(["grant_type"], {
+          grant_type: { enum: ["client_credentials", "authorization_code"] },
+          scope: { type: "string" },
+          code: { type: "string", description: `From /oauth/authorize; single-use, ${CODE_TTL_S} s` },
+          redirect_uri: { type: "string" },
+          code_verifier: { type: "string" },
+          client_id: { type: "string", description: "Or HTTP Basic" },
+          client_secret: { type: "string", description: "The personal access token; or HTTP Basic" },
+        }),
         responses: {
           "200": jsonBody(ref("TokenResponse"), "A token"),
           "400": jsonBody(
@@ -360,22 +354,11 @@ export const OPENAPI = {
         summary:
           "RFC 7662 introspection of one of this client's access tokens: active, scope, exp, and RFC 9470 §6.2's acr and auth_time",
         security: [],
-        requestBody: {
-          required: true,
-          content: {
-            "application/x-www-form-urlencoded": {
-              schema: {
-                type: "object",
-                required: ["token"],
-                properties: {
-                  token: { type: "string" },
-                  client_id: { type: "string" },
-                  client_secret: { type: "string" },
-                },
-              },
-            },
-          },
-        },
+        requestBody: formBody(["token"], {
+          token: { type: "string" },
+          client_id: { type: "string" },
+          client_secret: { type: "string" },
+        }),
         responses: {
           "200": jsonBody(
             {

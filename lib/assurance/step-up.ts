@@ -66,8 +66,8 @@ async function notPending(userId: string, intent: Intent | null): Promise<Extrac
   if (intent.status !== "PENDING") return { ok: false, code: "used", message: "This confirmation was already completed or cancelled." };
   return null;
 }
-/** The user's pending intent, if it can be confirmed now (it is theirs, pending, and they aren't locked out). */
-async function confirmable(
+/** The user's pending intent, if it can be confirmed now (it is theirs, pending, and they aren't locked out): by a passkey or the IdP. */
+export async function confirmable(
   user: SessionUser,
   intentId: unknown,
 ): Promise<{ ok: true; intent: Intent; lockout: LockoutState } | Extract<BeginResult, { ok: false }>> {
@@ -217,11 +217,6 @@ export async function authoriseAndResume(
     if (err instanceof DomainError) return { ok: false, code: "operation_failed", message: err.userMessage };
     throw err;
   }
-}
-
-/** The user's pending intent, if it can be confirmed now (for a second factor other than a passkey). */
-export async function confirmableIntent(user: SessionUser, intentId: unknown) {
-  return confirmable(user, intentId);
 }
 
 /** Runs the original operation from the stored intent (no retyping) and says where its result is. */

@@ -3,7 +3,7 @@ import * as oauth from "oauth4webapi";
 import { recordAudit } from "@/lib/audit/log";
 import { POLICIES } from "@/lib/assurance/policy";
 import { requirementOf } from "@/lib/assurance/evaluate";
-import { authoriseAndResume, confirmableIntent, type CompleteResult } from "@/lib/assurance/step-up";
+import { authoriseAndResume, confirmable, type CompleteResult } from "@/lib/assurance/step-up";
 import { epochSeconds } from "@/lib/auth/claims";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
@@ -47,7 +47,7 @@ export async function beginSsoStepUpFor(
 ): Promise<{ ok: true; url: string } | { ok: false; problem: SsoStepUpProblem }> {
   const available = await ssoStepUpFor(user.id);
   if (!available) return { ok: false, problem: "not_available" };
-  const ready = await confirmableIntent(user, intentId);
+  const ready = await confirmable(user, intentId);
   if (!ready.ok) return { ok: false, problem: "intent" };
   const policy = POLICIES[ready.intent.action];
   if (!policy.acr) return { ok: false, problem: "intent" };
@@ -177,7 +177,7 @@ export async function completeSsoStepUpFor(
       `auth_time ${String(claims.auth_time)} before the request at ${epochSeconds(request.requestedAt)}`,
     );
   }
-  const ready = await confirmableIntent(user, request.intentId);
+  const ready = await confirmable(user, request.intentId);
   if (!ready.ok) return refuse("intent");
   const result = await authoriseAndResume(user, ready.intent, ready.lockout, {
     amr,
