@@ -380,6 +380,70 @@ describe(`bearer-token API (${TEST_PROVIDER})`, () => {
     assert.equal(shown.body.number, (await db.account.findUniqueOrThrow({ where: { id: alice.checking } })).number);
   });
 
+  it("a reveal step-up token reveals only the account its intent names, once, and no other route takes it (issue 16, finding 7)", async () => {
+    const client = await makeClient(alice, "accounts:read", { amr: ["pwd"], acr: AAL1, auth_time: nowS() });
+    const weak = await accessToken(client);
+    const stepUpFor = async (accountId: string) => {
+      const asked = await getNumber(weak, accountId);
+      assert.equal(asked.status, 401);
+      const intentId = (asked.body.intent as { id: string }).id;
+      return { intentId, token: (await stepUpToken(alice, client, intentId, "accounts:read")).token };
+    };
+    const checking = await stepUpFor(alice.checking);
+    // Not a listing: the token was issued for one operation.
+    const listed = await getAccounts(checking.token);
+    assert.equal(listed.status, 401);
+    assert.match(listed.challenge!, /error="invalid_token", error_description="This single-use token was issued for a different operation\."/);
+    // Not another account's number.
+    const savings = await getNumber(checking.token, alice.savings);
+    assert.equal(savings.status, 401);
+    assert.match(savings.challenge!, /error="invalid_token"/);
+    assert.equal(savings.body.number, undefined);
+    // The account it was confirmed for: shown once, and the intent is used up.
+    const again = await stepUpFor(alice.checking);
+    const shown = await getNumber(again.token, alice.checking);
+    assert.equal(shown.status, 200, JSON.stringify(shown.body));
+    assert.equal(shown.body.number, (await db.account.findUniqueOrThrow({ where: { id: alice.checking } })).number);
+    assert.equal((await db.stepUpIntent.findUniqueOrThrow({ where: { id: again.intentId } })).status, "CONSUMED");
+    assert.equal((await getNumber(again.token, alice.checking)).status, 401);
+  });
+
+  it("a payment intent made before a recovery sign-in can't be confirmed on /oauth/authorize, and a step-up token minted before it moves nothing (issue 16, finding 1)", async () => {
+    const c = await customer("dave");
+    const { makeRecoveryCodes } = await import("@/lib/auth/recovery-codes");
+    const codes = await makeRecoveryCodes();
+    await db.$transaction((tx) => codes.store(tx, c.user.id));
+    const client = await makeClient(c, "transfer:funds");
+    const token = await accessToken(client);
+    const payment = (amount: string) => ({ body: { from_account_id: c.checking, to: `payee:${c.payee}`, amount }, key: idempotencyKey() });
+    const first = payment("1250.00");
+    const second = payment("2000.00");
+    const intentOf = async (p: ReturnType<typeof payment>) => ((await postTransfer(token, p.body, p.key)).body.intent as { id: string }).id;
+    const firstIntent = await intentOf(first);
+    const { token: minted } = await stepUpToken(c, client, await intentOf(second));
+    const before = await balanceOf(c.checking);
+
+    const { authenticateWithRecoveryCode } = await import("@/lib/auth/recovery-sign-in");
+    assert.ok(await authenticateWithRecoveryCode({ email: c.user.email, password: "a long test passphrase", code: codes.codes[0] }));
+
+    const request = authorize.parseAuthorizeQuery({
+      response_type: "code",
+      client_id: client.clientId,
+      intent_id: firstIntent,
+      scope: "transfer:funds",
+      redirect_uri: "http://127.0.0.1:53682/callback",
+      state: "s".repeat(16),
+      code_challenge: createHash("sha256").update("v".repeat(43)).digest("base64url"),
+      code_challenge_method: "S256",
+    });
+    const begin = await authorize.beginApiStepUpFor(c.user, request);
+    assert.equal(begin.ok, false, "nothing to confirm: the recovery sign-in cancelled it");
+    const moved = await postTransfer(minted, second.body, second.key);
+    assert.equal(moved.status, 401, JSON.stringify(moved.body));
+    assert.match(moved.challenge!, /error="invalid_token"/);
+    assert.equal(await balanceOf(c.checking), before, "no money moved");
+  });
+
   it("a payment to a payee needs the customer's passkey; the step-up token moves the money once, and is refused the second time", async () => {
     const client = await makeClient(alice, "accounts:read transfer:funds");
     const token = await accessToken(client);

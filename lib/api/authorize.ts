@@ -69,7 +69,7 @@ export type AuthorizeView =
       request: AuthorizeRequest;
       clientName: string;
       scope: Scope;
-      intent: Pick<Intent, "id" | "status" | "expiresAt">;
+      intent: Pick<Intent, "id" | "status" | "expiresAt" | "cancelReason">;
       description: IntentDescription;
       passkeyNames: string[];
       lockout: LockoutState;
@@ -122,7 +122,7 @@ export async function authorizeViewFor(user: SessionUser, request: AuthorizeRequ
     request,
     clientName: client.name,
     scope,
-    intent: { id: intent.id, status: intent.status, expiresAt: intent.expiresAt },
+    intent: { id: intent.id, status: intent.status, expiresAt: intent.expiresAt, cancelReason: intent.cancelReason },
     description: describeIntent(intent.action, intent.payload),
     passkeyNames: passkeys.map((p) => p.nickname),
     lockout,

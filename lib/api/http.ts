@@ -103,6 +103,9 @@ async function insufficientAuthentication(err: StepUpRequired): Promise<Response
   );
 }
 
+const wrongOperation = () =>
+  bearerFailure({ status: 401, error: "invalid_token", description: "This single-use token was issued for a different operation." });
+
 const DOMAIN_STATUS: Record<string, number> = { not_found: 404, recovery_hold: 403, too_many_tokens: 409 };
 
 /**
@@ -115,10 +118,16 @@ export async function protectedRoute(
   request: Request,
   scope: Scope,
   handler: (actor: ApiActor) => Promise<Response>,
+  options: { runsStepUpIntents?: boolean } = {},
 ): Promise<Response> {
+  let boundToIntent = false;
   try {
     const auth = await authenticateBearer(request.headers.get("authorization"));
     if (!auth.ok) return bearerFailure(auth.failure);
+    boundToIntent = auth.actor.intentId !== null;
+    // A step-up token was issued for one confirmed operation: only a route that runs guarded
+    // operations may take it, and the guard then runs it as that intent and nothing else (RFC 9470 §4).
+    if (boundToIntent && !options.runsStepUpIntents) return wrongOperation();
     if (!auth.actor.scopes.includes(scope)) {
       const description = `This call needs the ${scope} scope.`;
       return apiError(
@@ -139,6 +148,7 @@ export async function protectedRoute(
     }
     return await handler(auth.actor);
   } catch (err) {
+    if (boundToIntent && err instanceof DomainError && err.code === "intent_invalid") return wrongOperation();
     if (err instanceof StepUpRequired) return insufficientAuthentication(err);
     if (err instanceof InputError)
       return apiError(422, "invalid_request", "Some fields are invalid.", { field_errors: err.fieldErrors });

@@ -189,7 +189,7 @@ describe(`the assurance guard (${PROVIDER})`, () => {
 
   it("the state machine allows only its arrows", () => {
     const all = ["PENDING", "AUTHORISED", "CONSUMED", "CANCELLED", "EXPIRED"] as const;
-    const allowed = new Set(["PENDING>AUTHORISED", "PENDING>CANCELLED", "AUTHORISED>CONSUMED"]);
+    const allowed = new Set(["PENDING>AUTHORISED", "PENDING>CANCELLED", "AUTHORISED>CONSUMED", "AUTHORISED>CANCELLED"]);
     for (const from of all) for (const to of all) assert.equal(intents.canTransition(from, to), allowed.has(`${from}>${to}`), `${from}>${to}`);
   });
 

@@ -4,14 +4,18 @@ import { epochSeconds, type AssuranceClaims } from "@/lib/auth/claims";
 import { canonicalJson } from "@/lib/assurance/binding";
 import { evaluatePolicy, type Decision, type GuardFacts, type Requirement } from "@/lib/assurance/evaluate";
 import { consumeIntent, createIntent, findIntent } from "@/lib/assurance/intents";
-import { POLICIES, type PolicyAction } from "@/lib/assurance/policy";
-import { heldMessage } from "@/lib/assurance/recovery-hold";
+import { POLICIES, type Policy, type PolicyAction } from "@/lib/assurance/policy";
+import { confirmerOf, enrolledDuringHoldMessage, heldMessage, holdOf, HOLD_COLUMNS, mayConfirmDuringHold, recoveryHoldOf } from "@/lib/assurance/recovery-hold";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 
-/** Who asks: the session's user, its sign-in id, and its assurance claims. */
-export type GuardActor = { id: string; sid: string; claims: AssuranceClaims };
+/**
+ * Who asks: the session's user, its sign-in id, and its assurance claims. `intentId` is set when the
+ * credential itself was issued for one confirmed operation (an API step-up token): such an actor can
+ * run that intent and nothing else, whatever its claims would allow (RFC 9470 §4, PSD2 RTS Art. 5(1)).
+ */
+export type GuardActor = { id: string; sid: string; claims: AssuranceClaims; intentId?: string | null };
 
 /** Thrown when the session falls short: the validated operation waits as intent `intentId`. */
 export class StepUpRequired extends Error {
@@ -58,15 +62,27 @@ export async function guard(
   const audit = (outcome: "SUCCESS" | "EXEMPTED" | "STEP_UP_REQUIRED" | "DENIED", reason: string, extra: Record<string, string> = {}) =>
     recordAudit({ userId: actor.id, action: "assurance.decision", outcome, reason, metadata: { policy: action, ...extra } });
 
+  // A credential bound to one intent runs only as that intent: never as another one, never directly.
+  const bound = actor.intentId ?? undefined;
+  if (bound !== undefined && op.intentId !== undefined && op.intentId !== bound) {
+    await audit("DENIED", "intent_mismatch", { intentId: String(op.intentId).slice(0, 64) });
+    throw new DomainError("intent_invalid", "This confirmation doesn't match the operation any more. Please start again.");
+  }
+  const resumeId = op.intentId ?? bound;
+  const policy = POLICIES[action];
+
   // Resuming after step-up is explicit: the operation runs only as the intent that was authorised,
   // and consumes it, whatever the session's claims say now (so no AUTHORISED intent is left behind).
-  if (op.intentId !== undefined) {
+  if (resumeId !== undefined) {
     const canonical = canonicalJson({ action, ...op.payload });
-    const intent = await findIntent(actor, op.intentId);
+    const intent = await findIntent(actor, resumeId);
     if (!intent || intent.status !== "AUTHORISED" || intent.action !== action || intent.canonical !== canonical) {
-      await audit("DENIED", "intent_mismatch", { intentId: String(op.intentId).slice(0, 64) });
+      await audit("DENIED", "intent_mismatch", { intentId: String(resumeId).slice(0, 64) });
       throw new DomainError("intent_invalid", "This confirmation doesn't match the operation any more. Please start again.");
     }
+    // Re-checked now, when the operation runs, not only when the intent was made or confirmed: a
+    // recovery-code sign-in since then holds it (README "Account recovery"), on every channel.
+    await refuseIfHeld(actor, action, intent, audit);
     await audit("SUCCESS", "authorised_intent", { intentId: intent.id });
     return {
       outcome: "allowed",
@@ -78,9 +94,8 @@ export async function guard(
 
   // One read for both facts a step-up policy needs about the user: any passkey, and a recovery hold.
   // A policy that asks for no step-up (acr null) decides on nothing, so it reads nothing.
-  const policy = POLICIES[action];
-  const user = policy.acr === null ? null : await db.user.findUnique({ where: { id: actor.id }, select: { recoveryHoldUntil: true, _count: { select: { passkeys: true, identities: true } } } });
-  const hold = user?.recoveryHoldUntil;
+  const user = policy.acr === null ? null : await db.user.findUnique({ where: { id: actor.id }, select: { ...HOLD_COLUMNS, _count: { select: { passkeys: true, identities: true } } } });
+  const hold = holdOf(user)?.until;
   // A second factor to step up with: a passkey, or the IdP for an SSO customer when it is trusted for step-up.
   const ssoStepUp = env.SSO?.stepUpAcr != null && (user?._count.identities ?? 0) > 0;
   const facts: GuardFacts = { ...op.facts, hasPasskey: (user?._count.passkeys ?? 0) > 0 || ssoStepUp, recoveryHoldUntil: hold ? epochSeconds(hold) : undefined };
@@ -106,4 +121,29 @@ export async function guard(
     max_age: String(decision.requirement.max_age),
   });
   throw new StepUpRequired(intentId, decision.requirement, decision.reason);
+}
+
+/**
+ * The recovery cooling-off, for an intent about to run: what the hold holds is refused outright, and
+ * what it binds runs only if the factor that confirmed it may confirm during the hold (a passkey
+ * enrolled before the hold began, or the IdP). Throws DomainError "recovery_hold".
+ */
+async function refuseIfHeld(
+  actor: GuardActor,
+  action: PolicyAction,
+  intent: { id: string; authorisedBy: string | null },
+  audit: (outcome: "DENIED", reason: string, extra: Record<string, string>) => Promise<void>,
+): Promise<void> {
+  const policy: Policy = POLICIES[action];
+  if (!policy.heldAfterRecovery && !policy.boundAfterRecovery) return;
+  const hold = await recoveryHoldOf(actor.id);
+  if (!hold) return;
+  if (policy.heldAfterRecovery) {
+    await audit("DENIED", "recovery_cooling_off", { intentId: intent.id, until: hold.until.toISOString() });
+    throw new DomainError("recovery_hold", heldMessage(hold.until));
+  }
+  if (!(await mayConfirmDuringHold(actor.id, confirmerOf(intent.authorisedBy), hold))) {
+    await audit("DENIED", "passkey_enrolled_during_cooling_off", { intentId: intent.id, until: hold.until.toISOString() });
+    throw new DomainError("recovery_hold", enrolledDuringHoldMessage(hold.until));
+  }
 }

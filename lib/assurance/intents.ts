@@ -14,10 +14,11 @@ import { DomainError } from "@/lib/errors";
  *
  *   PENDING --assertion ok--> AUTHORISED --operation runs--> CONSUMED
  *   PENDING --cancel--> CANCELLED          (PENDING|AUTHORISED) --time--> EXPIRED (computed)
+ *   (PENDING|AUTHORISED) --recovery-code sign-in--> CANCELLED (lib/assurance/recovery-hold.ts)
  */
 export const INTENT_TRANSITIONS = {
   PENDING: ["AUTHORISED", "CANCELLED"],
-  AUTHORISED: ["CONSUMED"],
+  AUTHORISED: ["CONSUMED", "CANCELLED"],
   CONSUMED: [],
   CANCELLED: [],
 } as const;
@@ -38,6 +39,10 @@ export type Intent = {
   failedAttempts: number;
   expiresAt: Date;
   result: Record<string, string> | null;
+  /** What confirmed it (lib/assurance/recovery-hold.ts Confirmer), once authorised. */
+  authorisedBy: string | null;
+  /** Why it was cancelled, when the customer didn't cancel it (e.g. "recovery_sign_in"). */
+  cancelReason: string | null;
 };
 
 /** Stores a new pending intent; its id is unguessable (it appears in the step-up URL). */
@@ -76,6 +81,8 @@ export async function findIntent(owner: IntentOwner, intentId: unknown, now = ne
     failedAttempts: row.failedAttempts,
     expiresAt: row.expiresAt,
     result: row.result ? (JSON.parse(row.result) as Record<string, string>) : null,
+    authorisedBy: row.authorisedBy,
+    cancelReason: row.cancelReason,
   };
 }
 
@@ -83,7 +90,7 @@ export async function findIntent(owner: IntentOwner, intentId: unknown, now = ne
  * PENDING -> AUTHORISED, once, before expiry, and only if the stored intent is still exactly the one the
  * assertion was verified against (`verifiedCanonical`, the text its challenge was derived from).
  */
-export async function authoriseIntent(owner: IntentOwner, intentId: string, verifiedCanonical: string, now = new Date()): Promise<boolean> {
+export async function authoriseIntent(owner: IntentOwner, intentId: string, verifiedCanonical: string, authorisedBy: string | null = null, now = new Date()): Promise<boolean> {
   const changed = await db.stepUpIntent.updateMany({
     where: {
       id: intentId,
@@ -94,7 +101,7 @@ export async function authoriseIntent(owner: IntentOwner, intentId: string, veri
       payload: verifiedCanonical,
       payloadHash: payloadHashOf(verifiedCanonical),
     },
-    data: { status: "AUTHORISED", authorisedAt: now },
+    data: { status: "AUTHORISED", authorisedAt: now, authorisedBy },
   });
   return changed.count === 1;
 }
@@ -125,11 +132,11 @@ export async function consumeIntent(
   if (changed.count !== 1) throw new DomainError("intent_used", "This confirmation was already used or has expired. Start again.");
 }
 
-/** PENDING -> CANCELLED. */
-export async function cancelIntent(owner: IntentOwner, intentId: string): Promise<boolean> {
+/** PENDING -> CANCELLED, by the customer or (with a reason they are shown) by a rule. */
+export async function cancelIntent(owner: IntentOwner, intentId: string, reason: string | null = null): Promise<boolean> {
   const changed = await db.stepUpIntent.updateMany({
     where: { id: intentId, userId: owner.id, sessionId: owner.sid, status: "PENDING" },
-    data: { status: "CANCELLED" },
+    data: { status: "CANCELLED", cancelReason: reason },
   });
   return changed.count === 1;
 }

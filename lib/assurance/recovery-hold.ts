@@ -6,17 +6,37 @@ import { db, type Tx } from "@/lib/db";
  * The cooling-off period after a recovery-code sign-in, kept on the user (not the session), so every
  * session and every app instance holds the same actions (policy.heldAfterRecovery).
  */
-export async function recoveryHoldOf(userId: string, now: Date = new Date()): Promise<Date | null> {
-  const row = await db.user.findUnique({ where: { id: userId }, select: { recoveryHoldUntil: true } });
+export type RecoveryHold = { startedAt: Date; until: Date };
+
+/** The hold in force at `now`, or null. Rows from before the start was stored count from until − 24 h. */
+export function holdOf(row: { recoveryHoldUntil: Date | null; recoveryHoldStartedAt: Date | null } | null, now: Date = new Date()): RecoveryHold | null {
   const until = row?.recoveryHoldUntil ?? null;
-  return until && until > now ? until : null;
+  if (!until || until <= now) return null;
+  return { until, startedAt: row?.recoveryHoldStartedAt ?? new Date(until.getTime() - RECOVERY_COOLING_OFF_S * 1000) };
 }
 
-/** Starts (or restarts) the cooling-off period; returns when it ends. */
-export async function startRecoveryHold(tx: Tx, userId: string, now: Date): Promise<Date> {
-  const until = new Date(now.getTime() + RECOVERY_COOLING_OFF_S * 1000);
-  await tx.user.update({ where: { id: userId }, data: { recoveryHoldUntil: until } });
-  return until;
+export const HOLD_COLUMNS = { recoveryHoldUntil: true, recoveryHoldStartedAt: true } as const;
+
+export async function recoveryHoldOf(userId: string, now: Date = new Date(), client: Tx | typeof db = db): Promise<RecoveryHold | null> {
+  return holdOf(await client.user.findUnique({ where: { id: userId }, select: HOLD_COLUMNS }), now);
+}
+
+/**
+ * Starts the cooling-off period, or extends one in force; returns it. The start never moves while a
+ * hold is on: a second recovery sign-in must not make a passkey enrolled after the first one look
+ * older than the hold (that would let a thief with two codes confirm what the hold protects).
+ * Every confirmation still pending is cancelled: it was asked for before the recovery, perhaps by
+ * whoever used the code, and must not complete during the hold (README "Account recovery").
+ */
+export async function startRecoveryHold(tx: Tx, userId: string, now: Date): Promise<RecoveryHold & { cancelledIntents: number }> {
+  const current = await recoveryHoldOf(userId, now, tx);
+  const hold = { startedAt: current?.startedAt ?? now, until: new Date(now.getTime() + RECOVERY_COOLING_OFF_S * 1000) };
+  await tx.user.update({ where: { id: userId }, data: { recoveryHoldUntil: hold.until, recoveryHoldStartedAt: hold.startedAt } });
+  const { count } = await tx.stepUpIntent.updateMany({
+    where: { userId, status: { in: ["PENDING", "AUTHORISED"] }, expiresAt: { gt: now } },
+    data: { status: "CANCELLED", cancelReason: "recovery_sign_in" },
+  });
+  return { ...hold, cancelledIntents: count };
 }
 
 /** "23 Nov 2026, 14:05 UTC": the server can't know the customer's time zone, so it says which it uses. */
@@ -26,13 +46,30 @@ export const formatHoldEnd = (until: Date) =>
 export const heldMessage = (until: Date) =>
   `You signed in with a recovery code, so for your safety this is on hold until ${formatHoldEnd(until)}. Small payments to payees you've paid before still work.`;
 
+export const enrolledDuringHoldMessage = (until: Date) =>
+  `A passkey added after a recovery sign-in can't confirm this until ${formatHoldEnd(until)}. Use a passkey you had before, or try again then.`;
+
+export const cancelledByRecoveryMessage =
+  "This was cancelled because someone signed in to your account with a recovery code. Nothing was sent or changed. If that was you, start again; if not, review your security settings now.";
+
 /**
- * For policies marked boundAfterRecovery: when the cooling-off is on and the passkey that just
- * confirmed was enrolled after it began, when the hold ends; otherwise null.
+ * What confirmed an intent, as stored on it (StepUpIntent.authorisedBy): a passkey by credential id,
+ * or the customer's IdP.
  */
-export async function enrolledDuringHold(userId: string, passkeyEnrolledAt: Date, now: Date = new Date()): Promise<Date | null> {
-  const until = await recoveryHoldOf(userId, now);
-  if (!until) return null;
-  const began = new Date(until.getTime() - RECOVERY_COOLING_OFF_S * 1000);
-  return passkeyEnrolledAt >= began ? until : null;
+export type Confirmer = { kind: "passkey"; passkeyId: string } | { kind: "sso" };
+export const confirmerKey = (c: Confirmer) => (c.kind === "passkey" ? `passkey:${c.passkeyId}` : "sso");
+export const confirmerOf = (key: string | null): Confirmer | null =>
+  key?.startsWith("passkey:") ? { kind: "passkey", passkeyId: key.slice("passkey:".length) } : key === "sso" ? { kind: "sso" } : null;
+
+/**
+ * During a hold, whether this confirmer may confirm what the hold protects (policy.boundAfterRecovery):
+ * a passkey enrolled before the hold began (a removed or unknown passkey may not), or the IdP, whose
+ * account a recovery code doesn't open. Outside a hold, anything may.
+ */
+export async function mayConfirmDuringHold(userId: string, confirmer: Confirmer | null, hold: RecoveryHold | null, client: Tx | typeof db = db): Promise<boolean> {
+  if (!hold) return true;
+  if (!confirmer) return false;
+  if (confirmer.kind === "sso") return true;
+  const passkey = await client.passkey.findFirst({ where: { id: confirmer.passkeyId, userId }, select: { createdAt: true } });
+  return passkey !== null && passkey.createdAt < hold.startedAt;
 }

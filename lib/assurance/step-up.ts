@@ -11,7 +11,15 @@ import { authoriseIntent, cancelIntent, consumeIntent, findIntent, recordFailedA
 import { LOCKOUT, lockedMessage, stepUpLockout, type LockoutState } from "@/lib/assurance/lockout";
 import { requirementOf, type Requirement } from "@/lib/assurance/evaluate";
 import { POLICIES, type Policy } from "@/lib/assurance/policy";
-import { enrolledDuringHold, formatHoldEnd, recoveryHoldOf } from "@/lib/assurance/recovery-hold";
+import {
+  cancelledByRecoveryMessage,
+  confirmerKey,
+  enrolledDuringHoldMessage,
+  heldMessage,
+  mayConfirmDuringHold,
+  recoveryHoldOf,
+  type Confirmer,
+} from "@/lib/assurance/recovery-hold";
 import { db } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { verifyAssertion } from "@/lib/webauthn/assertion";
@@ -19,7 +27,7 @@ import { storeChallenge, takeChallenge } from "@/lib/webauthn/challenges";
 import { CEREMONY_TIMEOUT_MS, CHALLENGE_TTL_MS, rp } from "@/lib/webauthn/config";
 
 export type StepUpView = {
-  intent: Pick<Intent, "id" | "action" | "status" | "expiresAt">;
+  intent: Pick<Intent, "id" | "action" | "status" | "expiresAt" | "cancelReason">;
   description: IntentDescription;
   /** RFC 9470 §3 / OIDC Core §3.1.2.1 terms: what this step-up must achieve. */
   requirement: Requirement;
@@ -43,7 +51,7 @@ export async function getStepUpView(intentId: unknown): Promise<StepUpView | nul
   // During a recovery cooling-off, boundAfterRecovery policies are bound (lib/assurance/evaluate.ts).
   const bound = policy.bound || (hold !== null && policy.boundAfterRecovery === true);
   return {
-    intent: { id: intent.id, action: intent.action, status: intent.status, expiresAt: intent.expiresAt },
+    intent: { id: intent.id, action: intent.action, status: intent.status, expiresAt: intent.expiresAt, cancelReason: intent.cancelReason },
     description: describeIntent(intent.action, intent.payload),
     requirement: requirementOf({ ...policy, acr: policy.acr, bound }),
     reason: policy.label,
@@ -63,6 +71,7 @@ async function notPending(userId: string, intent: Intent | null): Promise<Extrac
     await recordAudit({ userId, action: "step_up.expired", outcome: "DENIED", reason: "intent_expired", metadata: { intentId: intent.id, policy: intent.action } });
     return { ok: false, code: "expired", message: "This confirmation expired: for your safety it lasts only a few minutes. Nothing was sent or changed. Please start again." };
   }
+  if (intent.status === "CANCELLED" && intent.cancelReason === "recovery_sign_in") return { ok: false, code: "used", message: cancelledByRecoveryMessage };
   if (intent.status !== "PENDING") return { ok: false, code: "used", message: "This confirmation was already completed or cancelled." };
   return null;
 }
@@ -116,7 +125,7 @@ export async function beginStepUpFor(user: SessionUser, intentId: unknown): Prom
 
 export type CompleteResult =
   | { ok: true; redirectTo: string; action: Intent["action"] }
-  | { ok: false; code: "not_found" | "expired" | "used" | "locked" | "no_passkey" | "failed" | "operation_failed"; message: string; failures?: number; warn?: boolean };
+  | { ok: false; code: "not_found" | "expired" | "used" | "locked" | "no_passkey" | "failed" | "held" | "operation_failed"; message: string; failures?: number; warn?: boolean };
 
 /**
  * Verifies the assertion against a challenge recomputed from the intent as stored now (so a changed
@@ -177,19 +186,14 @@ export async function completeStepUpFor(
     };
   }
 
-  // The cooling-off after a recovery sign-in: a passkey enrolled since then can't confirm these.
-  const policy: Policy = POLICIES[intent.action];
-  const heldUntil = policy.boundAfterRecovery ? await enrolledDuringHold(user.id, verified.enrolledAt) : null;
-  if (heldUntil) {
-    await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "DENIED", reason: "passkey_enrolled_during_cooling_off", metadata: { intentId: intent.id, policy: intent.action, passkey: verified.nickname } });
-    return {
-      ok: false,
-      code: "failed",
-      message: `A passkey added after a recovery sign-in can't confirm this until ${formatHoldEnd(heldUntil)}. Use a passkey you had before, or try again then.`,
-    };
-  }
-
-  return authoriseAndResume(user, intent, ready.lockout, { amr: passkeyAmr(verified.flags), audit: { passkey: verified.nickname } }, raise, then);
+  return authoriseAndResume(
+    user,
+    intent,
+    ready.lockout,
+    { amr: passkeyAmr(verified.flags), confirmer: { kind: "passkey", passkeyId: verified.passkeyId }, audit: { passkey: verified.nickname } },
+    raise,
+    then,
+  );
 }
 
 /**
@@ -201,11 +205,24 @@ export async function authoriseAndResume(
   user: SessionUser,
   intent: Intent,
   lockout: LockoutState,
-  factor: { amr: string[]; audit: Record<string, string> },
+  factor: { amr: string[]; confirmer: Confirmer; audit: Record<string, string> },
   raise: RaiseClaims = raiseSessionClaims,
   then: (user: SessionUser, intent: Intent) => Promise<string> = resumeIntent,
 ): Promise<CompleteResult> {
-  if (!(await authoriseIntent(user, intent.id, intent.canonical))) {
+  // The recovery cooling-off, checked before anything is authorised, so the customer hears the real
+  // reason (the guard checks it again when the operation runs, on every channel).
+  const policy: Policy = POLICIES[intent.action];
+  const hold = policy.heldAfterRecovery || policy.boundAfterRecovery ? await recoveryHoldOf(user.id) : null;
+  if (hold && policy.heldAfterRecovery) {
+    await cancelIntent(user, intent.id, "recovery_sign_in");
+    await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "DENIED", reason: "recovery_cooling_off", metadata: { intentId: intent.id, policy: intent.action } });
+    return { ok: false, code: "held", message: heldMessage(hold.until) };
+  }
+  if (hold && !(await mayConfirmDuringHold(user.id, factor.confirmer, hold))) {
+    await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "DENIED", reason: "passkey_enrolled_during_cooling_off", metadata: { intentId: intent.id, policy: intent.action, ...factor.audit } });
+    return { ok: false, code: "failed", message: enrolledDuringHoldMessage(hold.until) };
+  }
+  if (!(await authoriseIntent(user, intent.id, intent.canonical, confirmerKey(factor.confirmer)))) {
     return { ok: false, code: "used", message: "This confirmation was already completed, cancelled or expired." };
   }
   if (lockout.failures > 0) await stepUpLockout.clear(user.id); // a success starts the count again

@@ -44,10 +44,17 @@ export async function authenticateWithRecoveryCode(raw: unknown, ip: string | nu
       const now = new Date();
       const used = await db.$transaction(async (tx) => {
         if (!(await useRecoveryCode(tx, user.id, codeId, now))) return false; // a racing sign-in used it first
-        const until = await startRecoveryHold(tx, user.id, now);
+        const hold = await startRecoveryHold(tx, user.id, now);
         const left = await tx.recoveryCode.count({ where: { userId: user.id, usedAt: null } });
         await recordAudit({ userId: user.id, action: "recovery.code_used", outcome: "SUCCESS", metadata: { codesLeft: left } }, tx);
-        await recordAudit({ userId: user.id, action: "recovery.hold_started", outcome: "SUCCESS", metadata: { until: until.toISOString() } }, tx);
+        await recordAudit(
+          { userId: user.id, action: "recovery.hold_started", outcome: "SUCCESS", metadata: { until: hold.until.toISOString(), since: hold.startedAt.toISOString() } },
+          tx,
+        );
+        if (hold.cancelledIntents > 0) {
+          // Confirmations asked for before this sign-in may be the thief's: they end here, audited.
+          await recordAudit({ userId: user.id, action: "step_up.cancel", outcome: "SUCCESS", reason: "recovery_sign_in", metadata: { count: hold.cancelledIntents } }, tx);
+        }
         return true;
       });
       if (!used) return { ok: false, reason: "recovery_code_already_used" };

@@ -139,11 +139,16 @@ describe(`the cooling-off period in the guard (${TEST_PROVIDER})`, () => {
 
   it("lets a passkey from before the cooling-off confirm removals and password changes, not one enrolled since", async () => {
     const { user, email, shown } = await customerWithCodes();
-    const before = (await db.passkey.findFirstOrThrow({ where: { userId: user.id } })).createdAt;
-    assert.equal(await hold.enrolledDuringHold(user.id, before), null, "no hold yet");
+    const old = await db.passkey.findFirstOrThrow({ where: { userId: user.id } });
+    const byOld = { kind: "passkey", passkeyId: old.id } as const;
+    assert.equal(await hold.mayConfirmDuringHold(user.id, byOld, await hold.recoveryHoldOf(user.id)), true, "no hold yet");
     assert.ok(await recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: shown[0] }));
-    assert.equal(await hold.enrolledDuringHold(user.id, before), null, "enrolled before the hold: may confirm");
-    const until = await hold.enrolledDuringHold(user.id, new Date());
-    assert.ok(until && until.getTime() > Date.now(), "enrolled during the hold: not until it ends");
+    const during = await hold.recoveryHoldOf(user.id);
+    assert.ok(during && during.until.getTime() > Date.now());
+    assert.equal(await hold.mayConfirmDuringHold(user.id, byOld, during), true, "enrolled before the hold: may confirm");
+    const added = await db.passkey.create({ data: { id: `cred-${randomUUID()}`, userId: user.id, publicKey: new Uint8Array([2]), deviceType: "singleDevice", nickname: "New", createdAt: new Date(during.startedAt.getTime() + 1) } });
+    assert.equal(await hold.mayConfirmDuringHold(user.id, { kind: "passkey", passkeyId: added.id }, during), false, "enrolled during the hold: not until it ends");
+    assert.equal(await hold.mayConfirmDuringHold(user.id, { kind: "passkey", passkeyId: "unknown" }, during), false, "an unknown passkey: never");
+    assert.equal(await hold.mayConfirmDuringHold(user.id, null, during), false, "no recorded confirmer: never");
   });
 });

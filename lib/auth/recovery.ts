@@ -23,15 +23,16 @@ const recoveryEnrolmentOpen = (recoveryTime: number | undefined) =>
 
 export async function getMyRecoveryView(): Promise<RecoveryView> {
   const user = await requireUser();
-  const [status, holdUntil] = await Promise.all([recoveryCodeStatus(user.id), recoveryHoldOf(user.id)]);
+  const [status, hold] = await Promise.all([recoveryCodeStatus(user.id), recoveryHoldOf(user.id)]);
+  const holdUntil = hold?.until ?? null;
   return { ...status, holdUntil, holdUntilText: holdUntil && formatHoldEnd(holdUntil), recoveredSession: recoveryEnrolmentOpen(user.claims.recovery_time) };
 }
 
 /** Just the cooling-off end for the signed-in user, for the banner on every bank page. */
 export async function getMyRecoveryHold(): Promise<{ until: Date; text: string } | null> {
   const user = await requireUser();
-  const until = await recoveryHoldOf(user.id);
-  return until && { until, text: formatHoldEnd(until) };
+  const hold = await recoveryHoldOf(user.id);
+  return hold && { until: hold.until, text: formatHoldEnd(hold.until) };
 }
 
 /**

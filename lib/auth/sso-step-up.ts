@@ -181,6 +181,7 @@ export async function completeSsoStepUpFor(
   if (!ready.ok) return refuse("intent");
   const result = await authoriseAndResume(user, ready.intent, ready.lockout, {
     amr,
+    confirmer: { kind: "sso" },
     audit: { method: "sso", idp_acr: String(claims.acr) },
   });
   return { ok: true, result, intentId: request.intentId };

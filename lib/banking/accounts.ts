@@ -149,7 +149,11 @@ export async function revealAccountNumberAs(user: GuardActor, accountId: unknown
     await recordAudit({ userId: user.id, action: "account.reveal", outcome: "DENIED", reason: "not_found" });
     throw notFound("That account");
   }
-  await guard(user, "account.reveal", { payload: { accountId, accountName: account.name, last4: account.number.slice(-4) } });
-  await recordAudit({ userId: user.id, action: "account.reveal", outcome: "SUCCESS", metadata: { accountId } });
+  const pass = await guard(user, "account.reveal", { payload: { accountId, accountName: account.name, last4: account.number.slice(-4) } });
+  // A step-up token's intent is used up by the reveal it was confirmed for (a no-op otherwise).
+  await db.$transaction(async (tx) => {
+    await pass.consume(tx, { accountId });
+    await recordAudit({ userId: user.id, action: "account.reveal", outcome: "SUCCESS", metadata: { accountId } }, tx);
+  });
   return account.number;
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { evaluatePolicy } from "@/lib/assurance/evaluate";
 import { guard, StepUpRequired, type GuardActor } from "@/lib/assurance/guard";
 import { POLICIES } from "@/lib/assurance/policy";
+import { recoveryHoldOf } from "@/lib/assurance/recovery-hold";
 import { recordAudit } from "@/lib/audit/log";
 import { ACR, epochSeconds } from "@/lib/auth/claims";
 import { verifyPasswordAgain } from "@/lib/auth/reauth";
@@ -138,8 +139,11 @@ export async function finishPasskeyRegistration(response: unknown, nickname: unk
   }
   if (!verification.verified) throw new DomainError("registration_failed", "That passkey couldn't be registered. Please try again.");
   const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verification.registrationInfo;
-  // The first passkey (or any, once no unused recovery code is left) comes with recovery codes.
-  const recovery = (await db.recoveryCode.count({ where: { userId: user.id, usedAt: null } })) === 0 ? await makeRecoveryCodes() : null;
+  // The first passkey (or any, once no unused recovery code is left) comes with recovery codes; but
+  // not during a recovery cooling-off, which holds making new codes (policy "recovery.regenerate"):
+  // whoever used the last code may not be the customer. They can make new ones when it ends.
+  const [unusedCodes, hold] = await Promise.all([db.recoveryCode.count({ where: { userId: user.id, usedAt: null } }), recoveryHoldOf(user.id)]);
+  const recovery = unusedCodes === 0 && !hold ? await makeRecoveryCodes() : null;
   const passkey = await db.$transaction(async (tx) => {
     const created = await tx.passkey.create({
       data: {

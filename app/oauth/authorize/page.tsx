@@ -9,6 +9,7 @@ import { SCOPES } from "@/lib/api/scopes";
 import { getSessionUser } from "@/lib/auth/session";
 import { BRAND } from "@/lib/brand";
 import { beginApiStepUpAction, cancelApiStepUpAction, completeApiStepUpAction } from "./actions";
+import { cancelledByRecoveryMessage } from "@/lib/assurance/recovery-hold";
 
 export const metadata: Metadata = { title: "Confirm an app's request" };
 
@@ -80,7 +81,9 @@ export default async function AuthorizePage({
               {view.intent.status === "EXPIRED"
                 ? "This request expired: for your safety it lasts only a few minutes. Nothing was sent or changed. Ask the app to start again."
                 : view.intent.status === "CANCELLED"
-                  ? "You declined this. Nothing was sent or changed."
+                  ? view.intent.cancelReason === "recovery_sign_in"
+                    ? cancelledByRecoveryMessage
+                    : "You declined this. Nothing was sent or changed."
                   : "This was already confirmed."}
             </p>
           ) : view.passkeyNames.length === 0 ? (

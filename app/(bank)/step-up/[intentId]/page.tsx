@@ -8,6 +8,7 @@ import { ssoStepUpFor } from "@/lib/auth/sso-step-up";
 import { beginSsoStepUpAction, cancelStepUpAction } from "./actions";
 import { StepUpCeremony } from "./step-up-ceremony";
 import { BRAND } from "@/lib/brand";
+import { cancelledByRecoveryMessage } from "@/lib/assurance/recovery-hold";
 
 export const metadata: Metadata = { title: "Confirm with your passkey" };
 
@@ -70,7 +71,9 @@ export default async function StepUpPage({ params, searchParams }: { params: Pro
           {intent.status === "EXPIRED"
             ? "This confirmation expired: for your safety it lasts only a few minutes. Nothing was sent or changed. Please start again."
             : intent.status === "CANCELLED"
-              ? "You cancelled this. Nothing was sent or changed."
+              ? intent.cancelReason === "recovery_sign_in"
+                ? cancelledByRecoveryMessage
+                : "You cancelled this. Nothing was sent or changed."
               : "This was already confirmed."}
           <Link href={description.backTo} className="mt-2 block font-medium underline">
             Start again

@@ -1,8 +1,7 @@
-import { apiError, bearerFailure, json, protectedRoute, readJson } from "@/lib/api/http";
+import { apiError, json, protectedRoute, readJson } from "@/lib/api/http";
 import { money } from "@/lib/api/views";
 import { transferAs } from "@/lib/banking/transfers";
 import { db } from "@/lib/db";
-import { DomainError } from "@/lib/errors";
 import type { Currency } from "@/lib/money";
 
 export const dynamic = "force-dynamic";
@@ -36,19 +35,8 @@ export async function POST(request: Request) {
       memo: body.memo ?? undefined,
       idempotencyKey: key,
     };
-    let result;
-    try {
-      result = await transferAs(actor, raw, actor.intentId ? { intentId: actor.intentId } : {});
-    } catch (err) {
-      if (err instanceof DomainError && err.code === "intent_invalid") {
-        return bearerFailure({
-          status: 401,
-          error: "invalid_token",
-          description: "This single-use token was issued for a different operation.",
-        });
-      }
-      throw err;
-    }
+    // A step-up token runs as its intent: the guard refuses any other operation (401 invalid_token).
+    const result = await transferAs(actor, raw);
     const t = await db.transfer.findFirstOrThrow({
       where: { id: result.id, userId: actor.id },
       select: {
@@ -78,5 +66,5 @@ export async function POST(request: Request) {
       created_at: t.createdAt.toISOString(),
       replayed: result.replayed,
     });
-  });
+  }, { runsStepUpIntents: true });
 }
