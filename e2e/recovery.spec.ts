@@ -6,7 +6,7 @@
 import type { Page } from "@playwright/test";
 import { addPayee, fillTransfer, userId } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
-import { blockPasskeyAutofill, confirmStepUp, enrolFirstPasskey, expect, test, type Credentials } from "./fixtures";
+import { blockPasskeyAutofill, confirmStepUp, enrolFirstPasskey, expect, signIn, test, type Credentials } from "./fixtures";
 
 const auditReasons = (email: string, action: string) =>
   queryE2eDb<{ outcome: string; reason: string | null }>(`SELECT outcome, reason FROM "AuditEvent" WHERE userId = ? AND action = ? ORDER BY createdAt`, userId(email), action);
@@ -117,4 +117,40 @@ test("new recovery codes need a passkey step-up, come back without retyping, and
   await signOut(page);
   await recoverWith(page, newUser, old[1]);
   await expect(page.getByTestId("form-alert")).toContainText("don't match an unused code");
+});
+
+test("a payee asked for in a password session before a recovery sign-in is cancelled by it: the step-up page says why, and nothing can confirm it (issue 16, finding 1)", async ({ page, newUser, authenticator, browser }) => {
+  void authenticator;
+  const codes = await enrolFirstPasskey(page, newUser, "Customer's phone");
+  // The thief, with the password, in a browser of their own: a payee waits for a passkey.
+  const thiefContext = await browser.newContext();
+  try {
+    const thief = await thiefContext.newPage();
+    await signIn(thief, newUser);
+    await expect(thief).toHaveURL(/\/dashboard$/);
+    await addPayee(thief, "Mallory", "DE89 3704 0044 0532 0130 00", { confirm: false });
+    await expect(thief).toHaveURL(/\/step-up\//);
+    const pendingUrl = thief.url();
+    await expect(thief.getByRole("button", { name: "Confirm with passkey" })).toBeVisible();
+
+    // Then a recovery-code sign-in (in another browser) starts the hold and cancels what was waiting.
+    const recoveryContext = await browser.newContext();
+    try {
+      const recovering = await recoveryContext.newPage();
+      await recoverWith(recovering, newUser, codes[0]);
+      await expect(recovering).toHaveURL(/\/settings\/security\?recovered=1$/);
+    } finally {
+      await recoveryContext.close();
+    }
+    await thief.goto(pendingUrl);
+    await expect(thief.getByTestId("step-up-status")).toContainText("This was cancelled because someone signed in to your account with a recovery code.");
+    await expect(thief.getByRole("button", { name: "Confirm with passkey" })).toHaveCount(0);
+    expect(queryE2eDb(`SELECT status, cancelReason FROM "StepUpIntent" WHERE userId = ? AND action = 'payee.add'`, userId(newUser.email))).toEqual([
+      { status: "CANCELLED", cancelReason: "recovery_sign_in" },
+    ]);
+    expect(queryE2eDb(`SELECT id FROM "Payee" WHERE userId = ? AND name = 'Mallory'`, userId(newUser.email))).toHaveLength(0);
+    expect(auditReasons(newUser.email, "step_up.cancel")).toContainEqual({ outcome: "SUCCESS", reason: "recovery_sign_in" });
+  } finally {
+    await thiefContext.close();
+  }
 });
