@@ -4,8 +4,8 @@ import { CredentialsSignin } from "@auth/core/errors";
 import Credentials from "next-auth/providers/credentials";
 import "@/lib/auth/types";
 import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
-import { consumeGrant } from "@/lib/auth/grants";
-import { startSession } from "@/lib/auth/sessions";
+import { consumeSessionGrant } from "@/lib/auth/grants";
+import { endReplacedSession, endSignedOutSession, rotateSession, startSession } from "@/lib/auth/sessions";
 import { clientIpFrom } from "@/lib/audit/log";
 import { authenticateWithRecoveryCode } from "@/lib/auth/recovery-sign-in";
 import { authenticateWithPassword } from "@/lib/auth/users";
@@ -72,8 +72,27 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
     warn: (code) => log.warn({ code }, "auth.js warning"),
     debug: () => {},
   },
+  // Every sign-out ends the server-side session, Vault's own actions and Auth.js' POST /api/auth/signout
+  // alike: with JWT sessions Auth.js only clears the cookie, and hands this event the decoded token.
+  events: {
+    signOut: async (message) => {
+      await endSignedOutSession("token" in message ? message.token : null);
+    },
+  },
   callbacks: {
-    jwt: ({ token, user, trigger, session }) => jwtCallback({ token, user, trigger, session, consumeGrant, startSession }),
+    jwt: ({ token, user, trigger, session }) =>
+      jwtCallback({
+        token,
+        user,
+        trigger,
+        session,
+        consumeGrant: consumeSessionGrant,
+        startSession: async (started) => {
+          await endReplacedSession(started.userId);
+          await startSession(started);
+        },
+        rotateSession: (sid, userId) => rotateSession(sid, userId),
+      }),
     session: ({ session, token }) => sessionCallback({ session, token }),
   },
 });
