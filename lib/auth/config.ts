@@ -12,7 +12,7 @@ import { authenticateWithPassword } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { verifyPasskeySignIn } from "@/lib/webauthn/sign-in";
-import { userForIdToken } from "@/lib/auth/sso";
+import { ssoProfile, ssoSignInRedirect } from "@/lib/auth/sso";
 
 
 export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
@@ -57,7 +57,8 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
             checks: ["pkce" as const, "state" as const, "nonce" as const],
             authorization: { params: { scope: "openid email profile", max_age: String(env.SESSION_MAX_AGE_S) } },
             // The raw ID token, so lib/auth/sso.ts checks its signature itself before using any claim.
-            profile: (_claims: Record<string, unknown>, tokens: { id_token?: string }) => userForIdToken(tokens.id_token),
+            // A refusal comes back as a user carrying only the reason, for the signIn callback below.
+            profile: (_claims: Record<string, unknown>, tokens: { id_token?: string }) => ssoProfile(tokens.id_token),
           },
         ]
       : []),
@@ -80,6 +81,9 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
     },
   },
   callbacks: {
+    // A single sign-on Vault refused ends on the login page with its reason, not as Auth.js' generic
+    // error=Configuration with a stack trace in the log (lib/auth/sso.ts ssoSignInRedirect).
+    signIn: ({ user }) => ssoSignInRedirect(user),
     jwt: ({ token, user, trigger, session }) =>
       jwtCallback({
         token,
