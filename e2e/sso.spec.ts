@@ -4,8 +4,8 @@
  * code back to Auth.js, the ID token verified, and a Vault customer for that IdP account.
  */
 import { IDP_ACCOUNTS } from "./support/idp";
-import { queryE2eDb } from "./support/e2e-db";
-import { blockPasskeyAutofill, expect, test } from "./fixtures";
+import { countUsersWithEmail, queryE2eDb } from "./support/e2e-db";
+import { blockPasskeyAutofill, expect, signUp, test } from "./fixtures";
 
 const ava = { email: "ava@sso.example", ...IDP_ACCOUNTS["ava@sso.example"] };
 
@@ -53,4 +53,36 @@ test("SSO sign-in: the first time opens a customer with accounts, the next time 
       linked.userId,
     )[0].n,
   ).toBe(2);
+});
+
+/**
+ * Issue 16, 10f: a sign-in Vault refuses ends on the login page saying why, not as Auth.js' generic
+ * "Configuration" error (and no stack trace in the log: lib/auth/sso-refusal.test.ts).
+ */
+test("SSO sign-in refused for an email a Vault customer already has: the login page says why, nothing is linked", async ({ page, browser }) => {
+  const cy = { email: "cy@sso.example", ...IDP_ACCOUNTS["cy@sso.example"] };
+  // A Vault customer with that email, signed up with a password (in another browser).
+  const other = await browser.newContext();
+  try {
+    await signUp(await other.newPage(), { name: "Cy Vault", email: cy.email, password: "a vault passphrase that is long" });
+    await expect.poll(() => countUsersWithEmail(cy.email)).toBe(1);
+  } finally {
+    await other.close();
+  }
+  await blockPasskeyAutofill(page);
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in with Example SSO" }).click();
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/interaction\//);
+  await page.getByLabel("Email").fill(cy.email);
+  await page.getByLabel("Password").fill(cy.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+
+  await expect(page).toHaveURL(/\/login\?error=SsoRefused&reason=email_taken$/);
+  await expect(page.getByTestId("sign-in-error")).toContainText("already has the email address Example SSO gave us");
+  await expect(page.getByTestId("sign-in-error")).toContainText("sign in with your password or passkey");
+  expect(queryE2eDb(`SELECT 1 FROM "FederatedIdentity" WHERE subject = ?`, cy.sub)).toEqual([]);
+  expect(
+    queryE2eDb<{ reason: string }>(`SELECT reason FROM "AuditEvent" WHERE action = 'auth.sign_in' AND outcome = 'DENIED' AND metadata LIKE '%sso%' ORDER BY createdAt DESC LIMIT 1`)[0]
+      .reason,
+  ).toBe("a customer with that email already exists");
 });

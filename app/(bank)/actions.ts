@@ -1,15 +1,12 @@
 "use server";
 
 import { signOut } from "@/lib/auth/config";
-import { getSessionUser } from "@/lib/auth/session";
-import { revokeSession } from "@/lib/auth/sessions";
-import { recordAudit } from "@/lib/audit/log";
 
+/**
+ * Signs out: Auth.js clears the cookie and its signOut event ends the server-side session and audits
+ * it (lib/auth/config.ts), the same as for any other way to sign out. Without a session it only
+ * goes to the login page.
+ */
 export async function signOutAction() {
-  const user = await getSessionUser();
-  if (user) {
-    await revokeSession(user.sid, "signed_out"); // the cookie alone can't come back
-    await recordAudit({ userId: user.id, action: "auth.sign_out", outcome: "SUCCESS" });
-  }
   await signOut({ redirectTo: "/login" });
 }

@@ -23,6 +23,8 @@ export const IDP_ACR = { PWD: "urn:vault:idp:pwd", MFA: "urn:vault:idp:mfa" } as
 export const IDP_ACCOUNTS = {
   "ava@sso.example": { sub: "idp-ava-0001", name: "Ava Sato", password: "idp-password-ava", otp: "246810" },
   "ben@sso.example": { sub: "idp-ben-0002", name: "Ben Okafor", password: "idp-password-ben", otp: "135790" },
+  // Only for e2e/sso.spec.ts's refused sign-in: a Vault customer with this email exists there first.
+  "cy@sso.example": { sub: "idp-cy-0003", name: "Cy Varga", password: "idp-password-cy", otp: "112233" },
 } as const;
 type Email = keyof typeof IDP_ACCOUNTS;
 

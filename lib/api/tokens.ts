@@ -246,3 +246,16 @@ export async function consumeAccessToken(tokenId: string): Promise<boolean> {
   });
   return count === 1;
 }
+
+/**
+ * Ends every access token the customer's API clients hold (step-up tokens included), inside the
+ * caller's transaction: after a password change or "sign out everywhere else", whoever had the
+ * password or a session may have minted one. The clients themselves (the personal access tokens in
+ * the security centre) stay: each was made under a passkey step-up, is listed with its own "Revoke",
+ * and can mint new access tokens; ending sessions is about sign-ins, not about the apps the customer
+ * set up on purpose. Returns how many were ended.
+ */
+export async function revokeAccessTokensOf(client: Pick<typeof db, "apiAccessToken">, userId: string): Promise<number> {
+  const { count } = await client.apiAccessToken.deleteMany({ where: { userId } });
+  return count;
+}

@@ -4,8 +4,14 @@ import type { Session, User } from "next-auth";
 import "@/lib/auth/types";
 import { ACR, applyGrant, isAcr, passwordSignInClaims, type Grant } from "@/lib/auth/claims";
 
-/** Consumes a single-use grant for this user and session; null when unknown, used, expired or foreign. */
-export type ConsumeGrant = (raw: string, userId: string, sessionId: string) => Promise<Grant | null>;
+/**
+ * Consumes a single-use grant for this user and session; null when unknown, used, expired or foreign,
+ * "rotate" for a grant that only rotates the session.
+ */
+export type ConsumeGrant = (raw: string, userId: string, sessionId: string) => Promise<Grant | "rotate" | null>;
+
+/** Replaces the live session `sid` with a new one (lib/auth/sessions.ts rotateSession); null if it isn't live. */
+export type RotateSession = (sid: string, userId: string) => Promise<string | null>;
 
 /**
  * Auth.js callbacks, kept apart from the NextAuth() call so their rules can be unit-tested.
@@ -19,6 +25,10 @@ export type ConsumeGrant = (raw: string, userId: string, sessionId: string) => P
  * only thing read from it is an opaque grant id, which raises claims only if the server minted it
  * for this user and this session and it has not been used (lib/auth/grants.ts). The raw grant never
  * leaves the server, so a browser can't present one.
+ *
+ * Every consumed grant also rotates the session when `rotateSession` is given (OWASP ASVS 5 V7.2.4:
+ * re-authentication issues a new session token and ends the old one): the token gets a new `sid`, the
+ * old session row is ended, and the cookie set on this response is the only one that still works.
  */
 export async function jwtCallback({
   token,
@@ -27,6 +37,7 @@ export async function jwtCallback({
   session,
   consumeGrant,
   startSession,
+  rotateSession,
   now = new Date(),
 }: {
   token: JWT;
@@ -36,6 +47,7 @@ export async function jwtCallback({
   consumeGrant: ConsumeGrant;
   /** Records the new sign-in server-side (lib/auth/sessions.ts); the token only names it by `sid`. */
   startSession?: (session: { id: string; userId: string; method: "password" | "passkey" | "recovery" | "sso" }) => Promise<void>;
+  rotateSession?: RotateSession;
   now?: Date;
 }): Promise<JWT> {
   const userId = user?.vaultUserId ?? user?.id;
@@ -56,7 +68,12 @@ export async function jwtCallback({
     const raw = (session as { grant?: unknown } | null | undefined)?.grant;
     if (typeof raw !== "string" || raw.length > 128) return token;
     const grant = await consumeGrant(raw, token.uid, token.sid);
-    return grant ? applyGrant(token, grant) : token;
+    if (!grant) return token;
+    const raised = grant === "rotate" ? { ...token } : applyGrant(token, grant);
+    if (!rotateSession) return raised;
+    const sid = await rotateSession(token.sid, token.uid);
+    // The old session is no longer live (ended meanwhile): nothing is raised on a token that is refused anyway.
+    return sid ? { ...raised, sid } : token;
   }
   return token;
 }

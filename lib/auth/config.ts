@@ -4,15 +4,15 @@ import { CredentialsSignin } from "@auth/core/errors";
 import Credentials from "next-auth/providers/credentials";
 import "@/lib/auth/types";
 import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
-import { consumeGrant } from "@/lib/auth/grants";
-import { startSession } from "@/lib/auth/sessions";
+import { consumeSessionGrant } from "@/lib/auth/grants";
+import { endReplacedSession, endSignedOutSession, rotateSession, startSession } from "@/lib/auth/sessions";
 import { clientIpFrom } from "@/lib/audit/log";
 import { authenticateWithRecoveryCode } from "@/lib/auth/recovery-sign-in";
 import { authenticateWithPassword } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { verifyPasskeySignIn } from "@/lib/webauthn/sign-in";
-import { userForIdToken } from "@/lib/auth/sso";
+import { ssoProfile, ssoSignInRedirect } from "@/lib/auth/sso";
 
 
 export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
@@ -57,7 +57,8 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
             checks: ["pkce" as const, "state" as const, "nonce" as const],
             authorization: { params: { scope: "openid email profile", max_age: String(env.SESSION_MAX_AGE_S) } },
             // The raw ID token, so lib/auth/sso.ts checks its signature itself before using any claim.
-            profile: (_claims: Record<string, unknown>, tokens: { id_token?: string }) => userForIdToken(tokens.id_token),
+            // A refusal comes back as a user carrying only the reason, for the signIn callback below.
+            profile: (_claims: Record<string, unknown>, tokens: { id_token?: string }) => ssoProfile(tokens.id_token),
           },
         ]
       : []),
@@ -72,8 +73,30 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
     warn: (code) => log.warn({ code }, "auth.js warning"),
     debug: () => {},
   },
+  // Every sign-out ends the server-side session, Vault's own actions and Auth.js' POST /api/auth/signout
+  // alike: with JWT sessions Auth.js only clears the cookie, and hands this event the decoded token.
+  events: {
+    signOut: async (message) => {
+      await endSignedOutSession("token" in message ? message.token : null);
+    },
+  },
   callbacks: {
-    jwt: ({ token, user, trigger, session }) => jwtCallback({ token, user, trigger, session, consumeGrant, startSession }),
+    // A single sign-on Vault refused ends on the login page with its reason, not as Auth.js' generic
+    // error=Configuration with a stack trace in the log (lib/auth/sso.ts ssoSignInRedirect).
+    signIn: ({ user }) => ssoSignInRedirect(user),
+    jwt: ({ token, user, trigger, session }) =>
+      jwtCallback({
+        token,
+        user,
+        trigger,
+        session,
+        consumeGrant: consumeSessionGrant,
+        startSession: async (started) => {
+          await endReplacedSession(started.userId);
+          await startSession(started);
+        },
+        rotateSession: (sid, userId) => rotateSession(sid, userId),
+      }),
     session: ({ session, token }) => sessionCallback({ session, token }),
   },
 });

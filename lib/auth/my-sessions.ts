@@ -1,5 +1,7 @@
 import "server-only";
+import { revokeAccessTokensOf } from "@/lib/api/tokens";
 import { recordAudit } from "@/lib/audit/log";
+import { rotateSessionToken } from "@/lib/auth/raise-claims";
 import { requireUser } from "@/lib/auth/session";
 import { listSessionsOf, revokeOtherSessions, revokeSessionOf, type SessionView } from "@/lib/auth/sessions";
 import { db } from "@/lib/db";
@@ -14,10 +16,18 @@ export async function revokeMySession(sessionId: unknown): Promise<void> {
   return revokeSessionOf(await requireUser(), sessionId);
 }
 
-/** "Sign out everywhere else." */
+/**
+ * "Sign out everywhere else": every other session ends, and so do the API access tokens (a thief with
+ * a session may have minted one; the API clients themselves stay, see lib/api/tokens.ts). This
+ * session's token is rotated as well (OWASP ASVS 5 V7.2.4): whoever copied the cookie is out too.
+ */
 export async function revokeMyOtherSessions(): Promise<number> {
   const user = await requireUser();
-  const ended = await revokeOtherSessions(db, user, "revoked_by_user");
-  await recordAudit({ userId: user.id, action: "auth.session_revoke", outcome: "SUCCESS", metadata: { others: ended } });
+  const { ended, tokensEnded } = await db.$transaction(async (tx) => ({
+    ended: await revokeOtherSessions(tx, user, "revoked_by_user"),
+    tokensEnded: await revokeAccessTokensOf(tx, user.id),
+  }));
+  await recordAudit({ userId: user.id, action: "auth.session_revoke", outcome: "SUCCESS", metadata: { others: ended, apiAccessTokensEnded: tokensEnded } });
+  await rotateSessionToken(user);
   return ended;
 }

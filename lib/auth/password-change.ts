@@ -1,10 +1,12 @@
 import "server-only";
 import { z } from "zod";
 import { guard, type GuardActor } from "@/lib/assurance/guard";
+import { revokeAccessTokensOf } from "@/lib/api/tokens";
 import { recordAudit } from "@/lib/audit/log";
 import { hashPassword } from "@/lib/auth/password";
 import { verifyPasswordAgain } from "@/lib/auth/reauth";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-rules";
+import { rotateSessionToken } from "@/lib/auth/raise-claims";
 import { requireUser } from "@/lib/auth/session";
 import { revokeOtherSessions } from "@/lib/auth/sessions";
 import { signUpSchema } from "@/lib/auth/users";
@@ -17,8 +19,15 @@ const changeSchema = z.object({
   newPassword: signUpSchema.shape.password,
 });
 
+/**
+ * The web form's password change. When it applies at once (a recent passkey), this session's token is
+ * rotated too (OWASP ASVS 5 V7.2.4); when it needs a step-up, the step-up rotates it as it resumes
+ * the change (lib/auth/raise-claims.ts).
+ */
 export async function changePassword(raw: unknown): Promise<void> {
-  return changePasswordAs(await requireUser(), raw);
+  const user = await requireUser();
+  await changePasswordAs(user, raw);
+  await rotateSessionToken(user);
 }
 
 /**
@@ -48,6 +57,8 @@ export async function applyPasswordChangeAs(actor: GuardActor, change: { passwor
     await tx.user.update({ where: { id: actor.id }, data: { passwordHash: change.passwordHash as string, passwordChangedAt: new Date() } });
     // OWASP ASVS 5 V7.4.3: a new password ends every other session.
     const ended = await revokeOtherSessions(tx, actor, "password_changed");
-    await recordAudit({ userId: actor.id, action: "auth.password_change", outcome: "SUCCESS", metadata: { otherSessionsEnded: ended } }, tx);
+    // And every API access token (README, "Sessions"): a thief with the old password may have minted one.
+    const tokensEnded = await revokeAccessTokensOf(tx, actor.id);
+    await recordAudit({ userId: actor.id, action: "auth.password_change", outcome: "SUCCESS", metadata: { otherSessionsEnded: ended, apiAccessTokensEnded: tokensEnded } }, tx);
   });
 }

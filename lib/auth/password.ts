@@ -11,7 +11,15 @@ const ARGON2_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, p
 
 export const hashPassword = (password: string) => hash(password, ARGON2_OPTIONS);
 
+/**
+ * How many argon2 verifications this process has run. The timing tests compare it for a known and an
+ * unknown account (lib/auth/sign-in-timing.test.ts): equal work can be asserted exactly, where
+ * timings can only be compared within noise.
+ */
+export const argon2Work = { verifications: 0 };
+
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  argon2Work.verifications++;
   try {
     return await verify(passwordHash, password);
   } catch {
@@ -22,7 +30,7 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 let dummyHash: Promise<string> | undefined;
 /**
  * For unknown emails: spend the same argon2 work as a real check, so response time does not reveal
- * whether an account exists.
+ * whether an account exists. The dummy hash is made with the same parameters as real ones, once.
  */
 export async function burnPasswordCheck(password: string): Promise<false> {
   dummyHash ??= hashPassword("vault-dummy-password-for-timing");

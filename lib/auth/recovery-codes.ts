@@ -64,20 +64,20 @@ export async function recoveryCodeStatus(userId: string): Promise<RecoveryCodeSt
 }
 
 /**
- * The id of the user's unused code that matches, or null. Always checks every unused code (and, for
- * no user, burns the same number of hashes), so the time taken says nothing about which one matched.
+ * The id of the user's unused code that matches, or null. Always exactly RECOVERY_CODE_COUNT argon2
+ * verifications, whoever asks: every unused code is checked (so the time doesn't say which one
+ * matched), and the rest of the count is burnt on the dummy hash. A customer with 3 codes left, one
+ * with none, and an email with no account all cost the same, so the time taken doesn't tell which
+ * emails have accounts, or how many codes are left (OWASP ASVS 5 V6.3.8; NIST SP 800-63B-4 §3.1.2).
  */
 export async function findRecoveryCode(userId: string | null, raw: unknown): Promise<string | null> {
   const code = normaliseRecoveryCode(raw) ?? "";
-  if (!userId) {
-    for (let i = 0; i < RECOVERY_CODE_COUNT; i++) await burnPasswordCheck(code);
-    return null;
-  }
-  const rows = await db.recoveryCode.findMany({ where: { userId, usedAt: null }, select: { id: true, codeHash: true } });
+  const rows = userId ? await db.recoveryCode.findMany({ where: { userId, usedAt: null }, select: { id: true, codeHash: true } }) : [];
   let match: string | null = null;
   for (const row of rows) {
     if ((await verifyPassword(row.codeHash, code)) && code) match ??= row.id;
   }
+  for (let i = rows.length; i < RECOVERY_CODE_COUNT; i++) await burnPasswordCheck(code);
   return match;
 }
 

@@ -1,6 +1,8 @@
 import "server-only";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
+import type { Session } from "next-auth";
 import { auth } from "@/lib/auth/config";
 import { isSessionLive } from "@/lib/auth/sessions";
 
@@ -18,8 +20,24 @@ export type SessionUser = { id: string; email: string; name: string; sid: string
  */
 export const getSessionUser = cache(readSessionUser);
 
+/**
+ * Auth.js' auth() reads the Cookie header of the request as it arrived. After a server action rotated
+ * the session (lib/auth/raise-claims.ts), Next renders the page again in the same response with the
+ * cookies the action set (cookies() is synchronised, headers() is not), and the arrived header names
+ * the session just ended. So the session is read from cookies(): what the browser will hold next.
+ */
+async function currentSession(): Promise<Session | null> {
+  const [incoming, jar] = await Promise.all([headers(), cookies()]);
+  const forwarded = new Headers(incoming);
+  forwarded.set("cookie", jar.getAll().map((c) => `${c.name}=${encodeURIComponent(c.value)}`).join("; "));
+  // auth()'s request form: reads the session from these headers; the response it may refresh is dropped,
+  // as in a page render (Auth.js' own session endpoint and the sign-in set the cookie).
+  const read = auth as unknown as (request: { headers: Headers }, response: { headers: Headers }) => Promise<Session | null>;
+  return read({ headers: forwarded }, { headers: new Headers() });
+}
+
 async function readSessionUser(): Promise<SessionUser | null> {
-  const session = await auth();
+  const session = await currentSession();
   const id = session?.user?.id;
   if (!session || !id || !session.sid) return null;
   // The cookie only names the session; the server-side record says whether it still counts.

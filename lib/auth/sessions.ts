@@ -1,4 +1,7 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
+import { decode } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { cache } from "react";
 import { getRequestContext, recordAudit } from "@/lib/audit/log";
 import { db, type Tx } from "@/lib/db";
@@ -20,6 +23,48 @@ export async function startSession(input: { id: string; userId: string; method: 
   await db.session.create({
     data: { id: input.id, userId: input.userId, method: input.method, ip, userAgent, expiresAt: new Date(Date.now() + env.SESSION_MAX_AGE_S * 1000) },
   });
+}
+
+/** Auth.js' session cookie names (the __Secure- one over https); a large token is split into .0, .1, … chunks. */
+const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"];
+
+/**
+ * The session token this request's browser presents, decoded (Auth.js encrypts it with AUTH_SECRET,
+ * the cookie name as salt), or null: no cookie, outside a request, or not a token of ours.
+ */
+export async function presentedSessionToken(): Promise<{ sid?: unknown; uid?: unknown } | null> {
+  let jar: Awaited<ReturnType<typeof cookies>>;
+  try {
+    jar = await cookies();
+  } catch {
+    return null;
+  }
+  for (const name of SESSION_COOKIES) {
+    const chunks = jar
+      .getAll()
+      .filter((c) => c.name === name || c.name.startsWith(`${name}.`))
+      .sort((a, b) => Number(a.name.split(".").pop()) - Number(b.name.split(".").pop()));
+    const token = jar.get(name)?.value ?? chunks.map((c) => c.value).join("");
+    if (!token) continue;
+    try {
+      return await decode({ token, secret: env.AUTH_SECRET, salt: name });
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * A new sign-in replaces whatever session this browser had: that session ends ("replaced"), so the
+ * cookie it overwrites can't be used from a copy (OWASP ASVS 5 V7.2.4, and recovery sign-in in
+ * particular: the code proves the customer again and the session before it must not live on).
+ */
+export async function endReplacedSession(newUserId: string): Promise<void> {
+  const previous = await presentedSessionToken();
+  if (typeof previous?.sid !== "string" || typeof previous.uid !== "string") return;
+  const { count } = await db.session.updateMany({ where: { id: previous.sid, userId: previous.uid, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: "replaced_by_sign_in" } });
+  if (count === 1) await recordAudit({ userId: previous.uid, action: "auth.sign_out", outcome: "SUCCESS", reason: "replaced_by_sign_in", metadata: { sameCustomer: previous.uid === newUserId } });
 }
 
 /** True when the session exists for this user, isn't revoked, and is within both timeouts. Refreshes lastSeenAt. */
@@ -54,6 +99,47 @@ const auditRefusedSession = cache(async (sid: string, userId: string, reason: st
 
 export async function revokeSession(sid: string, reason: string): Promise<void> {
   await db.session.updateMany({ where: { id: sid, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+}
+
+/**
+ * Sign-out, whichever way it came (Vault's button, the session list's "End session" on this device,
+ * or Auth.js' own POST /api/auth/signout): Auth.js hands `events.signOut` the decoded token, and the
+ * session it names ends server-side, so a copy of the cookie is refused afterwards. Audited once: a
+ * session already ended (e.g. by the session list just before) changes nothing and writes nothing.
+ */
+export async function endSignedOutSession(token: { sid?: unknown; uid?: unknown } | null | undefined): Promise<boolean> {
+  if (typeof token?.sid !== "string" || typeof token.uid !== "string") return false;
+  const { count } = await db.session.updateMany({ where: { id: token.sid, userId: token.uid, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: "signed_out" } });
+  if (count !== 1) return false;
+  await recordAudit({ userId: token.uid, action: "auth.sign_out", outcome: "SUCCESS" });
+  return true;
+}
+
+/**
+ * Session rotation (OWASP ASVS 5 V7.2.4: re-authentication issues a new session token and ends the
+ * old one). The live session `oldSid` is ended with reason "rotated" and a new one takes its place:
+ * same customer, sign-in method, sign-in time and absolute end (a rotation is not a new sign-in, so
+ * it doesn't extend the session), this request's address. What was bound to the old session moves
+ * with it in the same transaction: pending or authorised step-up intents (the one being resumed in
+ * this very request, and any other still waiting), IdP step-ups in flight, and unused grants. Returns
+ * the new id, or null when the old session is no longer live (nothing rotates, nothing moves).
+ */
+export async function rotateSession(oldSid: string, userId: string, now = new Date()): Promise<string | null> {
+  const newSid = randomUUID();
+  const { ip, userAgent } = await getRequestContext();
+  return db.$transaction(async (tx) => {
+    const old = await tx.session.findUnique({ where: { id: oldSid } });
+    if (!old || old.userId !== userId || old.revokedAt || old.expiresAt <= now) return null;
+    const ended = await tx.session.updateMany({ where: { id: oldSid, userId, revokedAt: null }, data: { revokedAt: now, revokedReason: "rotated" } });
+    if (ended.count !== 1) return null; // a racing rotation or sign-out got there first
+    await tx.session.create({
+      data: { id: newSid, userId, method: old.method, ip: ip ?? old.ip, userAgent: userAgent ?? old.userAgent, createdAt: old.createdAt, lastSeenAt: now, expiresAt: old.expiresAt },
+    });
+    await tx.stepUpIntent.updateMany({ where: { userId, sessionId: oldSid, status: { in: ["PENDING", "AUTHORISED"] } }, data: { sessionId: newSid } });
+    await tx.ssoStepUp.updateMany({ where: { userId, sessionId: oldSid, consumedAt: null }, data: { sessionId: newSid } });
+    await tx.assuranceGrant.updateMany({ where: { userId, sessionId: oldSid, consumedAt: null }, data: { sessionId: newSid } });
+    return newSid;
+  });
 }
 
 /** Ends every other live session of this user (e.g. inside a password change's transaction). */

@@ -73,11 +73,52 @@ export async function verifiedIdToken(raw: unknown): Promise<Record<string, unkn
   }
 }
 
+/** Why a sign-in through the IdP was refused, in the customer's terms (the login page says which). */
+export type SsoRefusal = "email_taken" | "not_verified" | "auth_time" | "no_email";
+export const SSO_REFUSALS: readonly SsoRefusal[] = ["email_taken", "not_verified", "auth_time", "no_email"];
+
 export class SsoRefused extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly code: SsoRefusal = "not_verified",
+  ) {
     super(`single sign-on refused: ${reason}`);
     this.name = "SsoRefused";
   }
+}
+
+/** What the login page tells the customer for a refused single sign-on (`/login?error=SsoRefused&reason=…`). */
+export function ssoRefusalMessage(code: unknown, idpName: string, bank: string): string {
+  switch (code) {
+    case "email_taken":
+      return `A ${bank} customer already has the email address ${idpName} gave us. For your safety, ${idpName} is never joined to an existing ${bank} login by email: sign in with your password or passkey instead.`;
+    case "auth_time":
+      return `${idpName} didn't confirm a recent sign-in, so you're not signed in. Sign in at ${idpName} again, or sign in another way.`;
+    case "no_email":
+      return `${idpName} didn't share a verified email address, which ${bank} needs to open an account for you. Verify your email at ${idpName}, or sign in another way.`;
+    default:
+      return `${idpName}'s answer couldn't be verified, so you're not signed in. Try again, or sign in another way.`;
+  }
+}
+
+/**
+ * Auth.js' OIDC profile step for Vault: the customer for the ID token, or, when Vault refuses the
+ * sign-in, a user that only carries the refusal. Throwing there would make Auth.js log a stack trace
+ * and answer a generic error=Configuration; instead the signIn callback (ssoSignInRedirect) sends
+ * the customer to the login page with the reason. userForIdToken has already logged and audited it.
+ */
+export async function ssoProfile(rawIdToken: unknown): Promise<User> {
+  try {
+    return await userForIdToken(rawIdToken);
+  } catch (err) {
+    if (err instanceof SsoRefused) return { ssoRefused: err.code };
+    throw err;
+  }
+}
+
+/** The signIn callback's answer: true to go on, or the login page naming why single sign-on was refused. */
+export function ssoSignInRedirect(user: Pick<User, "ssoRefused">): true | string {
+  return user.ssoRefused ? `/login?${new URLSearchParams({ error: "SsoRefused", reason: user.ssoRefused })}` : true;
 }
 
 /**
@@ -91,9 +132,9 @@ export function ssoSignInClaims(idToken: Record<string, unknown>, now = new Date
   const nowS = epochSeconds(now);
   const authTime = idToken.auth_time;
   if (typeof authTime !== "number" || !Number.isInteger(authTime))
-    throw new SsoRefused("auth_time missing from the ID token");
-  if (authTime > nowS + SKEW_S) throw new SsoRefused("auth_time in the future");
-  if (nowS - authTime > env.SESSION_MAX_AGE_S) throw new SsoRefused("auth_time older than the requested max_age");
+    throw new SsoRefused("auth_time missing from the ID token", "auth_time");
+  if (authTime > nowS + SKEW_S) throw new SsoRefused("auth_time in the future", "auth_time");
+  if (nowS - authTime > env.SESSION_MAX_AGE_S) throw new SsoRefused("auth_time older than the requested max_age", "auth_time");
   const amr = Array.isArray(idToken.amr)
     ? [...new Set(idToken.amr.filter((m): m is string => typeof m === "string" && RFC_8176_AMR.has(m)))]
     : [];
@@ -130,11 +171,11 @@ export async function userForIdToken(rawIdToken: unknown): Promise<User> {
     }
     const email = typeof idToken.email === "string" ? idToken.email.trim().toLowerCase() : "";
     if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254 || idToken.email_verified === false)
-      throw new SsoRefused("no verified email in the ID token");
+      throw new SsoRefused("no verified email in the ID token", "no_email");
     const name =
       typeof idToken.name === "string" && idToken.name.trim() ? idToken.name.trim().slice(0, 100) : email.split("@")[0];
     if (await db.user.findUnique({ where: { email }, select: { id: true } }))
-      throw new SsoRefused("a customer with that email already exists");
+      throw new SsoRefused("a customer with that email already exists", "email_taken");
     const user = await db.$transaction(async (tx) => {
       const created = await tx.user.create({
         data: { email, name, passwordHash: `sso-only:${randomBytes(16).toString("hex")}` },

@@ -5,6 +5,7 @@
 import type { DefaultSession } from "next-auth";
 import "next-auth/jwt";
 import type { Acr, AssuranceClaims } from "@/lib/auth/claims";
+import type { SsoRefusal } from "@/lib/auth/sso";
 
 declare module "next-auth" {
   interface User {
@@ -14,6 +15,8 @@ declare module "next-auth" {
     vaultUserId?: string;
     /** How this sign-in happened, when the claims alone don't say (single sign-on). */
     method?: "sso";
+    /** Single sign-on refused by Vault (lib/auth/sso.ts ssoProfile): the signIn callback sends the customer to the login page with it. */
+    ssoRefused?: SsoRefusal;
   }
   interface Session {
     user: { id: string; email: string; name: string } & DefaultSession["user"];

@@ -6,6 +6,7 @@ import { getSessionUser } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { buttonClass } from "@/app/_components/button";
 import { env } from "@/lib/env";
+import { ssoRefusalMessage } from "@/lib/auth/sso";
 import { ssoSignInAction } from "../actions";
 import { LoginForm } from "./login-form";
 import { PasskeySignIn } from "./passkey-sign-in";
@@ -13,8 +14,12 @@ import { BRAND } from "@/lib/brand";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[]; error?: string | string[] }> }) {
-  const { next, error } = await searchParams;
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ next?: string | string[]; error?: string | string[]; reason?: string | string[] }>;
+}) {
+  const { next, error, reason } = await searchParams;
   const nextPath = safeNextPath(Array.isArray(next) ? next[0] : next);
   if (await getSessionUser()) redirect(nextPath);
   return (
@@ -32,7 +37,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <div className="space-y-5">
         {error !== undefined && (
           <p role="alert" data-testid="sign-in-error" className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm font-medium text-red-800">
-            That sign-in didn&apos;t complete, so you&apos;re not signed in. Try again, or sign in another way.
+            {error === "SsoRefused" && env.SSO
+              ? ssoRefusalMessage(Array.isArray(reason) ? reason[0] : reason, env.SSO.name, BRAND.name)
+              : "That sign-in didn't complete, so you're not signed in. Try again, or sign in another way."}
           </p>
         )}
         <LoginForm next={nextPath} />
