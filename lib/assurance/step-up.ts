@@ -148,8 +148,13 @@ export async function completeStepUpFor(
   if (!ready.ok) return ready;
   const { intent } = ready;
 
+  // The attempt's point is taken before the assertion is verified, so racing completions can't all
+  // be evaluated before the first failure is counted (PSD2 RTS Art. 4(3)(b)).
+  const taken = await stepUpLockout.take(user.id);
+  if (!taken.ok) return { ok: false, code: "locked", message: lockedMessage(taken.state) };
   const challengeRow = await takeChallenge({ userId: user.id, purpose: "AUTHENTICATE", intentId: intent.id });
   if (!challengeRow) {
+    await taken.ticket.refund(); // nothing was verified
     await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "FAILURE", reason: "no_pending_challenge", metadata: { intentId: intent.id } });
     return { ok: false, code: "failed", message: "That confirmation was already used or timed out. Try again." };
   }
@@ -158,7 +163,7 @@ export async function completeStepUpFor(
 
   if (!verified.ok) {
     await recordFailedAttempt(intent.id);
-    const state = await stepUpLockout.recordFailure(user.id);
+    const state = taken.ticket.failed();
     await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "FAILURE", reason: verified.reason, metadata: { intentId: intent.id, failures: state.failures } });
     if (state.locked) {
       await recordAudit({ userId: user.id, action: "step_up.locked", outcome: "DENIED", reason: "too_many_failures", metadata: { minutes: LOCKOUT.blockS / 60 } });
@@ -176,6 +181,8 @@ export async function completeStepUpFor(
       warn: state.failures >= LOCKOUT.warnAfter,
     };
   }
+
+  await taken.ticket.succeeded(); // a verified passkey ends the run of failures
 
   // The cooling-off after a recovery sign-in: a passkey enrolled since then can't confirm these.
   const policy: Policy = POLICIES[intent.action];
