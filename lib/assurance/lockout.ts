@@ -1,5 +1,7 @@
 import "server-only";
 import { db, type Db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { DomainError } from "@/lib/errors";
 
 /**
  * PSD2 RTS Art. 4(3)(b): at most 5 failed authentication attempts in a row before a temporary block,
@@ -134,6 +136,31 @@ export function createRateLimit(keyPrefix: string, limit: { max: number; windowS
     },
   };
 }
+
+/** A request over its budget: the API answers 429 with Retry-After (RFC 6585 §4, RFC 9110 §10.2.3), a page shows the message. */
+export class RateLimited extends DomainError {
+  constructor(
+    code: string,
+    userMessage: string,
+    readonly retryAfterS: number,
+  ) {
+    super(code, userMessage);
+    this.name = "RateLimited";
+  }
+}
+
+/**
+ * Access tokens an API client may mint (both grants together): a well-behaved client needs one per
+ * token lifetime (10 minutes) plus one per confirmed step-up; 20 a minute leaves room for retries
+ * and stops a leaked or looping client from filling the token table.
+ */
+export const tokenMintLimit = createRateLimit("token-mint", { max: 20, windowS: 60 });
+/**
+ * Step-up intents a customer's API clients may have made in an intent's lifetime (lib/assurance/
+ * intents.ts): each is a stored row and a pending confirmation, and every RFC 9470 401 makes one.
+ * 30 per lifetime means at most 60 are ever live at once.
+ */
+export const intentLimit = createRateLimit("intents", { max: 30, windowS: env.STEP_UP_INTENT_TTL_S });
 
 /** Failed step-up confirmations (passkey assertions and IdP step-ups alike), per user (not per intent, so a new intent doesn't reset it). */
 export const stepUpLockout = createLockout("stepup");
