@@ -1,6 +1,7 @@
 import "server-only";
 import { StepUpRequired } from "@/lib/assurance/guard";
 import { describeIntent } from "@/lib/assurance/describe";
+import { RateLimited } from "@/lib/assurance/lockout";
 import { isPolicyAction } from "@/lib/assurance/policy";
 import { db } from "@/lib/db";
 import { DomainError, InputError } from "@/lib/errors";
@@ -152,6 +153,8 @@ export async function protectedRoute(
     if (err instanceof StepUpRequired) return insufficientAuthentication(err);
     if (err instanceof InputError)
       return apiError(422, "invalid_request", "Some fields are invalid.", { field_errors: err.fieldErrors });
+    if (err instanceof RateLimited)
+      return apiError(429, err.code, err.userMessage, { retry_after: err.retryAfterS }, { "retry-after": String(err.retryAfterS) });
     if (err instanceof DomainError) return apiError(DOMAIN_STATUS[err.code] ?? 422, err.code, err.userMessage);
     log.error(
       { event: "api.unhandled", err: { name: (err as Error)?.name, message: (err as Error)?.message } },

@@ -49,8 +49,13 @@ export async function readOAuthForm(
   return { ok: true, form, basic };
 }
 
-/** RFC 6749 §5.2: the error as JSON; a failed Basic authentication answers 401 with a Basic challenge. */
+/**
+ * RFC 6749 §5.2: the error as JSON; a failed Basic authentication answers 401 with a Basic challenge,
+ * a rate limit 429 with Retry-After (RFC 6585 §4).
+ */
 export function oauthFailure(err: OAuthError, usedBasic: boolean): Response {
-  const { status, ...body } = err;
-  return json(status, body, status === 401 && usedBasic ? { "www-authenticate": 'Basic realm="vault"' } : {});
+  const { status, retryAfterS, ...body } = err;
+  const headers: Record<string, string> = status === 401 && usedBasic ? { "www-authenticate": 'Basic realm="vault"' } : {};
+  if (retryAfterS !== undefined) headers["retry-after"] = String(retryAfterS);
+  return json(status, body, headers);
 }

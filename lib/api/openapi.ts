@@ -68,6 +68,7 @@ export const OPENAPI = {
           'RFC 6750 §3 / RFC 9470 §3 challenge, e.g. Bearer realm="vault", error="insufficient_user_authentication", acr_values="urn:vault:acr:phr", max_age="0"',
         schema: { type: "string" },
       },
+      "Retry-After": { description: "Seconds to wait before asking again (RFC 9110 §10.2.3)", schema: { type: "integer" } },
     },
     schemas: {
       Error: {
@@ -233,6 +234,13 @@ export const OPENAPI = {
         ...jsonBody(ref("Error"), "The token lacks the scope (RFC 6750 §3.1 insufficient_scope)"),
         headers: { "WWW-Authenticate": { $ref: "#/components/headers/WWW-Authenticate" } },
       },
+      TooManyRequests: {
+        ...jsonBody(
+          ref("Error"),
+          "too_many_intents: this customer's clients started 30 confirmations within an intent's lifetime; nothing was stored",
+        ),
+        headers: { "Retry-After": { $ref: "#/components/headers/Retry-After" } },
+      },
       NotFound: jsonBody(ref("Error"), "Not one of this customer's"),
       Invalid: jsonBody(ref("Error"), "Invalid input; nothing changed"),
     },
@@ -297,6 +305,7 @@ export const OPENAPI = {
           "401": response("InsufficientAuthentication"),
           "403": response("InsufficientScope"),
           "404": response("NotFound"),
+          "429": response("TooManyRequests"),
         },
       },
     },
@@ -322,6 +331,7 @@ export const OPENAPI = {
           "403": response("InsufficientScope"),
           "404": response("NotFound"),
           "422": response("Invalid"),
+          "429": response("TooManyRequests"),
         },
       },
     },
@@ -346,6 +356,10 @@ export const OPENAPI = {
             "invalid_request, invalid_grant, invalid_scope or unsupported_grant_type (RFC 6749 §5.2)",
           ),
           "401": jsonBody(ref("Error"), "invalid_client"),
+          "429": {
+            ...jsonBody(ref("Error"), "too_many_requests: this client minted 20 access tokens within a minute; nothing was used up"),
+            headers: { "Retry-After": { $ref: "#/components/headers/Retry-After" } },
+          },
         },
       },
     },

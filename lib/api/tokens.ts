@@ -2,6 +2,8 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/log";
 import { ACR, epochSeconds, isAcr, type AssuranceClaims } from "@/lib/auth/claims";
 import type { GuardActor } from "@/lib/assurance/guard";
+import { API_SID_PREFIX } from "@/lib/assurance/intents";
+import { tokenMintLimit } from "@/lib/assurance/lockout";
 import { db } from "@/lib/db";
 import { formatScopes, parseScopes, type Scope } from "@/lib/api/scopes";
 import { hashSecret, looksLike, newId, newSecret, pkceMatches } from "@/lib/api/secrets";
@@ -9,7 +11,7 @@ import { hashSecret, looksLike, newId, newSecret, pkceMatches } from "@/lib/api/
 import { ACCESS_TOKEN_TTL_S, CODE_TTL_S, STEP_UP_TOKEN_TTL_S } from "@/lib/api/token-lifetimes";
 
 /** The intents an API client starts are bound to the client, as a browser's are to its session. */
-export const apiSid = (clientId: string) => `api:${clientId}`;
+export const apiSid = (clientId: string) => `${API_SID_PREFIX}${clientId}`;
 
 export type TokenGrant = {
   access_token: string;
@@ -18,7 +20,7 @@ export type TokenGrant = {
   scope: string;
   intent_id?: string;
 };
-export type OAuthError = { error: string; error_description: string; status: number };
+export type OAuthError = { error: string; error_description: string; status: number; retryAfterS?: number };
 
 const oauthError = (status: number, error: string, error_description: string): { ok: false; err: OAuthError } => ({
   ok: false,
@@ -65,6 +67,20 @@ export async function exchangeToken(
   const secret = basic?.secret ?? form.client_secret;
   const client = await authenticateClient(clientId, secret);
   if (!client) return oauthError(401, "invalid_client", "Unknown, revoked or expired client credentials.");
+  // Counted per authenticated client (so nobody else can spend its budget) and before any token or
+  // code is touched: a refused request changes nothing and can be sent again after Retry-After.
+  const allowed = await tokenMintLimit.take(client.id);
+  if (!allowed.ok) {
+    return {
+      ok: false,
+      err: {
+        status: 429,
+        error: "too_many_requests",
+        error_description: `This client asked for too many access tokens. Reuse the one you have (they last ${ACCESS_TOKEN_TTL_S / 60} minutes), or try again in ${allowed.retryAfterS} seconds.`,
+        retryAfterS: allowed.retryAfterS,
+      },
+    };
+  }
   await db.apiClient.update({ where: { id: client.id }, data: { lastUsedAt: new Date() } });
 
   if (form.grant_type === "client_credentials") {

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { canonicalJson, payloadHashOf } from "@/lib/assurance/binding";
+import { intentLimit, RateLimited } from "@/lib/assurance/lockout";
 import type { PolicyAction } from "@/lib/assurance/policy";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -28,6 +29,8 @@ export const canTransition = (from: IntentStatus, to: IntentStatus): boolean =>
   from !== "EXPIRED" && (INTENT_TRANSITIONS[from] as readonly string[]).includes(to);
 
 export type IntentOwner = { id: string; sid: string };
+/** An API client's intents are owned by `api:<client id>` where a browser's are by its session id (lib/api/tokens.ts apiSid). */
+export const API_SID_PREFIX = "api:";
 
 export type Intent = {
   id: string;
@@ -47,6 +50,13 @@ export type Intent = {
 
 /** Stores a new pending intent; its id is unguessable (it appears in the step-up URL). */
 export async function createIntent(owner: IntentOwner, action: PolicyAction, payload: Record<string, unknown>): Promise<string> {
+  // An API client stores an intent with every RFC 9470 401 it provokes, as fast as it can call, so
+  // intents made by API clients are capped per customer, counted before the row is written (racing
+  // calls can't get past it). A browser session makes one per page it submits.
+  const allowed = owner.sid.startsWith(API_SID_PREFIX) ? await intentLimit.take(owner.id) : { ok: true as const };
+  if (!allowed.ok) {
+    throw new RateLimited("too_many_intents", `Too many confirmations were started at once. Try again in ${Math.ceil(allowed.retryAfterS / 60)} minute(s).`, allowed.retryAfterS);
+  }
   const canonical = canonicalJson({ action, ...payload });
   const id = randomBytes(18).toString("base64url");
   await db.stepUpIntent.create({

@@ -157,8 +157,13 @@ export async function completeStepUpFor(
   if (!ready.ok) return ready;
   const { intent } = ready;
 
+  // The attempt's point is taken before the assertion is verified, so racing completions can't all
+  // be evaluated before the first failure is counted (PSD2 RTS Art. 4(3)(b)).
+  const taken = await stepUpLockout.take(user.id);
+  if (!taken.ok) return { ok: false, code: "locked", message: lockedMessage(taken.state) };
   const challengeRow = await takeChallenge({ userId: user.id, purpose: "AUTHENTICATE", intentId: intent.id });
   if (!challengeRow) {
+    await taken.ticket.refund(); // nothing was verified
     await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "FAILURE", reason: "no_pending_challenge", metadata: { intentId: intent.id } });
     return { ok: false, code: "failed", message: "That confirmation was already used or timed out. Try again." };
   }
@@ -167,7 +172,7 @@ export async function completeStepUpFor(
 
   if (!verified.ok) {
     await recordFailedAttempt(intent.id);
-    const state = await stepUpLockout.recordFailure(user.id);
+    const state = taken.ticket.failed();
     await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "FAILURE", reason: verified.reason, metadata: { intentId: intent.id, failures: state.failures } });
     if (state.locked) {
       await recordAudit({ userId: user.id, action: "step_up.locked", outcome: "DENIED", reason: "too_many_failures", metadata: { minutes: LOCKOUT.blockS / 60 } });
@@ -185,6 +190,8 @@ export async function completeStepUpFor(
       warn: state.failures >= LOCKOUT.warnAfter,
     };
   }
+
+  await taken.ticket.succeeded(); // a verified passkey ends the run of failures
 
   return authoriseAndResume(
     user,
@@ -225,7 +232,6 @@ export async function authoriseAndResume(
   if (!(await authoriseIntent(user, intent.id, intent.canonical, confirmerKey(factor.confirmer)))) {
     return { ok: false, code: "used", message: "This confirmation was already completed, cancelled or expired." };
   }
-  if (lockout.failures > 0) await stepUpLockout.clear(user.id); // a success starts the count again
   await raise(user, { amr: factor.amr, acr: ACR.PHR, authTime: epochSeconds() });
   await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "SUCCESS", metadata: { intentId: intent.id, policy: intent.action, ...factor.audit } });
   try {

@@ -52,4 +52,18 @@ describe(`re-entering the password while signed in (${TEST_PROVIDER})`, () => {
     const next = await reauth.verifyPasswordAgain(user.id, "another wrong long guess", "auth.password_change");
     assert.deepEqual(next, { ok: false, message: "That password isn't right." }, "counting started again");
   });
+
+  it("of 20 racing re-entries from one session, the right password last, at most 5 are evaluated and the right one doesn't get in (PSD2 RTS Art. 4(3)(b))", async () => {
+    const user = await users.createUser(users.signUpSchema.parse({ name: "Gil", email: `gil-${randomUUID()}@example.com`, password: PASSWORD }));
+    const guesses = Array.from({ length: 20 }, (_, i) => (i === 19 ? PASSWORD : `wrong guess ${i} that is long`));
+    const results = await Promise.all(guesses.map((guess) => reauth.verifyPasswordAgain(user.id, guess, "auth.reauth")));
+    const evaluated = await db.auditEvent.count({ where: { userId: user.id, action: "auth.reauth", outcome: "FAILURE" } });
+    const refused = await db.auditEvent.count({ where: { userId: user.id, action: "auth.reauth", outcome: "DENIED" } });
+    console.log(`  password re-entries evaluated: ${evaluated} of 20, refused unevaluated: ${refused}; the right password (last): ${results[19].ok ? "accepted" : "refused"} (${TEST_PROVIDER})`);
+    assert.ok(evaluated <= 5, `${evaluated} evaluated`);
+    if (evaluated === 5) {
+      assert.equal(results[19].ok, false, "the budget went to the wrong guesses: the right one waits out the block");
+      assert.equal((await reauth.verifyPasswordAgain(user.id, PASSWORD, "auth.reauth")).ok, false);
+    }
+  });
 });

@@ -53,18 +53,24 @@ export async function limitedSignIn<U extends { id: string }>(input: {
   attempt: () => Promise<SignInAttempt<U>>;
 }): Promise<U | null> {
   const { method, email, ip, userId, lockout } = input;
-  const [account, address] = await Promise.all([lockout.get(email), ip ? ipSignInLockout.get(ip) : null]);
-  if (account.locked || address?.locked) {
-    await recordAudit({ userId, action: "auth.sign_in", outcome: "DENIED", reason: account.locked ? "account_paused" : "ip_paused", metadata: { method } });
+  // Both points are taken before the password is checked, so racing attempts can't all be evaluated
+  // before the first failure is written back (PSD2 RTS Art. 4(3)(b) counts attempts).
+  const [account, address] = await Promise.all([lockout.take(email), ip ? ipSignInLockout.take(ip) : null]);
+  if (!account.ok || (address && !address.ok)) {
+    // Whichever was admitted gets its point back: nothing was evaluated.
+    await Promise.all([account.ok ? account.ticket.refund() : null, address?.ok ? address.ticket.refund() : null]);
+    await recordAudit({ userId, action: "auth.sign_in", outcome: "DENIED", reason: account.ok ? "ip_paused" : "account_paused", metadata: { method } });
     throw new SignInPaused();
   }
   const result = await input.attempt();
   await recordAudit({ userId, action: "auth.sign_in", outcome: result.ok ? "SUCCESS" : "FAILURE", reason: result.ok ? undefined : result.reason, metadata: { method } });
   if (result.ok) {
-    await lockout.clear(email);
+    // A success ends the account's run of failures; for the address it only gives this point back,
+    // so someone stuffing credentials can't reset the per-IP count with an account of their own.
+    await Promise.all([account.ticket.succeeded(), address?.ok ? address.ticket.refund() : null]);
     return result.user;
   }
-  const [after] = await Promise.all([lockout.recordFailure(email), ip ? ipSignInLockout.recordFailure(ip) : null]);
+  const after = account.ticket.failed(); // the address's point stays too
   if (after.locked) {
     await recordAudit({ userId, action: "auth.sign_in_locked", outcome: "DENIED", reason: "too_many_failures", metadata: { method, minutes: LOCKOUT.blockS / 60 } });
     throw new SignInPaused();

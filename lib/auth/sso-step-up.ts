@@ -3,6 +3,7 @@ import * as oauth from "oauth4webapi";
 import { recordAudit } from "@/lib/audit/log";
 import { POLICIES } from "@/lib/assurance/policy";
 import { requirementOf } from "@/lib/assurance/evaluate";
+import { LOCKOUT, stepUpLockout } from "@/lib/assurance/lockout";
 import { authoriseAndResume, confirmable, type CompleteResult } from "@/lib/assurance/step-up";
 import { epochSeconds } from "@/lib/auth/claims";
 import type { SessionUser } from "@/lib/auth/session";
@@ -18,7 +19,7 @@ export const SSO_STEP_UP_CALLBACK = "/api/step-up/sso/callback";
 
 /** Why an IdP step-up was refused, for the step-up page (each with a human message there). */
 export type SsoStepUpProblem =
-  "not_available" | "state" | "idp_error" | "id_token" | "other_account" | "acr" | "stale" | "intent";
+  "not_available" | "state" | "idp_error" | "id_token" | "other_account" | "acr" | "stale" | "intent" | "locked";
 
 /** Whether this customer can step up through the IdP: SSO with a trusted step-up acr, and an account linked at that IdP. */
 export async function ssoStepUpFor(
@@ -131,6 +132,19 @@ export async function completeSsoStepUpFor(
   if (!request) return refuse("state");
   const available = await ssoStepUpFor(user.id);
   if (!available) return refuse("not_available");
+  // An answer from the IdP is a step-up attempt like a passkey assertion, on the same lockout
+  // (PSD2 RTS Art. 4(3)(b)): its point is taken before the answer is checked, and a wrong one keeps it.
+  const taken = await stepUpLockout.take(user.id);
+  if (!taken.ok) return refuse("locked");
+  const ticket = taken.ticket;
+  const failed = async (problem: SsoStepUpProblem, detail?: string) => {
+    const state = ticket.failed();
+    const refused = await refuse(problem, detail);
+    if (state.locked) {
+      await recordAudit({ userId: user.id, action: "step_up.locked", outcome: "DENIED", reason: "too_many_failures", metadata: { minutes: LOCKOUT.blockS / 60, method: "sso" } });
+    }
+    return refused;
+  };
   const as = await authorizationServer(available.sso);
   const client: oauth.Client = { client_id: available.sso.clientId };
   let claims: oauth.IDToken;
@@ -155,10 +169,16 @@ export async function completeSsoStepUpFor(
     });
     claims = oauth.getValidatedIdTokenClaims(result)!;
   } catch (err) {
-    const problem: SsoStepUpProblem = err instanceof oauth.AuthorizationResponseError ? "idp_error" : "id_token";
-    return refuse(problem, err instanceof Error ? err.message.slice(0, 200) : undefined);
+    const detail = err instanceof Error ? err.message.slice(0, 200) : undefined;
+    if (err instanceof oauth.AuthorizationResponseError) {
+      // The IdP answered with an error (RFC 6749 §4.1.2.1), e.g. the customer cancelled there: nothing
+      // was presented to Vault, and the IdP counts its own failed sign-ins.
+      await ticket.refund();
+      return refuse("idp_error", detail);
+    }
+    return failed("id_token", detail);
   }
-  if (claims.sub !== available.subject) return refuse("other_account");
+  if (claims.sub !== available.subject) return failed("other_account");
   const amr = Array.isArray(claims.amr)
     ? claims.amr.filter((m): m is string => typeof m === "string").slice(0, 10)
     : [];
@@ -167,16 +187,17 @@ export async function completeSsoStepUpFor(
     claims.acr === available.sso.stepUpAcr ||
     (available.sso.stepUpAmr !== null && amr.includes(available.sso.stepUpAmr));
   if (!met)
-    return refuse(
+    return failed(
       "acr",
       `asked ${available.sso.stepUpAcr}, got acr ${String(claims.acr ?? "none")}, amr ${amr.join(" ") || "none"}`,
     );
   if (typeof claims.auth_time !== "number" || claims.auth_time < epochSeconds(request.requestedAt) - SKEW_S) {
-    return refuse(
+    return failed(
       "stale",
       `auth_time ${String(claims.auth_time)} before the request at ${epochSeconds(request.requestedAt)}`,
     );
   }
+  await ticket.succeeded(); // the IdP confirmed this customer: the run of failures ends
   const ready = await confirmable(user, request.intentId);
   if (!ready.ok) return refuse("intent");
   const result = await authoriseAndResume(user, ready.intent, ready.lockout, {

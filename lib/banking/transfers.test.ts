@@ -198,6 +198,47 @@ describe(`transfers (${PROVIDER})`, () => {
     await assertBooksBalance();
   });
 
+  it("a low-value payment that loses the daily budget to a concurrent payment twice ends in a step-up, never a crash (PSD2 RTS Art. 16)", async () => {
+    // Its own customer, so the other tests' payments don't touch this budget. The payee is paid once
+    // (with a step-up) so it is no longer new, and a $10 payment to it is exempt.
+    const c = await newCustomer(`carol-${randomUUID().slice(0, 6)}`);
+    const first = { fromAccountId: c.checking, to: `payee:${c.payee}`, amount: "1.00", idempotencyKey: key() };
+    await withStepUp(c.actor, (o) => transfers.transferAs(c.actor, first, o));
+    // The lost race, made by the database itself: whenever this customer's exempt payment takes its
+    // row lock, another exempt payment using the whole budget appears before the re-count. The
+    // transaction then rolls back, taking that payment with it, so the retry loses the same way.
+    const tag = `spend_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+    const columns = `"id", "reference", "userId", "fromAccountId", "toAccountId", "amount", "currency", "idempotencyKey", "sca", "createdAt"`;
+    if (PROVIDER === "postgresql") {
+      await db.$executeRawUnsafe(
+        `CREATE FUNCTION ${tag}() RETURNS trigger AS $$ BEGIN INSERT INTO "Transfer" (${columns}) VALUES (md5(random()::text), md5(random()::text), NEW."id", '${c.checking}', '${c.savings}', 25000, 'USD', md5(random()::text), 'EXEMPT_LOW_VALUE', now()); RETURN NEW; END $$ LANGUAGE plpgsql`,
+      );
+      await db.$executeRawUnsafe(`CREATE TRIGGER ${tag} AFTER UPDATE ON "User" FOR EACH ROW WHEN (NEW."id" = '${c.actor.id}') EXECUTE FUNCTION ${tag}()`);
+    } else {
+      await db.$executeRawUnsafe(
+        `CREATE TRIGGER ${tag} AFTER UPDATE ON "User" FOR EACH ROW WHEN NEW."id" = '${c.actor.id}' BEGIN INSERT INTO "Transfer" (${columns}) VALUES (lower(hex(randomblob(12))), lower(hex(randomblob(12))), NEW."id", '${c.checking}', '${c.savings}', 25000, 'USD', lower(hex(randomblob(12))), 'EXEMPT_LOW_VALUE', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')); END`,
+      );
+    }
+    try {
+      const before = await snapshot();
+      const input = { fromAccountId: c.checking, to: `payee:${c.payee}`, amount: "10.00", idempotencyKey: key() };
+      const lost = await transfers.transferAs(c.actor, input).then(
+        () => "paid without a step-up",
+        (err: unknown) => (err instanceof guardModule.StepUpRequired ? "step-up" : err instanceof errors.DomainError ? `DomainError ${err.code}` : `crash: ${String(err)}`),
+      );
+      assert.equal(lost, "step-up");
+      assert.deepEqual(await snapshot(), before, "nothing moved");
+      assert.equal(await db.auditEvent.count({ where: { userId: c.actor.id, reason: "exemption_budget_spent_concurrently" } }), 1);
+      // Confirmed with a step-up, it goes out once, as a step-up payment (the trigger never fires: no exemption).
+      const paid = await withStepUp(c.actor, (o) => transfers.transferAs(c.actor, input, o));
+      assert.equal((await db.transfer.findUniqueOrThrow({ where: { id: paid.id } })).sca, "STEP_UP");
+    } finally {
+      await db.$executeRawUnsafe(`DROP TRIGGER ${tag}${PROVIDER === "postgresql" ? ' ON "User"' : ""}`);
+      if (PROVIDER === "postgresql") await db.$executeRawUnsafe(`DROP FUNCTION ${tag}()`);
+    }
+    await assertBooksBalance();
+  });
+
   describe("rejects, with a clear message and no change", () => {
     const cases: { name: string; input: () => Record<string, unknown>; actor?: () => Customer; field: string; message: RegExp }[] = [
       { name: "a zero amount", input: () => ({ amount: "0" }), field: "amount", message: /greater than zero/ },

@@ -61,7 +61,7 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.c
  * test. Validation happens before anything is written; the debit, credit, both ledger entries, the
  * payee's first-paid mark and the audit event commit together or not at all.
  */
-export async function transferAs(actor: Actor, raw: unknown, options: ResumeOptions = {}, retried = false): Promise<TransferResult> {
+export async function transferAs(actor: Actor, raw: unknown, options: ResumeOptions = {}, budgetLost = false): Promise<TransferResult> {
   const input = parseInput(transferInputSchema, raw);
 
   const previous = await db.transfer.findUnique({
@@ -85,7 +85,13 @@ export async function transferAs(actor: Actor, raw: unknown, options: ResumeOpti
       payload,
       facts:
         plan.kind === "payee"
-          ? { amountMinor: plan.amount, payeeIsNew: plan.payeeIsNew, exemptedLast24hMinor: await exemptedLast24h(actor.id) }
+          ? {
+              amountMinor: plan.amount,
+              payeeIsNew: plan.payeeIsNew,
+              // After losing the budget to a concurrent payment, the budget counts as spent: a second
+              // read could miss payments still committing and lose again, so this one asks for step-up.
+              exemptedLast24hMinor: budgetLost ? LOW_VALUE_DAILY_BUDGET_MINOR : await exemptedLast24h(actor.id),
+            }
           : undefined,
       intentId: options.intentId,
     });
@@ -129,8 +135,9 @@ export async function transferAs(actor: Actor, raw: unknown, options: ResumeOpti
     });
     return { id: transfer.id, reference: transfer.reference, replayed: false };
   } catch (err) {
-    if (err instanceof ExemptionSpent && !retried) {
-      // Another payment used the budget first: ask the policy again, which now wants a step-up.
+    if (err instanceof ExemptionSpent && !budgetLost) {
+      // Another payment used the budget first: ask the policy again, which now wants a step-up
+      // (the retry can't be exempted, so it can't lose this way twice).
       await recordAudit({ userId: actor.id, action: "assurance.decision", outcome: "DENIED", reason: "exemption_budget_spent_concurrently", metadata: { policy: "transfer.payee" } });
       return transferAs(actor, raw, options, true);
     }
