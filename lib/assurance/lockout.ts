@@ -60,7 +60,10 @@ export function createLockout(keyPrefix: string, rule: LockoutRule = LOCKOUT, cl
   const store = client.rateLimiterFlexible;
   const max = rule.maxFailures;
   const keyOf = (key: string) => `${keyPrefix}:${key}`;
-  const retryAfterS = (expire: Date | null, now = Date.now()) => (expire ? Math.max(0, Math.ceil((expire.getTime() - now) / 1000)) : 0);
+  // Never more than the longest wait the rule sets: a racing take may have read its clock a moment
+  // before the one that started the block did, and must not say 61 s for a 60 s block.
+  const longestS = Math.max(rule.windowS, rule.blockS);
+  const retryAfterS = (expire: Date | null, now = Date.now()) => (expire ? Math.min(longestS, Math.max(0, Math.ceil((expire.getTime() - now) / 1000))) : 0);
 
   const get = async (key: string): Promise<LockoutState> => {
     const row = await store.findUnique({ where: { key: keyOf(key) } });
