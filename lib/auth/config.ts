@@ -4,6 +4,7 @@ import { CredentialsSignin } from "@auth/core/errors";
 import Credentials from "next-auth/providers/credentials";
 import "@/lib/auth/types";
 import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
+import { authRedirect } from "@/lib/auth/redirects";
 import { consumeGrant } from "@/lib/auth/grants";
 import { startSession } from "@/lib/auth/sessions";
 import { clientIpFrom } from "@/lib/audit/log";
@@ -75,5 +76,6 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
   callbacks: {
     jwt: ({ token, user, trigger, session }) => jwtCallback({ token, user, trigger, session, consumeGrant, startSession }),
     session: ({ session, token }) => sessionCallback({ session, token }),
+    redirect: authRedirect,
   },
 });
