@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { DEMO } from "../fixtures";
-import { ACTION_HEADERS, callAction, encodeArgs, formData, postAction, request, serverActions, signInCookie, type HttpResult } from "../support/server-actions";
+import { ACTION_HEADERS, callAction, encodeArgs, formData, postAction, request, serverAction, serverActions, signInCookie, type HttpResult } from "../support/server-actions";
 import { inPool } from "../support/pool";
 import { freshDatabase, openSql, type Sql } from "../support/sql";
 import { expect, test } from "./fixtures";
@@ -286,6 +286,7 @@ test("form-style and header-style server-action posts from a missing, foreign or
         ...forms.slice(0, 2).map((f) => ({ label: `${f.label} + Next-Router-Prefetch`, body: () => formPostBody(f.pairs, f.encoding as "multipart" | "urlencoded"), headers: { "next-router-prefetch": "1" } })),
         // And a header-style call, as React encodes it.
         { label: "Next-Action header", body: async () => encodeArgs([null, formData(transfer)]), headers: { ...ACTION_HEADERS, "next-action": action.id } },
+        { label: "Next-Action header + Next-Router-Prefetch", body: async () => encodeArgs([null, formData(transfer)]), headers: { ...ACTION_HEADERS, "next-action": action.id, "next-router-prefetch": "1" } },
       ];
       kinds.forEach((kind, i) => {
         for (const [originLabel, originHeader] of origins) {
@@ -304,7 +305,40 @@ test("form-style and header-style server-action posts from a missing, foreign or
         }
       });
     }
-    const { failures } = await runCases(cases);
+    // First, on their own, the exact posts a CSRF page would make to move Alice's money (the transfer
+    // form, both ways of naming the action, each encoding, every bad Origin), before any other case
+    // can end her session.
+    const transferAction = serverAction("createTransferAction");
+    const exploits: Case[] = [];
+    for (const naming of ["id", "ref"] as const) {
+      for (const encoding of ["multipart", "urlencoded"] as const) {
+        for (const [originLabel, originHeader] of origins) {
+          const agent = `vault-form-post-${n++}`;
+          const pairs: [string, string][] = naming === "id"
+            ? [[`$ACTION_ID_${transferAction.id}`, ""]]
+            : [["$ACTION_REF_1", ""], ["$ACTION_1:0", JSON.stringify({ id: transferAction.id, bound: "$@1" })], ["$ACTION_1:1", "[null]"], ["$ACTION_KEY", "k1"]];
+          pairs.push(...Object.entries(transfer));
+          exploits.push({
+            target: `createTransferAction as a ${encoding} form (${originLabel} Origin)`,
+            caller: "alice",
+            describe: () => `$ACTION_${naming === "id" ? "ID_" : "REF_"}, user agent ${agent}`,
+            send: async () => {
+              const { contentType, body } = await formPostBody(pairs, encoding);
+              return request(app, transferAction.routes[0], { method: "POST", headers: { ...originHeader, "content-type": contentType, "user-agent": agent, cookie: alice }, body });
+            },
+            judge: (r) => (r.status === 403 ? null : `HTTP ${r.status}, not 403: ${r.body.slice(0, 120).replace(/\n/g, " | ")}`),
+          });
+        }
+      }
+    }
+    const failures: string[] = [];
+    for (const c of exploits) {
+      const problem = await c.send().then(c.judge, (err: Error) => `no answer: ${err.message}`);
+      if (problem) failures.push(`${c.target} (${c.caller}, ${c.describe()}): ${problem}`);
+    }
+    const moved = await sql.all<{ n: bigint }>(`SELECT COUNT(*) AS "n" FROM "Transfer" WHERE "memo" = 'form post'`);
+    console.log(`form-style transfer posts: ${exploits.length - failures.length} of ${exploits.length} refused with 403; transfers made: ${moved[0].n}`);
+    failures.push(...(await runCases(cases)).failures);
     // Exactly one audit event per refused request (each had its own user agent), and it is the refusal.
     const rows = await sql.all<{ userAgent: string; action: string; reason: string | null }>(
       `SELECT "userAgent", "action", "reason" FROM "AuditEvent" WHERE "userAgent" LIKE 'vault-form-post-%'`,
@@ -314,7 +348,7 @@ test("form-style and header-style server-action posts from a missing, foreign or
     const notOne = [...Array(n).keys()].map((i) => `vault-form-post-${i}`).filter((ua) => perRequest.get(ua)?.length !== 1 || !/^security\.cross_origin_action\/(missing|foreign)_origin$/.test(perRequest.get(ua)![0]));
     const after = await businessState(sql);
     const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
-    console.log(`form-style posts: ${cases.length} requests (seed ${seed}); ${failures.length} not 403; ${n - notOne.length} of ${n} with exactly one audit event; tables changed: ${changed.length ? changed.join(", ") : "none"}`);
+    console.log(`form-style posts: ${exploits.length + cases.length} requests (seed ${seed}); ${failures.length} not 403; ${n - notOne.length} of ${n} with exactly one audit event; tables changed: ${changed.length ? changed.join(", ") : "none"}`);
     expect(failures.slice(0, 20)).toEqual([]);
     expect(notOne.slice(0, 10).map((ua) => `${ua}: ${JSON.stringify(perRequest.get(ua) ?? [])}`)).toEqual([]);
     expect(changed).toEqual([]);
