@@ -28,6 +28,10 @@ const benchBuild = process.env.VAULT_BENCH_BUILD === "1";
 const nextConfig = {
   ...(benchBuild ? { distDir: ".next-bench", pageExtensions: ["bench.ts", "tsx", "ts", "jsx", "js"] } : {}),
   poweredByHeader: false,
+  // Next copies every request body that passes through proxy.ts into memory before any route runs,
+  // by default up to 10 MB, whatever the route's own limit. Vault's routes take at most 16 kB (the API,
+  // the OAuth endpoints) and server actions at most Next's own 1 MB, so no more is ever kept (issue 16, 10e).
+  experimental: { proxyClientMaxBodySize: "1mb" },
   reactStrictMode: true,
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

@@ -20,7 +20,13 @@ const requestIdOf = (request: NextRequest) => {
   return given && /^[A-Za-z0-9._-]{8,128}$/.test(given) ? given : crypto.randomUUID();
 };
 
+/** Route handlers (app/api/…), which answer POSTs of their own; everything else is a page. */
+const isApiPath = (pathname: string) => pathname === "/api" || pathname.startsWith("/api/");
+
 export async function proxy(request: NextRequest) {
+  // A router prefetch (a GET) needs none of this: it was left out by the matcher until a POST carrying
+  // the same header was found to skip the Origin check with it. Methods aren't matchable, hence here.
+  if ((request.method === "GET" || request.method === "HEAD") && request.headers.has("next-router-prefetch")) return NextResponse.next();
   const requestId = requestIdOf(request);
   // Next answers 500 when a dynamic segment isn't valid percent-encoding ("/accounts/%ff"): bad
   // input must get a clear 4xx instead, before routing.
@@ -32,7 +38,14 @@ export async function proxy(request: NextRequest) {
   // Server actions are POSTs anyone can send. Next already refuses an Origin that isn't the Host, but
   // with a 500; Vault refuses first with a 403, requires the header, and checks it against the
   // configured origins (APP_ORIGINS), not against a Host header the client chose (ASVS 5 V3.5.1).
-  if (request.method === "POST" && request.headers.has("next-action")) {
+  // Next runs an action from a fetch (the Next-Action header) and also from a plain form post that
+  // names it in its fields ($ACTION_ID_…, $ACTION_REF_n with $ACTION_n:…), multipart or urlencoded,
+  // with no header at all. So every POST to a page is held to the rule, whatever its encoding or
+  // headers: browsers send Origin on every POST, and Vault's pages take no other POSTs. Only the
+  // route handlers under /api/ are left to themselves: Auth.js checks its own CSRF token there, and
+  // the bearer API and the OAuth endpoints are called by other servers, which send no Origin.
+  const fetchAction = request.headers.has("next-action");
+  if (request.method === "POST" && (fetchAction || !isApiPath(request.nextUrl.pathname))) {
     const origin = request.headers.get("origin");
     if (!origin || !env.APP_ORIGINS.includes(origin)) {
       await recordAudit({
@@ -40,11 +53,13 @@ export async function proxy(request: NextRequest) {
         action: "security.cross_origin_action",
         outcome: "DENIED",
         reason: origin ? "foreign_origin" : "missing_origin",
-        metadata: { origin: origin?.slice(0, 200) ?? null, path: request.nextUrl.pathname.slice(0, 200) },
+        metadata: { origin: origin?.slice(0, 200) ?? null, path: request.nextUrl.pathname.slice(0, 200), kind: fetchAction ? "fetch" : "form" },
         context: { ip: clientIpFrom(request.headers), userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null, requestId },
       });
       return new NextResponse("Forbidden: this request didn't come from Vault.", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
     }
+  }
+  if (request.method === "POST" && fetchAction) {
     // Next answers 500 to a body it can't decode into arguments; bad input gets a clear 400 instead.
     if (!(await isDecodableActionBody(request))) {
       return new NextResponse("Bad request: this request couldn't be read. Reload the page and try again.", {
@@ -79,5 +94,5 @@ export async function proxy(request: NextRequest) {
 
 export const config = {
   // Everything but Next's own static files (they get next.config.js's headers).
-  matcher: [{ source: "/((?!_next/static|_next/image|icon.svg).*)", missing: [{ type: "header", key: "next-router-prefetch" }] }],
+  matcher: ["/((?!_next/static|_next/image|icon.svg).*)"],
 };

@@ -1,8 +1,9 @@
 /** The production server's security headers (OWASP ASVS 5 V3.4) and what its error pages reveal. */
 import { randomUUID } from "node:crypto";
-import { nextActionCall } from "./support/attacks";
+import { nextActionCall, startOtherOrigin } from "./support/attacks";
 import { fillTransfer, snapshot, TRANSFER_PAGE } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
+import { serverAction } from "./support/server-actions";
 import { DEMO, expect, test } from "./fixtures";
 
 const directives = (csp: string) => new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
@@ -120,4 +121,51 @@ test("a server action POST from a foreign origin, or with none, is refused with 
   expect(snapshot(newUser.email)).toEqual(before);
   const audited = queryE2eDb<{ reason: string }>(`SELECT reason FROM "AuditEvent" WHERE action = 'security.cross_origin_action' AND metadata LIKE '%evil.example%'`);
   expect(audited.length).toBeGreaterThanOrEqual(1);
+});
+
+test("a cross-site HTML form naming a server action in its fields (no Next-Action header) is refused with 403 and audited once; nothing moves", async ({ page, newUser, baseURL }) => {
+  // Issue 16, finding 8: what a page on another origin can make a signed-in customer's browser post.
+  // localhost on another port is the same site, so the SameSite=Lax session cookie goes along.
+  const [from, to] = queryE2eDb<{ id: string }>(`SELECT a.id FROM "Account" a JOIN "User" u ON u.id = a.userId WHERE u.email = ? ORDER BY a.id`, newUser.email).map((r) => r.id);
+  const action = serverAction("createTransferAction");
+  const other = await startOtherOrigin();
+  try {
+    const before = snapshot(newUser.email);
+    await page.goto(other.origin);
+    const target = new URL(action.routes[0], baseURL).href;
+    const fields = {
+      $ACTION_REF_1: "",
+      "$ACTION_1:0": JSON.stringify({ id: action.id, bound: "$@1" }),
+      "$ACTION_1:1": "[null]",
+      $ACTION_KEY: "k1",
+      fromAccountId: from,
+      to: `account:${to}`,
+      amount: "1.00",
+      memo: "cross-site form",
+      idempotencyKey: randomUUID().replaceAll("-", ""),
+    };
+    const answered = page.waitForResponse((r) => r.url() === target && r.request().method() === "POST");
+    await page.evaluate(
+      ({ target, fields }) => {
+        const form = Object.assign(document.createElement("form"), { method: "post", enctype: "multipart/form-data", action: target });
+        for (const [name, value] of Object.entries(fields)) form.append(Object.assign(document.createElement("input"), { type: "hidden", name, value }));
+        document.body.append(form);
+        form.submit();
+      },
+      { target, fields },
+    );
+    const response = await answered;
+    expect(response.status()).toBe(403);
+    expect(await response.request().headerValue("origin")).toBe(other.origin);
+    expect(snapshot(newUser.email)).toEqual(before);
+    const audited = queryE2eDb<{ reason: string; metadata: string }>(
+      `SELECT reason, metadata FROM "AuditEvent" WHERE action = 'security.cross_origin_action' AND metadata LIKE ?`,
+      `%${other.origin}%`,
+    );
+    expect(audited).toHaveLength(1);
+    expect(audited[0].reason).toBe("foreign_origin");
+    expect(JSON.parse(audited[0].metadata)).toMatchObject({ kind: "form", path: action.routes[0] });
+  } finally {
+    await other.close();
+  }
 });

@@ -13,6 +13,12 @@ describe("parseEnv", () => {
     assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, ...sso, OIDC_ISSUER: "not a url" }), /OIDC_ISSUER/);
   });
 
+  it("trusts no proxy's X-Forwarded-For unless told how many there are", () => {
+    assert.equal(parseEnv({ AUTH_SECRET: SECRET }).TRUSTED_PROXY_HOPS, 0);
+    assert.equal(parseEnv({ AUTH_SECRET: SECRET, TRUSTED_PROXY_HOPS: "2" }).TRUSTED_PROXY_HOPS, 2);
+    for (const bad of ["-1", "1.5", "all", "11"]) assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, TRUSTED_PROXY_HOPS: bad }), /TRUSTED_PROXY_HOPS/);
+  });
+
   it("applies working local defaults", () => {
     const env = parseEnv({ AUTH_SECRET: SECRET });
     assert.equal(env.DATABASE_URL, "file:./prisma/dev.db");

@@ -50,6 +50,14 @@ const schema = z.object({
    * Defaults to WEBAUTHN_ORIGINS: the addresses Vault is served from.
    */
   APP_ORIGINS: origins.optional(),
+  /**
+   * How many reverse proxies the operator runs in front of Vault, each appending the address it saw to
+   * X-Forwarded-For (README "Client addresses"). 0 (the default): none, so no header is believed and
+   * requests have no per-address identity: `next start` passes a client's own X-Forwarded-For through
+   * untouched and gives route code no other way to see the connection. N: the client is the Nth entry
+   * from the right; everything left of it was written by the client and is ignored.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** How long a pending step-up intent lives. PSD2 RTS Art. 4(3)(d): at most 5 minutes. */
   STEP_UP_INTENT_TTL_S: z.coerce.number().int().min(1).max(300).default(300),
   /** A session ends after this long without a request. NIST SP 800-63B-4 §2.2.3 (AAL2): at most 1 hour. */

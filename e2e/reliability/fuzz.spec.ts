@@ -6,11 +6,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { DEMO } from "../fixtures";
-import { callAction, postAction, request, serverActions, signInCookie, type HttpResult } from "../support/server-actions";
+import { ACTION_HEADERS, callAction, encodeArgs, formData, postAction, request, serverAction, serverActions, signInCookie, type HttpResult } from "../support/server-actions";
 import { inPool } from "../support/pool";
 import { freshDatabase, openSql, type Sql } from "../support/sql";
 import { expect, test } from "./fixtures";
-import { hostileArgs, hostileText, rawBody } from "./hostile-inputs";
+import { formActionBody, formPostBody, hostileArgs, hostileText, rawBody } from "./hostile-inputs";
 
 const PER_TARGET = 500;
 const CONCURRENCY = 8;
@@ -247,6 +247,110 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
     }
     for (const [kind, all] of byKind) console.log(`  FAILED ${all.length}x ${kind}\n    e.g. ${all[0].slice(0, 400)}`);
     expect(failures.slice(0, 30)).toEqual([]);
+    expect(changed).toEqual([]);
+  } finally {
+    await sql.close();
+  }
+});
+
+/**
+ * Issue 16, finding 8: a server action can also be posted as a plain HTML form, naming the action in
+ * its fields with no Next-Action header (multipart, which Next runs, or urlencoded), and a header-style
+ * call can come with a foreign or "null" Origin. From a missing, foreign or null Origin every such POST
+ * gets 403 and exactly one audit event, never a 500, and nothing changes, real transfer fields included.
+ */
+test("form-style and header-style server-action posts from a missing, foreign or null Origin: 403, one audit row each, nothing changed", async ({ apps }) => {
+  const databaseUrl = await freshDatabase("sqlite", "vault_rel_fuzz_forms");
+  apps.prepare(databaseUrl);
+  const app = await apps.start({ port: 3231, databaseUrl });
+  const sql = await openSql(databaseUrl);
+  try {
+    const alice = await signInCookie(app, DEMO.alice.email, DEMO.alice.password);
+    const [from, to] = (await sql.all<{ id: string }>(
+      `SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? ORDER BY a."id"`,
+      DEMO.alice.email,
+    )).map((r) => r.id);
+    // Fields that move $1.00 between Alice's own accounts: what the transfer form posts.
+    const transfer = { fromAccountId: from, to: `account:${to}`, amount: "1.00", memo: "form post", idempotencyKey: `form-post-${randomBytes(8).toString("hex")}` };
+    const before = await businessState(sql);
+    const seed = Date.now() % 1_000_000;
+    const origins: [string, Record<string, string>][] = [["missing", {}], ["foreign", { origin: "https://evil.example" }], ["null", { origin: "null" }]];
+    const cases: Case[] = [];
+    let n = 0;
+    for (const action of serverActions()) {
+      const path = action.routes[0].replace(/\[[^\]]+\]/g, from);
+      const forms = fc.sample(formActionBody(action.id, [from], transfer), { numRuns: 8, seed });
+      const kinds: { label: string; body: () => Promise<{ contentType: string; body: Buffer }>; headers: Record<string, string> }[] = [
+        ...forms.map((f) => ({ label: f.label, body: () => formPostBody(f.pairs, f.encoding as "multipart" | "urlencoded"), headers: {} as Record<string, string> })),
+        // The same with a router-prefetch header, which once kept a POST away from proxy.ts altogether.
+        ...forms.slice(0, 2).map((f) => ({ label: `${f.label} + Next-Router-Prefetch`, body: () => formPostBody(f.pairs, f.encoding as "multipart" | "urlencoded"), headers: { "next-router-prefetch": "1" } })),
+        // And a header-style call, as React encodes it.
+        { label: "Next-Action header", body: async () => encodeArgs([null, formData(transfer)]), headers: { ...ACTION_HEADERS, "next-action": action.id } },
+        { label: "Next-Action header + Next-Router-Prefetch", body: async () => encodeArgs([null, formData(transfer)]), headers: { ...ACTION_HEADERS, "next-action": action.id, "next-router-prefetch": "1" } },
+      ];
+      kinds.forEach((kind, i) => {
+        for (const [originLabel, originHeader] of origins) {
+          const agent = `vault-form-post-${n++}`;
+          const cookie = i % 2 ? alice : "";
+          cases.push({
+            target: `${action.name} (${originLabel} Origin)`,
+            caller: cookie ? "alice" : "anonymous",
+            describe: () => `${kind.label}, user agent ${agent}`,
+            send: async () => {
+              const { contentType, body } = await kind.body();
+              return request(app, path, { method: "POST", headers: { ...kind.headers, ...originHeader, "content-type": contentType, "user-agent": agent, ...(cookie ? { cookie } : {}) }, body });
+            },
+            judge: (r) => (r.status === 403 ? null : `HTTP ${r.status}, not 403: ${r.body.slice(0, 120).replace(/\n/g, " | ")}`),
+          });
+        }
+      });
+    }
+    // First, on their own, the exact posts a CSRF page would make to move Alice's money (the transfer
+    // form, both ways of naming the action, each encoding, every bad Origin), before any other case
+    // can end her session.
+    const transferAction = serverAction("createTransferAction");
+    const exploits: Case[] = [];
+    for (const naming of ["id", "ref"] as const) {
+      for (const encoding of ["multipart", "urlencoded"] as const) {
+        for (const [originLabel, originHeader] of origins) {
+          const agent = `vault-form-post-${n++}`;
+          const pairs: [string, string][] = naming === "id"
+            ? [[`$ACTION_ID_${transferAction.id}`, ""]]
+            : [["$ACTION_REF_1", ""], ["$ACTION_1:0", JSON.stringify({ id: transferAction.id, bound: "$@1" })], ["$ACTION_1:1", "[null]"], ["$ACTION_KEY", "k1"]];
+          pairs.push(...Object.entries(transfer));
+          exploits.push({
+            target: `createTransferAction as a ${encoding} form (${originLabel} Origin)`,
+            caller: "alice",
+            describe: () => `$ACTION_${naming === "id" ? "ID_" : "REF_"}, user agent ${agent}`,
+            send: async () => {
+              const { contentType, body } = await formPostBody(pairs, encoding);
+              return request(app, transferAction.routes[0], { method: "POST", headers: { ...originHeader, "content-type": contentType, "user-agent": agent, cookie: alice }, body });
+            },
+            judge: (r) => (r.status === 403 ? null : `HTTP ${r.status}, not 403: ${r.body.slice(0, 120).replace(/\n/g, " | ")}`),
+          });
+        }
+      }
+    }
+    const failures: string[] = [];
+    for (const c of exploits) {
+      const problem = await c.send().then(c.judge, (err: Error) => `no answer: ${err.message}`);
+      if (problem) failures.push(`${c.target} (${c.caller}, ${c.describe()}): ${problem}`);
+    }
+    const moved = await sql.all<{ n: bigint }>(`SELECT COUNT(*) AS "n" FROM "Transfer" WHERE "memo" = 'form post'`);
+    console.log(`form-style transfer posts: ${exploits.length - failures.length} of ${exploits.length} refused with 403; transfers made: ${moved[0].n}`);
+    failures.push(...(await runCases(cases)).failures);
+    // Exactly one audit event per refused request (each had its own user agent), and it is the refusal.
+    const rows = await sql.all<{ userAgent: string; action: string; reason: string | null }>(
+      `SELECT "userAgent", "action", "reason" FROM "AuditEvent" WHERE "userAgent" LIKE 'vault-form-post-%'`,
+    );
+    const perRequest = new Map<string, string[]>();
+    for (const r of rows) perRequest.set(r.userAgent, [...(perRequest.get(r.userAgent) ?? []), `${r.action}/${r.reason}`]);
+    const notOne = [...Array(n).keys()].map((i) => `vault-form-post-${i}`).filter((ua) => perRequest.get(ua)?.length !== 1 || !/^security\.cross_origin_action\/(missing|foreign)_origin$/.test(perRequest.get(ua)![0]));
+    const after = await businessState(sql);
+    const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
+    console.log(`form-style posts: ${exploits.length + cases.length} requests (seed ${seed}); ${failures.length} not 403; ${n - notOne.length} of ${n} with exactly one audit event; tables changed: ${changed.length ? changed.join(", ") : "none"}`);
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(notOne.slice(0, 10).map((ua) => `${ua}: ${JSON.stringify(perRequest.get(ua) ?? [])}`)).toEqual([]);
     expect(changed).toEqual([]);
   } finally {
     await sql.close();

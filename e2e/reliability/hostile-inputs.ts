@@ -97,3 +97,36 @@ export const rawBody = fc.oneof(
     fc.string({ maxLength: 200 }).map((text) => ({ label: `wrong content type ${contentType}`, contentType, body: Buffer.from(text) })),
   ),
 );
+
+/**
+ * A server action posted as a plain HTML form would post it (no Next-Action header): the action named
+ * in the fields, as React's progressive enhancement does (`$ACTION_ID_<id>` for a plain action,
+ * `$ACTION_REF_1` with its `$ACTION_1:0` metadata and bound arguments for a useActionState one),
+ * multipart or urlencoded, around hostile fields. Next runs the multipart ones (issue 16, finding 8).
+ */
+export const formActionBody = (actionId: string, forgedIds: string[], realFields: Record<string, string> = {}) =>
+  fc
+    .record({
+      naming: fc.constantFrom("id", "ref"),
+      encoding: fc.constantFrom("multipart", "urlencoded"),
+      fields: fc.array(fc.tuple(fc.constantFrom(...FIELD_NAMES), hostileText(forgedIds)), { maxLength: 6 }),
+      real: fc.boolean(),
+    })
+    .map(({ naming, encoding, fields, real }) => {
+      const pairs: [string, string][] = naming === "id"
+        ? [[`$ACTION_ID_${actionId}`, ""]]
+        : [["$ACTION_REF_1", ""], ["$ACTION_1:0", JSON.stringify({ id: actionId, bound: "$@1" })], ["$ACTION_1:1", "[null]"], ["$ACTION_KEY", "k1"]];
+      pairs.push(...(real ? Object.entries(realFields) : fields));
+      return formPost(pairs, encoding, `${encoding} form naming the action by ${naming === "id" ? "$ACTION_ID_" : "$ACTION_REF_"}${real ? " (real fields)" : ""}`);
+    });
+
+/** Fields as the body of a plain form post, multipart (as the platform encodes FormData) or urlencoded. */
+export async function formPostBody(pairs: [string, string][], encoding: "multipart" | "urlencoded"): Promise<RawBody> {
+  if (encoding === "urlencoded") return { label: "urlencoded form", contentType: "application/x-www-form-urlencoded", body: Buffer.from(new URLSearchParams(pairs).toString()) };
+  const data = formData({});
+  for (const [name, value] of pairs) data.append(name, value);
+  const wire = new Response(data);
+  return { label: "multipart form", contentType: wire.headers.get("content-type")!, body: Buffer.from(await wire.arrayBuffer()) };
+}
+
+const formPost = (pairs: [string, string][], encoding: "multipart" | "urlencoded", label: string) => ({ pairs, encoding, label });

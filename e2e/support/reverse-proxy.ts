@@ -2,7 +2,9 @@
  * A tiny load balancer for tests: one origin (http://localhost:<port>) in front of several app
  * instances, so the browser keeps one set of cookies and one WebAuthn origin while the test decides
  * which instance serves each request. Requests pass through unchanged (Host included, as a real
- * load balancer configured for Vault does), and every one is logged with the instance that served it.
+ * load balancer configured for Vault does), except that, like one, it appends the address it saw to
+ * X-Forwarded-For (an app started with TRUSTED_PROXY_HOPS=1 reads it from there). Every request is
+ * logged with the instance that served it.
  */
 import http from "node:http";
 import type { AppServer } from "./app-server";
@@ -32,8 +34,11 @@ export async function startReverseProxy(port: number, route: Route): Promise<Rev
     const action = typeof req.headers["next-action"] === "string" ? req.headers["next-action"] : null;
     const entry = { method: req.method ?? "GET", path: req.url ?? "/", action, bodyStart: body.subarray(0, 400).toString("utf8") };
     const backend = route(entry);
+    const seen = req.socket.remoteAddress ?? "";
+    const forwarded = req.headers["x-forwarded-for"];
+    const headers = { ...req.headers, "x-forwarded-for": forwarded ? `${String(forwarded)}, ${seen}` : seen };
     const upstream = http.request(
-      { host: "127.0.0.1", port: backend.port, method: req.method, path: req.url, headers: req.headers },
+      { host: "127.0.0.1", port: backend.port, method: req.method, path: req.url, headers },
       (response) => {
         log.push({ ...entry, backend: backend.name, status: response.statusCode ?? 0 });
         res.writeHead(response.statusCode ?? 502, response.rawHeaders);

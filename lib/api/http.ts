@@ -164,15 +164,54 @@ export async function protectedRoute(
   }
 }
 
-/** A JSON request body, or null when it isn't one (the caller answers 400). At most 16 kB. */
-export async function readJson(request: Request): Promise<Record<string, unknown> | null> {
-  if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) return null;
-  const text = await request.text().catch(() => "");
-  if (text.length > 16_384) return null;
+/** The API's JSON bodies are small (a payment is a few hundred bytes). */
+export const MAX_JSON_BODY_BYTES = 16_384;
+
+export type BodyRead = { ok: true; text: string } | { ok: false; response: Response };
+
+/** 413 with the API's error object (RFC 9110 §15.5.14). */
+export const payloadTooLarge = (limit: number) =>
+  apiError(413, "invalid_request", `The request body is too large: at most ${Math.floor(limit / 1024)} kB.`);
+
+/**
+ * A request body as text, never more than `limit` bytes of it in memory: a declared Content-Length
+ * over the limit is refused before anything is read, and a body without one (chunked) is read with a
+ * byte counter and abandoned as soon as it passes the limit. Either way 413 (issue 16, 10e).
+ */
+export async function readBodyText(request: Request, limit: number): Promise<BodyRead> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && (!/^\d{1,15}$/.test(declared) || Number(declared) > limit)) return { ok: false, response: payloadTooLarge(limit) };
+  if (!request.body) return { ok: true, text: "" };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
   try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => undefined);
+        return { ok: false, response: payloadTooLarge(limit) };
+      }
+      chunks.push(value);
+    }
   } catch {
-    return null;
+    return { ok: false, response: apiError(400, "invalid_request", "The request body couldn't be read.") };
+  }
+  return { ok: true, text: Buffer.concat(chunks).toString("utf8") };
+}
+
+/** A JSON object body (Content-Type: application/json, at most 16 kB), or the 400 / 413 to answer. */
+export async function readJson(request: Request): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; response: Response }> {
+  const notJson = { ok: false as const, response: apiError(400, "invalid_request", "Send a JSON object (Content-Type: application/json, at most 16 kB).") };
+  if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) return notJson;
+  const read = await readBodyText(request, MAX_JSON_BODY_BYTES);
+  if (!read.ok) return read;
+  try {
+    const value: unknown = JSON.parse(read.text);
+    return value && typeof value === "object" && !Array.isArray(value) ? { ok: true, body: value as Record<string, unknown> } : notJson;
+  } catch {
+    return notJson;
   }
 }

@@ -1,5 +1,7 @@
 import "server-only";
-import { apiError, json } from "@/lib/api/http";
+import { apiError, json, readBodyText } from "@/lib/api/http";
+
+const MAX_OAUTH_FORM_BYTES = 8_192;
 import type { OAuthError } from "@/lib/api/tokens";
 
 /** RFC 6749 §2.3.1: `Authorization: Basic base64(client_id:client_secret)`, each part form-urlencoded. */
@@ -35,9 +37,9 @@ export async function readOAuthForm(
   if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers.get("content-type") ?? "")) {
     return fail("Send the request as application/x-www-form-urlencoded (RFC 6749 §3.2).");
   }
-  const body = await request.text().catch(() => "");
-  if (body.length > 8_192) return fail("The request is too large.");
-  const params = new URLSearchParams(body);
+  const read = await readBodyText(request, MAX_OAUTH_FORM_BYTES);
+  if (!read.ok) return read;
+  const params = new URLSearchParams(read.text);
   const form: Record<string, string | undefined> = {};
   for (const key of keys) {
     const values = params.getAll(key);

@@ -1,6 +1,8 @@
 import "server-only";
+import { isIP } from "node:net";
 import { headers } from "next/headers";
 import { db, type Tx } from "@/lib/db";
+import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 
 export type AuditOutcome = "SUCCESS" | "FAILURE" | "DENIED" | "STEP_UP_REQUIRED" | "EXEMPTED";
@@ -24,12 +26,26 @@ export const REQUEST_ID_HEADER = "x-request-id";
 const MAX_HEADER_LENGTH = 512;
 
 /**
- * The client's address from request headers. Behind a load balancer the first X-Forwarded-For hop is
- * the client; Vault binds to loopback in development, so without the header there is no address.
+ * The client's address, as the operator's own proxies saw it (README "Client addresses").
+ * Each trusted proxy appends the address of whoever connected to it to X-Forwarded-For, so with
+ * `hops` proxies the client is the hops-th entry from the right. Everything to its left came from the
+ * client itself and is never read: the left-most entry is whatever the client wanted it to be.
+ * With no trusted proxy (hops 0) there is no address at all: `next start` keeps a client's own
+ * X-Forwarded-For and fills it from the socket only when the request has none
+ * (next/dist/server/base-server.js), so route code can't tell the two apart. X-Real-IP is never read.
  */
+export function clientIpOf(h: Pick<Headers, "get">, hops: number): string | null {
+  if (hops < 1) return null;
+  const entries = (h.get("x-forwarded-for") ?? "").split(",").map((e) => e.trim());
+  // Fewer entries than proxies: the request didn't come through all of them (or a proxy sent nothing).
+  if (entries.length < hops) return null;
+  const entry = entries[entries.length - hops].replace(/^\[(.*)\]$/, "$1");
+  return isIP(entry) ? entry : null;
+}
+
+/** The client's address under this deployment's TRUSTED_PROXY_HOPS, or null when none can be known. */
 export function clientIpFrom(h: Pick<Headers, "get">): string | null {
-  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip");
-  return forwarded ? forwarded.slice(0, 64) : null;
+  return clientIpOf(h, env.TRUSTED_PROXY_HOPS);
 }
 
 /** The caller's IP and user agent, or nulls outside a request (seed, scripts, tests). */

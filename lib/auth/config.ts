@@ -6,6 +6,7 @@ import "@/lib/auth/types";
 import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
 import { consumeSessionGrant } from "@/lib/auth/grants";
 import { endReplacedSession, endSignedOutSession, rotateSession, startSession } from "@/lib/auth/sessions";
+import { authRedirect } from "@/lib/auth/redirects";
 import { clientIpFrom } from "@/lib/audit/log";
 import { authenticateWithRecoveryCode } from "@/lib/auth/recovery-sign-in";
 import { authenticateWithPassword } from "@/lib/auth/users";
@@ -98,5 +99,6 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
         rotateSession: (sid, userId) => rotateSession(sid, userId),
       }),
     session: ({ session, token }) => sessionCallback({ session, token }),
+    redirect: authRedirect,
   },
 });

@@ -9,7 +9,7 @@ import { recordAudit } from "@/lib/audit/log";
  *   and the lock reveal nothing), 5 failures in 15 minutes lock password sign-in for 15 minutes,
  *   with a warning from the 3rd (PSD2 RTS Art. 4(3)(b); NIST SP 800-63B-4 §3.2.2 allows at most 100);
  * - per IP: 100 failures in 15 minutes block that address for 15 minutes (credential stuffing across
- *   many accounts). Only when an address is known: behind a load balancer, its X-Forwarded-For.
+ *   many accounts). Only when an address is known: one that the operator's own proxies report (TRUSTED_PROXY_HOPS, lib/audit/log.ts clientIpFrom).
  * Passkey sign-in is not blocked by either: it can't be guessed.
  */
 export const accountSignInLockout = createLockout("signin-account", LOCKOUT);

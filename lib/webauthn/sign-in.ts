@@ -1,26 +1,29 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
+import { createHmac, hkdfSync, randomFillSync, timingSafeEqual } from "node:crypto";
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { RateLimiterPrisma } from "rate-limiter-flexible";
 import { getRequestContext, recordAudit } from "@/lib/audit/log";
 import { passkeySignInClaims, type AssuranceClaims } from "@/lib/auth/claims";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
 import { verifyAssertion } from "@/lib/webauthn/assertion";
-import { challengeOfResponse, storeChallenge, takeChallenge } from "@/lib/webauthn/challenges";
-import { CEREMONY_TIMEOUT_MS, rp } from "@/lib/webauthn/config";
+import { challengeOfResponse } from "@/lib/webauthn/challenges";
+import { CEREMONY_TIMEOUT_MS, CHALLENGE_TTL_MS, rp } from "@/lib/webauthn/config";
 
 /**
  * Usernameless passkey sign-in (a discoverable credential, also offered through browser autofill).
- * The challenge is stored server-side with no user (nobody is known yet), used once, and expires.
  * allowCredentials stays empty so the authenticator offers whichever Vault passkeys it holds.
- */
-/**
- * Anyone may ask for sign-in options, and each one stores a challenge, so they are bounded: 30 a
- * minute per client address (when a load balancer says which), and at most 10,000 live at once in
- * total (each lives 2 minutes), so a flood can't fill the database (OWASP ASVS 5 V2.4.1).
+ *
+ * Anyone may ask for sign-in options, so asking stores nothing: the challenge is self-contained,
+ * 16 random bytes, its expiry, and an HMAC over both with a key derived from AUTH_SECRET. A flood of
+ * requests therefore has nothing to fill, and can't make passkey sign-in "busy" for everyone else
+ * (a shared cap on stored challenges could be filled by one anonymous client; issue 16, 10c).
+ * A challenge is single-use all the same: the first response that presents it records it (the
+ * unique challenge column), whatever the outcome, and the record is swept once the challenge expires.
+ * Per client, options are also limited to 30 a minute where an address is known (TRUSTED_PROXY_HOPS;
+ * OWASP ASVS 5 V2.4.1).
  */
 const OPTIONS_PER_IP = { points: 30, durationS: 60 } as const;
-export const MAX_LIVE_SIGN_IN_CHALLENGES = 10_000;
 const optionsPerIp = new RateLimiterPrisma({
   storeClient: db,
   tableName: "rateLimiterFlexible",
@@ -29,6 +32,30 @@ const optionsPerIp = new RateLimiterPrisma({
   duration: OPTIONS_PER_IP.durationS,
   clearExpiredByTimeout: false,
 });
+
+const challengeKey = Buffer.from(hkdfSync("sha256", env.AUTH_SECRET, "", "vault/passkey-sign-in-challenge/v1", 32));
+const NONCE_BYTES = 16;
+const MAC_BYTES = 16;
+const CHALLENGE_BYTES = NONCE_BYTES + 8 + MAC_BYTES;
+const macOf = (nonceAndExpiry: Buffer) => createHmac("sha256", challengeKey).update(nonceAndExpiry).digest().subarray(0, MAC_BYTES);
+
+/** A sign-in challenge that expires at `expiresAt` (ms since the epoch); exported for the tests. */
+export function mintSignInChallenge(expiresAt: number): Uint8Array<ArrayBuffer> {
+  const body = Buffer.alloc(NONCE_BYTES + 8);
+  randomFillSync(body, 0, NONCE_BYTES);
+  body.writeBigUInt64BE(BigInt(expiresAt), NONCE_BYTES);
+  return new Uint8Array(Buffer.concat([body, macOf(body)]));
+}
+
+/** When a challenge Vault issued expires, or null if Vault didn't issue it (or it has expired). */
+function issuedChallengeExpiry(challenge: string, now = Date.now()): Date | null {
+  const bytes = Buffer.from(challenge, "base64url");
+  if (bytes.length !== CHALLENGE_BYTES || bytes.toString("base64url") !== challenge) return null;
+  const body = bytes.subarray(0, NONCE_BYTES + 8);
+  if (!timingSafeEqual(macOf(body), bytes.subarray(NONCE_BYTES + 8))) return null;
+  const expiresAt = Number(body.readBigUInt64BE(NONCE_BYTES));
+  return expiresAt > now ? new Date(expiresAt) : null;
+}
 
 export type SignInOptions = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string };
 const BUSY = "Too many sign-in attempts right now. Wait a minute, then try again.";
@@ -43,20 +70,30 @@ export async function beginPasskeySignIn(): Promise<SignInOptions> {
       return { ok: false, message: BUSY };
     }
   }
-  // Expired anonymous challenges are swept here rather than piling up.
-  await db.webAuthnChallenge.deleteMany({ where: { purpose: "SIGN_IN", expiresAt: { lte: new Date() } } });
-  if ((await db.webAuthnChallenge.count({ where: { purpose: "SIGN_IN" } })) >= MAX_LIVE_SIGN_IN_CHALLENGES) {
-    await recordAudit({ userId: null, action: "auth.sign_in", outcome: "DENIED", reason: "too_many_live_challenges", metadata: { method: "passkey" } });
-    return { ok: false, message: BUSY };
-  }
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     userVerification: "required",
     timeout: CEREMONY_TIMEOUT_MS,
-    challenge: new Uint8Array(randomBytes(32)),
+    challenge: mintSignInChallenge(Date.now() + CHALLENGE_TTL_MS),
   });
-  await storeChallenge({ userId: null, purpose: "SIGN_IN", challenge: options.challenge });
   return { ok: true, options };
+}
+
+/**
+ * Uses up a sign-in challenge: true the first time a challenge Vault issued (and that hasn't expired)
+ * is presented, false ever after. Expired records are swept here rather than piling up.
+ */
+async function takeSignInChallenge(challenge: string): Promise<boolean> {
+  const expiresAt = issuedChallengeExpiry(challenge);
+  if (!expiresAt) return false;
+  await db.webAuthnChallenge.deleteMany({ where: { purpose: "SIGN_IN", expiresAt: { lte: new Date() } } });
+  try {
+    await db.webAuthnChallenge.create({ data: { userId: null, purpose: "SIGN_IN", challenge, expiresAt } });
+    return true;
+  } catch (err) {
+    if ((err as { code?: string } | null)?.code === "P2002") return false; // used before: a replay
+    throw err;
+  }
 }
 
 export type PasskeySignInUser = { id: string; email: string; name: string; claims: AssuranceClaims };
@@ -84,10 +121,9 @@ export async function verifyPasskeySignIn(rawResponse: unknown): Promise<Passkey
   }
   const claimed = challengeOfResponse((response ?? {}) as { response?: { clientDataJSON?: unknown } });
   if (!claimed) return fail("malformed_response");
-  const challenge = await takeChallenge({ userId: null, purpose: "SIGN_IN", challenge: claimed });
-  if (!challenge) return fail("no_pending_challenge");
+  if (!(await takeSignInChallenge(claimed))) return fail("no_pending_challenge");
 
-  const verified = await verifyAssertion(response, (c) => c === challenge.challenge);
+  const verified = await verifyAssertion(response, (c) => c === claimed);
   if (!verified.ok) return fail(verified.reason);
   // A discoverable credential must return its user handle (WebAuthn L3 §7.2 step 6), and it must name the owner.
   const userHandle = (response as { response?: { userHandle?: unknown } }).response?.userHandle;

@@ -25,9 +25,9 @@ export async function POST(request: Request) {
         "Send an Idempotency-Key header: 16 to 64 letters, digits, - or _, new for each payment.",
       );
     }
-    const body = await readJson(request);
-    if (!body)
-      return apiError(400, "invalid_request", "Send a JSON object (Content-Type: application/json, at most 16 kB).");
+    const read = await readJson(request);
+    if (!read.ok) return read.response;
+    const { body } = read;
     const raw = {
       fromAccountId: body.from_account_id,
       to: body.to,
