@@ -60,3 +60,14 @@ export async function startTestIssuer(): Promise<TestIssuer> {
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * SSO settings for an integration test that runs an IdP of its own, put in the environment before
+ * lib/ is imported (lib/env.ts reads it once), so tests never touch process.env themselves.
+ */
+export function useSsoSettings(settings: { issuer: string; clientId: string; clientSecret: string; stepUpAcr?: string }): void {
+  process.env.OIDC_ISSUER = settings.issuer;
+  process.env.OIDC_CLIENT_ID = settings.clientId;
+  process.env.OIDC_CLIENT_SECRET = settings.clientSecret;
+  if (settings.stepUpAcr) process.env.OIDC_STEP_UP_ACR = settings.stepUpAcr;
+}

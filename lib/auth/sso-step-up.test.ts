@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { exportJWK, SignJWT, type JWTPayload } from "jose";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
+import { useSsoSettings } from "@/e2e/support/test-sso";
 
 /**
  * A step-up at the IdP is a step-up attempt like a passkey assertion (PSD2 RTS Art. 4(3)(b)): a
@@ -58,10 +59,7 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Before lib/ is imported: lib/env.ts reads the settings once.
-  process.env.OIDC_ISSUER = issuer;
-  process.env.OIDC_CLIENT_ID = "vault";
-  process.env.OIDC_CLIENT_SECRET = "secret";
-  process.env.OIDC_STEP_UP_ACR = STEP_UP_ACR;
+  useSsoSettings({ issuer, clientId: "vault", clientSecret: "secret", stepUpAcr: STEP_UP_ACR });
   testDb = await createTestDatabase();
   db = (await import("@/lib/db")).db;
   ssoStepUp = await import("@/lib/auth/sso-step-up");
