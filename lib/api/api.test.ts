@@ -577,6 +577,18 @@ describe(`bearer-token API (${TEST_PROVIDER})`, () => {
     assert.equal(await db.apiClient.count({ where: { userId: carol.user.id } }), 10);
   });
 
+  it("the live-token cap holds when 20 creations race: exactly 10 are made, the rest refused", async () => {
+    const dan = await customer("dan");
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => clients.createApiClientAs(dan.user, { name: `race ${i}`, scopes: "accounts:read", days: 7 })),
+    );
+    const refused = results.filter((r) => r.status === "rejected");
+    console.log(`  live-token cap, 20 racing creations: ${results.length - refused.length} made, ${refused.length} refused (${TEST_PROVIDER})`);
+    assert.equal(results.length - refused.length, 10);
+    for (const r of refused) assert.match(String((r as PromiseRejectedResult).reason), /too_many_tokens/);
+    assert.equal(await db.apiClient.count({ where: { userId: dan.user.id } }), 10);
+  });
+
   it("refuses a revoked token's access tokens, and an expired access token", async () => {
     const client = await makeClient(alice, "accounts:read");
     const token = await accessToken(client);

@@ -52,15 +52,6 @@ export async function createApiClientAs(
   const input = parseInput(apiClientInputSchema, raw);
   const payload = { name: input.name, scopes: formatScopes(input.scopes), days: input.days };
   const pass = await guard(actor, "api_client.create", { payload, intentId: options.intentId });
-  const live = await db.apiClient.count({
-    where: { userId: actor.id, revokedAt: null, expiresAt: { gt: new Date() } },
-  });
-  if (live >= MAX_LIVE_CLIENTS) {
-    throw new DomainError(
-      "too_many_tokens",
-      `You have ${MAX_LIVE_CLIENTS} live tokens. Revoke one you no longer use first.`,
-    );
-  }
   // After a passkey the claims say PHR and phr_time; a grace-window pass reads the same claims.
   const acr: Acr = actor.claims.acr;
   const authTime = new Date(
@@ -70,6 +61,18 @@ export async function createApiClientAs(
   const secret = newSecret("client");
   const expiresAt = new Date(Date.now() + input.days * 24 * 60 * 60 * 1000);
   await db.$transaction(async (tx) => {
+    // The cap is counted inside the creation's own transaction, after touching the customer's row (a
+    // row lock on PostgreSQL; SQLite runs one writer at a time): racing creations can't all see 9.
+    await tx.user.update({ where: { id: actor.id }, data: { updatedAt: new Date() } });
+    const live = await tx.apiClient.count({
+      where: { userId: actor.id, revokedAt: null, expiresAt: { gt: new Date() } },
+    });
+    if (live >= MAX_LIVE_CLIENTS) {
+      throw new DomainError(
+        "too_many_tokens",
+        `You have ${MAX_LIVE_CLIENTS} live tokens. Revoke one you no longer use first.`,
+      );
+    }
     await tx.apiClient.create({
       data: {
         id: clientId,
