@@ -108,4 +108,52 @@ describe(`step-up at the IdP counts on the step-up lockout (${TEST_PROVIDER})`, 
     const right = await ssoStepUp.completeSsoStepUpFor(user, callbacks[20], ORIGIN);
     assert.equal(right.ok === false && right.problem, "locked", "the lock holds for the IdP as for passkeys");
   });
+
+  it("a payee asked for before a recovery sign-in is not added when the IdP confirms it during the hold (issue 16, finding 1)", async () => {
+    const users = await import("@/lib/auth/users");
+    const codes = await import("@/lib/auth/recovery-codes");
+    const { authenticateWithRecoveryCode } = await import("@/lib/auth/recovery-sign-in");
+    const { addPayeeAs } = await import("@/lib/banking/payees");
+    const { StepUpRequired } = await import("@/lib/assurance/guard");
+    const password = "a long test passphrase";
+    const created = await users.createUser(users.signUpSchema.parse({ name: "Sso", email: `sso-hold-${randomUUID()}@example.com`, password }));
+    const subject = `sub-${randomUUID()}`;
+    await db.federatedIdentity.create({ data: { userId: created.id, issuer, subject } });
+    const sheet = await codes.makeRecoveryCodes();
+    await db.$transaction((tx) => sheet.store(tx, created.id));
+    const user: import("@/lib/auth/session").SessionUser = {
+      id: created.id,
+      email: created.email,
+      name: "Sso",
+      sid: `sid-${randomUUID()}`,
+      claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
+    };
+    const mallory = { name: "Mallory", scheme: "iban", iban: "DE89370400440532013000" };
+    const intentId = await addPayeeAs(user, mallory).then(
+      () => assert.fail("expected a step-up"),
+      (err: unknown) => (err instanceof StepUpRequired ? err.intentId : Promise.reject(err)),
+    );
+    /** The IdP's right answer for the customer's step-up request for this intent. */
+    const answerFor = async () => {
+      const begun = await ssoStepUp.beginSsoStepUpFor(user, intentId, ORIGIN);
+      assert.ok(begun.ok, JSON.stringify(begun));
+      const request = await db.ssoStepUp.findFirstOrThrow({ where: { intentId }, orderBy: { requestedAt: "desc" } });
+      const code = `code-hold-${randomUUID()}`;
+      tokens.set(code, { sub: subject, nonce: request.nonce, acr: STEP_UP_ACR, auth_time: Math.floor(Date.now() / 1000) + 1 });
+      const callback = new URL(`${ORIGIN}${ssoStepUp.SSO_STEP_UP_CALLBACK}`);
+      callback.search = new URLSearchParams({ code, state: request.state }).toString();
+      return callback;
+    };
+    const answer = await answerFor();
+    assert.ok(await authenticateWithRecoveryCode({ email: created.email, password, code: sheet.codes[0] }));
+    // The recovery sign-in cancelled the intent: the IdP's answer confirms nothing.
+    const cancelled = await ssoStepUp.completeSsoStepUpFor(user, answer, ORIGIN);
+    assert.equal(cancelled.ok, false);
+    // An intent still pending when the hold began (a race the cancellation can't see) is held too.
+    await db.stepUpIntent.update({ where: { id: intentId }, data: { status: "PENDING", cancelReason: null } });
+    const held = await ssoStepUp.completeSsoStepUpFor(user, await answerFor(), ORIGIN);
+    assert.ok(held.ok, JSON.stringify(held));
+    assert.equal(held.result.ok === false && held.result.code, "held");
+    assert.equal(await db.payee.count({ where: { userId: created.id, name: "Mallory" } }), 0, "no payee added");
+  });
 });
