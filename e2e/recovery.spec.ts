@@ -5,7 +5,7 @@
  */
 import type { Page } from "@playwright/test";
 import { addPayee, fillTransfer, userId } from "./support/bank";
-import { queryE2eDb } from "./support/e2e-db";
+import { queryE2eDb, writeE2eDb } from "./support/e2e-db";
 import { blockPasskeyAutofill, confirmStepUp, enrolFirstPasskey, expect, signIn, test, type Credentials } from "./fixtures";
 
 const auditReasons = (email: string, action: string) =>
@@ -153,4 +153,21 @@ test("a payee asked for in a password session before a recovery sign-in is cance
   } finally {
     await thiefContext.close();
   }
+});
+
+test("a passkey enrolled during the cooling-off comes with no new recovery codes, even with none left: making codes is held", async ({ page, newUser, authenticator }) => {
+  const codes = await enrolFirstPasskey(page, newUser, "Lost phone");
+  await authenticator.cdp.send("WebAuthn.clearCredentials", { authenticatorId: authenticator.authenticatorId });
+  await signOut(page);
+  await recoverWith(page, newUser, codes[0]);
+  await expect(page).toHaveURL(/\/settings\/security\?recovered=1$/);
+  // The last unused codes are gone too (used by whoever holds the sheet, say).
+  expect(writeE2eDb(`UPDATE "RecoveryCode" SET usedAt = ? WHERE userId = ? AND usedAt IS NULL`, new Date().toISOString().replace("Z", "+00:00"), userId(newUser.email))).toBe(9);
+
+  await page.getByLabel("Passkey name").fill("New phone");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByTestId("passkey-name").filter({ hasText: "New phone" })).toBeVisible();
+  await expect(page.getByTestId("recovery-codes")).toHaveCount(0);
+  expect(queryE2eDb(`SELECT id FROM "RecoveryCode" WHERE userId = ? AND usedAt IS NULL`, userId(newUser.email))).toHaveLength(0);
+  expect(auditReasons(newUser.email, "recovery.codes_issued")).toHaveLength(1); // only the first passkey's
 });
