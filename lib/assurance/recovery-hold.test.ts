@@ -194,7 +194,6 @@ describe(`the recovery cooling-off, at the moment the operation runs (${TEST_PRO
     const result = await stepUp.authoriseAndResume(
       c.session,
       intent,
-      { locked: false, failures: 0, retryAfterS: 0 },
       { amr: ["mfa"], confirmer: { kind: "sso" }, audit: { method: "sso" } },
       raiseInProcess,
     );

@@ -196,7 +196,6 @@ export async function completeStepUpFor(
   return authoriseAndResume(
     user,
     intent,
-    ready.lockout,
     { amr: passkeyAmr(verified.flags), confirmer: { kind: "passkey", passkeyId: verified.passkeyId }, audit: { passkey: verified.nickname } },
     raise,
     then,
@@ -211,7 +210,6 @@ export async function completeStepUpFor(
 export async function authoriseAndResume(
   user: SessionUser,
   intent: Intent,
-  lockout: LockoutState,
   factor: { amr: string[]; confirmer: Confirmer; audit: Record<string, string> },
   raise: RaiseClaims = raiseSessionClaims,
   then: (user: SessionUser, intent: Intent) => Promise<string> = resumeIntent,

@@ -200,7 +200,7 @@ export async function completeSsoStepUpFor(
   await ticket.succeeded(); // the IdP confirmed this customer: the run of failures ends
   const ready = await confirmable(user, request.intentId);
   if (!ready.ok) return refuse("intent");
-  const result = await authoriseAndResume(user, ready.intent, ready.lockout, {
+  const result = await authoriseAndResume(user, ready.intent, {
     amr,
     confirmer: { kind: "sso" },
     audit: { method: "sso", idp_acr: String(claims.acr) },
