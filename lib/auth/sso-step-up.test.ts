@@ -70,20 +70,28 @@ after(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
+const PASSWORD = "a long test passphrase";
+
+/** A customer with a password, linked to an account at the test IdP, in a password session. */
+async function ssoCustomer() {
+  const users = await import("@/lib/auth/users");
+  const created = await users.createUser(users.signUpSchema.parse({ name: "Sso", email: `sso-${randomUUID()}@example.com`, password: PASSWORD }));
+  const subject = `sub-${randomUUID()}`;
+  await db.federatedIdentity.create({ data: { userId: created.id, issuer, subject } });
+  const user: import("@/lib/auth/session").SessionUser = {
+    id: created.id,
+    email: created.email,
+    name: "Sso",
+    sid: `sid-${randomUUID()}`,
+    claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
+  };
+  return { user, subject };
+}
+
 describe(`step-up at the IdP counts on the step-up lockout (${TEST_PROVIDER})`, () => {
   it("of 20 racing IdP answers for another IdP account, at most 5 are evaluated; then a right answer is refused too", async () => {
-    const users = await import("@/lib/auth/users");
     const { createIntent } = await import("@/lib/assurance/intents");
-    const created = await users.createUser(users.signUpSchema.parse({ name: "Sso", email: `sso-${randomUUID()}@example.com`, password: "a long test passphrase" }));
-    const subject = `sub-${randomUUID()}`;
-    await db.federatedIdentity.create({ data: { userId: created.id, issuer, subject } });
-    const user: import("@/lib/auth/session").SessionUser = {
-      id: created.id,
-      email: created.email,
-      name: "Sso",
-      sid: `sid-${randomUUID()}`,
-      claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
-    };
+    const { user, subject } = await ssoCustomer();
     // One pending intent and IdP request per racer (and one more for the right answer at the end).
     const callbacks: URL[] = [];
     for (let i = 0; i <= 20; i++) {
@@ -110,24 +118,13 @@ describe(`step-up at the IdP counts on the step-up lockout (${TEST_PROVIDER})`, 
   });
 
   it("a payee asked for before a recovery sign-in is not added when the IdP confirms it during the hold (issue 16, finding 1)", async () => {
-    const users = await import("@/lib/auth/users");
     const codes = await import("@/lib/auth/recovery-codes");
     const { authenticateWithRecoveryCode } = await import("@/lib/auth/recovery-sign-in");
     const { addPayeeAs } = await import("@/lib/banking/payees");
     const { StepUpRequired } = await import("@/lib/assurance/guard");
-    const password = "a long test passphrase";
-    const created = await users.createUser(users.signUpSchema.parse({ name: "Sso", email: `sso-hold-${randomUUID()}@example.com`, password }));
-    const subject = `sub-${randomUUID()}`;
-    await db.federatedIdentity.create({ data: { userId: created.id, issuer, subject } });
+    const { user, subject } = await ssoCustomer();
     const sheet = await codes.makeRecoveryCodes();
-    await db.$transaction((tx) => sheet.store(tx, created.id));
-    const user: import("@/lib/auth/session").SessionUser = {
-      id: created.id,
-      email: created.email,
-      name: "Sso",
-      sid: `sid-${randomUUID()}`,
-      claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
-    };
+    await db.$transaction((tx) => sheet.store(tx, user.id));
     const mallory = { name: "Mallory", scheme: "iban", iban: "DE89370400440532013000" };
     const intentId = await addPayeeAs(user, mallory).then(
       () => assert.fail("expected a step-up"),
@@ -145,7 +142,7 @@ describe(`step-up at the IdP counts on the step-up lockout (${TEST_PROVIDER})`, 
       return callback;
     };
     const answer = await answerFor();
-    assert.ok(await authenticateWithRecoveryCode({ email: created.email, password, code: sheet.codes[0] }));
+    assert.ok(await authenticateWithRecoveryCode({ email: user.email, password: PASSWORD, code: sheet.codes[0] }));
     // The recovery sign-in cancelled the intent: the IdP's answer confirms nothing.
     const cancelled = await ssoStepUp.completeSsoStepUpFor(user, answer, ORIGIN);
     assert.equal(cancelled.ok, false);
@@ -154,6 +151,6 @@ describe(`step-up at the IdP counts on the step-up lockout (${TEST_PROVIDER})`, 
     const held = await ssoStepUp.completeSsoStepUpFor(user, await answerFor(), ORIGIN);
     assert.ok(held.ok, JSON.stringify(held));
     assert.equal(held.result.ok === false && held.result.code, "held");
-    assert.equal(await db.payee.count({ where: { userId: created.id, name: "Mallory" } }), 0, "no payee added");
+    assert.equal(await db.payee.count({ where: { userId: user.id, name: "Mallory" } }), 0, "no payee added");
   });
 });
