@@ -6,10 +6,22 @@
 import type { Page } from "@playwright/test";
 import { addPayee, fillTransfer, userId } from "./support/bank";
 import { queryE2eDb, writeE2eDb } from "./support/e2e-db";
-import { blockPasskeyAutofill, confirmStepUp, enrolFirstPasskey, expect, signIn, test, type Credentials } from "./fixtures";
+import {
+  blockPasskeyAutofill,
+  confirmStepUp,
+  enrolFirstPasskey,
+  expect,
+  signIn,
+  test,
+  type Credentials,
+} from "./fixtures";
 
 const auditReasons = (email: string, action: string) =>
-  queryE2eDb<{ outcome: string; reason: string | null }>(`SELECT outcome, reason FROM "AuditEvent" WHERE userId = ? AND action = ? ORDER BY createdAt`, userId(email), action);
+  queryE2eDb<{ outcome: string; reason: string | null }>(
+    `SELECT outcome, reason FROM "AuditEvent" WHERE userId = ? AND action = ? ORDER BY createdAt`,
+    userId(email),
+    action,
+  );
 
 /** Signs in with the password and a recovery code, on /login/recover (reached from /login if `viaLogin`). */
 async function recoverWith(page: Page, user: Credentials, code: string, { viaLogin = false } = {}) {
@@ -33,10 +45,17 @@ async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/login/);
 }
 
-test("lose the passkey, recover with a code, enrol a new one; large payments and passkey removal wait out the cooling-off; a used code fails", async ({ page, newUser, authenticator }) => {
+test("lose the passkey, recover with a code, enrol a new one; large payments and passkey removal wait out the cooling-off; a used code fails", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
   const codes = await enrolFirstPasskey(page, newUser, "Lost phone");
   expect(new Set(codes).size).toBe(10);
-  const stored = queryE2eDb<{ codeHash: string; usedAt: string | null }>(`SELECT codeHash, usedAt FROM "RecoveryCode" WHERE userId = ?`, userId(newUser.email));
+  const stored = queryE2eDb<{ codeHash: string; usedAt: string | null }>(
+    `SELECT codeHash, usedAt FROM "RecoveryCode" WHERE userId = ?`,
+    userId(newUser.email),
+  );
   expect(stored).toHaveLength(10);
   for (const row of stored) expect(codes.some((c) => row.codeHash.includes(c.replaceAll("-", "")))).toBe(false);
   await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
@@ -65,10 +84,14 @@ test("lose the passkey, recover with a code, enrol a new one; large payments and
   const transfersBefore = queryE2eDb(`SELECT id FROM "Transfer" WHERE userId = ?`, userId(newUser.email)).length;
   await fillTransfer(page, "ACME Ltd", "1250.00");
   await page.getByRole("button", { name: "Send money" }).click();
-  await expect(page.getByTestId("form-alert")).toContainText(/You signed in with a recovery code, so for your safety this is on hold until .+ UTC/);
+  await expect(page.getByTestId("form-alert")).toContainText(
+    /You signed in with a recovery code, so for your safety this is on hold until .+ UTC/,
+  );
   await expect(page).toHaveURL(/\/transfers\/new$/);
   expect(queryE2eDb(`SELECT id FROM "Transfer" WHERE userId = ?`, userId(newUser.email))).toHaveLength(transfersBefore);
-  expect(queryE2eDb(`SELECT id FROM "StepUpIntent" WHERE userId = ? AND action = 'transfer.payee'`, userId(newUser.email))).toHaveLength(0);
+  expect(
+    queryE2eDb(`SELECT id FROM "StepUpIntent" WHERE userId = ? AND action = 'transfer.payee'`, userId(newUser.email)),
+  ).toHaveLength(0);
 
   // Removing a passkey is bound during the cooling-off, and a passkey enrolled since it began can't
   // confirm it: a thief who recovered can't remove the customer's passkeys with their own.
@@ -77,15 +100,25 @@ test("lose the passkey, recover with a code, enrol a new one; large payments and
   await expect(page.getByTestId("step-up-title")).toHaveText('Remove the passkey "Lost phone"');
   await expect(page.getByText(/max_age=0/)).toBeVisible(); // bound for now, though removal normally has a 5-minute window
   await page.getByRole("button", { name: "Confirm with passkey" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "A passkey added after a recovery sign-in can't confirm this until" })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "A passkey added after a recovery sign-in can't confirm this until" }),
+  ).toBeVisible();
   await expect(page).toHaveURL(/\/step-up\//);
-  expect(queryE2eDb(`SELECT nickname FROM "Passkey" WHERE userId = ? ORDER BY nickname`, userId(newUser.email))).toEqual([{ nickname: "Lost phone" }, { nickname: "New phone" }]);
-  expect(auditReasons(newUser.email, "step_up.verify")).toContainEqual({ outcome: "DENIED", reason: "passkey_enrolled_during_cooling_off" });
+  expect(
+    queryE2eDb(`SELECT nickname FROM "Passkey" WHERE userId = ? ORDER BY nickname`, userId(newUser.email)),
+  ).toEqual([{ nickname: "Lost phone" }, { nickname: "New phone" }]);
+  expect(auditReasons(newUser.email, "step_up.verify")).toContainEqual({
+    outcome: "DENIED",
+    reason: "passkey_enrolled_during_cooling_off",
+  });
 
   // Audited: the code, the hold, and the guard's refusal.
   expect(auditReasons(newUser.email, "recovery.code_used")).toEqual([{ outcome: "SUCCESS", reason: null }]);
   expect(auditReasons(newUser.email, "recovery.hold_started")).toHaveLength(1);
-  expect(auditReasons(newUser.email, "assurance.decision")).toContainEqual({ outcome: "DENIED", reason: "recovery_cooling_off" });
+  expect(auditReasons(newUser.email, "assurance.decision")).toContainEqual({
+    outcome: "DENIED",
+    reason: "recovery_cooling_off",
+  });
   await page.goto("/activity?category=security");
   await expect(page.getByTestId("audit-log")).toContainText("Recovery code used");
 
@@ -96,7 +129,11 @@ test("lose the passkey, recover with a code, enrol a new one; large payments and
   await expect(page).toHaveURL(/\/login\/recover$/);
 });
 
-test("new recovery codes need a passkey step-up, come back without retyping, and replace the old ones", async ({ page, newUser, authenticator }) => {
+test("new recovery codes need a passkey step-up, come back without retyping, and replace the old ones", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
   void authenticator;
   const old = await enrolFirstPasskey(page, newUser);
   await page.goto("/settings/security");
@@ -119,7 +156,12 @@ test("new recovery codes need a passkey step-up, come back without retyping, and
   await expect(page.getByTestId("form-alert")).toContainText("don't match an unused code");
 });
 
-test("a payee asked for in a password session before a recovery sign-in is cancelled by it: the step-up page says why, and nothing can confirm it (issue 16, finding 1)", async ({ page, newUser, authenticator, browser }) => {
+test("a payee asked for in a password session before a recovery sign-in is cancelled by it: the step-up page says why, and nothing can confirm it (issue 16, finding 1)", async ({
+  page,
+  newUser,
+  authenticator,
+  browser,
+}) => {
   void authenticator;
   const codes = await enrolFirstPasskey(page, newUser, "Customer's phone");
   // The thief, with the password, in a browser of their own: a payee waits for a passkey.
@@ -143,31 +185,53 @@ test("a payee asked for in a password session before a recovery sign-in is cance
       await recoveryContext.close();
     }
     await thief.goto(pendingUrl);
-    await expect(thief.getByTestId("step-up-status")).toContainText("This was cancelled because someone signed in to your account with a recovery code.");
+    await expect(thief.getByTestId("step-up-status")).toContainText(
+      "This was cancelled because someone signed in to your account with a recovery code.",
+    );
     await expect(thief.getByRole("button", { name: "Confirm with passkey" })).toHaveCount(0);
-    expect(queryE2eDb(`SELECT status, cancelReason FROM "StepUpIntent" WHERE userId = ? AND action = 'payee.add'`, userId(newUser.email))).toEqual([
-      { status: "CANCELLED", cancelReason: "recovery_sign_in" },
-    ]);
-    expect(queryE2eDb(`SELECT id FROM "Payee" WHERE userId = ? AND name = 'Mallory'`, userId(newUser.email))).toHaveLength(0);
-    expect(auditReasons(newUser.email, "step_up.cancel")).toContainEqual({ outcome: "SUCCESS", reason: "recovery_sign_in" });
+    expect(
+      queryE2eDb(
+        `SELECT status, cancelReason FROM "StepUpIntent" WHERE userId = ? AND action = 'payee.add'`,
+        userId(newUser.email),
+      ),
+    ).toEqual([{ status: "CANCELLED", cancelReason: "recovery_sign_in" }]);
+    expect(
+      queryE2eDb(`SELECT id FROM "Payee" WHERE userId = ? AND name = 'Mallory'`, userId(newUser.email)),
+    ).toHaveLength(0);
+    expect(auditReasons(newUser.email, "step_up.cancel")).toContainEqual({
+      outcome: "SUCCESS",
+      reason: "recovery_sign_in",
+    });
   } finally {
     await thiefContext.close();
   }
 });
 
-test("a passkey enrolled during the cooling-off comes with no new recovery codes, even with none left: making codes is held", async ({ page, newUser, authenticator }) => {
+test("a passkey enrolled during the cooling-off comes with no new recovery codes, even with none left: making codes is held", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
   const codes = await enrolFirstPasskey(page, newUser, "Lost phone");
   await authenticator.cdp.send("WebAuthn.clearCredentials", { authenticatorId: authenticator.authenticatorId });
   await signOut(page);
   await recoverWith(page, newUser, codes[0]);
   await expect(page).toHaveURL(/\/settings\/security\?recovered=1$/);
   // The last unused codes are gone too (used by whoever holds the sheet, say).
-  expect(writeE2eDb(`UPDATE "RecoveryCode" SET usedAt = ? WHERE userId = ? AND usedAt IS NULL`, new Date().toISOString().replace("Z", "+00:00"), userId(newUser.email))).toBe(9);
+  expect(
+    writeE2eDb(
+      `UPDATE "RecoveryCode" SET usedAt = ? WHERE userId = ? AND usedAt IS NULL`,
+      new Date().toISOString().replace("Z", "+00:00"),
+      userId(newUser.email),
+    ),
+  ).toBe(9);
 
   await page.getByLabel("Passkey name").fill("New phone");
   await page.getByRole("button", { name: "Add a passkey" }).click();
   await expect(page.getByTestId("passkey-name").filter({ hasText: "New phone" })).toBeVisible();
   await expect(page.getByTestId("recovery-codes")).toHaveCount(0);
-  expect(queryE2eDb(`SELECT id FROM "RecoveryCode" WHERE userId = ? AND usedAt IS NULL`, userId(newUser.email))).toHaveLength(0);
+  expect(
+    queryE2eDb(`SELECT id FROM "RecoveryCode" WHERE userId = ? AND usedAt IS NULL`, userId(newUser.email)),
+  ).toHaveLength(0);
   expect(auditReasons(newUser.email, "recovery.codes_issued")).toHaveLength(1); // only the first passkey's
 });

@@ -6,7 +6,18 @@
 import { createHash, randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { DEMO } from "../fixtures";
-import { ACTION_HEADERS, callAction, encodeArgs, formData, postAction, request, serverAction, serverActions, signInCookie, type HttpResult } from "../support/server-actions";
+import {
+  ACTION_HEADERS,
+  callAction,
+  encodeArgs,
+  formData,
+  postAction,
+  request,
+  serverAction,
+  serverActions,
+  signInCookie,
+  type HttpResult,
+} from "../support/server-actions";
 import { inPool } from "../support/pool";
 import { freshDatabase, openSql, type Sql } from "../support/sql";
 import { expect, test } from "./fixtures";
@@ -19,7 +30,13 @@ const CONCURRENCY = 8;
  * recovery codes that wait for step-up, ...), so they are fuzzed anonymously, where a clean answer is
  * a redirect to /login, or, for the public passkey sign-in options, the options themselves.
  */
-const TAKES_NO_INPUT = new Set(["signOutAction", "regenerateRecoveryCodesAction", "startRegistrationAction", "revokeOtherSessionsAction", "passkeySignInOptionsAction"]);
+const TAKES_NO_INPUT = new Set([
+  "signOutAction",
+  "regenerateRecoveryCodesAction",
+  "startRegistrationAction",
+  "revokeOtherSessionsAction",
+  "passkeySignInOptionsAction",
+]);
 /** Actions that answer nothing (a form posts and the page reloads): with bad input, nothing happens. */
 const ANSWERS_NOTHING = new Set(["revokeSessionAction", "cancelStepUpAction"]);
 
@@ -58,9 +75,17 @@ function unclearAction(action: string, response: HttpResult): string | null {
   const location = response.redirect ?? (response.status >= 300 ? String(response.headers.location ?? "") : null);
   if (location !== null) {
     if (/^(https?:\/\/[^/]+)?\/login\b/.test(location)) return null;
-    if ((action === "cancelStepUpAction" || action === "cancelApiStepUpAction") && /^(https?:\/\/[^/]+)?\/dashboard$/.test(location)) return null; // "not found": back home
+    if (
+      (action === "cancelStepUpAction" || action === "cancelApiStepUpAction") &&
+      /^(https?:\/\/[^/]+)?\/dashboard$/.test(location)
+    )
+      return null; // "not found": back home
     // No SSO on the fuzz server: back to the step-up page, which says why, or home for a malformed id.
-    if (action === "beginSsoStepUpAction" && /^(https?:\/\/[^/]+)?\/(dashboard|step-up\/[A-Za-z0-9_-]+\?sso=not_available)$/.test(location)) return null;
+    if (
+      action === "beginSsoStepUpAction" &&
+      /^(https?:\/\/[^/]+)?\/(dashboard|step-up\/[A-Za-z0-9_-]+\?sso=not_available)$/.test(location)
+    )
+      return null;
     return `redirect to ${location}`;
   }
   if (/"(message|error)":"[^"]+"/.test(response.body)) return null; // the action's own message
@@ -89,8 +114,13 @@ function unclearRoute(response: HttpResult): string | null {
   return null;
 }
 
-type Case = { target: string; caller: string; send: () => Promise<HttpResult>; judge: (r: HttpResult) => string | null; /** What was sent, for the failure message (computed only on failure). */
-  describe: () => string };
+type Case = {
+  target: string;
+  caller: string;
+  send: () => Promise<HttpResult>;
+  judge: (r: HttpResult) => string | null; /** What was sent, for the failure message (computed only on failure). */
+  describe: () => string;
+};
 
 async function runCases(cases: Case[]) {
   const failures: string[] = [];
@@ -103,7 +133,9 @@ async function runCases(cases: Case[]) {
   return { failures, tried };
 }
 
-test("hostile inputs to every server action and route handler: no 5xx, no state change, a clear error", async ({ apps }) => {
+test("hostile inputs to every server action and route handler: no 5xx, no state change, a clear error", async ({
+  apps,
+}) => {
   const databaseUrl = await freshDatabase("sqlite", "vault_rel_fuzz");
   apps.prepare(databaseUrl);
   const app = await apps.start({ port: 3230, databaseUrl });
@@ -111,56 +143,121 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
   try {
     const alice = await signInCookie(app, DEMO.alice.email, DEMO.alice.password);
     // Bob's objects: what a malicious Alice would try to reach.
-    const forged = (await sql.all<{ id: string }>(
-      `SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ?
+    const forged = (
+      await sql.all<{ id: string }>(
+        `SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ?
        UNION ALL SELECT p."id" FROM "Payee" p JOIN "User" u ON u."id" = p."userId" WHERE u."email" = ?
        UNION ALL SELECT s."id" FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE u."email" = ?
        UNION ALL SELECT "id" FROM "Transfer" WHERE "userId" = (SELECT "id" FROM "User" WHERE "email" = ?)`,
-      DEMO.bob.email, DEMO.bob.email, DEMO.bob.email, DEMO.bob.email,
-    )).map((r) => r.id);
+        DEMO.bob.email,
+        DEMO.bob.email,
+        DEMO.bob.email,
+        DEMO.bob.email,
+      )
+    ).map((r) => r.id);
     // A second session of Bob, so forged session ids name a live one.
     await signInCookie(app, DEMO.bob.email, DEMO.bob.password);
-    forged.push(...(await sql.all<{ id: string }>(`SELECT "id" FROM "Session" WHERE "userId" = (SELECT "id" FROM "User" WHERE "email" = ?)`, DEMO.bob.email)).map((r) => r.id));
-    const aliceAccount = (await sql.all<{ id: string }>(`SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? LIMIT 1`, DEMO.alice.email))[0].id;
+    forged.push(
+      ...(
+        await sql.all<{ id: string }>(
+          `SELECT "id" FROM "Session" WHERE "userId" = (SELECT "id" FROM "User" WHERE "email" = ?)`,
+          DEMO.bob.email,
+        )
+      ).map((r) => r.id),
+    );
+    const aliceAccount = (
+      await sql.all<{ id: string }>(
+        `SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? LIMIT 1`,
+        DEMO.alice.email,
+      )
+    )[0].id;
     // An API token of Alice's with every scope, so the API is fuzzed past authentication too.
-    const aliceId = (await sql.all<{ id: string }>(`SELECT "id" FROM "User" WHERE "email" = ?`, DEMO.alice.email))[0].id;
+    const aliceId = (await sql.all<{ id: string }>(`SELECT "id" FROM "User" WHERE "email" = ?`, DEMO.alice.email))[0]
+      .id;
     const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
     const accessToken = `vlt_at_${randomBytes(32).toString("base64url")}`;
     const [now, later] = [new Date().toISOString(), new Date(Date.now() + 86_400_000).toISOString()];
     await sql.all(
       `INSERT INTO "ApiClient" ("id", "userId", "name", "scopes", "secretHash", "acr", "authTime", "createdAt", "expiresAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      "vlt_client_fuzz", aliceId, "fuzz", "accounts:read transfers:read transfer:funds", sha256(`vlt_pat_${randomBytes(32).toString("base64url")}`), "urn:vault:acr:phr", now, now, later,
+      "vlt_client_fuzz",
+      aliceId,
+      "fuzz",
+      "accounts:read transfers:read transfer:funds",
+      sha256(`vlt_pat_${randomBytes(32).toString("base64url")}`),
+      "urn:vault:acr:phr",
+      now,
+      now,
+      later,
     );
     await sql.all(
       `INSERT INTO "ApiAccessToken" ("id", "tokenHash", "clientId", "userId", "scopes", "acr", "authTime", "createdAt", "expiresAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      "fuzz-token", sha256(accessToken), "vlt_client_fuzz", aliceId, "accounts:read transfers:read transfer:funds", "urn:vault:acr:phr", now, now, later,
+      "fuzz-token",
+      sha256(accessToken),
+      "vlt_client_fuzz",
+      aliceId,
+      "accounts:read transfers:read transfer:funds",
+      "urn:vault:acr:phr",
+      now,
+      now,
+      later,
     );
     const before = await businessState(sql);
 
     const actions = serverActions();
-    expect(actions.filter((a) => a.routes.length === 0).map((a) => a.name), "actions with no page to post to").toEqual([]);
+    expect(
+      actions.filter((a) => a.routes.length === 0).map((a) => a.name),
+      "actions with no page to post to",
+    ).toEqual([]);
     const seed = Date.now() % 1_000_000;
     const cases: Case[] = [];
     for (const action of actions) {
       // A page that uses the action; dynamic segments get one of Alice's ids or a forged one.
       const path = action.routes[0].replace("[id]", aliceAccount).replace(/\[[^\]]+\]/g, forged[0]);
-      const callers = TAKES_NO_INPUT.has(action.name) ? [["anonymous", ""]] : [["anonymous", ""], ["alice", alice]];
+      const callers = TAKES_NO_INPUT.has(action.name)
+        ? [["anonymous", ""]]
+        : [
+            ["anonymous", ""],
+            ["alice", alice],
+          ];
       const judge = (response: HttpResult) => unclearAction(action.name, response);
       const encoded = fc.sample(hostileArgs(forged), { numRuns: Math.ceil(PER_TARGET * 0.7), seed });
       const raw = fc.sample(rawBody, { numRuns: Math.ceil(PER_TARGET * 0.3), seed });
       encoded.forEach((args, i) => {
         const [caller, cookie] = callers[i % callers.length];
-        cases.push({ target: action.name, caller, describe: () => `React reply ${fc.stringify(args).slice(0, 200)}`, send: () => callAction(app, path, action, args, cookie), judge });
+        cases.push({
+          target: action.name,
+          caller,
+          describe: () => `React reply ${fc.stringify(args).slice(0, 200)}`,
+          send: () => callAction(app, path, action, args, cookie),
+          judge,
+        });
       });
       raw.forEach((body, i) => {
         const [caller, cookie] = callers[i % callers.length];
-        cases.push({ target: action.name, caller, describe: () => `${body.label} ${body.contentType}: ${JSON.stringify(body.body.subarray(0, 80).toString("latin1"))}`, send: () => postAction(app, path, action.id, body.body, body.contentType, cookie), judge });
+        cases.push({
+          target: action.name,
+          caller,
+          describe: () =>
+            `${body.label} ${body.contentType}: ${JSON.stringify(body.body.subarray(0, 80).toString("latin1"))}`,
+          send: () => postAction(app, path, action.id, body.body, body.contentType, cookie),
+          judge,
+        });
       });
     }
     // Route handlers: app/api/health and Auth.js' app/api/auth/[...nextauth], GET and POST, hostile paths, queries and bodies.
     const texts = fc.sample(hostileText(forged), { numRuns: PER_TARGET, seed });
     const bodies = fc.sample(rawBody, { numRuns: PER_TARGET, seed: seed + 1 });
-    const authPaths = ["session", "csrf", "providers", "signin", "signout", "callback/password", "callback/passkey", "error", "signin/password"];
+    const authPaths = [
+      "session",
+      "csrf",
+      "providers",
+      "signin",
+      "signout",
+      "callback/password",
+      "callback/passkey",
+      "error",
+      "signin/password",
+    ];
     texts.forEach((text, i) => {
       const [caller, cookie] = i % 2 ? ["alice", alice] : ["anonymous", ""];
       const q = new URLSearchParams({ v: text.slice(0, 2000) }).toString().slice(2); // lone surrogates become U+FFFD
@@ -170,7 +267,10 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
         target: "/api/health",
         caller,
         describe: () => (i % 2 ? `POST ${body.label}` : `GET ?x=${q.slice(0, 80)}`),
-        send: () => (i % 2 ? request(app, `/api/health?x=${q}`, { method: "POST", headers, body: body.body }) : request(app, `/api/health?x=${q}`, { headers: { cookie } })),
+        send: () =>
+          i % 2
+            ? request(app, `/api/health?x=${q}`, { method: "POST", headers, body: body.body })
+            : request(app, `/api/health?x=${q}`, { headers: { cookie } }),
         judge: unclearRoute,
       });
       const authPath = i % 3 === 0 ? q || "x" : authPaths[i % authPaths.length];
@@ -180,7 +280,11 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
         describe: () => `${i % 2 ? "POST" : "GET"} /api/auth/${authPath.slice(0, 80)}`,
         send: () =>
           i % 2
-            ? request(app, `/api/auth/${authPath}`, { method: "POST", headers, body: i % 4 === 1 ? `csrfToken=${q}&email=${q}&password=${q}&response=${q}` : body.body })
+            ? request(app, `/api/auth/${authPath}`, {
+                method: "POST",
+                headers,
+                body: i % 4 === 1 ? `csrfToken=${q}&email=${q}&password=${q}&response=${q}` : body.body,
+              })
             : request(app, `/api/auth/${authPath}?callbackUrl=${q}&error=${q}`, { headers: { cookie } }),
         judge: unclearRoute,
       });
@@ -197,32 +301,70 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
       // Alice's own account with her real token would be a real reveal (and, Alice having no passkey, a stored intent).
       const revealId = i % 2 ? forged[i % forged.length] : q || "x";
       const api = (target: string, path: string, options: Parameters<typeof request>[2]) =>
-        cases.push({ target, caller: bearer.includes(accessToken) ? "alice's token" : "bad token", describe: () => `${options?.method ?? "GET"} ${path.slice(0, 100)}`, send: () => request(app, path, options), judge: unclearApi });
+        cases.push({
+          target,
+          caller: bearer.includes(accessToken) ? "alice's token" : "bad token",
+          describe: () => `${options?.method ?? "GET"} ${path.slice(0, 100)}`,
+          send: () => request(app, path, options),
+          judge: unclearApi,
+        });
       api("GET /api/v1/accounts", `/api/v1/accounts?x=${q}`, { headers: { authorization: bearer } });
-      api("GET /api/v1/accounts/:id/transactions", `/api/v1/accounts/${id}/transactions?page=${q}`, { headers: { authorization: bearer } });
-      api("GET /api/v1/accounts/:id/number", `/api/v1/accounts/${revealId}/number`, { headers: { authorization: bearer } });
-      const json = i % 2 ? JSON.stringify({ from_account_id: i % 5 ? aliceAccount : text, to: `${["payee", "account", text][i % 3]}:${forged[i % forged.length]}`, amount: text, memo: text }) : body.body;
+      api("GET /api/v1/accounts/:id/transactions", `/api/v1/accounts/${id}/transactions?page=${q}`, {
+        headers: { authorization: bearer },
+      });
+      api("GET /api/v1/accounts/:id/number", `/api/v1/accounts/${revealId}/number`, {
+        headers: { authorization: bearer },
+      });
+      const json =
+        i % 2
+          ? JSON.stringify({
+              from_account_id: i % 5 ? aliceAccount : text,
+              to: `${["payee", "account", text][i % 3]}:${forged[i % forged.length]}`,
+              amount: text,
+              memo: text,
+            })
+          : body.body;
       api("POST /api/v1/transfers", "/api/v1/transfers", {
         method: "POST",
-        headers: { authorization: bearer, "content-type": i % 2 ? "application/json" : body.contentType, "idempotency-key": i % 3 ? `fuzz-key-${i}-0123456789` : q.slice(0, 100) },
+        headers: {
+          authorization: bearer,
+          "content-type": i % 2 ? "application/json" : body.contentType,
+          "idempotency-key": i % 3 ? `fuzz-key-${i}-0123456789` : q.slice(0, 100),
+        },
         body: json,
       });
       const grant = ["client_credentials", "authorization_code", q][i % 3];
       api("POST /api/v1/oauth/token", "/api/v1/oauth/token", {
         method: "POST",
-        headers: { "content-type": i % 5 ? "application/x-www-form-urlencoded" : body.contentType, ...(i % 2 ? { authorization: `Basic ${Buffer.from(`vlt_client_fuzz:${text.slice(0, 200)}`).toString("base64")}` } : {}) },
-        body: i % 5 ? `grant_type=${grant}&code=${q}&code_verifier=${q}&redirect_uri=${q}&scope=${q}&client_id=${q}&client_secret=${q}` : body.body,
+        headers: {
+          "content-type": i % 5 ? "application/x-www-form-urlencoded" : body.contentType,
+          ...(i % 2
+            ? { authorization: `Basic ${Buffer.from(`vlt_client_fuzz:${text.slice(0, 200)}`).toString("base64")}` }
+            : {}),
+        },
+        body:
+          i % 5
+            ? `grant_type=${grant}&code=${q}&code_verifier=${q}&redirect_uri=${q}&scope=${q}&client_id=${q}&client_secret=${q}`
+            : body.body,
       });
       api("POST /api/v1/oauth/introspect", "/api/v1/oauth/introspect", {
         method: "POST",
-        headers: { "content-type": i % 5 ? "application/x-www-form-urlencoded" : body.contentType, authorization: `Basic ${Buffer.from(`vlt_client_fuzz:${text.slice(0, 200)}`).toString("base64")}` },
+        headers: {
+          "content-type": i % 5 ? "application/x-www-form-urlencoded" : body.contentType,
+          authorization: `Basic ${Buffer.from(`vlt_client_fuzz:${text.slice(0, 200)}`).toString("base64")}`,
+        },
         body: i % 5 ? `token=${i % 2 ? accessToken : q}&client_id=${q}` : body.body,
       });
       cases.push({
         target: "GET /oauth/authorize",
         caller: "alice",
         describe: () => `?${q.slice(0, 100)}`,
-        send: () => request(app, `/oauth/authorize?response_type=code&client_id=vlt_client_fuzz&intent_id=${q}&scope=${q}&redirect_uri=${q}&state=${q}&code_challenge=${q}&code_challenge_method=S256`, { headers: { cookie: alice } }),
+        send: () =>
+          request(
+            app,
+            `/oauth/authorize?response_type=code&client_id=vlt_client_fuzz&intent_id=${q}&scope=${q}&redirect_uri=${q}&state=${q}&code_challenge=${q}&code_challenge_method=S256`,
+            { headers: { cookie: alice } },
+          ),
         judge: unclearRoute,
       });
     });
@@ -259,34 +401,70 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
  * call can come with a foreign or "null" Origin. From a missing, foreign or null Origin every such POST
  * gets 403 and exactly one audit event, never a 500, and nothing changes, real transfer fields included.
  */
-test("form-style and header-style server-action posts from a missing, foreign or null Origin: 403, one audit row each, nothing changed", async ({ apps }) => {
+test("form-style and header-style server-action posts from a missing, foreign or null Origin: 403, one audit row each, nothing changed", async ({
+  apps,
+}) => {
   const databaseUrl = await freshDatabase("sqlite", "vault_rel_fuzz_forms");
   apps.prepare(databaseUrl);
   const app = await apps.start({ port: 3231, databaseUrl });
   const sql = await openSql(databaseUrl);
   try {
     const alice = await signInCookie(app, DEMO.alice.email, DEMO.alice.password);
-    const [from, to] = (await sql.all<{ id: string }>(
-      `SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? ORDER BY a."id"`,
-      DEMO.alice.email,
-    )).map((r) => r.id);
+    const [from, to] = (
+      await sql.all<{ id: string }>(
+        `SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? ORDER BY a."id"`,
+        DEMO.alice.email,
+      )
+    ).map((r) => r.id);
     // Fields that move $1.00 between Alice's own accounts: what the transfer form posts.
-    const transfer = { fromAccountId: from, to: `account:${to}`, amount: "1.00", memo: "form post", idempotencyKey: `form-post-${randomBytes(8).toString("hex")}` };
+    const transfer = {
+      fromAccountId: from,
+      to: `account:${to}`,
+      amount: "1.00",
+      memo: "form post",
+      idempotencyKey: `form-post-${randomBytes(8).toString("hex")}`,
+    };
     const before = await businessState(sql);
     const seed = Date.now() % 1_000_000;
-    const origins: [string, Record<string, string>][] = [["missing", {}], ["foreign", { origin: "https://evil.example" }], ["null", { origin: "null" }]];
+    const origins: [string, Record<string, string>][] = [
+      ["missing", {}],
+      ["foreign", { origin: "https://evil.example" }],
+      ["null", { origin: "null" }],
+    ];
     const cases: Case[] = [];
     let n = 0;
     for (const action of serverActions()) {
       const path = action.routes[0].replace(/\[[^\]]+\]/g, from);
       const forms = fc.sample(formActionBody(action.id, [from], transfer), { numRuns: 8, seed });
-      const kinds: { label: string; body: () => Promise<{ contentType: string; body: Buffer }>; headers: Record<string, string> }[] = [
-        ...forms.map((f) => ({ label: f.label, body: () => formPostBody(f.pairs, f.encoding as "multipart" | "urlencoded"), headers: {} as Record<string, string> })),
+      const kinds: {
+        label: string;
+        body: () => Promise<{ contentType: string; body: Buffer }>;
+        headers: Record<string, string>;
+      }[] = [
+        ...forms.map((f) => ({
+          label: f.label,
+          body: () => formPostBody(f.pairs, f.encoding as "multipart" | "urlencoded"),
+          headers: {} as Record<string, string>,
+        })),
         // The same with a router-prefetch header, which once kept a POST away from proxy.ts altogether.
-        ...forms.slice(0, 2).map((f) => ({ label: `${f.label} + Next-Router-Prefetch`, body: () => formPostBody(f.pairs, f.encoding as "multipart" | "urlencoded"), headers: { "next-router-prefetch": "1" } })),
+        ...forms
+          .slice(0, 2)
+          .map((f) => ({
+            label: `${f.label} + Next-Router-Prefetch`,
+            body: () => formPostBody(f.pairs, f.encoding as "multipart" | "urlencoded"),
+            headers: { "next-router-prefetch": "1" },
+          })),
         // And a header-style call, as React encodes it.
-        { label: "Next-Action header", body: async () => encodeArgs([null, formData(transfer)]), headers: { ...ACTION_HEADERS, "next-action": action.id } },
-        { label: "Next-Action header + Next-Router-Prefetch", body: async () => encodeArgs([null, formData(transfer)]), headers: { ...ACTION_HEADERS, "next-action": action.id, "next-router-prefetch": "1" } },
+        {
+          label: "Next-Action header",
+          body: async () => encodeArgs([null, formData(transfer)]),
+          headers: { ...ACTION_HEADERS, "next-action": action.id },
+        },
+        {
+          label: "Next-Action header + Next-Router-Prefetch",
+          body: async () => encodeArgs([null, formData(transfer)]),
+          headers: { ...ACTION_HEADERS, "next-action": action.id, "next-router-prefetch": "1" },
+        },
       ];
       kinds.forEach((kind, i) => {
         for (const [originLabel, originHeader] of origins) {
@@ -298,9 +476,20 @@ test("form-style and header-style server-action posts from a missing, foreign or
             describe: () => `${kind.label}, user agent ${agent}`,
             send: async () => {
               const { contentType, body } = await kind.body();
-              return request(app, path, { method: "POST", headers: { ...kind.headers, ...originHeader, "content-type": contentType, "user-agent": agent, ...(cookie ? { cookie } : {}) }, body });
+              return request(app, path, {
+                method: "POST",
+                headers: {
+                  ...kind.headers,
+                  ...originHeader,
+                  "content-type": contentType,
+                  "user-agent": agent,
+                  ...(cookie ? { cookie } : {}),
+                },
+                body,
+              });
             },
-            judge: (r) => (r.status === 403 ? null : `HTTP ${r.status}, not 403: ${r.body.slice(0, 120).replace(/\n/g, " | ")}`),
+            judge: (r) =>
+              r.status === 403 ? null : `HTTP ${r.status}, not 403: ${r.body.slice(0, 120).replace(/\n/g, " | ")}`,
           });
         }
       });
@@ -314,9 +503,15 @@ test("form-style and header-style server-action posts from a missing, foreign or
       for (const encoding of ["multipart", "urlencoded"] as const) {
         for (const [originLabel, originHeader] of origins) {
           const agent = `vault-form-post-${n++}`;
-          const pairs: [string, string][] = naming === "id"
-            ? [[`$ACTION_ID_${transferAction.id}`, ""]]
-            : [["$ACTION_REF_1", ""], ["$ACTION_1:0", JSON.stringify({ id: transferAction.id, bound: "$@1" })], ["$ACTION_1:1", "[null]"], ["$ACTION_KEY", "k1"]];
+          const pairs: [string, string][] =
+            naming === "id"
+              ? [[`$ACTION_ID_${transferAction.id}`, ""]]
+              : [
+                  ["$ACTION_REF_1", ""],
+                  ["$ACTION_1:0", JSON.stringify({ id: transferAction.id, bound: "$@1" })],
+                  ["$ACTION_1:1", "[null]"],
+                  ["$ACTION_KEY", "k1"],
+                ];
           pairs.push(...Object.entries(transfer));
           exploits.push({
             target: `createTransferAction as a ${encoding} form (${originLabel} Origin)`,
@@ -324,9 +519,14 @@ test("form-style and header-style server-action posts from a missing, foreign or
             describe: () => `$ACTION_${naming === "id" ? "ID_" : "REF_"}, user agent ${agent}`,
             send: async () => {
               const { contentType, body } = await formPostBody(pairs, encoding);
-              return request(app, transferAction.routes[0], { method: "POST", headers: { ...originHeader, "content-type": contentType, "user-agent": agent, cookie: alice }, body });
+              return request(app, transferAction.routes[0], {
+                method: "POST",
+                headers: { ...originHeader, "content-type": contentType, "user-agent": agent, cookie: alice },
+                body,
+              });
             },
-            judge: (r) => (r.status === 403 ? null : `HTTP ${r.status}, not 403: ${r.body.slice(0, 120).replace(/\n/g, " | ")}`),
+            judge: (r) =>
+              r.status === 403 ? null : `HTTP ${r.status}, not 403: ${r.body.slice(0, 120).replace(/\n/g, " | ")}`,
           });
         }
       }
@@ -337,18 +537,29 @@ test("form-style and header-style server-action posts from a missing, foreign or
       if (problem) failures.push(`${c.target} (${c.caller}, ${c.describe()}): ${problem}`);
     }
     const moved = await sql.all<{ n: bigint }>(`SELECT COUNT(*) AS "n" FROM "Transfer" WHERE "memo" = 'form post'`);
-    console.log(`form-style transfer posts: ${exploits.length - failures.length} of ${exploits.length} refused with 403; transfers made: ${moved[0].n}`);
+    console.log(
+      `form-style transfer posts: ${exploits.length - failures.length} of ${exploits.length} refused with 403; transfers made: ${moved[0].n}`,
+    );
     failures.push(...(await runCases(cases)).failures);
     // Exactly one audit event per refused request (each had its own user agent), and it is the refusal.
     const rows = await sql.all<{ userAgent: string; action: string; reason: string | null }>(
       `SELECT "userAgent", "action", "reason" FROM "AuditEvent" WHERE "userAgent" LIKE 'vault-form-post-%'`,
     );
     const perRequest = new Map<string, string[]>();
-    for (const r of rows) perRequest.set(r.userAgent, [...(perRequest.get(r.userAgent) ?? []), `${r.action}/${r.reason}`]);
-    const notOne = [...Array(n).keys()].map((i) => `vault-form-post-${i}`).filter((ua) => perRequest.get(ua)?.length !== 1 || !/^security\.cross_origin_action\/(missing|foreign)_origin$/.test(perRequest.get(ua)![0]));
+    for (const r of rows)
+      perRequest.set(r.userAgent, [...(perRequest.get(r.userAgent) ?? []), `${r.action}/${r.reason}`]);
+    const notOne = [...Array(n).keys()]
+      .map((i) => `vault-form-post-${i}`)
+      .filter(
+        (ua) =>
+          perRequest.get(ua)?.length !== 1 ||
+          !/^security\.cross_origin_action\/(missing|foreign)_origin$/.test(perRequest.get(ua)![0]),
+      );
     const after = await businessState(sql);
     const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
-    console.log(`form-style posts: ${exploits.length + cases.length} requests (seed ${seed}); ${failures.length} not 403; ${n - notOne.length} of ${n} with exactly one audit event; tables changed: ${changed.length ? changed.join(", ") : "none"}`);
+    console.log(
+      `form-style posts: ${exploits.length + cases.length} requests (seed ${seed}); ${failures.length} not 403; ${n - notOne.length} of ${n} with exactly one audit event; tables changed: ${changed.length ? changed.join(", ") : "none"}`,
+    );
     expect(failures.slice(0, 20)).toEqual([]);
     expect(notOne.slice(0, 10).map((ua) => `${ua}: ${JSON.stringify(perRequest.get(ua) ?? [])}`)).toEqual([]);
     expect(changed).toEqual([]);

@@ -8,14 +8,54 @@ import { formData } from "../support/server-actions";
 
 /** Field names the app's forms use, so hostile values reach the real parsers, plus pollution keys. */
 const FIELD_NAMES = [
-  "fromAccountId", "to", "amount", "memo", "idempotencyKey", "accountId", "payeeId", "passkeyId", "nickname", "sessionId",
-  "intentId", "name", "email", "password", "currentPassword", "newPassword", "iban", "routingCode", "accountNumber",
-  "holderName", "next", "__proto__", "constructor", "prototype", "$ACTION_ID_x", "$ACTION_REF_1", "0", "1_amount",
+  "fromAccountId",
+  "to",
+  "amount",
+  "memo",
+  "idempotencyKey",
+  "accountId",
+  "payeeId",
+  "passkeyId",
+  "nickname",
+  "sessionId",
+  "intentId",
+  "name",
+  "email",
+  "password",
+  "currentPassword",
+  "newPassword",
+  "iban",
+  "routingCode",
+  "accountNumber",
+  "holderName",
+  "next",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "$ACTION_ID_x",
+  "$ACTION_REF_1",
+  "0",
+  "1_amount",
 ];
 
 const unicodeEdge = fc.constantFrom(
-  "\u0000", "\u202e", "\ufeff", "\ud800", "\udfff", "\u200b\u200d", "👨‍👩‍👧‍👦".repeat(50), "e\u0301".repeat(40), "İ", "ß", "\r\n\t",
-  "<script>alert(1)</script>", "'; DROP TABLE \"Account\"; --", "../../etc/passwd", "%00", "${7*7}", "{{7*7}}",
+  "\u0000",
+  "\u202e",
+  "\ufeff",
+  "\ud800",
+  "\udfff",
+  "\u200b\u200d",
+  "👨‍👩‍👧‍👦".repeat(50),
+  "e\u0301".repeat(40),
+  "İ",
+  "ß",
+  "\r\n\t",
+  "<script>alert(1)</script>",
+  '\'; DROP TABLE "Account"; --',
+  "../../etc/passwd",
+  "%00",
+  "${7*7}",
+  "{{7*7}}",
 );
 
 const numberish = fc.oneof(
@@ -26,7 +66,21 @@ const numberish = fc.oneof(
 );
 
 const numberText = fc.oneof(
-  fc.constantFrom("-1.00", "NaN", "Infinity", "1e9", "0x10", "1,000.00", "00.001", "-0", "", " ", "9".repeat(400), "1.005", "٣.١٤"),
+  fc.constantFrom(
+    "-1.00",
+    "NaN",
+    "Infinity",
+    "1e9",
+    "0x10",
+    "1,000.00",
+    "00.001",
+    "-0",
+    "",
+    " ",
+    "9".repeat(400),
+    "1.005",
+    "٣.١٤",
+  ),
   numberish.map(String),
 );
 
@@ -55,19 +109,19 @@ export const hostileValue = (forgedIds: string[]) =>
       fc.array(tie("value"), { maxLength: 4 }),
       fc.dictionary(fc.constantFrom(...FIELD_NAMES), tie("value"), { maxKeys: 4, noNullPrototype: true }), // React refuses null prototypes client-side
       // Own "__proto__" and "constructor" keys (an object literal would set the prototype instead).
-      fc.constant(JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}') as unknown),
+      fc.constant(
+        JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}') as unknown,
+      ),
     ),
   })).value;
 
 /** A form with hostile values in real field names, some fields missing, some repeated. */
 export const hostileForm = (forgedIds: string[]) =>
-  fc
-    .array(fc.tuple(fc.constantFrom(...FIELD_NAMES), hostileText(forgedIds)), { maxLength: 8 })
-    .map((pairs) => {
-      const data = formData({});
-      for (const [name, value] of pairs) data.append(name, value);
-      return data;
-    });
+  fc.array(fc.tuple(fc.constantFrom(...FIELD_NAMES), hostileText(forgedIds)), { maxLength: 8 }).map((pairs) => {
+    const data = formData({});
+    for (const [name, value] of pairs) data.append(name, value);
+    return data;
+  });
 
 /** Arguments for an action: any list, or the (previous state, form) pair a form action gets. */
 export const hostileArgs = (forgedIds: string[]) =>
@@ -83,19 +137,50 @@ const BOUNDARY = "----vaultfuzz";
 
 /** Bodies no browser would send: garbage, wrong content types, truncated multipart, broken references. */
 export const rawBody = fc.oneof(
-  fc.uint8Array({ maxLength: 2048 }).map((bytes) => ({ label: "random bytes", contentType: "application/octet-stream", body: Buffer.from(bytes) })),
-  fc.string({ maxLength: 256 }).map((text) => ({ label: "text as JSON reply", contentType: "text/plain;charset=UTF-8", body: Buffer.from(text) })),
   fc
-    .constantFrom('["$K99"]', '["$@1"]', '["$Q1"]', '["$T"]', '["$h1"]', '{"__proto__":1}', "[", '["$n"]', '["$D"]', '["$W1"]', '["$B1"]', "null")
-    .map((text) => ({ label: "broken React reference", contentType: "text/plain;charset=UTF-8", body: Buffer.from(text) })),
+    .uint8Array({ maxLength: 2048 })
+    .map((bytes) => ({ label: "random bytes", contentType: "application/octet-stream", body: Buffer.from(bytes) })),
+  fc
+    .string({ maxLength: 256 })
+    .map((text) => ({ label: "text as JSON reply", contentType: "text/plain;charset=UTF-8", body: Buffer.from(text) })),
+  fc
+    .constantFrom(
+      '["$K99"]',
+      '["$@1"]',
+      '["$Q1"]',
+      '["$T"]',
+      '["$h1"]',
+      '{"__proto__":1}',
+      "[",
+      '["$n"]',
+      '["$D"]',
+      '["$W1"]',
+      '["$B1"]',
+      "null",
+    )
+    .map((text) => ({
+      label: "broken React reference",
+      contentType: "text/plain;charset=UTF-8",
+      body: Buffer.from(text),
+    })),
   fc.string({ maxLength: 200 }).map((text) => ({
     label: "truncated multipart",
     contentType: `multipart/form-data; boundary=${BOUNDARY}`,
     body: Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="0"\r\n\r\n${text}`),
   })),
-  fc.constantFrom("application/json", "application/x-www-form-urlencoded", "text/html", "multipart/form-data", "image/png").chain((contentType) =>
-    fc.string({ maxLength: 200 }).map((text) => ({ label: `wrong content type ${contentType}`, contentType, body: Buffer.from(text) })),
-  ),
+  fc
+    .constantFrom(
+      "application/json",
+      "application/x-www-form-urlencoded",
+      "text/html",
+      "multipart/form-data",
+      "image/png",
+    )
+    .chain((contentType) =>
+      fc
+        .string({ maxLength: 200 })
+        .map((text) => ({ label: `wrong content type ${contentType}`, contentType, body: Buffer.from(text) })),
+    ),
 );
 
 /**
@@ -113,20 +198,43 @@ export const formActionBody = (actionId: string, forgedIds: string[], realFields
       real: fc.boolean(),
     })
     .map(({ naming, encoding, fields, real }) => {
-      const pairs: [string, string][] = naming === "id"
-        ? [[`$ACTION_ID_${actionId}`, ""]]
-        : [["$ACTION_REF_1", ""], ["$ACTION_1:0", JSON.stringify({ id: actionId, bound: "$@1" })], ["$ACTION_1:1", "[null]"], ["$ACTION_KEY", "k1"]];
+      const pairs: [string, string][] =
+        naming === "id"
+          ? [[`$ACTION_ID_${actionId}`, ""]]
+          : [
+              ["$ACTION_REF_1", ""],
+              ["$ACTION_1:0", JSON.stringify({ id: actionId, bound: "$@1" })],
+              ["$ACTION_1:1", "[null]"],
+              ["$ACTION_KEY", "k1"],
+            ];
       pairs.push(...(real ? Object.entries(realFields) : fields));
-      return formPost(pairs, encoding, `${encoding} form naming the action by ${naming === "id" ? "$ACTION_ID_" : "$ACTION_REF_"}${real ? " (real fields)" : ""}`);
+      return formPost(
+        pairs,
+        encoding,
+        `${encoding} form naming the action by ${naming === "id" ? "$ACTION_ID_" : "$ACTION_REF_"}${real ? " (real fields)" : ""}`,
+      );
     });
 
 /** Fields as the body of a plain form post, multipart (as the platform encodes FormData) or urlencoded. */
 export async function formPostBody(pairs: [string, string][], encoding: "multipart" | "urlencoded"): Promise<RawBody> {
-  if (encoding === "urlencoded") return { label: "urlencoded form", contentType: "application/x-www-form-urlencoded", body: Buffer.from(new URLSearchParams(pairs).toString()) };
+  if (encoding === "urlencoded")
+    return {
+      label: "urlencoded form",
+      contentType: "application/x-www-form-urlencoded",
+      body: Buffer.from(new URLSearchParams(pairs).toString()),
+    };
   const data = formData({});
   for (const [name, value] of pairs) data.append(name, value);
   const wire = new Response(data);
-  return { label: "multipart form", contentType: wire.headers.get("content-type")!, body: Buffer.from(await wire.arrayBuffer()) };
+  return {
+    label: "multipart form",
+    contentType: wire.headers.get("content-type")!,
+    body: Buffer.from(await wire.arrayBuffer()),
+  };
 }
 
-const formPost = (pairs: [string, string][], encoding: "multipart" | "urlencoded", label: string) => ({ pairs, encoding, label });
+const formPost = (pairs: [string, string][], encoding: "multipart" | "urlencoded", label: string) => ({
+  pairs,
+  encoding,
+  label,
+});

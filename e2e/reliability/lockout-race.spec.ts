@@ -17,7 +17,11 @@ const PORTS: Record<Provider, number> = { sqlite: 3250, postgresql: 3251 };
 const outcome = (res: HttpResult) => {
   if (/session-token=/.test(cookiesOf(res))) return "signed in";
   const location = res.headers.location ?? "";
-  return /code=paused/.test(location) ? "paused" : /error=/.test(location) ? "failed" : `unexpected ${res.status} ${location}`;
+  return /code=paused/.test(location)
+    ? "paused"
+    : /error=/.test(location)
+      ? "failed"
+      : `unexpected ${res.status} ${location}`;
 };
 
 async function auditCounts(sql: Sql, email: string, action: string) {
@@ -31,7 +35,9 @@ async function auditCounts(sql: Sql, email: string, action: string) {
 }
 
 for (const provider of ["sqlite", "postgresql"] as const) {
-  test(`of ${RACERS} racing password sign-ins for one email, at most 5 are evaluated on ${provider}`, async ({ apps }) => {
+  test(`of ${RACERS} racing password sign-ins for one email, at most 5 are evaluated on ${provider}`, async ({
+    apps,
+  }) => {
     requireProvider(provider);
     const databaseUrl = await freshDatabase(provider, `vault_rel_lockout_signin_${provider}`);
     apps.prepare(databaseUrl);
@@ -41,12 +47,18 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       // One CSRF pair for all 20 (as a script would), then every POST at once.
       const csrf = await request(app, "/api/auth/csrf");
       const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
-      const guesses = Array.from({ length: RACERS }, (_, i) => (i === RACERS - 1 ? DEMO.alice.password : `wrong guess number ${i}`));
+      const guesses = Array.from({ length: RACERS }, (_, i) =>
+        i === RACERS - 1 ? DEMO.alice.password : `wrong guess number ${i}`,
+      );
       const signIns = await Promise.all(
         guesses.map((password) =>
           request(app, "/api/auth/callback/password", {
             method: "POST",
-            headers: { cookie: cookiesOf(csrf), origin: app.origin, "content-type": "application/x-www-form-urlencoded" },
+            headers: {
+              cookie: cookiesOf(csrf),
+              origin: app.origin,
+              "content-type": "application/x-www-form-urlencoded",
+            },
             body: new URLSearchParams({ csrfToken, email: DEMO.alice.email, password }).toString(),
           }),
         ),
@@ -75,7 +87,9 @@ for (const provider of ["sqlite", "postgresql"] as const) {
     }
   });
 
-  test(`of ${RACERS} racing password re-entries from one session, at most 5 are evaluated on ${provider}`, async ({ apps }) => {
+  test(`of ${RACERS} racing password re-entries from one session, at most 5 are evaluated on ${provider}`, async ({
+    apps,
+  }) => {
     requireProvider(provider);
     const databaseUrl = await freshDatabase(provider, `vault_rel_lockout_reauth_${provider}`);
     apps.prepare(databaseUrl);
@@ -86,7 +100,15 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       const cookie = await signInCookie(app, DEMO.bob.email, DEMO.bob.password);
       const reauth = serverAction("reauthAction");
       const reentries = await Promise.all(
-        Array.from({ length: RACERS }, (_, i) => callAction(app, "/settings/security", reauth, [i === RACERS - 1 ? DEMO.bob.password : `wrong guess number ${i}`], cookie)),
+        Array.from({ length: RACERS }, (_, i) =>
+          callAction(
+            app,
+            "/settings/security",
+            reauth,
+            [i === RACERS - 1 ? DEMO.bob.password : `wrong guess number ${i}`],
+            cookie,
+          ),
+        ),
       );
       expect(reentries.map((r) => r.status)).toEqual(Array(RACERS).fill(200));
       const reentry = await auditCounts(sql, DEMO.bob.email, "auth.reauth"); // a success is audited too: only the right password can make one

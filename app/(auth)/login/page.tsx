@@ -36,7 +36,11 @@ export default async function LoginPage({
     >
       <div className="space-y-5">
         {error !== undefined && (
-          <p role="alert" data-testid="sign-in-error" className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm font-medium text-red-800">
+          <p
+            role="alert"
+            data-testid="sign-in-error"
+            className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm font-medium text-red-800"
+          >
             {error === "SsoRefused" && env.SSO
               ? ssoRefusalMessage(Array.isArray(reason) ? reason[0] : reason, env.SSO.name, BRAND.name)
               : "That sign-in didn't complete, so you're not signed in. Try again, or sign in another way."}

@@ -28,7 +28,13 @@ function ssoMessage(problem: string, idp: string): string | null {
   return Object.hasOwn(messages, problem) ? messages[problem] : null;
 }
 
-export default async function StepUpPage({ params, searchParams }: { params: Promise<{ intentId: string }>; searchParams: Promise<{ sso?: string }> }) {
+export default async function StepUpPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ intentId: string }>;
+  searchParams: Promise<{ sso?: string }>;
+}) {
   const user = await requireUser();
   const [{ intentId }, { sso: ssoProblem }] = await Promise.all([params, searchParams]);
   const view = await getStepUpView(intentId);
@@ -51,7 +57,10 @@ export default async function StepUpPage({ params, searchParams }: { params: Pro
       </div>
 
       {description.details.length > 0 && (
-        <dl className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" data-testid="step-up-details">
+        <dl
+          className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white"
+          data-testid="step-up-details"
+        >
           {description.details.map(([label, value]) => (
             <div key={label} className="flex justify-between gap-4 px-5 py-3 text-sm">
               <dt className="text-slate-600">{label}</dt>
@@ -62,12 +71,20 @@ export default async function StepUpPage({ params, searchParams }: { params: Pro
       )}
 
       {ssoError && (
-        <p role="alert" data-testid="step-up-sso-error" className="rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm font-medium text-red-800">
+        <p
+          role="alert"
+          data-testid="step-up-sso-error"
+          className="rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm font-medium text-red-800"
+        >
           {ssoError}
         </p>
       )}
       {!pending ? (
-        <div role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="step-up-status">
+        <div
+          role="alert"
+          className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
+          data-testid="step-up-status"
+        >
           {intent.status === "EXPIRED"
             ? "This confirmation expired: for your safety it lasts only a few minutes. Nothing was sent or changed. Please start again."
             : intent.status === "CANCELLED"
@@ -83,8 +100,8 @@ export default async function StepUpPage({ params, searchParams }: { params: Pro
         <div className="rounded-xl border border-slate-200 bg-white p-5 text-sm" data-testid="step-up-no-passkey">
           <p className="font-medium">You need a passkey for this.</p>
           <p className="mt-1 text-slate-600">
-            A passkey lives on your phone or computer and can&apos;t be phished. Add one (you&apos;ll confirm your password), and you&apos;ll come
-            straight back here to finish.
+            A passkey lives on your phone or computer and can&apos;t be phished. Add one (you&apos;ll confirm your
+            password), and you&apos;ll come straight back here to finish.
           </p>
           <Link
             href={`/settings/security?next=${encodeURIComponent(`/step-up/${intent.id}`)}`}
@@ -100,14 +117,21 @@ export default async function StepUpPage({ params, searchParams }: { params: Pro
           backTo={description.backTo}
           passkeyNames={passkeys.map((p) => p.nickname)}
           after={description.after}
-          initialLockout={lockout.locked ? `Too many failed attempts. Passkey confirmation is paused for ${Math.ceil(lockout.retryAfterS / 60)} minute(s).` : null}
+          initialLockout={
+            lockout.locked
+              ? `Too many failed attempts. Passkey confirmation is paused for ${Math.ceil(lockout.retryAfterS / 60)} minute(s).`
+              : null
+          }
         />
       )}
 
       {pending && sso && (
         <form action={beginSsoStepUpAction}>
           <input type="hidden" name="intentId" value={intent.id} />
-          <button type="submit" className={buttonClass(passkeys.length === 0 ? "primary" : "secondary", "md", "w-full")}>
+          <button
+            type="submit"
+            className={buttonClass(passkeys.length === 0 ? "primary" : "secondary", "md", "w-full")}
+          >
             Confirm with {sso.sso.name}
           </button>
           <p className="mt-1 text-center text-xs text-slate-500">
@@ -118,14 +142,18 @@ export default async function StepUpPage({ params, searchParams }: { params: Pro
       {pending && (
         <form action={cancelStepUpAction}>
           <input type="hidden" name="intentId" value={intent.id} />
-          <button type="submit" className="w-full rounded-lg border border-slate-300 bg-white px-4 py-2.5 font-medium hover:bg-slate-100">
+          <button
+            type="submit"
+            className="w-full rounded-lg border border-slate-300 bg-white px-4 py-2.5 font-medium hover:bg-slate-100"
+          >
             Cancel
           </button>
         </form>
       )}
       <p className="text-xs text-slate-500" data-testid="step-up-requirement">
         Requirement: acr_values={requirement.acr_values} max_age={requirement.max_age}
-        {requirement.bound ? " (bound to this operation)" : ""} · expires {intent.expiresAt.toISOString().slice(11, 19)} UTC
+        {requirement.bound ? " (bound to this operation)" : ""} · expires {intent.expiresAt.toISOString().slice(11, 19)}{" "}
+        UTC
       </p>
     </div>
   );

@@ -16,55 +16,60 @@ export const dynamic = "force-dynamic";
  * token it got for that intent (README "API").
  */
 export async function POST(request: Request) {
-  return protectedRoute(request, "transfer:funds", async (actor) => {
-    const key = request.headers.get("idempotency-key");
-    if (!key || !/^[A-Za-z0-9_-]{16,64}$/.test(key)) {
-      return apiError(
-        400,
-        "invalid_request",
-        "Send an Idempotency-Key header: 16 to 64 letters, digits, - or _, new for each payment.",
-      );
-    }
-    const read = await readJson(request);
-    if (!read.ok) return read.response;
-    const { body } = read;
-    const raw = {
-      fromAccountId: body.from_account_id,
-      to: body.to,
-      amount: body.amount,
-      memo: body.memo ?? undefined,
-      idempotencyKey: key,
-    };
-    // A step-up token runs as its intent: the guard refuses any other operation (401 invalid_token).
-    const result = await transferAs(actor, raw);
-    const t = await db.transfer.findFirstOrThrow({
-      where: { id: result.id, userId: actor.id },
-      select: {
-        id: true,
-        reference: true,
-        amount: true,
-        currency: true,
-        memo: true,
-        sca: true,
-        createdAt: true,
-        fromAccountId: true,
-        toAccountId: true,
-        payeeId: true,
-      },
-    });
-    const currency = t.currency as Currency;
-    return json(result.replayed ? 200 : 201, {
-      id: t.id,
-      reference: t.reference,
-      status: "completed",
-      from_account_id: t.fromAccountId,
-      to: t.payeeId ? `payee:${t.payeeId}` : `account:${t.toAccountId}`,
-      currency,
-      ...money("amount", t.amount, currency),
-      memo: t.memo,
-      sca: t.sca.toLowerCase(),
-      created_at: t.createdAt.toISOString(),
-      replayed: result.replayed,
-    });
-  }, { runsStepUpIntents: true });
+  return protectedRoute(
+    request,
+    "transfer:funds",
+    async (actor) => {
+      const key = request.headers.get("idempotency-key");
+      if (!key || !/^[A-Za-z0-9_-]{16,64}$/.test(key)) {
+        return apiError(
+          400,
+          "invalid_request",
+          "Send an Idempotency-Key header: 16 to 64 letters, digits, - or _, new for each payment.",
+        );
+      }
+      const read = await readJson(request);
+      if (!read.ok) return read.response;
+      const { body } = read;
+      const raw = {
+        fromAccountId: body.from_account_id,
+        to: body.to,
+        amount: body.amount,
+        memo: body.memo ?? undefined,
+        idempotencyKey: key,
+      };
+      // A step-up token runs as its intent: the guard refuses any other operation (401 invalid_token).
+      const result = await transferAs(actor, raw);
+      const t = await db.transfer.findFirstOrThrow({
+        where: { id: result.id, userId: actor.id },
+        select: {
+          id: true,
+          reference: true,
+          amount: true,
+          currency: true,
+          memo: true,
+          sca: true,
+          createdAt: true,
+          fromAccountId: true,
+          toAccountId: true,
+          payeeId: true,
+        },
+      });
+      const currency = t.currency as Currency;
+      return json(result.replayed ? 200 : 201, {
+        id: t.id,
+        reference: t.reference,
+        status: "completed",
+        from_account_id: t.fromAccountId,
+        to: t.payeeId ? `payee:${t.payeeId}` : `account:${t.toAccountId}`,
+        currency,
+        ...money("amount", t.amount, currency),
+        memo: t.memo,
+        sca: t.sca.toLowerCase(),
+        created_at: t.createdAt.toISOString(),
+        replayed: result.replayed,
+      });
+    },
+    { runsStepUpIntents: true },
+  );
 }

@@ -9,8 +9,13 @@ export const dynamic = "force-dynamic";
  * A step-up token reveals only the account its intent names, once.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  return protectedRoute(request, "accounts:read", async (actor) => {
-    const id = (await params).id;
-    return json(200, { account_id: id, number: await revealAccountNumberAs(actor, id) });
-  }, { runsStepUpIntents: true });
+  return protectedRoute(
+    request,
+    "accounts:read",
+    async (actor) => {
+      const id = (await params).id;
+      return json(200, { account_id: id, number: await revealAccountNumberAs(actor, id) });
+    },
+    { runsStepUpIntents: true },
+  );
 }
