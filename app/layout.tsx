@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { ThemeSwitch } from "@/app/_components/theme-switch";
 import { Toaster } from "@/app/_components/toaster";
 import { FLASH_COOKIE } from "@/lib/flash";
+import { flashMessages } from "@/lib/flash-server";
 import { THEME_COOKIE, parseTheme } from "@/lib/theme";
 import "./globals.css";
 import { BRAND } from "@/lib/brand";
@@ -13,6 +14,8 @@ export const metadata: Metadata = {
   title: { default: BRAND.name, template: `%s · ${BRAND.name}` },
   description: `${BRAND.name}: ${BRAND.description.charAt(0).toLowerCase()}${BRAND.description.slice(1)}`,
 };
+
+const FLASH_MESSAGES = flashMessages();
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Every page renders per request, so each gets its own CSP nonce (proxy.ts); none is prerendered.
@@ -27,7 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <footer className="flex items-center justify-end gap-2 px-4 py-3 text-xs text-slate-600">
           <ThemeSwitch />
         </footer>
-        <Toaster flash={jar.get(FLASH_COOKIE)?.value} />
+        <Toaster flash={jar.get(FLASH_COOKIE)?.value} messages={FLASH_MESSAGES} />
       </body>
     </html>
   );

@@ -13,7 +13,7 @@ function memoryLogger() {
 describe("structured logs", () => {
   it("an audited guard decision is one JSON line with the request id, the user, the decision and its reason", () => {
     const { logger, lines } = memoryLogger();
-    const event = { userId: "user-1", action: "assurance.decision", outcome: "STEP_UP_REQUIRED" as const, reason: "bound_action", metadata: { policy: "transfer.payee" } };
+    const event = { userId: "user-1", action: "assurance.decision" as const, outcome: "STEP_UP_REQUIRED" as const, reason: "bound_action", metadata: { policy: "transfer.payee" } };
     logger.info(auditLogRecord(event, "req-12345678"), event.action);
     assert.equal(lines.length, 1);
     const [line] = lines;

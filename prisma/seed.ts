@@ -15,7 +15,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function seed(db: Db, now = new Date()) {
   const { hashPassword } = await import("../lib/auth/password");
-  const { openDefaultAccounts } = await import("../lib/banking/accounts");
+  const { openDefaultAccounts } = await import("../lib/banking/opening");
   const { ensureInternalAccount, INTERNAL, postTransfer } = await import("../lib/banking/ledger");
 
   for (const [index, demo] of DEMO_USERS.entries()) {

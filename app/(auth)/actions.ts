@@ -8,7 +8,8 @@ import { env } from "@/lib/env";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { setFlash } from "@/lib/flash-server";
 import { createUser, signUpSchema } from "@/lib/auth/users";
-import { type ActionState, DomainError, isFormData, unreadableForm } from "@/lib/errors";
+import { DomainError } from "@/lib/errors";
+import { type ActionState, isFormData, unreadableForm } from "@/app/_lib/action-state";
 import { beginPasskeySignIn } from "@/lib/webauthn/sign-in";
 import { BRAND } from "@/lib/brand";
 

@@ -1,7 +1,7 @@
 "use server";
 
 import { cookies } from "next/headers";
-import { isFormData } from "@/lib/errors";
+import { isFormData } from "@/app/_lib/action-state";
 import { THEME_COOKIE, parseTheme } from "@/lib/theme";
 
 /**

@@ -3,7 +3,7 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { usePathname } from "next/navigation";
 import { FLASH_COOKIE, flashMessage } from "@/lib/flash";
-import type { ActionState } from "@/lib/errors";
+import type { ActionState } from "@/app/_lib/action-state";
 
 type Toast = { id: number; message: string };
 
@@ -32,11 +32,11 @@ export function useSuccessToast(state: ActionState) {
   }, [state]);
 }
 
-function readFlash(): string | null {
+function readFlash(messages: Readonly<Record<string, string>>): string | null {
   const raw = document.cookie.split("; ").find((c) => c.startsWith(`${FLASH_COOKIE}=`));
   if (!raw) return null;
   document.cookie = `${FLASH_COOKIE}=; Max-Age=0; Path=/; SameSite=Lax`;
-  return flashMessage(decodeURIComponent(raw.slice(FLASH_COOKIE.length + 1)));
+  return flashMessage(decodeURIComponent(raw.slice(FLASH_COOKIE.length + 1)), messages);
 }
 
 const SHOWN_MS = 6_000;
@@ -78,9 +78,9 @@ function ToastItem({ toast }: { toast: Toast }) {
  * screen readers announce what's added to it; toasts stay while hovered or focused (WCAG 2.2.1), and
  * the same confirmation is also on the page itself, so nothing is lost when one fades. `flash` is the
  * cookie as the server saw it: it changes whenever an action sets one, and so does the path after a
- * redirect; either is the cue to look at the cookie.
+ * redirect; either is the cue to look at the cookie. `messages` are the texts its keys may name.
  */
-export function Toaster({ flash }: { flash?: string }) {
+export function Toaster({ flash, messages }: { flash?: string; messages: Readonly<Record<string, string>> }) {
   const list = useSyncExternalStore(
     subscribe,
     () => toasts,
@@ -88,9 +88,9 @@ export function Toaster({ flash }: { flash?: string }) {
   );
   const pathname = usePathname();
   useEffect(() => {
-    const message = readFlash();
+    const message = readFlash(messages);
     if (message) showToast(message);
-  }, [pathname, flash]);
+  }, [pathname, flash, messages]);
   return (
     <div
       aria-live="polite"

@@ -12,6 +12,7 @@ import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/supp
  */
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;
+let perform: typeof import("@/lib/assurance/pipeline").perform;
 let clients: typeof import("@/lib/api/clients");
 let authorize: typeof import("@/lib/api/authorize");
 let guardModule: typeof import("@/lib/assurance/guard");
@@ -88,12 +89,12 @@ async function makeClient(c: Customer, scopes: string, claims: User["claims"] = 
   const actor = { ...c.user, claims };
   const input = { name: `client ${randomUUID().slice(0, 8)}`, scopes, days: 30 };
   try {
-    return await clients.createApiClientAs(actor, input);
+    return await perform(clients.apiClientCreate, actor, input);
   } catch (err) {
     if (!(err instanceof guardModule.StepUpRequired)) throw err;
     const { payload } = await db.stepUpIntent.findUniqueOrThrow({ where: { id: err.intentId } });
     assert.equal(await intents.authoriseIntent(actor, err.intentId, payload), true);
-    return clients.createApiClientAs(actor, input, { intentId: err.intentId });
+    return perform(clients.apiClientCreate, actor, input, { intentId: err.intentId });
   }
 }
 
@@ -206,6 +207,7 @@ let bob: Customer;
 before(async () => {
   testDb = await createTestDatabase();
   db = (await import("@/lib/db")).db;
+  perform = (await import("@/lib/assurance/pipeline")).perform;
   clients = await import("@/lib/api/clients");
   authorize = await import("@/lib/api/authorize");
   guardModule = await import("@/lib/assurance/guard");
@@ -493,7 +495,7 @@ describe(`bearer-token API (${TEST_PROVIDER})`, () => {
       key: idempotencyKey(),
     };
     const b = {
-      body: { from_account_id: alice.checking, to: `payee:${alice.payee}`, amount: "9000.00" },
+      body: { from_account_id: alice.checking, to: `payee:${alice.payee}`, amount: "900.00" },
       key: idempotencyKey(),
     };
     const intentA = ((await postTransfer(token, a.body, a.key)).body.intent as { id: string }).id;
@@ -562,9 +564,9 @@ describe(`bearer-token API (${TEST_PROVIDER})`, () => {
   it("caps live tokens at 10 per customer, and the form's input is validated", async () => {
     const carol = await customer("carol");
     for (let i = 0; i < 10; i++)
-      await clients.createApiClientAs(carol.user, { name: `t${i}`, scopes: "accounts:read", days: 7 });
+      await perform(clients.apiClientCreate, carol.user, { name: `t${i}`, scopes: "accounts:read", days: 7 });
     await assert.rejects(
-      clients.createApiClientAs(carol.user, { name: "one more", scopes: "accounts:read", days: 7 }),
+      perform(clients.apiClientCreate, carol.user, { name: "one more", scopes: "accounts:read", days: 7 }),
       /too_many_tokens/,
     );
     for (const bad of [
@@ -572,7 +574,7 @@ describe(`bearer-token API (${TEST_PROVIDER})`, () => {
       { name: "x", scopes: "admin", days: 7 },
       { name: "x", scopes: "accounts:read", days: 3650 },
     ]) {
-      await assert.rejects(clients.createApiClientAs(bob.user, bad), /invalid_input/);
+      await assert.rejects(perform(clients.apiClientCreate, bob.user, bad), /invalid_input/);
     }
     assert.equal(await db.apiClient.count({ where: { userId: carol.user.id } }), 10);
   });
@@ -580,7 +582,7 @@ describe(`bearer-token API (${TEST_PROVIDER})`, () => {
   it("the live-token cap holds when 20 creations race: exactly 10 are made, the rest refused", async () => {
     const dan = await customer("dan");
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => clients.createApiClientAs(dan.user, { name: `race ${i}`, scopes: "accounts:read", days: 7 })),
+      Array.from({ length: 20 }, (_, i) => perform(clients.apiClientCreate, dan.user, { name: `race ${i}`, scopes: "accounts:read", days: 7 })),
     );
     const refused = results.filter((r) => r.status === "rejected");
     console.log(`  live-token cap, 20 racing creations: ${results.length - refused.length} made, ${refused.length} refused (${TEST_PROVIDER})`);

@@ -1,10 +1,10 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/log";
-import { describeIntent, type IntentDescription } from "@/lib/assurance/describe";
+import type { IntentDescription } from "@/lib/assurance/operation";
+import { describeIntent, operationOf } from "@/lib/assurance/pipeline";
 import { findIntent, type Intent } from "@/lib/assurance/intents";
 import { stepUpLockout, type LockoutState } from "@/lib/assurance/lockout";
-import type { PolicyAction } from "@/lib/assurance/policy";
 import {
   beginStepUpFor,
   cancelStepUpFor,
@@ -18,12 +18,6 @@ import { db } from "@/lib/db";
 import { parseScopes, type Scope } from "@/lib/api/scopes";
 import { apiSid, issueAuthorizationCode } from "@/lib/api/tokens";
 
-/** Which scope a step-up token for each kind of intent carries: the one the retried call needs. */
-const SCOPE_FOR: Partial<Record<PolicyAction, Scope>> = {
-  "transfer.own": "transfer:funds",
-  "transfer.payee": "transfer:funds",
-  "account.reveal": "accounts:read",
-};
 
 /**
  * RFC 8252 §7.3 / §8.3: a native or command-line client receives the code on a loopback redirect,
@@ -109,7 +103,8 @@ export async function authorizeViewFor(user: SessionUser, request: AuthorizeRequ
   }
   const intent = await findIntent({ id: user.id, sid: apiSid(client.id) }, request.intent_id);
   if (!intent) return notValid("The operation this app wants to confirm was not found.");
-  const scope = SCOPE_FOR[intent.action];
+  // The scope a step-up token for this operation carries: the one the retried call needs (its definition says).
+  const scope = operationOf(intent.action).apiScope;
   if (!scope || !parseScopes(request.scope).includes(scope) || !parseScopes(client.scopes).includes(scope)) {
     return notValid("This app didn't ask for the permission this operation needs.");
   }

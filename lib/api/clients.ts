@@ -1,13 +1,12 @@
 import "server-only";
 import { z } from "zod";
-import { guard } from "@/lib/assurance/guard";
+import { defineOperation } from "@/lib/assurance/operation";
 import { findIntent } from "@/lib/assurance/intents";
 import { recordAudit } from "@/lib/audit/log";
 import { ACR, type Acr } from "@/lib/auth/claims";
 import { requireUser } from "@/lib/auth/session";
-import type { Actor, ResumeOptions } from "@/lib/banking/transfers";
 import { db } from "@/lib/db";
-import { DomainError, notFound, parseInput } from "@/lib/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import { formatScopes, parseScopes, type Scope } from "@/lib/api/scopes";
 import { hashSecret, newId, newSecret } from "@/lib/api/secrets";
 
@@ -34,70 +33,61 @@ export type ApiClientInput = z.input<typeof apiClientInputSchema>;
 
 export type CreatedApiClient = { clientId: string; secret: string; name: string; scopes: Scope[]; expiresAt: Date };
 
-export async function createApiClient(raw: unknown, options: ResumeOptions = {}): Promise<CreatedApiClient> {
-  return createApiClientAs(await requireUser(), raw, options);
-}
-
 /**
  * Makes a token under the "api_client.create" policy (a passkey within 5 minutes). The token records
  * the acr and time of that passkey authentication (RFC 9470 §6.1: the level and time of the last
- * active authentication behind it), which every access token it mints inherits. The secret is
- * returned once, here, and only its hash is kept.
+ * active authentication behind it), which every access token it mints inherits. The secret is the
+ * result, returned once; only its hash is kept.
  */
-export async function createApiClientAs(
-  actor: Actor,
-  raw: unknown,
-  options: ResumeOptions = {},
-): Promise<CreatedApiClient> {
-  const input = parseInput(apiClientInputSchema, raw);
-  const payload = { name: input.name, scopes: formatScopes(input.scopes), days: input.days };
-  const pass = await guard(actor, "api_client.create", { payload, intentId: options.intentId });
-  // After a passkey the claims say PHR and phr_time; a grace-window pass reads the same claims.
-  const acr: Acr = actor.claims.acr;
-  const authTime = new Date(
-    1000 * (acr === ACR.PHR ? (actor.claims.phr_time ?? actor.claims.auth_time) : actor.claims.auth_time),
-  );
-  const clientId = `vlt_client_${newId()}`;
-  const secret = newSecret("client");
-  const expiresAt = new Date(Date.now() + input.days * 24 * 60 * 60 * 1000);
-  await db.$transaction(async (tx) => {
+export const apiClientCreate = defineOperation({
+  policies: ["api_client.create"],
+  input: apiClientInputSchema,
+  prepare: async (_actor, input) => ({
+    action: "api_client.create",
+    payload: { name: input.name, scopes: formatScopes(input.scopes), days: input.days },
+    carry: input.scopes,
+  }),
+  inputOf: (p) => ({ name: p.name, scopes: p.scopes, days: p.days }),
+  describe: (p) => ({
+    title: `Create the API token "${p.name}"`,
+    details: [
+      ["Name", p.name],
+      ["Permissions", p.scopes.split(" ").join(", ")],
+      ["Lasts", `${Number(p.days)} days`],
+    ],
+    after: "You'll go back to your security settings, where the token is shown once. Copy it then.",
+    backTo: "/settings/security#api",
+  }),
+  async run(tx, actor, { payload, carry: scopes }): Promise<CreatedApiClient> {
+    // After a passkey the claims say PHR and phr_time; a grace-window pass reads the same claims.
+    const acr: Acr = actor.claims.acr;
+    const authTime = new Date(1000 * (acr === ACR.PHR ? (actor.claims.phr_time ?? actor.claims.auth_time) : actor.claims.auth_time));
+    const clientId = `vlt_client_${newId()}`;
+    const secret = newSecret("client");
+    const expiresAt = new Date(Date.now() + payload.days * 24 * 60 * 60 * 1000);
     // The cap is counted inside the creation's own transaction, after touching the customer's row (a
     // row lock on PostgreSQL; SQLite runs one writer at a time): racing creations can't all see 9.
     await tx.user.update({ where: { id: actor.id }, data: { updatedAt: new Date() } });
-    const live = await tx.apiClient.count({
-      where: { userId: actor.id, revokedAt: null, expiresAt: { gt: new Date() } },
-    });
+    const live = await tx.apiClient.count({ where: { userId: actor.id, revokedAt: null, expiresAt: { gt: new Date() } } });
     if (live >= MAX_LIVE_CLIENTS) {
-      throw new DomainError(
-        "too_many_tokens",
-        `You have ${MAX_LIVE_CLIENTS} live tokens. Revoke one you no longer use first.`,
-      );
+      throw new DomainError("too_many_tokens", `You have ${MAX_LIVE_CLIENTS} live tokens. Revoke one you no longer use first.`);
     }
     await tx.apiClient.create({
-      data: {
-        id: clientId,
-        userId: actor.id,
-        name: input.name,
-        scopes: payload.scopes,
-        secretHash: hashSecret(secret),
-        acr,
-        authTime,
-        expiresAt,
-      },
+      data: { id: clientId, userId: actor.id, name: payload.name, scopes: payload.scopes, secretHash: hashSecret(secret), acr, authTime, expiresAt },
     });
-    await pass.consume(tx, { clientId });
     await recordAudit(
-      {
-        userId: actor.id,
-        action: "api_client.create",
-        outcome: "SUCCESS",
-        metadata: { clientId, name: input.name, scopes: payload.scopes, days: String(input.days) },
-      },
+      { userId: actor.id, action: "api_client.create", outcome: "SUCCESS", metadata: { clientId, name: payload.name, scopes: payload.scopes, days: String(payload.days) } },
       tx,
     );
-  });
-  return { clientId, secret, name: input.name, scopes: input.scopes, expiresAt };
-}
+    return { clientId, secret, name: payload.name, scopes, expiresAt };
+  },
+  record: (created) => ({ clientId: created.clientId }),
+  // The secret is shown once, by the page that finishes the creation (within the grace window).
+  resume: { kind: "revisit", to: (_p, intentId) => `/settings/security?api=${intentId}#api` },
+  success: "API token created. Copy it now: it won't be shown again.",
+  audit: { action: "api_client.create", label: "API token created" },
+  example: () => ({ name: "Budget script", scopes: ["accounts:read"], days: "30" }),
+});
 
 export type ApiClientView = {
   id: string;

@@ -1,10 +1,10 @@
 import "server-only";
 import { StepUpRequired } from "@/lib/assurance/guard";
-import { describeIntent } from "@/lib/assurance/describe";
+import { describeIntent } from "@/lib/assurance/pipeline";
 import { RateLimited } from "@/lib/assurance/lockout";
 import { isPolicyAction } from "@/lib/assurance/policy";
 import { db } from "@/lib/db";
-import { DomainError, InputError } from "@/lib/errors";
+import { DomainError, InputError, type DomainErrorCode } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { Scope } from "@/lib/api/scopes";
 import { authenticateBearer, consumeAccessToken, type ApiActor, type BearerFailure } from "@/lib/api/tokens";
@@ -107,7 +107,27 @@ async function insufficientAuthentication(err: StepUpRequired): Promise<Response
 const wrongOperation = () =>
   bearerFailure({ status: 401, error: "invalid_token", description: "This single-use token was issued for a different operation." });
 
-const DOMAIN_STATUS: Record<string, number> = { not_found: 404, recovery_hold: 403, too_many_tokens: 409 };
+/** The HTTP status of each rule a route can hit (RFC 9110 §15): exhaustive, so a new code must choose one. */
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  not_found: 404,
+  invalid_input: 422,
+  invalid_amount: 422,
+  insufficient_funds: 422,
+  same_account: 422,
+  currency_mismatch: 422,
+  daily_limit: 422,
+  limit_changed: 409,
+  email_taken: 422,
+  wrong_password: 422,
+  intent_invalid: 422,
+  intent_used: 422,
+  step_up_required: 422,
+  recovery_hold: 403,
+  no_challenge: 422,
+  registration_failed: 422,
+  too_many_intents: 429,
+  too_many_tokens: 409,
+};
 
 /**
  * A protected API route: authenticates the bearer token (RFC 6750), checks its scope (403
@@ -155,7 +175,7 @@ export async function protectedRoute(
       return apiError(422, "invalid_request", "Some fields are invalid.", { field_errors: err.fieldErrors });
     if (err instanceof RateLimited)
       return apiError(429, err.code, err.userMessage, { retry_after: err.retryAfterS }, { "retry-after": String(err.retryAfterS) });
-    if (err instanceof DomainError) return apiError(DOMAIN_STATUS[err.code] ?? 422, err.code, err.userMessage);
+    if (err instanceof DomainError) return apiError(DOMAIN_STATUS[err.code], err.code, err.userMessage);
     log.error(
       { event: "api.unhandled", err: { name: (err as Error)?.name, message: (err as Error)?.message } },
       "API route failed",

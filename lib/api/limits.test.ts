@@ -10,6 +10,7 @@ import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/supp
  */
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;
+let perform: typeof import("@/lib/assurance/pipeline").perform;
 let clients: typeof import("@/lib/api/clients");
 let lockout: typeof import("@/lib/assurance/lockout");
 const routes = {} as {
@@ -24,6 +25,7 @@ const nowS = () => Math.floor(Date.now() / 1000);
 before(async () => {
   testDb = await createTestDatabase();
   db = (await import("@/lib/db")).db;
+  perform = (await import("@/lib/assurance/pipeline")).perform;
   clients = await import("@/lib/api/clients");
   lockout = await import("@/lib/assurance/lockout");
   routes.token = await import("@/app/api/v1/oauth/token/route");
@@ -46,7 +48,7 @@ async function customerWithClient(scopes: string) {
     sid: `sid-${randomUUID()}`,
     claims: { amr: ["pop", "user", "mfa"], acr: "urn:vault:acr:phr", auth_time: nowS(), phr_time: nowS() },
   };
-  const client = await clients.createApiClientAs(user, { name: "limits", scopes, days: 30 });
+  const client = await perform(clients.apiClientCreate, user, { name: "limits", scopes, days: 30 });
   const checking = (await db.account.findFirstOrThrow({ where: { userId: user.id, type: "CHECKING" } })).id;
   const payee = (await db.payee.create({ data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" } })).id;
   return { user, client, checking, payee };
@@ -81,7 +83,7 @@ describe(`API limits (${TEST_PROVIDER})`, () => {
     assert.match(String(body.error_description), /too many access tokens/);
     assert.equal(body.retryAfterS, undefined, "the header carries it; the body is RFC 6749 §5.2's");
     // Another client of the same customer has its own budget.
-    const other = await clients.createApiClientAs(user, { name: "other", scopes: "accounts:read", days: 30 });
+    const other = await perform(clients.apiClientCreate, user, { name: "other", scopes: "accounts:read", days: 30 });
     assert.equal((await tokenRequest(other)).status, 200);
   });
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/log";
 import { ACR, epochSeconds, isAcr, type AssuranceClaims } from "@/lib/auth/claims";
-import type { GuardActor } from "@/lib/assurance/guard";
+import type { Actor } from "@/lib/assurance/operation";
 import { API_SID_PREFIX } from "@/lib/assurance/intents";
 import { tokenMintLimit } from "@/lib/assurance/lockout";
 import { db } from "@/lib/db";
@@ -195,7 +195,7 @@ export async function issueAuthorizationCode(data: {
 }
 
 /** Who calls the API: the token's customer and assurance, in the guard's terms, plus the token itself. */
-export type ApiActor = GuardActor & { clientId: string; tokenId: string; scopes: Scope[]; intentId: string | null };
+export type ApiActor = Actor & { clientId: string; tokenId: string; scopes: Scope[]; intentId: string | null };
 
 export type BearerFailure = { status: 400 | 401; error?: "invalid_request" | "invalid_token"; description?: string };
 

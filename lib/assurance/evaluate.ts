@@ -12,6 +12,8 @@ export type GuardFacts = {
   hasPasskey: boolean;
   /** Epoch seconds until which a recovery-code sign-in holds risky actions (the cooling-off period). */
   recoveryHoldUntil?: number;
+  /** A concurrent operation used up the exemption this one would have had (lib/assurance/pipeline.ts). */
+  exemptionSpent?: boolean;
 };
 
 /** What a step-up must achieve, OIDC style (RFC 9470 §3: acr_values and max_age). */
@@ -48,6 +50,7 @@ export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: G
   const exemption = policy.exemption;
   if (
     exemption &&
+    !facts.exemptionSpent &&
     facts.amountMinor !== undefined &&
     facts.amountMinor < exemption.maxAmountMinor &&
     facts.payeeIsNew === false &&

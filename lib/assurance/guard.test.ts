@@ -7,11 +7,12 @@ const PROVIDER = TEST_PROVIDER;
 
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;
+let perform: typeof import("@/lib/assurance/pipeline").perform;
 let guardModule: typeof import("@/lib/assurance/guard");
 let intents: typeof import("@/lib/assurance/intents");
 let transfers: typeof import("@/lib/banking/transfers");
 let errors: typeof import("@/lib/errors");
-type Actor = import("@/lib/assurance/guard").GuardActor;
+type Actor = import("@/lib/assurance/operation").Actor;
 
 type Customer = { actor: Actor; checking: string; payee: string; knownPayee: string };
 let alice: Customer;
@@ -42,7 +43,7 @@ const signedFor = new Map<string, string>();
 /** Asks for a transfer and returns the intent the guard stored instead of moving money. */
 async function pendingIntent(c: Customer, input: Record<string, unknown>): Promise<string> {
   try {
-    await transfers.transferAs(c.actor, input);
+    await perform(transfers.transfer, c.actor, input);
   } catch (err) {
     if (err instanceof guardModule.StepUpRequired) {
       signedFor.set(err.intentId, (await db.stepUpIntent.findUniqueOrThrow({ where: { id: err.intentId } })).payload);
@@ -56,6 +57,7 @@ async function pendingIntent(c: Customer, input: Record<string, unknown>): Promi
 before(async () => {
   testDb = await createTestDatabase();
   db = (await import("@/lib/db")).db;
+  perform = (await import("@/lib/assurance/pipeline")).perform;
   guardModule = await import("@/lib/assurance/guard");
   intents = await import("@/lib/assurance/intents");
   transfers = await import("@/lib/banking/transfers");
@@ -94,8 +96,8 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     const before = await balances(alice);
     // Different idempotency keys would not help an attacker either: the intent is consumed in the transfer's transaction.
     const results = await Promise.allSettled([
-      transfers.transferAs(alice.actor, input, { intentId }),
-      transfers.transferAs(alice.actor, input, { intentId }),
+      perform(transfers.transfer, alice.actor, input, { intentId }),
+      perform(transfers.transfer, alice.actor, input, { intentId }),
     ]);
     const ok = results.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<{ id: string }>).value.id);
     assert.equal(new Set(ok).size, 1);
@@ -106,7 +108,7 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     assert.equal(transfer.sca, "STEP_UP");
     assert.equal((await intents.findIntent(alice.actor, intentId))?.status, "CONSUMED");
     // A later replay with the same intent and a fresh key is refused.
-    await assert.rejects(transfers.transferAs(alice.actor, { ...input, idempotencyKey: key() }, { intentId }), /doesn't match|already used/);
+    await assert.rejects(perform(transfers.transfer, alice.actor, { ...input, idempotencyKey: key() }, { intentId }), /doesn't match|already used/);
   });
 
   it("an intent authorised for one amount can't complete another", async () => {
@@ -115,10 +117,10 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), true);
     const before = await balances(alice);
     await assert.rejects(
-      transfers.transferAs(alice.actor, { ...input, amount: "2000.00" }, { intentId }),
+      perform(transfers.transfer, alice.actor, { ...input, amount: "2000.00" }, { intentId }),
       (err: unknown) => err instanceof errors.DomainError && err.code === "intent_invalid",
     );
-    await assert.rejects(transfers.transferAs(alice.actor, { ...input, to: `payee:${alice.payee}` }, { intentId }), /doesn't match/);
+    await assert.rejects(perform(transfers.transfer, alice.actor, { ...input, to: `payee:${alice.payee}` }, { intentId }), /doesn't match/);
     assert.deepEqual(await balances(alice), before);
   });
 
@@ -129,7 +131,7 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     await db.stepUpIntent.update({ where: { id: intentId }, data: { payload: row.payload.replace('"150.00"', '"1500.00"') } });
     assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), false);
     const before = await balances(alice);
-    await assert.rejects(transfers.transferAs(alice.actor, { ...input, amount: "1500.00" }, { intentId }), /doesn't match/);
+    await assert.rejects(perform(transfers.transfer, alice.actor, { ...input, amount: "1500.00" }, { intentId }), /doesn't match/);
     assert.deepEqual(await balances(alice), before);
   });
 
@@ -141,7 +143,7 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), true);
     const before = await balances(bob);
     await assert.rejects(
-      transfers.transferAs(bob.actor, { fromAccountId: bob.checking, to: `payee:${bob.knownPayee}`, amount: "400.00", idempotencyKey: key() }, { intentId }),
+      perform(transfers.transfer, bob.actor, { fromAccountId: bob.checking, to: `payee:${bob.knownPayee}`, amount: "400.00", idempotencyKey: key() }, { intentId }),
       /doesn't match/,
     );
     assert.deepEqual(await balances(bob), before);
@@ -150,7 +152,7 @@ describe(`the assurance guard (${PROVIDER})`, () => {
   it("small payments to a known payee are exempt until the daily budget is used (PSD2 RTS Art. 16)", async () => {
     const c = await customer("carol");
     for (const amount of ["99.99", "99.99"]) {
-      const r = await transfers.transferAs(c.actor, { fromAccountId: c.checking, to: `payee:${c.knownPayee}`, amount, idempotencyKey: key() });
+      const r = await perform(transfers.transfer, c.actor, { fromAccountId: c.checking, to: `payee:${c.knownPayee}`, amount, idempotencyKey: key() });
       assert.equal((await db.transfer.findUniqueOrThrow({ where: { id: r.id } })).sca, "EXEMPT_LOW_VALUE");
     }
     // $199.98 used of $250.00: $50.03 would exceed it.
@@ -164,7 +166,7 @@ describe(`the assurance guard (${PROVIDER})`, () => {
   it("the daily exemption budget holds when ten small payments race (PSD2 RTS Art. 16)", async () => {
     const c = await customer("dave");
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 10 }, () => transfers.transferAs(c.actor, { fromAccountId: c.checking, to: `payee:${c.knownPayee}`, amount: "99.99", idempotencyKey: key() })),
+      Array.from({ length: 10 }, () => perform(transfers.transfer, c.actor, { fromAccountId: c.checking, to: `payee:${c.knownPayee}`, amount: "99.99", idempotencyKey: key() })),
     );
     const moved = await db.transfer.findMany({ where: { userId: c.actor.id, payeeId: c.knownPayee } });
     const exemptTotal = moved.filter((t) => t.sca === "EXEMPT_LOW_VALUE").reduce((sum, t) => sum + t.amount, 0n);
@@ -195,7 +197,7 @@ describe(`the assurance guard (${PROVIDER})`, () => {
 
   it("own-account transfers need no step-up, and that decision is audited too", async () => {
     const savings = (await db.account.findFirstOrThrow({ where: { userId: bob.actor.id, type: "SAVINGS" } })).id;
-    await transfers.transferAs(bob.actor, { fromAccountId: bob.checking, to: `account:${savings}`, amount: "50.00", idempotencyKey: key() });
+    await perform(transfers.transfer, bob.actor, { fromAccountId: bob.checking, to: `account:${savings}`, amount: "50.00", idempotencyKey: key() });
     const audit = await db.auditEvent.findFirst({ where: { userId: bob.actor.id, action: "assurance.decision" }, orderBy: { createdAt: "desc" } });
     assert.equal(audit?.outcome, "SUCCESS");
     assert.equal(audit?.reason, "no_step_up_needed");

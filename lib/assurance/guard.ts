@@ -1,6 +1,7 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/log";
-import { epochSeconds, type AssuranceClaims } from "@/lib/auth/claims";
+import { epochSeconds } from "@/lib/auth/claims";
+import type { Actor, Sca } from "@/lib/assurance/operation";
 import { canonicalJson } from "@/lib/assurance/binding";
 import { evaluatePolicy, type Decision, type GuardFacts, type Requirement } from "@/lib/assurance/evaluate";
 import { consumeIntent, createIntent, findIntent } from "@/lib/assurance/intents";
@@ -10,12 +11,6 @@ import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 
-/**
- * Who asks: the session's user, its sign-in id, and its assurance claims. `intentId` is set when the
- * credential itself was issued for one confirmed operation (an API step-up token): such an actor can
- * run that intent and nothing else, whatever its claims would allow (RFC 9470 §4, PSD2 RTS Art. 5(1)).
- */
-export type GuardActor = { id: string; sid: string; claims: AssuranceClaims; intentId?: string | null };
 
 /** Thrown when the session falls short: the validated operation waits as intent `intentId`. */
 export class StepUpRequired extends Error {
@@ -33,7 +28,7 @@ export type GuardPass = {
   outcome: "allowed" | "exempted";
   reason: string;
   /** How strong customer authentication was satisfied, for the record (Transfer.sca). */
-  sca: "NONE" | "EXEMPT_LOW_VALUE" | "STEP_UP";
+  sca: Sca;
   /**
    * Call inside the operation's transaction when it resumes an authorised intent: marks the intent
    * consumed, so a replay or a racing second completion rolls back instead of running twice.
@@ -44,18 +39,19 @@ export type GuardPass = {
 const noConsume = async () => {};
 
 /**
- * The assurance guard. Call it inside every sensitive lib/ function, with the exact operation the
- * user is about to perform (`payload`, which is what the step-up page shows and the passkey signs).
+ * The assurance guard. The pipeline (lib/assurance/pipeline.ts) calls it for every protected
+ * operation, with the exact operation the user is about to perform (`payload`, which is what the
+ * step-up page shows and the passkey signs).
  *
  * - Policy satisfied (or exempted): returns, and the decision is audited.
  * - Held (the cooling-off period after a recovery-code sign-in): throws DomainError "recovery_hold".
  * - Resuming (`intentId`): passes only for an AUTHORISED intent of this user, session and action
  *   whose stored payload is byte-for-byte this operation (RFC 9470 §4–5 / PSD2 RTS Art. 5(1)).
  * - Otherwise: stores the operation as a pending intent and throws StepUpRequired; the caller (an
- *   action) redirects to /step-up/<intentId>.
+ *   channel) redirects to /step-up/<intentId>, or answers RFC 9470's 401.
  */
 export async function guard(
-  actor: GuardActor,
+  actor: Actor,
   action: PolicyAction,
   op: { payload: Record<string, unknown>; facts?: Omit<GuardFacts, "hasPasskey">; intentId?: string },
 ): Promise<GuardPass> {
@@ -129,7 +125,7 @@ export async function guard(
  * enrolled before the hold began, or the IdP). Throws DomainError "recovery_hold".
  */
 async function refuseIfHeld(
-  actor: GuardActor,
+  actor: Actor,
   action: PolicyAction,
   intent: { id: string; authorisedBy: string | null },
   audit: (outcome: "DENIED", reason: string, extra: Record<string, string>) => Promise<void>,

@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { canonicalJson, payloadHashOf } from "@/lib/assurance/binding";
 import { intentLimit, RateLimited } from "@/lib/assurance/lockout";
+import type { Actor } from "@/lib/assurance/operation";
 import type { PolicyAction } from "@/lib/assurance/policy";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -28,7 +29,8 @@ export type IntentStatus = keyof typeof INTENT_TRANSITIONS | "EXPIRED";
 export const canTransition = (from: IntentStatus, to: IntentStatus): boolean =>
   from !== "EXPIRED" && (INTENT_TRANSITIONS[from] as readonly string[]).includes(to);
 
-export type IntentOwner = { id: string; sid: string };
+/** Who an intent belongs to: a customer and the sign-in (or API client) that made it. */
+type IntentOwner = Pick<Actor, "id" | "sid">;
 /** An API client's intents are owned by `api:<client id>` where a browser's are by its session id (lib/api/tokens.ts apiSid). */
 export const API_SID_PREFIX = "api:";
 

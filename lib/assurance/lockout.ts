@@ -1,7 +1,7 @@
 import "server-only";
 import { db, type Db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { DomainError } from "@/lib/errors";
+import { DomainError, type DomainErrorCode } from "@/lib/errors";
 
 /**
  * PSD2 RTS Art. 4(3)(b): at most 5 failed authentication attempts in a row before a temporary block,
@@ -143,7 +143,7 @@ export function createRateLimit(keyPrefix: string, limit: { max: number; windowS
 /** A request over its budget: the API answers 429 with Retry-After (RFC 6585 §4, RFC 9110 §10.2.3), a page shows the message. */
 export class RateLimited extends DomainError {
   constructor(
-    code: string,
+    code: DomainErrorCode,
     userMessage: string,
     readonly retryAfterS: number,
   ) {

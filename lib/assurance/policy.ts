@@ -1,8 +1,8 @@
 import { ACR, type Acr } from "@/lib/auth/claims";
 
 /**
- * Step-up policies, as data: one entry per sensitive action. To protect a new action, add an entry
- * here and call `guard()` inside its lib/ function (see README, "Protecting a new action").
+ * Step-up policies, as data: one entry per sensitive action. Each is run by one operation
+ * (lib/operations.ts), whose definition sits next to its verb (README, "Protecting a new action").
  *
  * - acr: the assurance class the session must have (null: no step-up).
  * - maxAgeS: how old the qualifying passkey authentication may be (OIDC Core §3.1.2.1 max_age),
@@ -65,6 +65,9 @@ export const POLICIES = {
   // ASVS 5 V7.5.1 once more: an API token is a credential. A grace window, like the codes: the page
   // finishes the creation after the passkey, and shows the secret once.
   "api_client.create": { label: "Create an API token", acr: ACR.PHR, maxAgeS: 300, bound: false, heldAfterRecovery: true },
+  // PSD2 RTS Art. 5(1): raising what may leave the account is bound to the new amount; lowering only protects.
+  "limit.raise": { label: "Raise your daily payment limit", acr: ACR.PHR, maxAgeS: 0, bound: true, heldAfterRecovery: true },
+  "limit.lower": { label: "Lower your daily payment limit", acr: null, maxAgeS: 0, bound: false },
 } as const satisfies Record<string, Policy>;
 
 export type PolicyAction = keyof typeof POLICIES;

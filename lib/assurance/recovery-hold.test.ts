@@ -13,6 +13,7 @@ import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/supp
  */
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;
+let perform: typeof import("@/lib/assurance/pipeline").perform;
 let guard: typeof import("@/lib/assurance/guard");
 let hold: typeof import("@/lib/assurance/recovery-hold");
 let stepUp: typeof import("@/lib/assurance/step-up");
@@ -28,6 +29,7 @@ type User = import("@/lib/auth/session").SessionUser;
 before(async () => {
   testDb = await createTestDatabase(); // before the lib imports: lib/db.ts reads DATABASE_URL once
   db = (await import("@/lib/db")).db;
+  perform = (await import("@/lib/assurance/pipeline")).perform;
   guard = await import("@/lib/assurance/guard");
   hold = await import("@/lib/assurance/recovery-hold");
   stepUp = await import("@/lib/assurance/step-up");
@@ -119,12 +121,12 @@ const rejectsWith = (code: string) => (err: unknown) => (err as { code?: string 
 describe(`the recovery cooling-off, at the moment the operation runs (${TEST_PROVIDER})`, () => {
   it("finding 1: intents made before a recovery sign-in are cancelled, audited, and can't be confirmed with the thief's new passkey", async () => {
     const c = await customer();
-    const addIntent = await intentOf(() => payees.addPayeeAs(c.session, MALLORY));
+    const addIntent = await intentOf(() => perform(payees.payeeAdd, c.session, MALLORY));
     const payoutIntent = await intentOf(() =>
-      payout.setPayoutDestinationAs(c.session, { ...MALLORY, holderName: "Mallory" }),
+      perform(payout.payoutChange, c.session, { ...MALLORY, holderName: "Mallory" }),
     );
     const payIntent = await intentOf(() =>
-      transfers.transferAs(c.session, {
+      perform(transfers.transfer, c.session, {
         fromAccountId: c.checking,
         to: `payee:${c.payee}`,
         amount: "1250.00",
@@ -163,14 +165,14 @@ describe(`the recovery cooling-off, at the moment the operation runs (${TEST_PRO
 
   it("finding 1: the guard re-checks the hold when an authorised intent runs, whatever channel authorised it", async () => {
     const c = await customer();
-    const addIntent = await intentOf(() => payees.addPayeeAs(c.session, MALLORY));
+    const addIntent = await intentOf(() => perform(payees.payeeAdd, c.session, MALLORY));
     await recoverySignIn(c, c.codes[0]);
     // The race the cancellation can't see: an intent authorised after the hold began (any channel).
     await db.stepUpIntent.update({
       where: { id: addIntent },
       data: { status: "AUTHORISED", authorisedBy: `passkey:${c.own.credentialId}`, cancelReason: null },
     });
-    await assert.rejects(payees.addPayeeAs(c.session, MALLORY, { intentId: addIntent }), rejectsWith("recovery_hold"));
+    await assert.rejects(perform(payees.payeeAdd, c.session, MALLORY, { intentId: addIntent }), rejectsWith("recovery_hold"));
     assert.equal(await db.payee.count({ where: { userId: c.id, name: "Mallory" } }), 0);
     const denied = await db.auditEvent.findFirstOrThrow({
       where: {
@@ -185,7 +187,7 @@ describe(`the recovery cooling-off, at the moment the operation runs (${TEST_PRO
 
   it("finding 1, SSO channel: the shared completion refuses a held intent whatever the factor, and runs nothing", async () => {
     const c = await customer();
-    const addIntent = await intentOf(() => payees.addPayeeAs(c.session, ACME));
+    const addIntent = await intentOf(() => perform(payees.payeeAdd, c.session, ACME));
     await recoverySignIn(c, c.codes[0]);
     // An intent still pending when the IdP answers (made as the hold began): the IdP's step-up ends in
     // the same authoriseAndResume as a passkey's (lib/auth/sso-step-up.ts).
@@ -207,7 +209,7 @@ describe(`the recovery cooling-off, at the moment the operation runs (${TEST_PRO
     const c = await customer();
     await recoverySignIn(c, c.codes[0]);
     const thief = await thiefEnrols(c);
-    const removal = await intentOf(() => passkeys.removePasskeyAs(c.session, c.own.credentialId));
+    const removal = await intentOf(() => perform(passkeys.passkeyRemove, c.session, { passkeyId: c.own.credentialId }));
     const refused = await stepUpInProcess(c.session, removal, thief);
     assert.equal(refused.ok, false);
     assert.match(!refused.ok ? refused.message : "", /A passkey added after a recovery sign-in can't confirm this/);
@@ -217,12 +219,12 @@ describe(`the recovery cooling-off, at the moment the operation runs (${TEST_PRO
       data: { status: "AUTHORISED", authorisedBy: `passkey:${thief.credentialId}` },
     });
     await assert.rejects(
-      passkeys.removePasskeyAs(c.session, c.own.credentialId, { intentId: removal }),
+      perform(passkeys.passkeyRemove, c.session, { passkeyId: c.own.credentialId }, { intentId: removal }),
       rejectsWith("recovery_hold"),
     );
     assert.equal(await db.passkey.count({ where: { id: c.own.credentialId } }), 1, "the customer's passkey stays");
     // The customer's own, older passkey may: that is how they throw the thief out.
-    const theirs = await intentOf(() => passkeys.removePasskeyAs(c.session, thief.credentialId));
+    const theirs = await intentOf(() => perform(passkeys.passkeyRemove, c.session, { passkeyId: thief.credentialId }));
     assert.equal((await stepUpInProcess(c.session, theirs, c.own)).ok, true);
     assert.equal(await db.passkey.count({ where: { id: thief.credentialId } }), 0);
   });
@@ -237,13 +239,13 @@ describe(`the recovery cooling-off, at the moment the operation runs (${TEST_PRO
     assert.equal(second.startedAt.getTime(), first.startedAt.getTime(), "the start stays");
     assert.ok(second.until >= first.until, "the end may move later");
 
-    const removal = await intentOf(() => passkeys.removePasskeyAs(c.session, c.own.credentialId));
+    const removal = await intentOf(() => perform(passkeys.passkeyRemove, c.session, { passkeyId: c.own.credentialId }));
     assert.equal((await stepUpInProcess(c.session, removal, thief)).ok, false);
     assert.equal(await db.passkey.count({ where: { id: c.own.credentialId } }), 1);
 
     const { hashPassword } = await import("@/lib/auth/password");
     const newHash = await hashPassword("the thief's new passphrase");
-    const change = await intentOf(() => passwordChange.applyPasswordChangeAs(c.session, { passwordHash: newHash }));
+    const change = await intentOf(() => perform(passwordChange.passwordChange, c.session, { passwordHash: newHash }));
     assert.equal((await stepUpInProcess(c.session, change, thief)).ok, false);
     assert.notEqual(
       (await db.user.findUniqueOrThrow({ where: { id: c.id } })).passwordHash,

@@ -12,6 +12,7 @@ import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/supp
  */
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;
+let perform: typeof import("@/lib/assurance/pipeline").perform;
 let transfers: typeof import("@/lib/banking/transfers");
 let guardModule: typeof import("@/lib/assurance/guard");
 type User = import("@/lib/auth/session").SessionUser;
@@ -41,11 +42,11 @@ async function customer(name: string): Promise<Customer> {
   return { user, key, checking, payee };
 }
 
-/** A $1,250.00 payment to a new payee: the guard stores it and asks for a bound step-up. */
+/** A $125.00 payment to a new payee (small enough that every test's customer can afford it: funds are checked before step-up): the guard stores it and asks for a bound step-up. */
 async function pendingPayment(c: Customer): Promise<{ intentId: string; idempotencyKey: string }> {
-  const input = { fromAccountId: c.checking, to: `payee:${c.payee}`, amount: "1250.00", idempotencyKey: idempotencyKey() };
+  const input = { fromAccountId: c.checking, to: `payee:${c.payee}`, amount: "125.00", idempotencyKey: idempotencyKey() };
   try {
-    await transfers.transferAs(c.user, input);
+    await perform(transfers.transfer, c.user, input);
   } catch (err) {
     if (err instanceof guardModule.StepUpRequired) return { intentId: err.intentId, idempotencyKey: input.idempotencyKey };
     throw err;
@@ -58,6 +59,7 @@ const balanceOf = async (accountId: string) => (await db.account.findUniqueOrThr
 before(async () => {
   testDb = await createTestDatabase();
   db = (await import("@/lib/db")).db;
+  perform = (await import("@/lib/assurance/pipeline")).perform;
   transfers = await import("@/lib/banking/transfers");
   guardModule = await import("@/lib/assurance/guard");
   alice = await customer("alice");
@@ -75,9 +77,9 @@ describe(`step-up on the server with a software authenticator (${TEST_PROVIDER})
     const result = await stepUpInProcess(alice.user, intentId, alice.key);
     assert.equal(result.ok, true, JSON.stringify(result));
     const transfer = await db.transfer.findFirstOrThrow({ where: { userId: alice.user.id, idempotencyKey } });
-    assert.deepEqual(result, { ok: true, redirectTo: `/transfers/${transfer.id}`, action: "transfer.payee" });
+    assert.deepEqual(result, { ok: true, redirectTo: `/transfers/${transfer.id}`, action: "transfer.payee", message: "Payment sent." });
     assert.equal(transfer.sca, "STEP_UP");
-    assert.equal(await balanceOf(alice.checking), before - 125_000n);
+    assert.equal(await balanceOf(alice.checking), before - 12_500n);
     assert.equal((await db.stepUpIntent.findUniqueOrThrow({ where: { id: intentId } })).status, "CONSUMED");
     // The session's claims were raised through a single-use grant, now consumed.
     assert.equal(alice.user.claims.acr, "urn:vault:acr:phr");

@@ -6,8 +6,9 @@ import { ACR, epochSeconds, passkeyAmr, type Grant } from "@/lib/auth/claims";
 import { raiseSessionClaims } from "@/lib/auth/raise-claims";
 import { requireUser, type SessionUser } from "@/lib/auth/session";
 import { boundChallenge, challengeMatches, payloadHashOf } from "@/lib/assurance/binding";
-import { describeIntent, type IntentDescription } from "@/lib/assurance/describe";
-import { authoriseIntent, cancelIntent, consumeIntent, findIntent, recordFailedAttempt, type Intent } from "@/lib/assurance/intents";
+import type { IntentDescription } from "@/lib/assurance/operation";
+import { describeIntent, operationOf, resumeIntent } from "@/lib/assurance/pipeline";
+import { authoriseIntent, cancelIntent, findIntent, recordFailedAttempt, type Intent } from "@/lib/assurance/intents";
 import { LOCKOUT, lockedMessage, stepUpLockout, type LockoutState } from "@/lib/assurance/lockout";
 import { requirementOf, type Requirement } from "@/lib/assurance/evaluate";
 import { POLICIES, type Policy } from "@/lib/assurance/policy";
@@ -124,7 +125,8 @@ export async function beginStepUpFor(user: SessionUser, intentId: unknown): Prom
 }
 
 export type CompleteResult =
-  | { ok: true; redirectTo: string; action: Intent["action"] }
+  /** `message`: the operation's own confirmation, for the toast on the page it resumes to. */
+  | { ok: true; redirectTo: string; action: Intent["action"]; message: string }
   | { ok: false; code: "not_found" | "expired" | "used" | "locked" | "no_passkey" | "failed" | "held" | "operation_failed"; message: string; failures?: number; warn?: boolean };
 
 /**
@@ -233,70 +235,11 @@ export async function authoriseAndResume(
   await raise(user, { amr: factor.amr, acr: ACR.PHR, authTime: epochSeconds() });
   await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "SUCCESS", metadata: { intentId: intent.id, policy: intent.action, ...factor.audit } });
   try {
-    return { ok: true, redirectTo: await then(user, intent), action: intent.action };
+    return { ok: true, redirectTo: await then(user, intent), action: intent.action, message: operationOf(intent.action).success };
   } catch (err) {
     if (err instanceof DomainError) return { ok: false, code: "operation_failed", message: err.userMessage };
     throw err;
   }
-}
-
-/** Runs the original operation from the stored intent (no retyping) and says where its result is. */
-async function resumeIntent(user: SessionUser, intent: Intent): Promise<string> {
-  const p = intent.payload as Record<string, never>;
-  const resume = { intentId: intent.id };
-  switch (intent.action) {
-    case "transfer.payee":
-    case "transfer.own": {
-      const { transferAs } = await import("@/lib/banking/transfers");
-      const to = p.to as { kind: string; id: string };
-      const from = p.from as { id: string };
-      const result = await transferAs(
-        user,
-        { fromAccountId: from.id, to: `${to.kind}:${to.id}`, amount: p.amount, memo: p.memo ?? undefined, idempotencyKey: p.idempotencyKey },
-        resume,
-      );
-      return `/transfers/${result.id}`;
-    }
-    case "payee.add": {
-      const { addPayeeAs } = await import("@/lib/banking/payees");
-      await addPayeeAs(user, detailsInput(p.payee), resume);
-      return "/payees?added=1";
-    }
-    case "payout.change": {
-      const { setPayoutDestinationAs } = await import("@/lib/banking/payout");
-      await setPayoutDestinationAs(user, detailsInput(p.payout), resume);
-      return "/settings/payout?saved=1";
-    }
-    case "passkey.remove": {
-      const { removePasskeyAs } = await import("@/lib/webauthn/passkeys");
-      await removePasskeyAs(user, p.passkeyId, resume);
-      return "/settings/security?removed=1";
-    }
-    case "password.change": {
-      const { applyPasswordChangeAs } = await import("@/lib/auth/password-change");
-      await applyPasswordChangeAs(user, { passwordHash: p.passwordHash }, resume);
-      return "/settings/security?password=changed";
-    }
-    case "account.reveal":
-    case "passkey.add":
-    case "recovery.regenerate":
-    case "api_client.create": {
-      // Grace-window actions: the raised claims are what they need; mark the intent used.
-      await db.$transaction((tx) => consumeIntent(tx, user, intent.id, { action: intent.action, canonical: intent.canonical }, {}));
-      if (intent.action === "account.reveal") return `/accounts/${String(p.accountId)}?reveal=1`;
-      if (intent.action === "recovery.regenerate") return "/settings/security?recovery=confirmed#recovery";
-      if (intent.action === "api_client.create") return `/settings/security?api=${intent.id}#api`;
-      return "/settings/security?confirmed=1";
-    }
-  }
-}
-
-/** Bank details stored in an intent, back in the form the lib/ verbs parse. */
-function detailsInput(stored: unknown) {
-  const d = (stored ?? {}) as { name?: string; iban?: string | null; routingCode?: string | null; accountNumber?: string | null };
-  return d.iban
-    ? { name: d.name, scheme: "iban", iban: d.iban }
-    : { name: d.name, scheme: "domestic", routingCode: d.routingCode ?? "", accountNumber: d.accountNumber ?? "" };
 }
 
 /** Cancel leaves no trace but the audit: the intent is marked cancelled and nothing runs. */

@@ -1,6 +1,7 @@
 import "server-only";
 import { isIP } from "node:net";
 import { headers } from "next/headers";
+import type { AuditAction } from "@/lib/audit/actions";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -9,7 +10,8 @@ export type AuditOutcome = "SUCCESS" | "FAILURE" | "DENIED" | "STEP_UP_REQUIRED"
 
 export type AuditInput = {
   userId: string | null;
-  action: string;
+  /** A labelled name (lib/audit/actions.ts), so the activity log can show every row. */
+  action: AuditAction;
   outcome: AuditOutcome;
   reason?: string;
   /** Structured context. Never put secrets, passwords, tokens or full account numbers here. */

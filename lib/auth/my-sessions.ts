@@ -3,17 +3,17 @@ import { revokeAccessTokensOf } from "@/lib/api/tokens";
 import { recordAudit } from "@/lib/audit/log";
 import { rotateSessionToken } from "@/lib/auth/raise-claims";
 import { requireUser } from "@/lib/auth/session";
-import { listSessionsOf, revokeOtherSessions, revokeSessionOf, type SessionView } from "@/lib/auth/sessions";
+import { listSessionsFor, revokeOtherSessions, revokeSessionFor, type SessionView } from "@/lib/auth/sessions";
 import { db } from "@/lib/db";
 
 /** The signed-in user's live sessions (this one first). */
 export async function listMySessions(): Promise<SessionView[]> {
-  return listSessionsOf(await requireUser());
+  return listSessionsFor(await requireUser());
 }
 
 /** Ends one of the signed-in user's sessions; anyone else's is "not found". Ending sessions needs no step-up: it only protects. */
 export async function revokeMySession(sessionId: unknown): Promise<void> {
-  return revokeSessionOf(await requireUser(), sessionId);
+  return revokeSessionFor(await requireUser(), sessionId);
 }
 
 /**

@@ -1,4 +1,7 @@
 import "server-only";
+import { z } from "zod";
+import { defineOperation } from "@/lib/assurance/operation";
+import { recordAudit } from "@/lib/audit/log";
 import { randomInt } from "node:crypto";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { db, type Tx } from "@/lib/db";
@@ -86,3 +89,36 @@ export async function useRecoveryCode(tx: Tx, userId: string, codeId: string, at
   const used = await tx.recoveryCode.updateMany({ where: { id: codeId, userId, usedAt: null }, data: { usedAt: at } });
   return used.count === 1;
 }
+
+type FreshCodes = Awaited<ReturnType<typeof makeRecoveryCodes>>;
+
+/**
+ * New recovery codes, replacing the old ones, under a passkey step-up within 5 minutes (policy
+ * "recovery.regenerate"; OWASP ASVS 5 V7.5.1: recovery codes are authentication data). The codes are
+ * the result, shown once; only their hashes are stored.
+ */
+export const recoveryRegenerate = defineOperation({
+  policies: ["recovery.regenerate"],
+  input: z.object({}),
+  prepare: async () => ({ action: "recovery.regenerate", payload: {}, carry: null as FreshCodes | null }),
+  inputOf: () => ({}),
+  describe: () => ({
+    title: "Make new recovery codes",
+    details: [],
+    after: "You'll go back to your security settings to see the new codes within 5 minutes. Your old codes stop working then.",
+    backTo: "/settings/security#recovery",
+  }),
+  // The slow hashing happens once the guard has allowed it, outside the transaction.
+  compute: async () => makeRecoveryCodes(),
+  async run(tx, actor, { carry: fresh }) {
+    if (!fresh) throw new Error("recovery codes were not made");
+    await fresh.store(tx, actor.id);
+    await recordAudit({ userId: actor.id, action: "recovery.codes_issued", outcome: "SUCCESS", metadata: { count: fresh.codes.length, why: "regenerated" } }, tx);
+    return fresh.codes;
+  },
+  record: (codes) => ({ count: String(codes.length) }),
+  resume: { kind: "revisit", to: () => "/settings/security?recovery=confirmed#recovery" },
+  success: "New recovery codes made. The old ones no longer work.",
+  audit: { action: "recovery.codes_issued", label: "Recovery codes made" },
+  example: () => ({}),
+});

@@ -1,12 +1,9 @@
 import "server-only";
-import { guard } from "@/lib/assurance/guard";
 import { POLICIES } from "@/lib/assurance/policy";
 import { formatHoldEnd, recoveryHoldOf } from "@/lib/assurance/recovery-hold";
-import { recordAudit } from "@/lib/audit/log";
 import { epochSeconds } from "@/lib/auth/claims";
-import { makeRecoveryCodes, recoveryCodeStatus, type RecoveryCodeStatus } from "@/lib/auth/recovery-codes";
+import { recoveryCodeStatus, type RecoveryCodeStatus } from "@/lib/auth/recovery-codes";
 import { requireUser } from "@/lib/auth/session";
-import { db } from "@/lib/db";
 
 /** The signed-in user's recovery codes and cooling-off period (lib/auth/recovery-sign-in.ts starts it). */
 export type RecoveryView = RecoveryCodeStatus & {
@@ -33,19 +30,4 @@ export async function getMyRecoveryHold(): Promise<{ until: Date; text: string }
   const user = await requireUser();
   const hold = await recoveryHoldOf(user.id);
   return hold && { until: hold.until, text: formatHoldEnd(hold.until) };
-}
-
-/**
- * New recovery codes, replacing the old ones, under a passkey step-up within 5 minutes (policy
- * "recovery.regenerate"; throws StepUpRequired otherwise). Returns the codes for showing once.
- */
-export async function regenerateRecoveryCodes(): Promise<string[]> {
-  const user = await requireUser();
-  await guard(user, "recovery.regenerate", { payload: {} });
-  const fresh = await makeRecoveryCodes();
-  await db.$transaction(async (tx) => {
-    await fresh.store(tx, user.id);
-    await recordAudit({ userId: user.id, action: "recovery.codes_issued", outcome: "SUCCESS", metadata: { count: fresh.codes.length, why: "regenerated" } }, tx);
-  });
-  return fresh.codes;
 }

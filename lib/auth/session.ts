@@ -6,10 +6,10 @@ import type { Session } from "next-auth";
 import { auth } from "@/lib/auth/config";
 import { isSessionLive } from "@/lib/auth/sessions";
 
-import type { AssuranceClaims } from "@/lib/auth/claims";
+import type { Actor } from "@/lib/assurance/operation";
 
-/** The signed-in user and the assurance claims of this session (what the guard reads). */
-export type SessionUser = { id: string; email: string; name: string; sid: string; claims: AssuranceClaims };
+/** The signed-in customer: an Actor (their sign-in and its assurance claims, what the guard reads) with their name and email. */
+export type SessionUser = Actor & { email: string; name: string };
 
 /**
  * The signed-in user, or null. Never trusts anything but the server-decoded session.

@@ -60,13 +60,13 @@ describe(`server-side sessions (${TEST_PROVIDER})`, () => {
     const a = await newSession();
     const others = [randomUUID(), randomUUID()];
     for (const id of others) await sessions.startSession({ id, userId: a.userId, method: "passkey" });
-    assert.equal((await sessions.listSessionsOf({ id: a.userId, sid: a.id })).length, 3);
+    assert.equal((await sessions.listSessionsFor({ id: a.userId, sid: a.id })).length, 3);
     assert.equal(await sessions.revokeOtherSessions(db, { id: a.userId, sid: a.id }, "password_changed"), 2);
     assert.equal(await sessions.isSessionLive(a.id, a.userId), true);
     for (const id of others) assert.equal(await sessions.isSessionLive(id, a.userId), false);
 
     const b = await newSession();
-    await assert.rejects(sessions.revokeSessionOf({ id: a.userId, sid: a.id }, b.id), /not found/);
+    await assert.rejects(sessions.revokeSessionFor({ id: a.userId, sid: a.id }, b.id), /not found/);
     assert.equal(await sessions.isSessionLive(b.id, b.userId), true);
   });
 

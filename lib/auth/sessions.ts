@@ -162,7 +162,7 @@ export function deviceOf(userAgent: string | null): string {
 }
 
 /** The user's live sessions, this one first. */
-export async function listSessionsOf(user: { id: string; sid: string }, now = new Date()): Promise<SessionView[]> {
+export async function listSessionsFor(user: { id: string; sid: string }, now = new Date()): Promise<SessionView[]> {
   const rows = await db.session.findMany({
     where: { userId: user.id, revokedAt: null, expiresAt: { gt: now }, lastSeenAt: { gt: new Date(now.getTime() - env.SESSION_IDLE_TIMEOUT_S * 1000) } },
     orderBy: { lastSeenAt: "desc" },
@@ -174,7 +174,7 @@ export async function listSessionsOf(user: { id: string; sid: string }, now = ne
 }
 
 /** Revokes one of the user's own sessions (not found for anyone else's). */
-export async function revokeSessionOf(user: { id: string; sid: string }, sessionId: unknown): Promise<void> {
+export async function revokeSessionFor(user: { id: string; sid: string }, sessionId: unknown): Promise<void> {
   if (typeof sessionId !== "string" || sessionId.length > 64) throw notFound("That session");
   const { count } = await db.session.updateMany({
     where: { id: sessionId, userId: user.id, revokedAt: null },

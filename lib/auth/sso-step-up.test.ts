@@ -120,13 +120,14 @@ describe(`step-up at the IdP counts on the step-up lockout (${TEST_PROVIDER})`, 
   it("a payee asked for before a recovery sign-in is not added when the IdP confirms it during the hold (issue 16, finding 1)", async () => {
     const codes = await import("@/lib/auth/recovery-codes");
     const { authenticateWithRecoveryCode } = await import("@/lib/auth/recovery-sign-in");
-    const { addPayeeAs } = await import("@/lib/banking/payees");
+    const { payeeAdd } = await import("@/lib/banking/payees");
+    const { perform } = await import("@/lib/assurance/pipeline");
     const { StepUpRequired } = await import("@/lib/assurance/guard");
     const { user, subject } = await ssoCustomer();
     const sheet = await codes.makeRecoveryCodes();
     await db.$transaction((tx) => sheet.store(tx, user.id));
     const mallory = { name: "Mallory", scheme: "iban", iban: "DE89370400440532013000" };
-    const intentId = await addPayeeAs(user, mallory).then(
+    const intentId = await perform(payeeAdd, user, mallory).then(
       () => assert.fail("expected a step-up"),
       (err: unknown) => (err instanceof StepUpRequired ? err.intentId : Promise.reject(err)),
     );

@@ -8,8 +8,8 @@ import { authoriseAndResume, confirmable, type CompleteResult } from "@/lib/assu
 import { epochSeconds } from "@/lib/auth/claims";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
-import { env, type SsoConfig } from "@/lib/env";
-import { idpMetadata } from "@/lib/auth/sso";
+import type { SsoConfig } from "@/lib/env";
+import { idpMetadata, ssoStepUpFor } from "@/lib/auth/sso";
 
 /** How far the IdP's clock may be behind Vault's when comparing auth_time with the request. */
 const SKEW_S = 5;
@@ -20,19 +20,6 @@ export const SSO_STEP_UP_CALLBACK = "/api/step-up/sso/callback";
 /** Why an IdP step-up was refused, for the step-up page (each with a human message there). */
 export type SsoStepUpProblem =
   "not_available" | "state" | "idp_error" | "id_token" | "other_account" | "acr" | "stale" | "intent" | "locked";
-
-/** Whether this customer can step up through the IdP: SSO with a trusted step-up acr, and an account linked at that IdP. */
-export async function ssoStepUpFor(
-  userId: string,
-): Promise<{ sso: SsoConfig & { stepUpAcr: string }; subject: string } | null> {
-  const sso = env.SSO;
-  if (!sso?.stepUpAcr) return null;
-  const identity = await db.federatedIdentity.findFirst({
-    where: { userId, issuer: sso.issuer },
-    select: { subject: true },
-  });
-  return identity ? { sso: { ...sso, stepUpAcr: sso.stepUpAcr }, subject: identity.subject } : null;
-}
 
 const authorizationServer = async (sso: SsoConfig) => (await idpMetadata(sso)).as;
 

@@ -5,7 +5,7 @@ import type { User } from "next-auth";
 import * as oauth from "oauth4webapi";
 import { recordAudit } from "@/lib/audit/log";
 import { ACR, epochSeconds, type AssuranceClaims } from "@/lib/auth/claims";
-import { openDefaultAccounts } from "@/lib/banking/accounts";
+import { openDefaultAccounts } from "@/lib/banking/opening";
 import { db } from "@/lib/db";
 import { env, type SsoConfig } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -203,4 +203,17 @@ export async function userForIdToken(rawIdToken: unknown): Promise<User> {
     }
     throw err;
   }
+}
+
+/** Whether this customer can step up through the IdP: SSO with a trusted step-up acr, and an account linked at that IdP. */
+export async function ssoStepUpFor(
+  userId: string,
+): Promise<{ sso: SsoConfig & { stepUpAcr: string }; subject: string } | null> {
+  const sso = env.SSO;
+  if (!sso?.stepUpAcr) return null;
+  const identity = await db.federatedIdentity.findFirst({
+    where: { userId, issuer: sso.issuer },
+    select: { subject: true },
+  });
+  return identity ? { sso: { ...sso, stepUpAcr: sso.stepUpAcr }, subject: identity.subject } : null;
 }

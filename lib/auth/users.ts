@@ -5,7 +5,7 @@ import { normaliseEmail } from "@/lib/auth/email";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { isCommonPassword } from "@/lib/auth/common-passwords";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
-import { openDefaultAccounts } from "@/lib/banking/accounts";
+import { openDefaultAccounts } from "@/lib/banking/opening";
 import { accountSignInLockout, limitedSignIn } from "@/lib/auth/sign-in-limits";
 import { db } from "@/lib/db";
 import { DomainError } from "@/lib/errors";

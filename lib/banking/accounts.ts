@@ -1,42 +1,11 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
-import { guard, type GuardActor } from "@/lib/assurance/guard";
+import { z } from "zod";
+import { defineOperation } from "@/lib/assurance/operation";
 import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import { notFound } from "@/lib/errors";
-import { db, type Tx } from "@/lib/db";
+import { db } from "@/lib/db";
 import type { Currency } from "@/lib/money";
-import { ensureInternalAccount, INTERNAL, newAccountNumber, postTransfer, type AccountType } from "@/lib/banking/ledger";
-
-/** What every new customer gets, funded from the bank's opening-balance account (documented in README). */
-export const DEFAULT_ACCOUNTS: readonly { name: string; type: AccountType; currency: Currency; opening: bigint }[] = [
-  { name: "Everyday Checking", type: "CHECKING", currency: "USD", opening: 250_000n }, // $2,500.00
-  { name: "Savings", type: "SAVINGS", currency: "USD", opening: 1_000_000n }, // $10,000.00
-];
-
-/** Opens the default accounts inside the sign-up transaction, with real ledger postings. */
-export async function openDefaultAccounts(tx: Tx, userId: string, at?: Date) {
-  const opened = [];
-  for (const spec of DEFAULT_ACCOUNTS) {
-    const account = await tx.account.create({
-      data: { userId, name: spec.name, type: spec.type, currency: spec.currency, number: newAccountNumber() },
-    });
-    const opening = await ensureInternalAccount(tx, INTERNAL.OPENING(spec.currency), "Opening balances", spec.currency);
-    await postTransfer(tx, {
-      userId,
-      fromAccountId: opening.id,
-      toAccountId: account.id,
-      amount: spec.opening,
-      currency: spec.currency,
-      idempotencyKey: `opening:${randomUUID()}`,
-      memo: "Opening deposit",
-      allowNegativeSource: true,
-      at,
-    });
-    opened.push(account);
-  }
-  return opened;
-}
 
 export type AccountSummary = {
   id: string;
@@ -50,11 +19,11 @@ export type AccountSummary = {
 
 /** The signed-in user's own accounts, and nobody else's. */
 export async function listMyAccounts(): Promise<AccountSummary[]> {
-  return listAccountsOf(await requireUser());
+  return listAccountsFor(await requireUser());
 }
 
 /** The same for a customer authenticated by the caller (the API, with a bearer token). */
-export async function listAccountsOf(user: { id: string }): Promise<AccountSummary[]> {
+export async function listAccountsFor(user: { id: string }): Promise<AccountSummary[]> {
   const rows = await db.account.findMany({
     where: { userId: user.id },
     orderBy: { createdAt: "asc" },
@@ -78,11 +47,11 @@ export type AccountEntry = {
 
 /** One of the signed-in user's accounts with a page of its ledger, newest first; others are "not found". */
 export async function getMyAccount(accountId: unknown, page: unknown = 1) {
-  return getAccountOf(await requireUser(), accountId, page);
+  return getAccountFor(await requireUser(), accountId, page);
 }
 
 /** The same for a customer authenticated by the caller (the API, with a bearer token). */
-export async function getAccountOf(user: { id: string }, accountId: unknown, page: unknown = 1) {
+export async function getAccountFor(user: { id: string }, accountId: unknown, page: unknown = 1) {
   if (typeof accountId !== "string" || accountId.length > 64) throw notFound("That account");
   const account = await db.account.findFirst({
     where: { id: accountId, userId: user.id },
@@ -133,27 +102,39 @@ export async function getAccountOf(user: { id: string }, accountId: unknown, pag
   };
 }
 
-/**
- * The full account number of one of the signed-in user's accounts. Policy "account.reveal": a
- * passkey within the last 10 minutes (throws StepUpRequired otherwise). Audited.
- */
-export async function revealAccountNumber(accountId: unknown): Promise<string> {
-  return revealAccountNumberAs(await requireUser(), accountId);
-}
+const revealInput = z.object({ accountId: z.string({ error: "Choose an account." }) });
 
-/** revealAccountNumber for an actor authenticated by the caller: the API, whose token's acr and auth_time the guard checks. */
-export async function revealAccountNumberAs(user: GuardActor, accountId: unknown): Promise<string> {
-  if (typeof accountId !== "string" || accountId.length > 64) throw notFound("That account");
-  const account = await db.account.findFirst({ where: { id: accountId, userId: user.id }, select: { number: true, name: true } });
-  if (!account) {
-    await recordAudit({ userId: user.id, action: "account.reveal", outcome: "DENIED", reason: "not_found" });
-    throw notFound("That account");
-  }
-  const pass = await guard(user, "account.reveal", { payload: { accountId, accountName: account.name, last4: account.number.slice(-4) } });
-  // A step-up token's intent is used up by the reveal it was confirmed for (a no-op otherwise).
-  await db.$transaction(async (tx) => {
-    await pass.consume(tx, { accountId });
-    await recordAudit({ userId: user.id, action: "account.reveal", outcome: "SUCCESS", metadata: { accountId } }, tx);
-  });
-  return account.number;
-}
+/**
+ * The full account number of one of the customer's accounts. Policy "account.reveal": a passkey
+ * within the last 10 minutes, a grace window not bound to one account. Audited.
+ */
+export const accountReveal = defineOperation({
+  policies: ["account.reveal"],
+  input: revealInput,
+  async prepare(actor, { accountId }) {
+    const account = accountId.length <= 64 ? await db.account.findFirst({ where: { id: accountId, userId: actor.id }, select: { number: true, name: true } }) : null;
+    if (!account) {
+      await recordAudit({ userId: actor.id, action: "account.reveal", outcome: "DENIED", reason: "not_found" });
+      throw notFound("That account");
+    }
+    return { action: "account.reveal", payload: { accountId, accountName: account.name, last4: account.number.slice(-4) }, carry: account.number };
+  },
+  inputOf: (p) => ({ accountId: p.accountId }),
+  describe: (p) => ({
+    title: `Show the full number of ${p.accountName}`,
+    details: [["Account", `${p.accountName} (•••• ${p.last4})`]],
+    after: "The number is shown right away, and for the next 10 minutes you can reveal numbers without confirming again.",
+    backTo: `/accounts/${p.accountId}`,
+  }),
+  async run(tx, actor, { payload, carry: number }) {
+    await recordAudit({ userId: actor.id, action: "account.reveal", outcome: "SUCCESS", metadata: { accountId: payload.accountId } }, tx);
+    return number;
+  },
+  record: () => ({ revealed: "1" }),
+  // The number is shown once, on the account's page, which reveals it again within the grace window.
+  resume: { kind: "revisit", to: (p) => `/accounts/${p.accountId}?reveal=1` },
+  success: "Account number shown.",
+  audit: { action: "account.reveal", label: "Account number revealed" },
+  apiScope: "accounts:read",
+  example: (c) => ({ accountId: c.accountIds[0] }),
+});

@@ -10,7 +10,7 @@ const NOW = new Date(Date.UTC(2026, 10, 23, 15, 30)); // a fixed afternoon, so d
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;
 let history: typeof import("@/lib/banking/balance-history");
-let accounts: typeof import("@/lib/banking/accounts");
+let opening: typeof import("@/lib/banking/opening");
 let ledger: typeof import("@/lib/banking/ledger");
 
 /** A customer whose accounts opened `openedDaysAgo` days before NOW, with the default opening deposits. */
@@ -20,7 +20,7 @@ async function customerOpened(openedDaysAgo: number) {
     const user = await tx.user.create({
       data: { name: "Chart", email: `chart-${randomUUID()}@example.com`, passwordHash: "not-used-here", createdAt: at },
     });
-    const [checking, savings] = await accounts.openDefaultAccounts(tx, user.id, at);
+    const [checking, savings] = await opening.openDefaultAccounts(tx, user.id, at);
     return { userId: user.id, checking: checking.id, savings: savings.id };
   });
 }
@@ -52,7 +52,7 @@ before(async () => {
   testDb = await createTestDatabase();
   ({ db } = await import("@/lib/db"));
   history = await import("@/lib/banking/balance-history");
-  accounts = await import("@/lib/banking/accounts");
+  opening = await import("@/lib/banking/opening");
   ledger = await import("@/lib/banking/ledger");
 });
 after(async () => {
@@ -64,7 +64,7 @@ describe("balance history", () => {
   it("has one point per UTC day, the last being now; days before the account opened are empty", async () => {
     const c = await customerOpened(10);
     await move(c.userId, c.checking, c.savings, 12_345n, new Date(NOW.getTime() - 3 * DAY_MS)); // 3 days ago, 15:30
-    const [checking, savings] = await history.balanceHistoryOf(c.userId, 30, NOW);
+    const [checking, savings] = await history.balanceHistoryFor(c.userId, 30, NOW);
     assert.equal(checking.accountId, c.checking);
     assert.equal(checking.points.length, 30);
     assert.equal(checking.points.at(-1)!.day.getTime(), NOW.getTime());
@@ -102,7 +102,7 @@ describe("balance history", () => {
             const [from, to] = m.back ? [c.savings, c.checking] : [c.checking, c.savings];
             await move(c.userId, from, to, BigInt(m.cents), m.at).catch(() => {}); // an overdraft is refused; that's fine here
           }
-          for (const account of await history.balanceHistoryOf(c.userId, 30, NOW)) {
+          for (const account of await history.balanceHistoryFor(c.userId, 30, NOW)) {
             for (const point of account.points)
               assert.equal(point.balance, await naiveClose(account.accountId, point.day));
           }
@@ -115,7 +115,7 @@ describe("balance history", () => {
   it("shows only the customer's own accounts", async () => {
     const a = await customerOpened(5);
     const b = await customerOpened(5);
-    const ids = (await history.balanceHistoryOf(a.userId, 30, NOW)).map((h) => h.accountId);
+    const ids = (await history.balanceHistoryFor(a.userId, 30, NOW)).map((h) => h.accountId);
     assert.deepEqual(ids.sort(), [a.checking, a.savings].sort());
     assert.ok(!ids.includes(b.checking));
   });

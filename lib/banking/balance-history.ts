@@ -43,11 +43,11 @@ export function dayEnds(days: number, now: Date): Date[] {
  */
 export async function getMyBalanceHistory(days: HistoryRange): Promise<BalanceHistory[]> {
   const user = await requireUser();
-  return balanceHistoryOf(user.id, days, new Date());
+  return balanceHistoryFor(user.id, days, new Date());
 }
 
 /** The same for a given customer; callers have authenticated them (the dashboard, via getMyBalanceHistory). */
-export async function balanceHistoryOf(userId: string, days: number, now: Date): Promise<BalanceHistory[]> {
+export async function balanceHistoryFor(userId: string, days: number, now: Date): Promise<BalanceHistory[]> {
   const accounts = await db.account.findMany({
     where: { userId },
     orderBy: { createdAt: "asc" },

@@ -94,3 +94,10 @@ export function bankDetailsFormValues(fields: Record<string, string>): Record<st
   const { name = "", scheme = "", iban = "", routingCode = "", accountNumber = "" } = fields;
   return { name: name.slice(0, 200), scheme: scheme.slice(0, 16), iban: iban.slice(0, 64), routingCode: routingCode.slice(0, 64), accountNumber: accountNumber.slice(0, 64) };
 }
+
+/** Normalised details (as stored in an intent) back in the form the schema parses. */
+export function bankDetailsInput(d: BankDetails) {
+  return d.iban
+    ? { name: d.name, scheme: "iban", iban: d.iban }
+    : { name: d.name, scheme: "domestic", routingCode: d.routingCode ?? "", accountNumber: d.accountNumber ?? "" };
+}

@@ -1,11 +1,10 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
-import { bankDetailsSchema, maskBankDetails } from "@/lib/banking/bank-details";
-import { guard } from "@/lib/assurance/guard";
-import type { Actor, ResumeOptions } from "@/lib/banking/transfers";
+import { bankDetailsInput, bankDetailsSchema, maskBankDetails } from "@/lib/banking/bank-details";
+import { defineOperation, type Actor } from "@/lib/assurance/operation";
 import { db } from "@/lib/db";
-import { notFound, parseInput } from "@/lib/errors";
+import { notFound } from "@/lib/errors";
 import type { Currency } from "@/lib/money";
 
 export type PayeeSummary = { id: string; name: string; masked: string; currency: Currency; isNew: boolean };
@@ -17,34 +16,38 @@ export async function listMyPayees(): Promise<PayeeSummary[]> {
   return rows.map((p) => ({ id: p.id, name: p.name, masked: maskBankDetails(p), currency: p.currency as Currency, isNew: p.firstPaidAt === null }));
 }
 
-export async function addPayee(raw: unknown): Promise<{ id: string }> {
-  return addPayeeAs(await requireUser(), raw);
-}
-
 /**
  * Adds a payee under a bound step-up every time (policy "payee.add"). A new payee stays "new" until
  * its first successful transfer, and policies treat new payees as risky.
  */
-export async function addPayeeAs(actor: Actor, raw: unknown, options: ResumeOptions = {}): Promise<{ id: string }> {
-  const details = parseInput(bankDetailsSchema, raw);
-  const pass = await guard(actor, "payee.add", { payload: { payee: details, masked: maskBankDetails(details) }, intentId: options.intentId });
-  return db.$transaction(async (tx) => {
-    const payee = await tx.payee.create({ data: { userId: actor.id, currency: "USD", ...details } });
-    await pass.consume(tx, { payeeId: payee.id });
-    await recordAudit(
-      { userId: actor.id, action: "payee.add", outcome: "SUCCESS", metadata: { payeeId: payee.id, destination: maskBankDetails(payee) } },
-      tx,
-    );
-    return { id: payee.id };
-  });
-}
+export const payeeAdd = defineOperation({
+  policies: ["payee.add"],
+  input: bankDetailsSchema,
+  prepare: async (_actor, details) => ({ action: "payee.add", payload: { payee: details, masked: maskBankDetails(details) }, carry: null }),
+  inputOf: (p) => bankDetailsInput(p.payee),
+  describe: (p) => ({
+    title: `Add ${p.payee.name} as a payee`,
+    details: [
+      ["Name", p.payee.name],
+      ["Account", p.masked],
+    ],
+    after: "The payee is saved as soon as you confirm. Your first payment to them will also ask for your passkey.",
+    backTo: "/payees",
+  }),
+  async run(tx, actor, { payload }) {
+    const payee = await tx.payee.create({ data: { userId: actor.id, currency: "USD", ...payload.payee } });
+    await recordAudit({ userId: actor.id, action: "payee.add", outcome: "SUCCESS", metadata: { payeeId: payee.id, destination: maskBankDetails(payee) } }, tx);
+    return { id: payee.id, name: payee.name };
+  },
+  record: (r) => ({ payeeId: r.id }),
+  resume: { kind: "run", to: () => "/payees?added=1" },
+  success: "Payee added.",
+  audit: { action: "payee.add", label: "Payee added" },
+  example: () => ({ name: "ACME Ltd", scheme: "iban", iban: "GB82 WEST 1234 5698 7654 32" }),
+});
 
-export async function removePayee(payeeId: unknown): Promise<void> {
-  return removePayeeAs(await requireUser(), payeeId);
-}
-
-/** Soft delete: past transfers keep their beneficiary. Someone else's payee is "not found". */
-export async function removePayeeAs(actor: Actor, payeeId: unknown): Promise<void> {
+/** Soft delete: past transfers keep their beneficiary. Someone else's payee is "not found". Needs no step-up. */
+export async function removePayeeFor(actor: Actor, payeeId: unknown): Promise<void> {
   if (typeof payeeId !== "string" || payeeId.length === 0 || payeeId.length > 64) throw notFound("That payee");
   await db.$transaction(async (tx) => {
     const changed = await tx.payee.updateMany({

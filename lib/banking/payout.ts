@@ -1,11 +1,9 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
-import { bankDetailsSchema, maskBankDetails } from "@/lib/banking/bank-details";
-import { guard } from "@/lib/assurance/guard";
-import type { Actor, ResumeOptions } from "@/lib/banking/transfers";
+import { bankDetailsInput, bankDetailsSchema, maskBankDetails } from "@/lib/banking/bank-details";
+import { defineOperation } from "@/lib/assurance/operation";
 import { db } from "@/lib/db";
-import { parseInput } from "@/lib/errors";
 
 export type PayoutSummary = { holderName: string; masked: string; updatedAt: Date } | null;
 
@@ -16,20 +14,26 @@ export async function getMyPayoutDestination(): Promise<PayoutSummary> {
   return row ? { holderName: row.holderName, masked: maskBankDetails(row), updatedAt: row.updatedAt } : null;
 }
 
-export async function setPayoutDestination(raw: unknown): Promise<void> {
-  return setPayoutDestinationAs(await requireUser(), raw);
-}
-
 /**
  * Changes the payout destination under a bound step-up every time (policy "payout.change"). Same
  * validation as payees. The audit keeps the masked old and new destinations, never full numbers.
  */
-export async function setPayoutDestinationAs(actor: Actor, raw: unknown, options: ResumeOptions = {}): Promise<void> {
-  const parsed = parseInput(bankDetailsSchema, raw);
-  const { name, ...details } = parsed;
-  const pass = await guard(actor, "payout.change", { payload: { payout: parsed, masked: maskBankDetails(parsed) }, intentId: options.intentId });
-  await db.$transaction(async (tx) => {
-    await pass.consume(tx, { payout: "changed" });
+export const payoutChange = defineOperation({
+  policies: ["payout.change"],
+  input: bankDetailsSchema,
+  prepare: async (_actor, details) => ({ action: "payout.change", payload: { payout: details, masked: maskBankDetails(details) }, carry: null }),
+  inputOf: (p) => bankDetailsInput(p.payout),
+  describe: (p) => ({
+    title: `Send your payouts to ${p.masked}`,
+    details: [
+      ["Account holder", p.payout.name],
+      ["Account", p.masked],
+    ],
+    after: "Future withdrawals and payouts go to this account as soon as you confirm.",
+    backTo: "/settings/payout",
+  }),
+  async run(tx, actor, { payload }) {
+    const { name, ...details } = payload.payout;
     const before = await tx.payoutDestination.findUnique({ where: { userId: actor.id } });
     const after = await tx.payoutDestination.upsert({
       where: { userId: actor.id },
@@ -37,13 +41,14 @@ export async function setPayoutDestinationAs(actor: Actor, raw: unknown, options
       update: { holderName: name, ...details },
     });
     await recordAudit(
-      {
-        userId: actor.id,
-        action: "payout.change",
-        outcome: "SUCCESS",
-        metadata: { from: before ? maskBankDetails(before) : null, to: maskBankDetails(after) },
-      },
+      { userId: actor.id, action: "payout.change", outcome: "SUCCESS", metadata: { from: before ? maskBankDetails(before) : null, to: maskBankDetails(after) } },
       tx,
     );
-  });
-}
+    return { masked: maskBankDetails(after) };
+  },
+  record: () => ({ payout: "changed" }),
+  resume: { kind: "run", to: () => "/settings/payout?saved=1" },
+  success: "Payout account updated.",
+  audit: { action: "payout.change", label: "Payout destination changed" },
+  example: () => ({ name: "Ada Lovelace", scheme: "domestic", routingCode: "021000021", accountNumber: "12345678" }),
+});

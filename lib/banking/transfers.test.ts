@@ -8,6 +8,7 @@ const PROVIDER = TEST_PROVIDER;
 
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;
+let perform: typeof import("@/lib/assurance/pipeline").perform;
 let transfers: typeof import("@/lib/banking/transfers");
 let payees: typeof import("@/lib/banking/payees");
 let errors: typeof import("@/lib/errors");
@@ -15,7 +16,7 @@ let users: typeof import("@/lib/auth/users");
 let guardModule: typeof import("@/lib/assurance/guard");
 let intents: typeof import("@/lib/assurance/intents");
 
-type Actor = import("@/lib/assurance/guard").GuardActor;
+type Actor = import("@/lib/assurance/operation").Actor;
 type Customer = { actor: Actor; checking: string; savings: string; payee: string };
 
 /**
@@ -43,7 +44,7 @@ async function newCustomer(name: string): Promise<Customer> {
   const actor: Actor = { id: user.id, sid: "test-session", claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) } };
   const [checking, savings] = await db.account.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
   const { id: payee } = await withStepUp(actor, (o) =>
-    payees.addPayeeAs(actor, { name: `${name}'s landlord`, scheme: "iban", iban: "GB82 WEST 1234 5698 7654 32" }, o),
+    perform(payees.payeeAdd, actor, { name: `${name}'s landlord`, scheme: "iban", iban: "GB82 WEST 1234 5698 7654 32" }, o),
   );
   return { actor, checking: checking.id, savings: savings.id, payee };
 }
@@ -81,6 +82,7 @@ async function assertBooksBalance() {
 before(async () => {
   testDb = await createTestDatabase();
   db = (await import("@/lib/db")).db;
+  perform = (await import("@/lib/assurance/pipeline")).perform;
   transfers = await import("@/lib/banking/transfers");
   payees = await import("@/lib/banking/payees");
   errors = await import("@/lib/errors");
@@ -97,7 +99,7 @@ after(async () => {
 
 describe(`transfers (${PROVIDER})`, () => {
   it("moves money between own accounts with two entries that sum to zero", async () => {
-    const result = await transfers.transferAs(alice.actor, {
+    const result = await perform(transfers.transfer, alice.actor, {
       fromAccountId: alice.checking,
       to: `account:${alice.savings}`,
       amount: "12.34",
@@ -115,7 +117,7 @@ describe(`transfers (${PROVIDER})`, () => {
   it("pays a payee through the settlement account and marks the payee as no longer new", async () => {
     assert.equal((await db.payee.findUniqueOrThrow({ where: { id: alice.payee } })).firstPaidAt, null);
     const input = { fromAccountId: alice.checking, to: `payee:${alice.payee}`, amount: "50", idempotencyKey: key() };
-    const result = await withStepUp(alice.actor, (o) => transfers.transferAs(alice.actor, input, o)); // a new payee: step-up
+    const result = await withStepUp(alice.actor, (o) => perform(transfers.transfer, alice.actor, input, o)); // a new payee: step-up
     const t = await db.transfer.findUniqueOrThrow({ where: { id: result.id }, include: { toAccount: true } });
     assert.equal(t.payeeId, alice.payee);
     assert.equal(t.toAccount.type, "INTERNAL");
@@ -138,7 +140,7 @@ describe(`transfers (${PROVIDER})`, () => {
             route === "c2s" ? [c.checking, `account:${c.savings}`] : route === "s2c" ? [c.savings, `account:${c.checking}`] : [c.checking, `payee:${c.payee}`];
           const amount = `${Math.trunc(cents / 100)}.${String(Math.abs(cents) % 100).padStart(2, "0")}`;
           const input = { fromAccountId: from, to, amount, idempotencyKey: key() };
-          await withStepUp(c.actor, (o) => transfers.transferAs(c.actor, input, o)).catch((err: unknown) => {
+          await withStepUp(c.actor, (o) => perform(transfers.transfer, c.actor, input, o)).catch((err: unknown) => {
             if (!(err instanceof errors.DomainError)) throw err;
           });
         }
@@ -166,7 +168,7 @@ describe(`transfers (${PROVIDER})`, () => {
         // Big enough that many fail: checking starts at $2,500.00, savings at $10,000.00.
         const amount = `${150 + ((i * 37) % 900)}.${String(i % 100).padStart(2, "0")}`;
         const input = { fromAccountId: from, to, amount, idempotencyKey: key() };
-        return withStepUp(who.actor, (o) => transfers.transferAs(who.actor, input, o));
+        return withStepUp(who.actor, (o) => perform(transfers.transfer, who.actor, input, o));
       }),
     );
     const ok = results.filter((r) => r.status === "fulfilled").length;
@@ -186,14 +188,14 @@ describe(`transfers (${PROVIDER})`, () => {
     const k = key();
     const before = (await db.account.findUniqueOrThrow({ where: { id: bob.savings } })).balance;
     const results = await Promise.all(
-      Array.from({ length: 12 }, () => transfers.transferAs(bob.actor, { fromAccountId: bob.savings, to: `account:${bob.checking}`, amount: "10.00", idempotencyKey: k })),
+      Array.from({ length: 12 }, () => perform(transfers.transfer, bob.actor, { fromAccountId: bob.savings, to: `account:${bob.checking}`, amount: "10.00", idempotencyKey: k })),
     );
     assert.equal(new Set(results.map((r) => r.id)).size, 1);
     assert.equal(results.filter((r) => !r.replayed).length, 1);
     assert.equal(await db.transfer.count({ where: { idempotencyKey: k } }), 1);
     assert.equal((await db.account.findUniqueOrThrow({ where: { id: bob.savings } })).balance, before - 1000n);
     // And a later retry returns the first result too.
-    const retry = await transfers.transferAs(bob.actor, { fromAccountId: bob.savings, to: `account:${bob.checking}`, amount: "10.00", idempotencyKey: k });
+    const retry = await perform(transfers.transfer, bob.actor, { fromAccountId: bob.savings, to: `account:${bob.checking}`, amount: "10.00", idempotencyKey: k });
     assert.deepEqual({ id: retry.id, replayed: retry.replayed }, { id: results[0].id, replayed: true });
     await assertBooksBalance();
   });
@@ -203,7 +205,7 @@ describe(`transfers (${PROVIDER})`, () => {
     // (with a step-up) so it is no longer new, and a $10 payment to it is exempt.
     const c = await newCustomer(`carol-${randomUUID().slice(0, 6)}`);
     const first = { fromAccountId: c.checking, to: `payee:${c.payee}`, amount: "1.00", idempotencyKey: key() };
-    await withStepUp(c.actor, (o) => transfers.transferAs(c.actor, first, o));
+    await withStepUp(c.actor, (o) => perform(transfers.transfer, c.actor, first, o));
     // The lost race, made by the database itself: whenever this customer's exempt payment takes its
     // row lock, another exempt payment using the whole budget appears before the re-count. The
     // transaction then rolls back, taking that payment with it, so the retry loses the same way.
@@ -222,7 +224,7 @@ describe(`transfers (${PROVIDER})`, () => {
     try {
       const before = await snapshot();
       const input = { fromAccountId: c.checking, to: `payee:${c.payee}`, amount: "10.00", idempotencyKey: key() };
-      const lost = await transfers.transferAs(c.actor, input).then(
+      const lost = await perform(transfers.transfer, c.actor, input).then(
         () => "paid without a step-up",
         (err: unknown) => (err instanceof guardModule.StepUpRequired ? "step-up" : err instanceof errors.DomainError ? `DomainError ${err.code}` : `crash: ${String(err)}`),
       );
@@ -230,7 +232,7 @@ describe(`transfers (${PROVIDER})`, () => {
       assert.deepEqual(await snapshot(), before, "nothing moved");
       assert.equal(await db.auditEvent.count({ where: { userId: c.actor.id, reason: "exemption_budget_spent_concurrently" } }), 1);
       // Confirmed with a step-up, it goes out once, as a step-up payment (the trigger never fires: no exemption).
-      const paid = await withStepUp(c.actor, (o) => transfers.transferAs(c.actor, input, o));
+      const paid = await withStepUp(c.actor, (o) => perform(transfers.transfer, c.actor, input, o));
       assert.equal((await db.transfer.findUniqueOrThrow({ where: { id: paid.id } })).sca, "STEP_UP");
     } finally {
       await db.$executeRawUnsafe(`DROP TRIGGER ${tag}${PROVIDER === "postgresql" ? ' ON "User"' : ""}`);
@@ -263,7 +265,7 @@ describe(`transfers (${PROVIDER})`, () => {
       it(c.name, async () => {
         const before = await snapshot();
         const input = { fromAccountId: alice.checking, to: `account:${alice.savings}`, amount: "1.00", idempotencyKey: key(), ...c.input() };
-        await assert.rejects(transfers.transferAs(alice.actor, input), (err: unknown) => {
+        await assert.rejects(perform(transfers.transfer, alice.actor, input), (err: unknown) => {
           assert.ok(err instanceof errors.DomainError, String(err));
           const message = err instanceof errors.InputError ? err.fieldErrors[c.field] : err.field === c.field ? err.userMessage : undefined;
           assert.match(message ?? "(no message on that field)", c.message);
@@ -277,7 +279,7 @@ describe(`transfers (${PROVIDER})`, () => {
       const euro = await db.account.create({ data: { userId: alice.actor.id, name: "Euro", type: "CHECKING", currency: "EUR", number: `E${Date.now()}` } });
       const before = await snapshot();
       await assert.rejects(
-        transfers.transferAs(alice.actor, { fromAccountId: alice.checking, to: `account:${euro.id}`, amount: "1.00", idempotencyKey: key() }),
+        perform(transfers.transfer, alice.actor, { fromAccountId: alice.checking, to: `account:${euro.id}`, amount: "1.00", idempotencyKey: key() }),
         (err: unknown) => err instanceof errors.DomainError && err.code === "currency_mismatch" && /same currency/.test(err.userMessage),
       );
       assert.deepEqual(await snapshot(), before);
@@ -291,7 +293,7 @@ describe(`transfers (${PROVIDER})`, () => {
 
   it("won't let an outsider remove someone else's payee", async () => {
     const before = await snapshot();
-    await assert.rejects(payees.removePayeeAs(bob.actor, alice.payee), (err: unknown) => err instanceof errors.DomainError && err.code === "not_found");
+    await assert.rejects(payees.removePayeeFor(bob.actor, alice.payee), (err: unknown) => err instanceof errors.DomainError && err.code === "not_found");
     assert.equal((await db.payee.findUniqueOrThrow({ where: { id: alice.payee } })).removedAt, null);
     assert.deepEqual(await snapshot(), before);
   });
@@ -308,7 +310,7 @@ describe(`transfers (${PROVIDER})`, () => {
     ];
     const count = await db.payee.count();
     for (const [input, field, message] of bad) {
-      await assert.rejects(payees.addPayeeAs(alice.actor, input), (err: unknown) => {
+      await assert.rejects(perform(payees.payeeAdd, alice.actor, input), (err: unknown) => {
         assert.ok(err instanceof errors.InputError, String(err));
         assert.match(err.fieldErrors[field] ?? "", message, JSON.stringify(input));
         return true;
@@ -316,7 +318,7 @@ describe(`transfers (${PROVIDER})`, () => {
     }
     assert.equal(await db.payee.count(), count);
     const good = await withStepUp(alice.actor, (o) =>
-      payees.addPayeeAs(alice.actor, { name: "ACME Ltd", scheme: "domestic", routingCode: "021000021", accountNumber: "1234 5678" }, o),
+      perform(payees.payeeAdd, alice.actor, { name: "ACME Ltd", scheme: "domestic", routingCode: "021000021", accountNumber: "1234 5678" }, o),
     );
     assert.equal((await db.payee.findUniqueOrThrow({ where: { id: good.id } })).accountNumber, "12345678");
   });

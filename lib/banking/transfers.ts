@@ -1,24 +1,20 @@
 import "server-only";
 import { z } from "zod";
-import { guard, type GuardActor } from "@/lib/assurance/guard";
+import { randomUUID } from "node:crypto";
+import { defineOperation, ExemptionSpent, type Actor, type Prepared } from "@/lib/assurance/operation";
 import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import { maskBankDetails } from "@/lib/banking/bank-details";
+import { checkDailyLimit } from "@/lib/banking/limits";
 import { ensureInternalAccount, INTERNAL, postTransfer } from "@/lib/banking/ledger";
 import { LOW_VALUE_DAILY_BUDGET_MINOR } from "@/lib/assurance/policy";
 import { db, type Tx } from "@/lib/db";
-import { DomainError, InputError, notFound, parseInput } from "@/lib/errors";
+import { DomainError, InputError, notFound } from "@/lib/errors";
 import { formatMoney, isCurrency, parseAmount, toDecimalString, type Currency } from "@/lib/money";
 
 /** The most one transfer may move (minor units): $25,000.00. Larger payments need a branch. */
 export const MAX_TRANSFER_MINOR = 2_500_000n;
 export const MEMO_MAX_LENGTH = 140;
-
-/** Who is acting: the session's user and claims. Public verbs get it from the session. */
-export type Actor = GuardActor;
-
-/** Options for resuming an operation after step-up. */
-export type ResumeOptions = { intentId?: string };
 
 const id = (what: string) =>
   z
@@ -48,32 +44,40 @@ export type TransferInput = z.input<typeof transferInputSchema>;
 
 export type TransferResult = { id: string; reference: string; replayed: boolean };
 
-/** Moves money for the signed-in user: between their own accounts, or to one of their payees. */
-export async function createTransfer(raw: unknown): Promise<TransferResult> {
-  const user = await requireUser();
-  return transferAs(user, raw);
-}
+const moneyText = (payload: { amount: string; currency: string }) => {
+  const currency = isCurrency(payload.currency) ? payload.currency : "USD";
+  const parsed = parseAmount(payload.amount, currency);
+  return parsed.ok ? formatMoney(parsed.amount, currency) : payload.amount;
+};
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === "P2002";
+/** What the customer authorises: exactly what the step-up page shows and the passkey signs. */
+type TransferPayload = {
+  from: Party;
+  to: Party & { kind: "account" | "payee" };
+  amount: string;
+  currency: string;
+  memo: string | null;
+  idempotencyKey: string;
+};
 
 /**
- * The transfer rules, for an actor already taken from the session (createTransfer) or built by a
- * test. Validation happens before anything is written; the debit, credit, both ledger entries, the
- * payee's first-paid mark and the audit event commit together or not at all.
+ * Moves money: between the customer's own accounts ("transfer.own"), or to one of their payees
+ * ("transfer.payee", PSD2 RTS Art. 5 dynamic linking, with Art. 16's low-value exemption). Every rule
+ * that can be checked before writing is checked in `prepare` (so a payment that can't go through
+ * never asks for a passkey); the debit, credit, both ledger entries, the payee's first-paid mark and
+ * the audit event commit together or not at all.
  */
-export async function transferAs(actor: Actor, raw: unknown, options: ResumeOptions = {}, budgetLost = false): Promise<TransferResult> {
-  const input = parseInput(transferInputSchema, raw);
-
-  const previous = await db.transfer.findUnique({
-    where: { userId_idempotencyKey: { userId: actor.id, idempotencyKey: input.idempotencyKey } },
-    select: { id: true, reference: true },
-  });
-  if (previous) return { ...previous, replayed: true };
-
-  try {
+export const transfer = defineOperation({
+  policies: ["transfer.own", "transfer.payee"],
+  input: transferInputSchema,
+  async prepare(actor, input): Promise<Prepared<TransferPayload, Plan> | { replay: TransferResult }> {
+    const previous = await db.transfer.findUnique({
+      where: { userId_idempotencyKey: { userId: actor.id, idempotencyKey: input.idempotencyKey } },
+      select: { id: true, reference: true },
+    });
+    if (previous) return { replay: { ...previous, replayed: true } };
     const plan = await planTransfer(actor, input);
-    // What the user authorises: exactly what the step-up page shows and the passkey signs.
-    const payload = {
+    const payload: TransferPayload = {
       from: plan.from,
       to: plan.to,
       amount: toDecimalString(plan.amount, plan.currency),
@@ -81,89 +85,77 @@ export async function transferAs(actor: Actor, raw: unknown, options: ResumeOpti
       memo: input.memo,
       idempotencyKey: input.idempotencyKey,
     };
-    const pass = await guard(actor, plan.kind === "payee" ? "transfer.payee" : "transfer.own", {
+    if (plan.kind === "account") return { action: "transfer.own", payload, carry: plan };
+    return {
+      action: "transfer.payee",
       payload,
-      facts:
-        plan.kind === "payee"
-          ? {
-              amountMinor: plan.amount,
-              payeeIsNew: plan.payeeIsNew,
-              // After losing the budget to a concurrent payment, the budget counts as spent: a second
-              // read could miss payments still committing and lose again, so this one asks for step-up.
-              exemptedLast24hMinor: budgetLost ? LOW_VALUE_DAILY_BUDGET_MINOR : await exemptedLast24h(actor.id),
-            }
-          : undefined,
-      intentId: options.intentId,
+      facts: { amountMinor: plan.amount, payeeIsNew: plan.payeeIsNew, exemptedLast24hMinor: await exemptedLast24h(actor.id) },
+      carry: plan,
+    };
+  },
+  inputOf: (p) => ({ fromAccountId: p.from.id, to: `${p.to.kind}:${p.to.id}`, amount: p.amount, memo: p.memo ?? undefined, idempotencyKey: p.idempotencyKey }),
+  describe: (p) => ({
+    title: `Send ${moneyText(p)} to ${p.to.name}`,
+    details: [
+      ["Amount", moneyText(p)],
+      ["From", `${p.from.name} (${p.from.masked})`],
+      ["To", `${p.to.name} (${p.to.masked})`],
+      ...(p.memo ? ([["Memo", p.memo]] as [string, string][]) : []),
+    ],
+    after: "The money is sent as soon as you confirm, and you'll see the receipt.",
+    backTo: "/transfers/new",
+  }),
+  async run(tx, actor, { carry: plan, payload }, { sca }) {
+    if (plan.kind === "payee") {
+      // Touching the customer's row serialises their payments (a row lock on PostgreSQL; SQLite runs
+      // one writer at a time), so the counts below see every payment committed before this one.
+      await tx.user.update({ where: { id: actor.id }, data: { updatedAt: new Date() } });
+      // PSD2 RTS Art. 16: the cumulative budget must hold under concurrency too.
+      if (sca === "EXEMPT_LOW_VALUE" && (await exemptedLast24h(actor.id, tx)) + plan.amount > LOW_VALUE_DAILY_BUDGET_MINOR) throw new ExemptionSpent();
+      await checkDailyLimit(actor.id, plan.amount, plan.currency, tx);
+    }
+    const destination =
+      plan.kind === "payee"
+        ? (await ensureInternalAccount(tx, INTERNAL.SETTLEMENT(plan.currency), "Outgoing payments (settlement)", plan.currency)).id
+        : plan.toAccountId;
+    const created = await postTransfer(tx, {
+      userId: actor.id,
+      fromAccountId: plan.fromAccountId,
+      toAccountId: destination,
+      payeeId: plan.kind === "payee" ? plan.payeeId : null,
+      amount: plan.amount,
+      currency: plan.currency,
+      memo: payload.memo,
+      idempotencyKey: payload.idempotencyKey,
+      sca,
     });
-    const transfer = await db.$transaction(async (tx) => {
-      if (pass.sca === "EXEMPT_LOW_VALUE") {
-        // PSD2 RTS Art. 16: the cumulative budget must hold under concurrency too. Touching the user's
-        // row serialises this user's exempt payments (a row lock on PostgreSQL; SQLite serialises
-        // writers anyway), so the re-count below sees every exempt payment committed before it.
-        await tx.user.update({ where: { id: actor.id }, data: { updatedAt: new Date() } });
-        if ((await exemptedLast24h(actor.id, tx)) + plan.amount > LOW_VALUE_DAILY_BUDGET_MINOR) throw new ExemptionSpent();
-      }
-      const destination =
-        plan.kind === "payee"
-          ? (await ensureInternalAccount(tx, INTERNAL.SETTLEMENT(plan.currency), "Outgoing payments (settlement)", plan.currency)).id
-          : plan.toAccountId;
-      const created = await postTransfer(tx, {
+    if (plan.kind === "payee") {
+      await tx.payee.updateMany({ where: { id: plan.payeeId, firstPaidAt: null }, data: { firstPaidAt: created.createdAt } });
+    }
+    await recordAudit(
+      {
         userId: actor.id,
-        fromAccountId: plan.fromAccountId,
-        toAccountId: destination,
-        payeeId: plan.kind === "payee" ? plan.payeeId : null,
-        amount: plan.amount,
-        currency: plan.currency,
-        memo: input.memo,
-        idempotencyKey: input.idempotencyKey,
-        sca: pass.sca,
-      });
-      await pass.consume(tx, { transferId: created.id });
-      if (plan.kind === "payee") {
-        await tx.payee.updateMany({ where: { id: plan.payeeId, firstPaidAt: null }, data: { firstPaidAt: created.createdAt } });
-      }
-      await recordAudit(
-        {
-          userId: actor.id,
-          action: "transfer.create",
-          outcome: "SUCCESS",
-          metadata: { reference: created.reference, amount: plan.amount.toString(), currency: plan.currency, to: plan.kind, sca: pass.sca },
-        },
-        tx,
-      );
-      return created;
-    });
-    return { id: transfer.id, reference: transfer.reference, replayed: false };
-  } catch (err) {
-    if (err instanceof ExemptionSpent && !budgetLost) {
-      // Another payment used the budget first: ask the policy again, which now wants a step-up
-      // (the retry can't be exempted, so it can't lose this way twice).
-      await recordAudit({ userId: actor.id, action: "assurance.decision", outcome: "DENIED", reason: "exemption_budget_spent_concurrently", metadata: { policy: "transfer.payee" } });
-      return transferAs(actor, raw, options, true);
-    }
-    if (isUniqueViolation(err)) {
-      // A concurrent retry with the same key committed first; its transaction is the one that counts.
-      const first = await db.transfer.findUnique({
-        where: { userId_idempotencyKey: { userId: actor.id, idempotencyKey: input.idempotencyKey } },
-        select: { id: true, reference: true },
-      });
-      if (first) return { ...first, replayed: true };
-    }
-    if (err instanceof DomainError) {
-      await recordAudit({ userId: actor.id, action: "transfer.create", outcome: "FAILURE", reason: err.code });
-    }
-    throw err;
-  }
-}
+        action: "transfer.create",
+        outcome: "SUCCESS",
+        metadata: { reference: created.reference, amount: plan.amount.toString(), currency: plan.currency, to: plan.kind, sca },
+      },
+      tx,
+    );
+    return { id: created.id, reference: created.reference, replayed: false };
+  },
+  record: (result) => ({ transferId: result.id }),
+  resume: { kind: "run", to: (result) => `/transfers/${result.id}` },
+  success: "Payment sent.",
+  audit: { action: "transfer.create", label: "Transfer", failures: true },
+  apiScope: "transfer:funds",
+  example: (c) => ({ fromAccountId: c.accountIds[0], to: `payee:${c.payeeId}`, amount: "1250.00", memo: "Invoice 7", idempotencyKey: `example-${randomUUID()}` }),
+});
 
 type Party = { id: string; name: string; masked: string };
 type Plan = { fromAccountId: string; amount: bigint; currency: Currency; from: Party; to: Party & { kind: "account" | "payee" } } & (
   | { kind: "account"; toAccountId: string }
   | { kind: "payee"; payeeId: string; payeeIsNew: boolean }
 );
-
-/** Thrown inside a transfer's transaction when a concurrent exempt payment used the budget first. */
-class ExemptionSpent extends Error {}
 
 /** PSD2 RTS Art. 16: what low-value payments have already used of the rolling 24-hour budget. */
 async function exemptedLast24h(userId: string, client: Tx | typeof db = db): Promise<bigint> {
@@ -176,7 +168,7 @@ async function exemptedLast24h(userId: string, client: Tx | typeof db = db): Pro
 async function planTransfer(actor: Actor, input: z.output<typeof transferInputSchema>): Promise<Plan> {
   const source = await db.account.findFirst({
     where: { id: input.fromAccountId, userId: actor.id },
-    select: { id: true, currency: true, name: true, number: true },
+    select: { id: true, currency: true, name: true, number: true, balance: true },
   });
   if (!source || !isCurrency(source.currency)) {
     throw new DomainError("not_found", "That account was not found.", "fromAccountId");
@@ -190,6 +182,8 @@ async function planTransfer(actor: Actor, input: z.output<typeof transferInputSc
   if (parsed.amount > MAX_TRANSFER_MINOR) {
     throw new InputError({ amount: `The most you can send at once is ${formatMoney(MAX_TRANSFER_MINOR, currency)}.` });
   }
+  // Checked before any passkey is asked for; the ledger checks it again when the money moves.
+  if (source.balance < parsed.amount) throw new DomainError("insufficient_funds", "There isn't enough money in that account.", "amount");
 
   const [kind, targetId] = input.to.split(":") as ["account" | "payee", string];
   if (kind === "account") {
@@ -213,6 +207,7 @@ async function planTransfer(actor: Actor, input: z.output<typeof transferInputSc
   if (payee.currency !== currency) {
     throw new DomainError("currency_mismatch", `This payee is paid in ${payee.currency}; choose a ${payee.currency} account.`, "to");
   }
+  await checkDailyLimit(actor.id, parsed.amount, currency);
   const to = { kind, id: payee.id, name: payee.name, masked: maskBankDetails(payee) };
   return { kind, fromAccountId: source.id, payeeId: payee.id, payeeIsNew: payee.firstPaidAt === null, amount: parsed.amount, currency, from, to };
 }

@@ -1,26 +1,10 @@
 import "server-only";
-import {
-  generateRegistrationOptions,
-  verifyRegistrationResponse,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-} from "@simplewebauthn/server";
 import { z } from "zod";
-import { evaluatePolicy } from "@/lib/assurance/evaluate";
-import { guard, StepUpRequired, type GuardActor } from "@/lib/assurance/guard";
-import { POLICIES } from "@/lib/assurance/policy";
-import { recoveryHoldOf } from "@/lib/assurance/recovery-hold";
+import { defineOperation } from "@/lib/assurance/operation";
 import { recordAudit } from "@/lib/audit/log";
-import { ACR, epochSeconds } from "@/lib/auth/claims";
-import { verifyPasswordAgain } from "@/lib/auth/reauth";
-import { makeRecoveryCodes } from "@/lib/auth/recovery-codes";
-import { raiseSessionClaims } from "@/lib/auth/raise-claims";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
-import { DomainError, notFound, parseInput } from "@/lib/errors";
-import { storeChallenge, takeChallenge } from "@/lib/webauthn/challenges";
-import { CEREMONY_TIMEOUT_MS, rp } from "@/lib/webauthn/config";
-import { ssoStepUpFor } from "@/lib/auth/sso-step-up";
+import { notFound, parseInput } from "@/lib/errors";
 
 export type PasskeyView = {
   id: string;
@@ -36,142 +20,35 @@ export async function listMyPasskeys(): Promise<PasskeyView[]> {
   return rows.map((p) => ({ id: p.id, nickname: p.nickname, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt, synced: p.deviceType === "multiDevice" }));
 }
 
-/**
- * Password re-entry for the bootstrapping rule: records reauth_time on the session through a
- * single-use grant. It proves the password, nothing more (acr stays AAL1).
- */
-export async function reauthenticateWithPassword(password: unknown): Promise<{ ok: true } | { ok: false; message: string }> {
-  const user = await requireUser();
-  const checked = await verifyPasswordAgain(user.id, password, "auth.reauth");
-  if (!checked.ok) return checked;
-  await recordAudit({ userId: user.id, action: "auth.reauth", outcome: "SUCCESS", metadata: { method: "password" } });
-  await raiseSessionClaims(user, { amr: ["pwd"], acr: ACR.AAL1, authTime: epochSeconds() });
-  return { ok: true };
-}
-
-export type RegistrationStart =
-  | { status: "ready"; options: PublicKeyCredentialCreationOptionsJSON }
-  | { status: "needs_password" }
-  | { status: "needs_step_up"; intentId: string };
-
-/**
- * The bootstrapping rule, so a stolen session can't enrol its own passkey and then pass step-up:
- * the first passkey needs the password re-entered within 5 minutes; any further one needs a passkey
- * step-up within 5 minutes (policy "passkey.add"; OWASP ASVS 5 V7.5.1), or, for an SSO customer
- * without one, a step-up at the IdP.
- */
-async function checkMayEnrol(actor: GuardActor, createIntent: boolean): Promise<RegistrationStart | null> {
-  // An SSO customer with no passkey (and no password) confirms at the IdP instead: a step-up like any other.
-  const hasPasskey = (await db.passkey.count({ where: { userId: actor.id } })) > 0 || (await ssoStepUpFor(actor.id)) !== null;
-  if (!hasPasskey) {
-    const decision = evaluatePolicy(POLICIES["passkey.add"], actor.claims, { hasPasskey }, epochSeconds());
-    await recordAudit({
-      userId: actor.id,
-      action: "assurance.decision",
-      outcome: decision.outcome === "allowed" ? "SUCCESS" : "STEP_UP_REQUIRED",
-      reason: decision.reason,
-      metadata: { policy: "passkey.add" },
-    });
-    return decision.outcome === "allowed" ? null : { status: "needs_password" };
-  }
-  if (!createIntent) {
-    const decision = evaluatePolicy(POLICIES["passkey.add"], actor.claims, { hasPasskey }, epochSeconds());
-    if (decision.outcome !== "allowed") throw new DomainError("step_up_required", "Confirm with your passkey first, then add the new one.");
-    return null;
-  }
-  try {
-    await guard(actor, "passkey.add", { payload: {} });
-    return null;
-  } catch (err) {
-    if (err instanceof StepUpRequired) return { status: "needs_step_up", intentId: err.intentId };
-    throw err;
-  }
-}
-
-export async function startPasskeyRegistration(): Promise<RegistrationStart> {
-  const user = await requireUser();
-  const blocked = await checkMayEnrol(user, true);
-  if (blocked) return blocked;
-  const existing = await db.passkey.findMany({ where: { userId: user.id }, select: { id: true, transports: true } });
-  const options = await generateRegistrationOptions({
-    rpName: rp.name,
-    rpID: rp.id,
-    userName: user.email,
-    userDisplayName: user.name,
-    userID: new TextEncoder().encode(user.id),
-    attestationType: "none",
-    timeout: CEREMONY_TIMEOUT_MS,
-    // One passkey per authenticator: the browser refuses to register a second on the same device.
-    excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports ? (p.transports.split(",") as never) : undefined })),
-    authenticatorSelection: { residentKey: "required", userVerification: "required" },
-  });
-  await storeChallenge({ userId: user.id, purpose: "REGISTER", challenge: options.challenge });
-  return { status: "ready", options };
-}
-
-const nicknameSchema = z
+export const nicknameSchema = z
   .string({ error: "Give the passkey a name." })
   .trim()
   .min(1, "Give the passkey a name.")
   .max(60, "Use at most 60 characters.");
 
-/** The new passkey, and recovery codes to show once when this enrolment issued them. */
-export async function finishPasskeyRegistration(response: unknown, nickname: unknown): Promise<{ id: string; recoveryCodes: string[] | null }> {
-  const user = await requireUser();
-  await checkMayEnrol(user, false).then((blocked) => {
-    if (blocked) throw new DomainError("step_up_required", "Confirm your password first, then add the passkey.");
-  });
-  const name = parseInput(z.object({ nickname: nicknameSchema }), { nickname }).nickname;
-  const challenge = await takeChallenge({ userId: user.id, purpose: "REGISTER" });
-  if (!challenge) throw new DomainError("no_challenge", "That took too long. Please try again.");
-  let verification;
-  try {
-    verification = await verifyRegistrationResponse({
-      response: response as RegistrationResponseJSON,
-      expectedChallenge: challenge.challenge,
-      expectedOrigin: [...rp.origins],
-      expectedRPID: rp.id,
-      requireUserVerification: true,
-    });
-  } catch (err) {
-    await recordAudit({ userId: user.id, action: "passkey.add", outcome: "FAILURE", reason: err instanceof Error ? err.message.slice(0, 200) : "invalid" });
-    throw new DomainError("registration_failed", "That passkey couldn't be registered. Please try again.");
-  }
-  if (!verification.verified) throw new DomainError("registration_failed", "That passkey couldn't be registered. Please try again.");
-  const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verification.registrationInfo;
-  // The first passkey (or any, once no unused recovery code is left) comes with recovery codes; but
-  // not during a recovery cooling-off, which holds making new codes (policy "recovery.regenerate"):
-  // whoever used the last code may not be the customer. They can make new ones when it ends.
-  const [unusedCodes, hold] = await Promise.all([db.recoveryCode.count({ where: { userId: user.id, usedAt: null } }), recoveryHoldOf(user.id)]);
-  const recovery = unusedCodes === 0 && !hold ? await makeRecoveryCodes() : null;
-  const passkey = await db.$transaction(async (tx) => {
-    const created = await tx.passkey.create({
-      data: {
-        id: credential.id,
-        userId: user.id,
-        publicKey: new Uint8Array(credential.publicKey),
-        counter: BigInt(credential.counter),
-        transports: (credential.transports ?? []).join(","),
-        deviceType: credentialDeviceType,
-        backedUp: credentialBackedUp,
-        aaguid,
-        nickname: name,
-      },
-    });
-    await recordAudit({ userId: user.id, action: "passkey.add", outcome: "SUCCESS", metadata: { nickname: name, synced: credentialDeviceType === "multiDevice" } }, tx);
-    if (recovery) {
-      await recovery.store(tx, user.id);
-      await recordAudit({ userId: user.id, action: "recovery.codes_issued", outcome: "SUCCESS", metadata: { count: recovery.codes.length, why: "passkey_enrolled" } }, tx);
-    }
-    return created;
-  }).catch(async (err: unknown) => {
-    // The credential id is already registered (a crafted response reusing one): nothing changes.
-    if ((err as { code?: string } | null)?.code !== "P2002") throw err;
-    await recordAudit({ userId: user.id, action: "passkey.add", outcome: "FAILURE", reason: "credential_already_registered" });
-    throw new DomainError("registration_failed", "That passkey is already registered.");
-  });
-  return { id: passkey.id, recoveryCodes: recovery?.codes ?? null };
-}
+/**
+ * Adding a passkey (policy "passkey.add"): the bootstrapping rule, so a stolen session can't enrol its
+ * own passkey and then pass step-up. Allowed now, the registration ceremony opens
+ * (lib/webauthn/registration.ts); this operation itself writes nothing.
+ */
+export const passkeyAdd = defineOperation({
+  policies: ["passkey.add"],
+  input: z.object({}),
+  prepare: async () => ({ action: "passkey.add", payload: {}, carry: null }),
+  inputOf: () => ({}),
+  describe: () => ({
+    title: "Add a new passkey",
+    details: [],
+    after: "You'll go back to your security settings to create the new passkey within 5 minutes.",
+    backTo: "/settings/security",
+  }),
+  run: async () => ({ mayEnrol: true }),
+  record: () => ({}),
+  resume: { kind: "revisit", to: () => "/settings/security?confirmed=1" },
+  success: "Confirmed. Now add your new passkey.",
+  audit: { action: "passkey.add", label: "Passkey added" },
+  example: () => ({}),
+});
 
 export async function renamePasskey(passkeyId: unknown, nickname: unknown): Promise<void> {
   const user = await requireUser();
@@ -182,20 +59,31 @@ export async function renamePasskey(passkeyId: unknown, nickname: unknown): Prom
   await recordAudit({ userId: user.id, action: "passkey.rename", outcome: "SUCCESS", metadata: { nickname: name } });
 }
 
-export async function removePasskey(passkeyId: unknown): Promise<void> {
-  return removePasskeyAs(await requireUser(), passkeyId);
-}
-
 /** Removing a passkey needs a passkey step-up within 5 minutes (policy "passkey.remove"). */
-export async function removePasskeyAs(actor: GuardActor, passkeyId: unknown, options: { intentId?: string } = {}): Promise<void> {
-  if (typeof passkeyId !== "string" || passkeyId.length > 1024) throw notFound("That passkey");
-  const passkey = await db.passkey.findFirst({ where: { id: passkeyId, userId: actor.id }, select: { id: true, nickname: true } });
-  if (!passkey) throw notFound("That passkey");
-  const pass = await guard(actor, "passkey.remove", { payload: { passkeyId: passkey.id, nickname: passkey.nickname }, intentId: options.intentId });
-  await db.$transaction(async (tx) => {
-    await pass.consume(tx, { removed: passkey.id });
-    const removed = await tx.passkey.deleteMany({ where: { id: passkey.id, userId: actor.id } });
+export const passkeyRemove = defineOperation({
+  policies: ["passkey.remove"],
+  input: z.object({ passkeyId: z.string({ error: "That passkey was not found." }).max(1024, "That passkey was not found.") }),
+  async prepare(actor, { passkeyId }) {
+    const passkey = await db.passkey.findFirst({ where: { id: passkeyId, userId: actor.id }, select: { id: true, nickname: true } });
+    if (!passkey) throw notFound("That passkey");
+    return { action: "passkey.remove", payload: { passkeyId: passkey.id, nickname: passkey.nickname }, carry: null };
+  },
+  inputOf: (p) => ({ passkeyId: p.passkeyId }),
+  describe: (p) => ({
+    title: `Remove the passkey "${p.nickname}"`,
+    details: [["Passkey", p.nickname]],
+    after: "The passkey is removed as soon as you confirm. It will no longer work for Vault.",
+    backTo: "/settings/security",
+  }),
+  async run(tx, actor, { payload }) {
+    const removed = await tx.passkey.deleteMany({ where: { id: payload.passkeyId, userId: actor.id } });
     if (removed.count !== 1) throw notFound("That passkey");
-    await recordAudit({ userId: actor.id, action: "passkey.remove", outcome: "SUCCESS", metadata: { nickname: passkey.nickname } }, tx);
-  });
-}
+    await recordAudit({ userId: actor.id, action: "passkey.remove", outcome: "SUCCESS", metadata: { nickname: payload.nickname } }, tx);
+    return { removed: payload.passkeyId };
+  },
+  record: (r) => r,
+  resume: { kind: "run", to: () => "/settings/security?removed=1" },
+  success: "Passkey removed.",
+  audit: { action: "passkey.remove", label: "Passkey removed" },
+  example: (c) => ({ passkeyId: c.passkeyId }),
+});

@@ -1,38 +1,13 @@
 import Link from "next/link";
 import { EmptyState } from "@/app/_components/empty-state";
+import { AUDIT_LABELS } from "@/lib/audit/actions";
+import { OPERATIONS } from "@/lib/operations";
 import { AUDIT_CATEGORIES, AUDIT_OUTCOMES, listMyAuditEvents, type AuditFilters } from "@/lib/audit/list";
 
+/** Every audit action's label: the operations' own (lib/operations.ts) and the rest (lib/audit/actions.ts). */
 const LABELS: Record<string, string> = {
-  "auth.sign_up": "Account opened",
-  "auth.sign_in": "Sign-in",
-  "auth.sign_out": "Signed out",
-  "transfer.create": "Transfer",
-  "payee.add": "Payee added",
-  "payee.remove": "Payee removed",
-  "payout.change": "Payout destination changed",
-  "account.reveal": "Account number revealed",
-  "auth.reauth": "Password confirmed",
-  "auth.password_change": "Password changed",
-  "auth.reauth_locked": "Password confirmation paused",
-  "auth.session_revoke": "Session ended",
-  "auth.session_refused": "Ended session used again (refused)",
-  "auth.sign_in_locked": "Sign-in paused",
-  "recovery.codes_issued": "Recovery codes made",
-  "recovery.code_used": "Recovery code used",
-  "recovery.hold_started": "Recovery cooling-off started",
-  "security.cross_origin_action": "Request from another site refused",
-  "passkey.add": "Passkey added",
-  "passkey.rename": "Passkey renamed",
-  "passkey.remove": "Passkey removed",
-  "assurance.decision": "Security check",
-  "step_up.verify": "Passkey confirmation",
-  "step_up.cancel": "Confirmation cancelled",
-  "step_up.expired": "Confirmation expired",
-  "step_up.locked": "Passkey confirmation paused",
-  "api_client.create": "API token created",
-  "api_client.revoke": "API token revoked",
-  "api_client.authorize": "App's request confirmed",
-  "api_client.step_up_token": "Single-use API token issued",
+  ...AUDIT_LABELS,
+  ...Object.fromEntries(Object.values(OPERATIONS).map((op) => [op.audit.action, op.audit.label])),
 };
 
 /** The parts of an event's metadata worth a line: the policy it was checked against, the passkey used. */

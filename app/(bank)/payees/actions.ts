@@ -1,32 +1,24 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
-import { StepUpRequired } from "@/lib/assurance/guard";
+import { isFormData, toErrorState, unreadableForm, type ActionState } from "@/app/_lib/action-state";
+import { operationAction } from "@/app/_lib/operation-action";
+import { requireUser } from "@/lib/auth/session";
 import { bankDetailsFormValues } from "@/lib/banking/bank-details";
-import { addPayee, removePayee } from "@/lib/banking/payees";
+import { payeeAdd, removePayeeFor } from "@/lib/banking/payees";
 import { setFlash } from "@/lib/flash-server";
-import { type ActionState, formFields, isFormData, stepUpPath, toErrorState, unreadableForm } from "@/lib/errors";
 
-export async function addPayeeAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
-  if (!isFormData(formData)) return unreadableForm;
-  const fields = formFields(formData);
-  let stepUp: string | null = null;
-  try {
-    await addPayee(fields);
-  } catch (err) {
-    if (!(err instanceof StepUpRequired)) return toErrorState(err, bankDetailsFormValues(fields));
-    stepUp = stepUpPath(err.intentId);
-  }
-  if (stepUp) redirect(stepUp);
-  revalidatePath("/payees");
-  return { status: "success", message: `${bankDetailsFormValues(fields).name.trim()} was added to your payees.` };
-}
+export const addPayeeAction = operationAction(payeeAdd, {
+  keep: (formData) => bankDetailsFormValues(Object.fromEntries([...formData.entries()].filter((e): e is [string, string] => typeof e[1] === "string"))),
+  message: (payee) => `${payee.name} was added to your payees.`,
+  revalidate: ["/payees"],
+});
 
+/** Removing a payee needs no step-up (it only protects); the session and ownership are checked here and in lib/. */
 export async function removePayeeAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   if (!isFormData(formData)) return unreadableForm;
   try {
-    await removePayee(formData.get("payeeId"));
+    await removePayeeFor(await requireUser(), formData.get("payeeId"));
   } catch (err) {
     return toErrorState(err, {});
   }

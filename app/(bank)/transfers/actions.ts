@@ -1,27 +1,11 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
-import { StepUpRequired } from "@/lib/assurance/guard";
-import { createTransfer } from "@/lib/banking/transfers";
-import { setFlash } from "@/lib/flash-server";
-import { type ActionState, formFields, isFormData, stepUpPath, toErrorState, unreadableForm } from "@/lib/errors";
+import { operationAction } from "@/app/_lib/operation-action";
+import { transfer } from "@/lib/banking/transfers";
 
-/** Thin: createTransfer checks the session, ownership, every rule and the assurance policy itself. */
-export async function createTransferAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
-  if (!isFormData(formData)) return unreadableForm;
-  const fields = formFields(formData);
-  let next: string;
-  try {
-    next = `/transfers/${(await createTransfer(fields)).id}`;
-    await setFlash("transfer.sent");
-  } catch (err) {
-    if (!(err instanceof StepUpRequired)) {
-      const { fromAccountId = "", to = "", amount = "", memo = "" } = fields;
-      return toErrorState(err, { fromAccountId, to, amount: amount.slice(0, 64), memo: memo.slice(0, 200) });
-    }
-    next = stepUpPath(err.intentId); // the validated transfer waits there as a pending intent
-  }
-  revalidatePath("/dashboard");
-  redirect(next);
-}
+/** The pipeline checks the session, ownership, every rule and the assurance policy; the receipt follows. */
+export const createTransferAction = operationAction(transfer, {
+  keep: ["fromAccountId", "to", "amount", "memo"],
+  then: "redirect",
+  revalidate: ["/dashboard"],
+});

@@ -5,7 +5,7 @@ import { Field } from "@/app/_components/field";
 import { FormAlert } from "@/app/_components/form-alert";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
 import { SubmitButton } from "@/app/_components/submit-button";
-import { idle } from "@/lib/errors";
+import { idle } from "@/app/_lib/action-state";
 import { recoverySignInAction } from "../../actions";
 
 export function RecoverForm() {

@@ -1,22 +1,7 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { StepUpRequired } from "@/lib/assurance/guard";
-import { revealAccountNumber } from "@/lib/banking/accounts";
-import { DomainError, isFormData, stepUpPath, UNREADABLE_FORM } from "@/lib/errors";
+import { operationAction } from "@/app/_lib/operation-action";
+import { accountReveal } from "@/lib/banking/accounts";
 
-export type RevealState = { status: "hidden" } | { status: "shown"; number: string } | { status: "error"; message: string };
-
-/** Returns the full number to this user only; revealAccountNumber checks session, ownership and policy. */
-export async function revealAction(_prev: RevealState, formData: FormData): Promise<RevealState> {
-  if (!isFormData(formData)) return { status: "error", message: UNREADABLE_FORM };
-  let stepUp: string;
-  try {
-    return { status: "shown", number: await revealAccountNumber(formData.get("accountId")) };
-  } catch (err) {
-    if (err instanceof DomainError) return { status: "error", message: err.userMessage };
-    if (!(err instanceof StepUpRequired)) throw err;
-    stepUp = stepUpPath(err.intentId);
-  }
-  redirect(stepUp);
-}
+/** Shows the full number to this customer only: the pipeline checks session, ownership and policy. */
+export const revealAction = operationAction(accountReveal, { show: (number) => number });

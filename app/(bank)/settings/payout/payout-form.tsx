@@ -7,7 +7,7 @@ import { BankDetailsFields } from "@/app/_components/bank-details-fields";
 import { FormAlert, FormSuccess } from "@/app/_components/form-alert";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
 import { SubmitButton } from "@/app/_components/submit-button";
-import { idle } from "@/lib/errors";
+import { idle } from "@/app/_lib/action-state";
 import { setPayoutAction } from "./actions";
 
 export function PayoutForm() {

@@ -1,23 +1,18 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
-import { StepUpRequired } from "@/lib/assurance/guard";
+import { isFormData, toErrorState, unreadableForm, type ActionState } from "@/app/_lib/action-state";
+import { operationAction } from "@/app/_lib/operation-action";
 import { signOut } from "@/lib/auth/config";
 import { revokeMyOtherSessions, revokeMySession } from "@/lib/auth/my-sessions";
-import { changePassword } from "@/lib/auth/password-change";
-import { regenerateRecoveryCodes } from "@/lib/auth/recovery";
+import { passwordChange, passwordChangeInput } from "@/lib/auth/password-change";
+import { rotateSessionToken } from "@/lib/auth/raise-claims";
+import { recoveryRegenerate } from "@/lib/auth/recovery-codes";
 import { getSessionUser } from "@/lib/auth/session";
+import { DomainError, InputError } from "@/lib/errors";
 import { setFlash } from "@/lib/flash-server";
-import { type ActionState, DomainError, InputError, isFormData, stepUpPath, toErrorState, unreadableForm } from "@/lib/errors";
-import {
-  finishPasskeyRegistration,
-  reauthenticateWithPassword,
-  removePasskey,
-  renamePasskey,
-  startPasskeyRegistration,
-  type RegistrationStart,
-} from "@/lib/webauthn/passkeys";
+import { passkeyRemove, renamePasskey } from "@/lib/webauthn/passkeys";
+import { finishPasskeyRegistration, reauthenticateWithPassword, startPasskeyRegistration, type RegistrationStart } from "@/lib/webauthn/registration";
 
 export async function startRegistrationAction(): Promise<RegistrationStart> {
   return startPasskeyRegistration();
@@ -50,42 +45,22 @@ export async function renamePasskeyAction(_prev: ActionState, formData: FormData
     await renamePasskey(formData.get("passkeyId"), formData.get("nickname"));
   } catch (err) {
     if (err instanceof InputError) return { status: "error", message: Object.values(err.fieldErrors)[0] ?? err.userMessage, fieldErrors: err.fieldErrors, values: {} };
-    if (err instanceof DomainError) return { status: "error", message: err.userMessage, fieldErrors: {}, values: {} };
-    throw err;
+    return toErrorState(err, {});
   }
   revalidatePath("/settings/security");
   return { status: "success", message: "Passkey renamed." };
 }
 
-export async function removePasskeyAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
-  if (!isFormData(formData)) return unreadableForm;
-  let stepUp: string;
-  try {
-    await removePasskey(formData.get("passkeyId"));
-    await setFlash("passkey.removed"); // the row goes away with the passkey, so the toast travels as a flash
-    revalidatePath("/settings/security");
-    return { status: "success", message: "Passkey removed." };
-  } catch (err) {
-    if (err instanceof DomainError) return { status: "error", message: err.userMessage, fieldErrors: {}, values: {} };
-    if (!(err instanceof StepUpRequired)) throw err;
-    stepUp = stepUpPath(err.intentId);
-  }
-  redirect(stepUp);
-}
+/** The row goes away with the passkey, so the confirmation also travels as a flash. */
+export const removePasskeyAction = operationAction(passkeyRemove, { flash: true, revalidate: ["/settings/security"] });
 
-/** Thin: changePassword checks the session, the current password and the policy itself. No password is echoed back. */
-export async function changePasswordAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
-  if (!isFormData(formData)) return unreadableForm;
-  let stepUp: string;
-  try {
-    await changePassword({ currentPassword: formData.get("currentPassword") ?? undefined, newPassword: formData.get("newPassword") ?? undefined });
-    return { status: "success", message: "Your password was changed." };
-  } catch (err) {
-    if (!(err instanceof StepUpRequired)) return toErrorState(err, {});
-    stepUp = stepUpPath(err.intentId);
-  }
-  redirect(stepUp);
-}
+/** The current password and the new one's rules are checked first; the intent holds only the new hash. */
+export const changePasswordAction = operationAction(passwordChange, {
+  input: (fields, actor) => passwordChangeInput(actor, { currentPassword: fields.currentPassword, newPassword: fields.newPassword }),
+  message: () => "Your password was changed.",
+  // OWASP ASVS 5 V7.2.4: a new session token when the password changes (a step-up rotates it as it resumes).
+  after: (actor) => rotateSessionToken(actor),
+});
 
 /** Ends one of the user's own sessions (lib checks ownership); ending this one signs out. */
 export async function revokeSessionAction(formData: FormData): Promise<void> {
@@ -107,17 +82,5 @@ export async function revokeOtherSessionsAction(): Promise<void> {
   revalidatePath("/settings/security");
 }
 
-export type RegenerateState = { status: "idle" } | { status: "codes"; codes: string[] } | { status: "error"; message: string };
-
 /** New recovery codes (shown once) under a passkey step-up; the step-up page comes back here. */
-export async function regenerateRecoveryCodesAction(): Promise<RegenerateState> {
-  let stepUp: string;
-  try {
-    return { status: "codes", codes: await regenerateRecoveryCodes() };
-  } catch (err) {
-    if (err instanceof DomainError) return { status: "error", message: err.userMessage };
-    if (!(err instanceof StepUpRequired)) throw err;
-    stepUp = stepUpPath(err.intentId);
-  }
-  redirect(stepUp);
-}
+export const regenerateRecoveryCodesAction = operationAction(recoveryRegenerate, { show: (codes) => codes });

@@ -10,8 +10,10 @@ import { SelectField } from "@/app/_components/select-field";
 import { ShownOnceActions } from "@/app/_components/shown-once";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { showToast } from "@/app/_components/toaster";
-import { idle } from "@/lib/errors";
-import { createApiClientAction, type CreateApiClientState } from "./api-actions";
+import { idle, type ActionState } from "@/app/_lib/action-state";
+import { createApiClientAction } from "./api-actions";
+
+type CreateApiClientState = ActionState<{ clientId: string; secret: string; name: string }>;
 
 type ScopeOption = { id: string; label: string };
 type Draft = { name: string; scopes: string[]; days: number };
@@ -70,15 +72,16 @@ export function CreateApiClient({
   const [dismissed, setDismissed] = useState<string | null>(null);
   const form = useSubmitOnce(resume !== null);
   useEffect(() => {
-    if (state.status === "created") showToast("API token created. Copy it now: it won't be shown again.");
+    if (state.status === "success") showToast(state.message);
   }, [state]);
-  if (state.status === "created" && dismissed !== state.clientId) {
+  const created = state.status === "success" ? state.result : undefined;
+  if (created && dismissed !== created.clientId) {
     return (
       <CreatedToken
-        clientId={state.clientId}
-        secret={state.secret}
-        name={state.name}
-        onDone={() => setDismissed(state.clientId)}
+        clientId={created.clientId}
+        secret={created.secret}
+        name={created.name}
+        onDone={() => setDismissed(created.clientId)}
       />
     );
   }

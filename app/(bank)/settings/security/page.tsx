@@ -24,7 +24,7 @@ import { ALL_SCOPES, SCOPES } from "@/lib/api/scopes";
 import { BRAND } from "@/lib/brand";
 import { revokeApiClientAction } from "./api-actions";
 import { CreateApiClient } from "./api-clients";
-import { ssoStepUpFor } from "@/lib/auth/sso-step-up";
+import { ssoStepUpFor } from "@/lib/auth/sso";
 
 export const metadata: Metadata = { title: "Security" };
 

@@ -5,7 +5,7 @@ import { showToast, useSuccessToast } from "@/app/_components/toaster";
 import { useRouter } from "next/navigation";
 import { startRegistration } from "@simplewebauthn/browser";
 import { Field } from "@/app/_components/field";
-import { idle } from "@/lib/errors";
+import { idle } from "@/app/_lib/action-state";
 import { RecoveryCodeList } from "./recovery-codes";
 import { finishRegistrationAction, reauthAction, removePasskeyAction, renamePasskeyAction, startRegistrationAction } from "./actions";
 import { BRAND } from "@/lib/brand";

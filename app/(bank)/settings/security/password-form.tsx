@@ -7,7 +7,7 @@ import { FormAlert, FormSuccess } from "@/app/_components/form-alert";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
-import { idle } from "@/lib/errors";
+import { idle } from "@/app/_lib/action-state";
 import { changePasswordAction } from "./actions";
 import { RequiresPasskey } from "@/app/_components/badge";
 

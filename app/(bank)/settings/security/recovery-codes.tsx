@@ -6,7 +6,8 @@ import { showToast } from "@/app/_components/toaster";
 import { FormAlert } from "@/app/_components/form-alert";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
 import { SubmitButton } from "@/app/_components/submit-button";
-import { regenerateRecoveryCodesAction, type RegenerateState } from "./actions";
+import { idle, type ActionState } from "@/app/_lib/action-state";
+import { regenerateRecoveryCodesAction } from "./actions";
 import { BRAND } from "@/lib/brand";
 import { RequiresPasskey } from "@/app/_components/badge";
 
@@ -36,12 +37,12 @@ export function RecoveryCodeList({ codes, onDone }: { codes: string[]; onDone: (
 
 /** How many codes are left, and new ones under a passkey step-up (which invalidates the old ones). */
 export function RecoverySection({ unused, issued, confirmed }: { unused: number; issued: boolean; confirmed: boolean }) {
-  const [state, action] = useActionState(regenerateRecoveryCodesAction, { status: "idle" } as RegenerateState);
+  const [state, action] = useActionState<ActionState<string[]>, FormData>(regenerateRecoveryCodesAction, idle);
   const [hidden, setHidden] = useState(false);
   useEffect(() => {
-    if (state.status === "codes") showToast("New recovery codes made. The old ones no longer work.");
+    if (state.status === "success") showToast(state.message);
   }, [state]);
-  if (state.status === "codes" && !hidden) return <RecoveryCodeList codes={state.codes} onDone={() => setHidden(true)} />;
+  if (state.status === "success" && state.result && !hidden) return <RecoveryCodeList codes={state.result} onDone={() => setHidden(true)} />;
   return (
     <div className="space-y-3 rounded-2xl border border-slate-200 bg-white p-5">
       <p className="text-sm text-slate-700" data-testid="recovery-status">

@@ -1,11 +1,10 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { isFormData } from "@/lib/errors";
+import { isFormData } from "@/app/_lib/action-state";
 import { beginSsoStepUpFor } from "@/lib/auth/sso-step-up";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
-import { FLASH_AFTER_STEP_UP } from "@/lib/flash";
 import { setFlash } from "@/lib/flash-server";
 import { beginStepUp, cancelStepUp, completeStepUp, type BeginResult, type CompleteResult } from "@/lib/assurance/step-up";
 
@@ -16,8 +15,8 @@ export async function beginStepUpAction(intentId: string): Promise<BeginResult> 
 
 export async function completeStepUpAction(intentId: string, response: unknown): Promise<CompleteResult> {
   const result = await completeStepUp(intentId, response);
-  const flash = result.ok ? FLASH_AFTER_STEP_UP[result.action] : undefined;
-  if (flash) await setFlash(flash);
+  // The operation's own confirmation, on the page it resumed to.
+  if (result.ok) await setFlash(result.action);
   return result;
 }
 

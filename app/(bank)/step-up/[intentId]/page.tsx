@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { getStepUpView } from "@/lib/assurance/step-up";
 import { buttonClass } from "@/app/_components/button";
-import { ssoStepUpFor } from "@/lib/auth/sso-step-up";
+import { ssoStepUpFor } from "@/lib/auth/sso";
 import { beginSsoStepUpAction, cancelStepUpAction } from "./actions";
 import { StepUpCeremony } from "./step-up-ceremony";
 import { BRAND } from "@/lib/brand";

@@ -4,6 +4,8 @@ import { PageHeader } from "@/app/_components/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { listMyAccounts } from "@/lib/banking/accounts";
 import { listMyPayees } from "@/lib/banking/payees";
+import { getMyDailyLimit } from "@/lib/banking/limits";
+import Link from "next/link";
 import { formatMoney } from "@/lib/money";
 import { TransferForm } from "./transfer-form";
 import { RequiresPasskey } from "@/app/_components/badge";
@@ -13,7 +15,7 @@ export const metadata: Metadata = { title: "Move money" };
 
 export default async function NewTransferPage({ searchParams }: { searchParams: Promise<{ from?: string }> }) {
   await requireUser();
-  const [{ from }, accounts, payees] = await Promise.all([searchParams, listMyAccounts(), listMyPayees()]);
+  const [{ from }, accounts, payees, limit] = await Promise.all([searchParams, listMyAccounts(), listMyPayees(), getMyDailyLimit()]);
   return (
     <div className="max-w-xl">
       <PageHeader title="Move money" description="Between your accounts, or to someone you pay." />
@@ -30,6 +32,12 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
           for a payment to a new payee, of {formatMoney(LOW_VALUE_MAX_MINOR, "USD")} or more, or past {formatMoney(LOW_VALUE_DAILY_BUDGET_MINOR, "USD")} of
           small payments in a day. Moving money between your own accounts never does.
         </span>
+      </p>
+      <p className="mt-2 text-sm text-slate-600" data-testid="transfer-limit">
+        Payments to payees: up to {formatMoney(limit.limitMinor, limit.currency)} a day.{" "}
+        <Link href="/settings/limits" className="font-medium text-accent-700 underline">
+          Change your daily limit
+        </Link>
       </p>
     </div>
   );

@@ -6,7 +6,7 @@ import { FormAlert } from "@/app/_components/form-alert";
 import { SelectField } from "@/app/_components/select-field";
 import { PendingFieldset } from "@/app/_components/pending-fieldset";
 import { SubmitButton } from "@/app/_components/submit-button";
-import { idle } from "@/lib/errors";
+import { idle } from "@/app/_lib/action-state";
 import { createTransferAction } from "../actions";
 
 type Option = { id: string; label: string };

@@ -1,6 +1,7 @@
 import { apiError, json, protectedRoute, readJson } from "@/lib/api/http";
 import { money } from "@/lib/api/views";
-import { transferAs } from "@/lib/banking/transfers";
+import { perform } from "@/lib/assurance/pipeline";
+import { transfer } from "@/lib/banking/transfers";
 import { db } from "@/lib/db";
 import type { Currency } from "@/lib/money";
 
@@ -39,7 +40,7 @@ export async function POST(request: Request) {
         idempotencyKey: key,
       };
       // A step-up token runs as its intent: the guard refuses any other operation (401 invalid_token).
-      const result = await transferAs(actor, raw);
+      const result = await perform(transfer, actor, raw);
       const t = await db.transfer.findFirstOrThrow({
         where: { id: result.id, userId: actor.id },
         select: {

@@ -1,7 +1,6 @@
 import { completeSsoStepUpFor } from "@/lib/auth/sso-step-up";
 import { getSessionUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
-import { FLASH_AFTER_STEP_UP } from "@/lib/flash";
 import { setFlash } from "@/lib/flash-server";
 
 export const dynamic = "force-dynamic";
@@ -19,7 +18,6 @@ export async function GET(request: Request) {
   const done = await completeSsoStepUpFor(user, new URL(request.url), env.APP_ORIGINS[0]);
   if (!done.ok) return to(done.intentId ? `/step-up/${done.intentId}?sso=${done.problem}` : "/dashboard");
   if (!done.result.ok) return to(`/step-up/${done.intentId}?sso=operation`);
-  const flash = FLASH_AFTER_STEP_UP[done.result.action];
-  if (flash) await setFlash(flash);
+  await setFlash(done.result.action);
   return to(done.result.redirectTo);
 }

@@ -1,5 +1,6 @@
 import { json, protectedRoute } from "@/lib/api/http";
-import { revealAccountNumberAs } from "@/lib/banking/accounts";
+import { perform } from "@/lib/assurance/pipeline";
+import { accountReveal } from "@/lib/banking/accounts";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +15,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     "accounts:read",
     async (actor) => {
       const id = (await params).id;
-      return json(200, { account_id: id, number: await revealAccountNumberAs(actor, id) });
+      return json(200, { account_id: id, number: await perform(accountReveal, actor, { accountId: id }) });
     },
     { runsStepUpIntents: true },
   );

@@ -1,6 +1,6 @@
 import { json, protectedRoute } from "@/lib/api/http";
 import { money } from "@/lib/api/views";
-import { getAccountOf } from "@/lib/banking/accounts";
+import { getAccountFor } from "@/lib/banking/accounts";
 
 export const dynamic = "force-dynamic";
 
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   return protectedRoute(request, "transfers:read", async (actor) => {
     const page = new URL(request.url).searchParams.get("page") ?? "1";
-    const { account, entries, page: pageNumber, hasOlder } = await getAccountOf(actor, (await params).id, page);
+    const { account, entries, page: pageNumber, hasOlder } = await getAccountFor(actor, (await params).id, page);
     return json(200, {
       account_id: account.id,
       page: pageNumber,

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN     "dailyLimitMinor" BIGINT NOT NULL DEFAULT 500000;
