@@ -71,7 +71,9 @@ export type Operation<In = unknown, P extends Payload = Payload, C = unknown, R 
    * After a step-up: "run" resumes the operation at once; "revisit" only uses up the intent, and the
    * page at `to` finishes it under the raised claims (a grace window, for results shown once).
    */
-  resume: { kind: "run"; to(result: R): string } | { kind: "revisit"; to(payload: P, intentId: string): string };
+  resume:
+    | { kind: "run"; to(result: R): string; /** The link to it once done, e.g. "View receipt". */ label: string }
+    | { kind: "revisit"; to(payload: P, intentId: string): string };
   /** The confirmation shown once it is done (a toast after a resume). */
   success: string;
   /** Its audit action and how the activity log labels it; `failures`: refusals are audited too. */

@@ -60,7 +60,8 @@ async function attempt<In, P extends Record<string, unknown>, C, R>(
     const ready = op.compute ? { ...prepared, carry: await op.compute(actor, prepared) } : prepared;
     return await db.$transaction(async (tx) => {
       const result = await op.run(tx, actor, ready, { sca: pass.sca });
-      await pass.consume(tx, op.record(result));
+      // Where the result is shown, for the step-up page of a used intent ("Payment sent. View receipt").
+      await pass.consume(tx, { ...op.record(result), ...(op.resume.kind === "run" ? { location: op.resume.to(result) } : {}) });
       return result;
     });
   } catch (err) {
@@ -99,9 +100,10 @@ export async function resumeIntent(actor: Actor, intent: Intent): Promise<string
     return op.resume.to(result);
   } catch (err) {
     if (err instanceof DomainError && err.code !== "intent_used") {
+      // The step-up page of this intent then says why, instead of offering a confirmation that can't work.
       await db.stepUpIntent.updateMany({
         where: { id: intent.id, userId: actor.id, sessionId: actor.sid, status: "AUTHORISED" },
-        data: { status: "CANCELLED", cancelReason: `failed:${err.code}`.slice(0, 64) },
+        data: { status: "CANCELLED", cancelReason: `failed:${err.code}`, result: JSON.stringify({ failed: err.userMessage }) },
       });
     }
     throw err;

@@ -35,6 +35,10 @@ export type StepUpView = {
   reason: string;
   passkeys: { nickname: string; lastUsedAt: Date | null }[];
   lockout: LockoutState;
+  /** A used intent: the operation's confirmation and where its result is (none for a shown-once result). */
+  done: { message: string; location: string | null; label: string } | null;
+  /** Confirmed, but a rule refused the operation when it ran (e.g. the balance changed meanwhile): why. */
+  failed: string | null;
 };
 
 /** Everything the step-up page shows. Null for an intent that isn't this user's and session's. */
@@ -58,7 +62,15 @@ export async function getStepUpView(intentId: unknown): Promise<StepUpView | nul
     reason: policy.label,
     passkeys,
     lockout,
+    done: intent.status === "CONSUMED" ? doneOf(intent) : null,
+    failed: intent.status === "CANCELLED" && intent.cancelReason?.startsWith("failed:") ? (intent.result?.failed ?? null) : null,
   };
+}
+
+function doneOf(intent: Intent): StepUpView["done"] {
+  const op = operationOf(intent.action);
+  const location = op.resume.kind === "run" && intent.result?.location?.startsWith("/") ? intent.result.location : null;
+  return { message: op.success, location, label: op.resume.kind === "run" ? op.resume.label : "" };
 }
 
 export type BeginResult =

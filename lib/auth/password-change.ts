@@ -59,7 +59,7 @@ export const passwordChange = defineOperation({
     return { otherSessionsEnded: ended };
   },
   record: () => ({ password: "changed" }),
-  resume: { kind: "run", to: () => "/settings/security?password=changed" },
+  resume: { kind: "run", to: () => "/settings/security?password=changed", label: "Back to security" },
   success: "Password changed.",
   audit: { action: "auth.password_change", label: "Password changed" },
   example: () => ({ passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$ZXhhbXBsZXNhbHQ$ZXhhbXBsZWhhc2hleGFtcGxlaGFzaGV4YW1wbGU" }),

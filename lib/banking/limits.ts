@@ -90,7 +90,7 @@ export const limitChange = defineOperation({
     return { limitMinor: carry.to };
   },
   record: (r) => ({ limit: r.limitMinor.toString() }),
-  resume: { kind: "run", to: () => "/settings/limits?saved=1" },
+  resume: { kind: "run", to: () => "/settings/limits?saved=1", label: "View your limit" },
   success: "Daily limit changed.",
   audit: { action: "limit.change", label: "Daily payment limit changed" },
   example: () => ({ limit: "7500.00" }),

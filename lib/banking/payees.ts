@@ -40,7 +40,7 @@ export const payeeAdd = defineOperation({
     return { id: payee.id, name: payee.name };
   },
   record: (r) => ({ payeeId: r.id }),
-  resume: { kind: "run", to: () => "/payees?added=1" },
+  resume: { kind: "run", to: () => "/payees?added=1", label: "View your payees" },
   success: "Payee added.",
   audit: { action: "payee.add", label: "Payee added" },
   example: () => ({ name: "ACME Ltd", scheme: "iban", iban: "GB82 WEST 1234 5698 7654 32" }),

@@ -47,7 +47,7 @@ export const payoutChange = defineOperation({
     return { masked: maskBankDetails(after) };
   },
   record: () => ({ payout: "changed" }),
-  resume: { kind: "run", to: () => "/settings/payout?saved=1" },
+  resume: { kind: "run", to: () => "/settings/payout?saved=1", label: "View your payout account" },
   success: "Payout account updated.",
   audit: { action: "payout.change", label: "Payout destination changed" },
   example: () => ({ name: "Ada Lovelace", scheme: "domestic", routingCode: "021000021", accountNumber: "12345678" }),

@@ -144,7 +144,7 @@ export const transfer = defineOperation({
     return { id: created.id, reference: created.reference, replayed: false };
   },
   record: (result) => ({ transferId: result.id }),
-  resume: { kind: "run", to: (result) => `/transfers/${result.id}` },
+  resume: { kind: "run", to: (result) => `/transfers/${result.id}`, label: "View receipt" },
   success: "Payment sent.",
   audit: { action: "transfer.create", label: "Transfer", failures: true },
   apiScope: "transfer:funds",

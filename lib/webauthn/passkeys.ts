@@ -82,7 +82,7 @@ export const passkeyRemove = defineOperation({
     return { removed: payload.passkeyId };
   },
   record: (r) => r,
-  resume: { kind: "run", to: () => "/settings/security?removed=1" },
+  resume: { kind: "run", to: () => "/settings/security?removed=1", label: "View your passkeys" },
   success: "Passkey removed.",
   audit: { action: "passkey.remove", label: "Passkey removed" },
   example: (c) => ({ passkeyId: c.passkeyId }),

@@ -38,10 +38,10 @@ export default async function StepUpPage({
   const user = await requireUser();
   const [{ intentId }, { sso: ssoProblem }] = await Promise.all([params, searchParams]);
   const view = await getStepUpView(intentId);
-  if (!view) notFound();
+  if (!view) notFound(); // not-found.tsx beside this page explains, with a 404 status
   const sso = await ssoStepUpFor(user.id);
   const ssoError = sso && typeof ssoProblem === "string" ? ssoMessage(ssoProblem, sso.sso.name) : null;
-  const { intent, description, requirement, passkeys, lockout } = view;
+  const { intent, description, requirement, passkeys, lockout, done, failed } = view;
   const pending = intent.status === "PENDING";
   return (
     <div className="mx-auto max-w-lg space-y-6">
@@ -79,19 +79,30 @@ export default async function StepUpPage({
           {ssoError}
         </p>
       )}
-      {!pending ? (
-        <div
-          role="alert"
-          className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
-          data-testid="step-up-status"
-        >
-          {intent.status === "EXPIRED"
-            ? "This confirmation expired: for your safety it lasts only a few minutes. Nothing was sent or changed. Please start again."
-            : intent.status === "CANCELLED"
-              ? intent.cancelReason === "recovery_sign_in"
-                ? cancelledByRecoveryMessage
-                : "You cancelled this. Nothing was sent or changed."
-              : "This was already confirmed."}
+      {done ? (
+        <div role="status" className="rounded-xl border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900" data-testid="step-up-status">
+          <span className="font-medium">Done. {done.message}</span>
+          {done.location ? (
+            <Link href={done.location} className="mt-2 block font-medium underline">
+              {done.label}
+            </Link>
+          ) : (
+            <Link href={description.backTo} className="mt-2 block font-medium underline">
+              Go back
+            </Link>
+          )}
+        </div>
+      ) : !pending ? (
+        <div role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="step-up-status">
+          {failed
+            ? `You confirmed, but it couldn't go ahead: ${failed} Nothing was sent or changed.`
+            : intent.status === "EXPIRED"
+              ? "This confirmation expired: for your safety it lasts only a few minutes. Nothing was sent or changed. Please start again."
+              : intent.status === "CANCELLED"
+                ? intent.cancelReason === "recovery_sign_in"
+                  ? cancelledByRecoveryMessage
+                  : "You cancelled this. Nothing was sent or changed."
+                : "This was confirmed, and is being completed."}
           <Link href={description.backTo} className="mt-2 block font-medium underline">
             Start again
           </Link>
@@ -150,11 +161,15 @@ export default async function StepUpPage({
           </button>
         </form>
       )}
-      <p className="text-xs text-slate-500" data-testid="step-up-requirement">
-        Requirement: acr_values={requirement.acr_values} max_age={requirement.max_age}
-        {requirement.bound ? " (bound to this operation)" : ""} · expires {intent.expiresAt.toISOString().slice(11, 19)}{" "}
-        UTC
-      </p>
+      {/* For developers and support: the policy in RFC 9470 / OIDC terms, out of the customer's way. */}
+      <details className="text-xs text-slate-500">
+        <summary className="cursor-pointer">Technical details</summary>
+        <p className="mt-1" data-testid="step-up-requirement">
+          Requirement: acr_values={requirement.acr_values} max_age={requirement.max_age}
+          {requirement.bound ? " (bound to this operation)" : ""} · expires {intent.expiresAt.toISOString()}
+        </p>
+      </details>
     </div>
   );
 }
+

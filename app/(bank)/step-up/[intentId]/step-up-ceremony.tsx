@@ -50,6 +50,23 @@ export function StepUpCeremony({
   const supported = useSyncExternalStore(noSubscription, browserSupportsWebAuthn, () => true);
   const [phase, setPhase] = useState<Phase>(initialLockout ? { kind: "error", message: initialLockout, locked: true } : { kind: "idle" });
   const secondsLeft = useSecondsLeft(expiresAtMs);
+  const idle = phase.kind === "idle" || (phase.kind === "error" && !phase.locked);
+  // A stale tab: when the customer comes back to it (and every 30 s), the page is asked again, so an
+  // intent confirmed, cancelled or used in another tab shows its finished state, not a live button.
+  useEffect(() => {
+    if (!idle) return;
+    const recheck = () => {
+      if (document.visibilityState === "visible") router.refresh();
+    };
+    window.addEventListener("focus", recheck);
+    document.addEventListener("visibilitychange", recheck);
+    const timer = setInterval(recheck, 30_000);
+    return () => {
+      window.removeEventListener("focus", recheck);
+      document.removeEventListener("visibilitychange", recheck);
+      clearInterval(timer);
+    };
+  }, [idle, router]);
   const expired = secondsLeft === 0 && phase.kind !== "verifying";
 
   async function confirm() {
