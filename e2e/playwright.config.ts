@@ -61,7 +61,7 @@ const SSO_ENV = {
 };
 
 const idpServer = {
-  command: "npx tsx e2e/support/idp-server.ts",
+  command: "npx tsx e2e/tools/idp-server.ts",
   cwd: ROOT,
   url: `http://127.0.0.1:${IDP.port}/.well-known/openid-configuration`,
   reuseExistingServer: false,

@@ -9,7 +9,7 @@
  *   5. the client exchanges the code (PKCE) for a single-use token, pays once, and is refused a second time.
  *
  * The customer's half (1 and 4) is what the browser does, driven over HTTP here with a software
- * passkey (e2e/support/soft-authenticator.ts) so the demo runs anywhere; `e2e/api.spec.ts` does it
+ * passkey (lib/testing/soft-authenticator.ts) so the demo runs anywhere; `e2e/api.spec.ts` does it
  * in Chromium with a virtual authenticator. Everything runs on 127.0.0.1 and is stopped at the end.
  * Builds the app first if there is no production build.
  */

@@ -31,6 +31,7 @@ export function freePortsSync(count: number): number[] {
     Promise.all(servers.map((s) => new Promise((ok, fail) => { s.once("error", fail); s.listen(0, "127.0.0.1", ok); })))
       .then(() => { process.stdout.write(JSON.stringify(servers.map((s) => s.address().port))); servers.forEach((s) => s.close()); });`;
   const ports = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })) as number[];
-  if (ports.length !== count || ports.some((p) => !Number.isInteger(p) || p <= 0)) throw new Error(`no free ports: ${JSON.stringify(ports)}`);
+  if (ports.length !== count || ports.some((p) => !Number.isInteger(p) || p <= 0))
+    throw new Error(`no free ports: ${JSON.stringify(ports)}`);
   return ports;
 }

@@ -27,13 +27,28 @@ const postgres = process.env.TEST_DATABASE_URL;
 /** @type {{ name: string, cmd: string[][], after?: string[], exclusive?: boolean, env?: Record<string,string> }[]} */
 const stages = [
   // `next typegen` writes .next/types, which `next build` rewrites: in `all`, tsc reads the build's.
-  { name: "typecheck", cmd: mode === "all" ? [["tsc", "--noEmit"]] : [["next", "typegen"], ["tsc", "--noEmit"]], after: mode === "all" ? ["build"] : [] },
+  {
+    name: "typecheck",
+    cmd:
+      mode === "all"
+        ? [["tsc", "--noEmit"]]
+        : [
+            ["next", "typegen"],
+            ["tsc", "--noEmit"],
+          ],
+    after: mode === "all" ? ["build"] : [],
+  },
   { name: "lint", cmd: [["eslint", "--max-warnings=0", "."]] },
   { name: "format", cmd: [["prettier", "--check", "--log-level=warn", "."]] },
-  { name: "unit (SQLite)", cmd: [node("e2e/support/run-unit.mjs", "--sqlite-only")] },
+  { name: "unit (SQLite)", cmd: [node("e2e/tools/run-unit.mjs", "--sqlite-only")] },
 ];
 if (mode === "all") {
-  if (postgres) stages.push({ name: "unit (PostgreSQL)", cmd: [node("e2e/support/run-unit.mjs", "--postgres-only")], after: ["unit (SQLite)"] });
+  if (postgres)
+    stages.push({
+      name: "unit (PostgreSQL)",
+      cmd: [node("e2e/tools/run-unit.mjs", "--postgres-only")],
+      after: ["unit (SQLite)"],
+    });
   stages.push(
     { name: "build", cmd: [["next", "build"]] },
     // Browsers and servers under load: alone, after everything above, so their timings stay honest.
@@ -63,7 +78,9 @@ function runCommands(stage) {
       child.stdout.on("data", (d) => (output += d));
       child.stderr.on("data", (d) => (output += d));
       child.on("error", (err) => resolve({ code: 1, output: `${output}\n${err.message}\n` }));
-      child.on("close", (code, signal) => (code === 0 ? next(i + 1) : resolve({ code: code ?? 1, output: `${output}\n(exit ${code ?? signal})\n` })));
+      child.on("close", (code, signal) =>
+        code === 0 ? next(i + 1) : resolve({ code: code ?? 1, output: `${output}\n(exit ${code ?? signal})\n` }),
+      );
     };
     next(0);
   });
@@ -78,7 +95,9 @@ async function start(stage) {
   const status = code === 0 ? "ok" : "FAILED";
   const logFile = path.join(logDir, `${stage.name.replace(/\W+/g, "-")}.log`);
   writeFileSync(logFile, output);
-  console.log(`\n${"─".repeat(100)}\n${clock()}  ${status}  ${stage.name} (${seconds.toFixed(1)} s)\n${"─".repeat(100)}`);
+  console.log(
+    `\n${"─".repeat(100)}\n${clock()}  ${status}  ${stage.name} (${seconds.toFixed(1)} s)\n${"─".repeat(100)}`,
+  );
   process.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
   results.set(stage.name, { status, seconds });
   running.delete(stage.name);
@@ -95,7 +114,9 @@ await new Promise((resolve) => {
       if (deps.some((d) => results.get(d).status !== "ok")) {
         pending.splice(pending.indexOf(stage), 1);
         results.set(stage.name, { status: "skipped", seconds: 0 });
-        console.log(`${clock()}  skip   ${stage.name} (${deps.filter((d) => results.get(d).status !== "ok").join(", ")} did not pass)`);
+        console.log(
+          `${clock()}  skip   ${stage.name} (${deps.filter((d) => results.get(d).status !== "ok").join(", ")} did not pass)`,
+        );
         continue;
       }
       const exclusiveRunning = [...running].some((n) => stages.find((s) => s.name === n).exclusive);
@@ -112,9 +133,12 @@ const total = (performance.now() - t0) / 1000;
 console.log(`\n${"═".repeat(60)}\n${mode === "all" ? "npm test" : "npm run validate"}: ${total.toFixed(1)} s`);
 for (const { name } of stages) {
   const r = results.get(name);
-  console.log(`  ${name.padEnd(20)} ${r.status.padEnd(8)} ${r.status === "skipped" ? "" : `${r.seconds.toFixed(1)} s`}`);
+  console.log(
+    `  ${name.padEnd(20)} ${r.status.padEnd(8)} ${r.status === "skipped" ? "" : `${r.seconds.toFixed(1)} s`}`,
+  );
 }
-if (mode === "all" && !postgres) console.log("  (PostgreSQL tests skipped: set TEST_DATABASE_URL=postgresql://… to run them)");
+if (mode === "all" && !postgres)
+  console.log("  (PostgreSQL tests skipped: set TEST_DATABASE_URL=postgresql://… to run them)");
 const failed = [...results].filter(([, r]) => r.status !== "ok").map(([n]) => n);
 console.log(failed.length ? `FAILED: ${failed.join(", ")} (logs in e2e/.tmp/logs/)` : "all passed");
 process.exit(failed.length ? 1 : 0);

@@ -6,7 +6,7 @@
 // Files run UNIT_CONCURRENCY at a time (default 4: a file spends much of its time starting up and
 // waiting for its database, so more files than cores keeps both cores busy). Files that compare
 // timings (*timing.test.ts) run afterwards, alone, so the other files' work isn't measured as theirs.
-//   node e2e/support/run-unit.mjs [--sqlite-only | --postgres-only] [filter …]
+//   node e2e/tools/run-unit.mjs [--sqlite-only | --postgres-only] [filter …]
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
