@@ -28,7 +28,7 @@ const concurrency = Math.max(1, Number(process.env.UNIT_CONCURRENCY ?? 4));
 const files = [...find(path.join(root, "lib")), ...find(path.join(root, "prisma"))]
   .sort()
   .filter((f) => !filters.length || filters.some((o) => f.includes(o)));
-const usesDatabase = (file) => readFileSync(path.join(root, file), "utf8").includes("createTestDatabase");
+const usesDatabase = (file) => /\b(createTestDatabase|withTestDb)\(/.test(readFileSync(path.join(root, file), "utf8"));
 
 const timingSensitive = (file) => /timing\.test\.ts$/.test(file);
 
