@@ -16,7 +16,7 @@ const config = [
     },
   },
   {
-    files: ["lib/env.ts", "prisma/**", "e2e/**", "**/*.test.ts", "*.config.*"],
+    files: ["lib/env.ts", "lib/testing/**", "prisma/**", "e2e/**", "**/*.test.ts", "*.config.*"],
     rules: { "no-restricted-properties": "off" },
   },
   {

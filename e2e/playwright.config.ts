@@ -1,19 +1,30 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { chromium, defineConfig } from "@playwright/test";
+import { freePortsSync } from "./support/free-port";
 
 /**
  * e2e against the production build: `npm run test:e2e` runs `next build`, then this config's
  * webServer prepares a fresh database and runs `next start` on 127.0.0.1.
  * The browser origin is http://localhost:PORT (WebAuthn's rpID "localhost" needs it).
+ *
+ * The three servers' ports are free ones the OS hands out when the runner loads this file (or
+ * E2E_PORT, E2E_SHORT_TTL_PORT, E2E_IDP_PORT). They are written back to process.env, so the worker
+ * processes, which load this file again with the runner's environment, agree on them.
  */
 const ROOT = path.resolve(import.meta.dirname, "..");
-const PORT = Number(process.env.E2E_PORT ?? 3100);
+if (!process.env.E2E_PORT || !process.env.E2E_SHORT_TTL_PORT || !process.env.E2E_IDP_PORT) {
+  const [main, shortTtl, idp] = freePortsSync(3);
+  process.env.E2E_PORT ||= String(main);
+  process.env.E2E_SHORT_TTL_PORT ||= String(shortTtl);
+  process.env.E2E_IDP_PORT ||= String(idp);
+}
+const PORT = Number(process.env.E2E_PORT);
 export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "file:./e2e/.tmp/e2e.db";
-const SHORT_TTL_PORT = PORT + 1;
+const SHORT_TTL_PORT = Number(process.env.E2E_SHORT_TTL_PORT);
 const SHORT_TTL_DATABASE_URL = "file:./e2e/.tmp/e2e-short-ttl.db";
 /** The test OpenID Provider (e2e/support/idp.ts) the main server uses for single sign-on. */
-export const IDP = { port: PORT + 90, clientId: "vault-e2e", clientSecret: "vault-e2e-idp-secret-not-for-production", name: "Example SSO" };
+export const IDP = { port: Number(process.env.E2E_IDP_PORT), clientId: "vault-e2e", clientSecret: "vault-e2e-idp-secret-not-for-production", name: "Example SSO" };
 
 /** A production server (`next start` on a prebuilt app) on a fresh, seeded database of its own. */
 function server(port: number, databaseUrl: string, intentTtlS: string, extraEnv: Record<string, string> = {}) {
@@ -50,7 +61,7 @@ const SSO_ENV = {
 };
 
 const idpServer = {
-  command: "npx tsx e2e/support/idp-server.ts",
+  command: "npx tsx e2e/tools/idp-server.ts",
   cwd: ROOT,
   url: `http://127.0.0.1:${IDP.port}/.well-known/openid-configuration`,
   reuseExistingServer: false,

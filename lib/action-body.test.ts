@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { encodeReply } from "@/e2e/support/server-actions"; // React's own encoder: what a real page sends
+import { encodeReply } from "@/lib/testing/encode-reply"; // React's own encoder: what a real page sends
 import { isDecodableActionBody } from "@/lib/action-body";
 
 const post = (body: string | FormData, contentType?: string) =>

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { SoftAuthenticator } from "@/e2e/support/soft-authenticator";
-import { raiseInProcess, stepUpInProcess } from "@/e2e/support/step-up-in-process";
-import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
+import { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
+import { raiseInProcess, stepUpInProcess } from "@/lib/testing/step-up-in-process";
+import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 /**
  * Every protected operation in the index (lib/operations.ts), checked the same way, so a new one is

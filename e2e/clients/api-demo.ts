@@ -9,7 +9,7 @@
  *   5. the client exchanges the code (PKCE) for a single-use token, pays once, and is refused a second time.
  *
  * The customer's half (1 and 4) is what the browser does, driven over HTTP here with a software
- * passkey (e2e/support/soft-authenticator.ts) so the demo runs anywhere; `e2e/api.spec.ts` does it
+ * passkey (lib/testing/soft-authenticator.ts) so the demo runs anywhere; `e2e/api.spec.ts` does it
  * in Chromium with a virtual authenticator. Everything runs on 127.0.0.1 and is stopped at the end.
  * Builds the app first if there is no production build.
  */
@@ -24,7 +24,10 @@ import { callAction, request, serverAction, signInCookie, type HttpResult } from
 import { openSql } from "../support/sql";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const PORT = Number(process.env.API_DEMO_PORT ?? 3400);
+/** API_DEMO_PORT, or a free port the OS hands out. */
+const PORT = process.env.API_DEMO_PORT ? Number(process.env.API_DEMO_PORT) : undefined;
+/** The server the client talks to, once it runs. */
+let api: { url: string; origin: string };
 const REDIRECT_URI = "http://127.0.0.1:53682/callback";
 
 const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
@@ -49,7 +52,7 @@ async function exchange(
   console.log(`→ ${method} ${pathname}`);
   for (const [k, v] of Object.entries(headers)) console.log(dim(`  ${k}: ${short(v)}`));
   if (body) console.log(dim(`  ${short(body)}`));
-  const answer = await request({ url: `http://127.0.0.1:${PORT}`, origin: `http://localhost:${PORT}` }, pathname, {
+  const answer = await request(api, pathname, {
     method,
     headers,
     body,
@@ -85,6 +88,7 @@ async function main() {
   prepareDatabase(databaseUrl);
   const server = await startAppServer({ port: PORT, databaseUrl, name: "api-demo" });
   const endpoint = { url: server.url, origin: server.origin };
+  api = endpoint;
   const sql = await openSql(databaseUrl);
   try {
     console.log(`Vault on ${server.url} (a fresh SQLite database with the demo customers)`);

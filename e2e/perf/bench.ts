@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { prepareDatabase, startAppServer, type AppServer } from "../support/app-server";
+import { freePort } from "../support/free-port";
 import { callAction, formData, serverAction, signInCookie, type Endpoint } from "../support/server-actions";
 import { freshDatabase, openSql, type Provider } from "../support/sql";
 import { checkLedger } from "../reliability/ledger-invariants";
@@ -23,7 +24,6 @@ import { fmt, ms, percentiles, ratio, Report } from "./report";
 process.env.VAULT_BENCH_BUILD = "1";
 const PG_BASE = process.env.BENCH_DATABASE_URL || undefined;
 const provider: Provider = PG_BASE ? "postgresql" : "sqlite";
-const PORTS = { app: 3300, bare: 3301, scale: 3302 }; // scale uses 3302 and 3303
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5); // per throughput run
 /** BENCH_PARTS=guard,load (any of inprocess, weight, guard, load, scale) runs only those parts. */
 const PARTS = new Set((process.env.BENCH_PARTS ?? "inprocess,weight,guard,load,scale").split(",").map((p) => p.trim()));
@@ -66,12 +66,13 @@ async function customers(endpoint: Endpoint, databaseUrl: string): Promise<(Move
 
 /** The bare app, served by `next start` like Vault. */
 async function startBare(): Promise<{ url: string; origin: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "--hostname", "127.0.0.1", "--port", String(PORTS.bare)], {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: BARE_APP,
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", VAULT_BENCH_BUILD: "0" },
     stdio: "ignore",
   });
-  const url = `http://127.0.0.1:${PORTS.bare}`;
+  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while ((await fetch(url).then((r) => r.status, () => 0)) !== 200) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error("the bare Next app didn't start");
@@ -79,7 +80,7 @@ async function startBare(): Promise<{ url: string; origin: string; stop(): Promi
   }
   return {
     url,
-    origin: `http://localhost:${PORTS.bare}`,
+    origin: `http://localhost:${port}`,
     stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", () => resolve()), child.kill("SIGTERM")))),
   };
 }
@@ -146,7 +147,7 @@ async function inProcessPart() {
 async function httpParts() {
   const httpUrl = await database("http");
   prepareDatabase(httpUrl);
-  const app: AppServer = await startAppServer({ port: PORTS.app, databaseUrl: httpUrl, env: BENCH_ENV, nodeArgs: NODE_ARGS, name: "bench" });
+  const app: AppServer = await startAppServer({ databaseUrl: httpUrl, env: BENCH_ENV, nodeArgs: NODE_ARGS, name: "bench" });
   stoppers.push(() => app.stop());
   const endpoint = endpointOf(app);
   const movers = await customers(endpoint, httpUrl);
@@ -270,11 +271,11 @@ async function scalePart() {
   const KINDS: Kind[] = ["transfers", "dashboard", "statement", "activity"];
   const sizes = [1_000, 100_000] as const;
   const setups = [];
-  for (const [i, target] of sizes.entries()) {
+  for (const target of sizes) {
     const url = await database(`scale_${target}`);
     prepareDatabase(url);
     const sql = await openSql(url);
-    const server = await startAppServer({ port: PORTS.scale + i, databaseUrl: url, env: BENCH_ENV, nodeArgs: NODE_ARGS, name: `scale ${target}` });
+    const server = await startAppServer({ databaseUrl: url, env: BENCH_ENV, nodeArgs: NODE_ARGS, name: `scale ${target}` });
     stoppers.push(() => server.stop());
     const endpoint = endpointOf(server);
     const movers = await customers(endpoint, url);

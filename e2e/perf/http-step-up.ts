@@ -4,7 +4,7 @@
  * completeStepUpAction, whose Set-Cookie carries the upgraded session. The passkey is put in the
  * database directly (enrolment is e2e-tested in a real browser).
  */
-import { SoftAuthenticator } from "../support/soft-authenticator";
+import { SoftAuthenticator } from "../../lib/testing/soft-authenticator";
 import { callAction, formData, serverAction, type Endpoint, type HttpResult } from "../support/server-actions";
 import type { Sql } from "../support/sql";
 

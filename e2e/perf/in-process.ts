@@ -5,8 +5,8 @@
  *   node --import tsx --import ./prisma/tools/outside-next.mjs e2e/perf/in-process.ts
  */
 import { randomUUID } from "node:crypto";
-import { SoftAuthenticator } from "../support/soft-authenticator";
-import { stepUpInProcess, type StepUpTimings } from "../support/step-up-in-process";
+import { SoftAuthenticator } from "../../lib/testing/soft-authenticator";
+import { stepUpInProcess, type StepUpTimings } from "../../lib/testing/step-up-in-process";
 import { percentiles } from "./report";
 
 const GUARD_ITERATIONS = Number(process.env.BENCH_GUARD_ITERATIONS ?? 10_000);

@@ -81,7 +81,7 @@ test("finding 4, no trusted proxy: a forged X-Forwarded-For changes nothing (lim
 }) => {
   const databaseUrl = await freshDatabase("sqlite", "vault_rel_xff_direct");
   apps.prepare(databaseUrl);
-  const app = await apps.start({ port: 3240, databaseUrl });
+  const app = await apps.start({ databaseUrl });
   const sql = await openSql(databaseUrl);
   try {
     const { cookie } = await passwordSignIn(app, DEMO.alice.email, DEMO.alice.password, {
@@ -126,10 +126,13 @@ test("finding 4, behind one trusted proxy (TRUSTED_PROXY_HOPS=1): the address th
 }) => {
   const databaseUrl = await freshDatabase("sqlite", "vault_rel_xff_proxied");
   apps.prepare(databaseUrl);
-  const origin = "http://localhost:3242";
-  const app = await apps.start({ port: 3241, databaseUrl, origin, env: { TRUSTED_PROXY_HOPS: "1" } });
-  const proxy = await startReverseProxy(3242, () => app);
-  const endpoint = { url: "http://127.0.0.1:3242", origin };
+  // The proxy first, on a free port: the app must trust its origin.
+  const behind: { app?: AppServer } = {};
+  const proxy = await startReverseProxy(0, () => behind.app!);
+  const origin = proxy.origin;
+  const app = await apps.start({ databaseUrl, origin, env: { TRUSTED_PROXY_HOPS: "1" } });
+  behind.app = app;
+  const endpoint = { url: proxy.url, origin };
   const sql = await openSql(databaseUrl);
   try {
     const { cookie } = await passwordSignIn(endpoint, DEMO.alice.email, DEMO.alice.password, {
@@ -237,7 +240,7 @@ test("10e: oversized bodies on the API and OAuth routes get 413 with a JSON erro
 }) => {
   const databaseUrl = await freshDatabase("sqlite", "vault_rel_body_limits");
   apps.prepare(databaseUrl);
-  const app = await apps.start({ port: 3243, databaseUrl });
+  const app = await apps.start({ databaseUrl });
   const sql = await openSql(databaseUrl);
   try {
     // An access token of Alice's, so the transfer route reads its body (it authenticates first).
@@ -325,7 +328,7 @@ test("10g: a callbackUrl that isn't a URL (http://localhost:PORT.evil.example/) 
 }) => {
   const databaseUrl = await freshDatabase("sqlite", "vault_rel_callback_url");
   apps.prepare(databaseUrl);
-  const app = await apps.start({ port: 3244, databaseUrl });
+  const app = await apps.start({ databaseUrl });
   const bad = `${app.origin}.evil.example/`;
   const csrf = await request(app, "/api/auth/csrf");
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };

@@ -23,7 +23,16 @@ import { freshDatabase, openSql, type Sql } from "../support/sql";
 import { expect, test } from "./fixtures";
 import { formActionBody, formPostBody, hostileArgs, hostileText, rawBody } from "./hostile-inputs";
 
+/** The floor: every target gets at least this many cases, however slow the machine. */
 const PER_TARGET = 500;
+/**
+ * After the floor, more rounds of EXTRA_PER_TARGET cases per target (new seeds) while the run is
+ * younger than BUDGET_S (FUZZ_BUDGET_S): a fast machine fuzzes more, a slow one no longer than the
+ * floor. The floor took 170 s on a loaded 2-core machine, hence the test's 10-minute timeout.
+ */
+const BUDGET_S = Number(process.env.FUZZ_BUDGET_S ?? 45);
+const EXTRA_PER_TARGET = 50;
+const FUZZ_TIMEOUT_MS = 600_000;
 const CONCURRENCY = 8;
 /**
  * Actions that take no input: whatever is sent, a signed-in call is a genuine request (sign out, new
@@ -122,9 +131,9 @@ type Case = {
   describe: () => string;
 };
 
-async function runCases(cases: Case[]) {
-  const failures: string[] = [];
-  const tried: Record<string, number> = {};
+/** Sends the cases, CONCURRENCY at a time, adding to `into` (failures and the count per target). */
+async function runCases(cases: Case[], into = { failures: [] as string[], tried: {} as Record<string, number> }) {
+  const { failures, tried } = into;
   await inPool(cases, CONCURRENCY, async (c) => {
     tried[c.target] = (tried[c.target] ?? 0) + 1;
     const problem = await c.send().then(c.judge, (err: Error) => `no answer: ${err.message}`);
@@ -136,9 +145,10 @@ async function runCases(cases: Case[]) {
 test("hostile inputs to every server action and route handler: no 5xx, no state change, a clear error", async ({
   apps,
 }) => {
+  test.setTimeout(FUZZ_TIMEOUT_MS);
   const databaseUrl = await freshDatabase("sqlite", "vault_rel_fuzz");
   apps.prepare(databaseUrl);
-  const app = await apps.start({ port: 3230, databaseUrl });
+  const app = await apps.start({ databaseUrl });
   const sql = await openSql(databaseUrl);
   try {
     const alice = await signInCookie(app, DEMO.alice.email, DEMO.alice.password);
@@ -209,173 +219,188 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
       "actions with no page to post to",
     ).toEqual([]);
     const seed = Date.now() % 1_000_000;
-    const cases: Case[] = [];
-    for (const action of actions) {
-      // A page that uses the action; dynamic segments get one of Alice's ids or a forged one.
-      const path = action.routes[0].replace("[id]", aliceAccount).replace(/\[[^\]]+\]/g, forged[0]);
-      const callers = TAKES_NO_INPUT.has(action.name)
-        ? [["anonymous", ""]]
-        : [
-            ["anonymous", ""],
-            ["alice", alice],
-          ];
-      const judge = (response: HttpResult) => unclearAction(action.name, response);
-      const encoded = fc.sample(hostileArgs(forged), { numRuns: Math.ceil(PER_TARGET * 0.7), seed });
-      const raw = fc.sample(rawBody, { numRuns: Math.ceil(PER_TARGET * 0.3), seed });
-      encoded.forEach((args, i) => {
-        const [caller, cookie] = callers[i % callers.length];
+    /** `perTarget` generated cases for every target, from fast-check's `seed`. */
+    const makeCases = (seed: number, perTarget: number): Case[] => {
+      const cases: Case[] = [];
+      for (const action of actions) {
+        // A page that uses the action; dynamic segments get one of Alice's ids or a forged one.
+        const path = action.routes[0].replace("[id]", aliceAccount).replace(/\[[^\]]+\]/g, forged[0]);
+        const callers = TAKES_NO_INPUT.has(action.name)
+          ? [["anonymous", ""]]
+          : [
+              ["anonymous", ""],
+              ["alice", alice],
+            ];
+        const judge = (response: HttpResult) => unclearAction(action.name, response);
+        const encoded = fc.sample(hostileArgs(forged), { numRuns: Math.ceil(perTarget * 0.7), seed });
+        const raw = fc.sample(rawBody, { numRuns: Math.ceil(perTarget * 0.3), seed });
+        encoded.forEach((args, i) => {
+          const [caller, cookie] = callers[i % callers.length];
+          cases.push({
+            target: action.name,
+            caller,
+            describe: () => `React reply ${fc.stringify(args).slice(0, 200)}`,
+            send: () => callAction(app, path, action, args, cookie),
+            judge,
+          });
+        });
+        raw.forEach((body, i) => {
+          const [caller, cookie] = callers[i % callers.length];
+          cases.push({
+            target: action.name,
+            caller,
+            describe: () =>
+              `${body.label} ${body.contentType}: ${JSON.stringify(body.body.subarray(0, 80).toString("latin1"))}`,
+            send: () => postAction(app, path, action.id, body.body, body.contentType, cookie),
+            judge,
+          });
+        });
+      }
+      // Route handlers: app/api/health and Auth.js' app/api/auth/[...nextauth], GET and POST, hostile paths, queries and bodies.
+      const texts = fc.sample(hostileText(forged), { numRuns: perTarget, seed });
+      const bodies = fc.sample(rawBody, { numRuns: perTarget, seed: seed + 1 });
+      const authPaths = [
+        "session",
+        "csrf",
+        "providers",
+        "signin",
+        "signout",
+        "callback/password",
+        "callback/passkey",
+        "error",
+        "signin/password",
+      ];
+      texts.forEach((text, i) => {
+        const [caller, cookie] = i % 2 ? ["alice", alice] : ["anonymous", ""];
+        const q = new URLSearchParams({ v: text.slice(0, 2000) }).toString().slice(2); // lone surrogates become U+FFFD
+        const body = bodies[i];
+        const headers = { cookie, "content-type": body.contentType, origin: app.origin };
         cases.push({
-          target: action.name,
+          target: "/api/health",
           caller,
-          describe: () => `React reply ${fc.stringify(args).slice(0, 200)}`,
-          send: () => callAction(app, path, action, args, cookie),
-          judge,
+          describe: () => (i % 2 ? `POST ${body.label}` : `GET ?x=${q.slice(0, 80)}`),
+          send: () =>
+            i % 2
+              ? request(app, `/api/health?x=${q}`, { method: "POST", headers, body: body.body })
+              : request(app, `/api/health?x=${q}`, { headers: { cookie } }),
+          judge: unclearRoute,
+        });
+        const authPath = i % 3 === 0 ? q || "x" : authPaths[i % authPaths.length];
+        cases.push({
+          target: "/api/auth/*",
+          caller,
+          describe: () => `${i % 2 ? "POST" : "GET"} /api/auth/${authPath.slice(0, 80)}`,
+          send: () =>
+            i % 2
+              ? request(app, `/api/auth/${authPath}`, {
+                  method: "POST",
+                  headers,
+                  body: i % 4 === 1 ? `csrfToken=${q}&email=${q}&password=${q}&response=${q}` : body.body,
+                })
+              : request(app, `/api/auth/${authPath}?callbackUrl=${q}&error=${q}`, { headers: { cookie } }),
+          judge: unclearRoute,
         });
       });
-      raw.forEach((body, i) => {
-        const [caller, cookie] = callers[i % callers.length];
-        cases.push({
-          target: action.name,
-          caller,
-          describe: () =>
-            `${body.label} ${body.contentType}: ${JSON.stringify(body.body.subarray(0, 80).toString("latin1"))}`,
-          send: () => postAction(app, path, action.id, body.body, body.contentType, cookie),
-          judge,
+
+      // The bearer-token API (app/api/v1) and the page apps send customers to: bad tokens, Alice's real
+      // token with hostile ids, bodies, keys and queries, and hostile token requests.
+      const apiTexts = fc.sample(hostileText(forged), { numRuns: perTarget, seed: seed + 2 });
+      apiTexts.forEach((text, i) => {
+        const q = new URLSearchParams({ v: text.slice(0, 500) }).toString().slice(2); // lone surrogates become U+FFFD
+        const body = bodies[i];
+        const bearer = i % 4 === 0 ? `Bearer ${q}` : i % 4 === 1 ? q : `Bearer ${accessToken}`;
+        const id = i % 3 === 0 ? forged[i % forged.length] : i % 3 === 1 ? aliceAccount : q || "x";
+        // Alice's own account with her real token would be a real reveal (and, Alice having no passkey, a stored intent).
+        const revealId = i % 2 ? forged[i % forged.length] : q || "x";
+        const api = (target: string, path: string, options: Parameters<typeof request>[2]) =>
+          cases.push({
+            target,
+            caller: bearer.includes(accessToken) ? "alice's token" : "bad token",
+            describe: () => `${options?.method ?? "GET"} ${path.slice(0, 100)}`,
+            send: () => request(app, path, options),
+            judge: unclearApi,
+          });
+        api("GET /api/v1/accounts", `/api/v1/accounts?x=${q}`, { headers: { authorization: bearer } });
+        api("GET /api/v1/accounts/:id/transactions", `/api/v1/accounts/${id}/transactions?page=${q}`, {
+          headers: { authorization: bearer },
         });
-      });
-    }
-    // Route handlers: app/api/health and Auth.js' app/api/auth/[...nextauth], GET and POST, hostile paths, queries and bodies.
-    const texts = fc.sample(hostileText(forged), { numRuns: PER_TARGET, seed });
-    const bodies = fc.sample(rawBody, { numRuns: PER_TARGET, seed: seed + 1 });
-    const authPaths = [
-      "session",
-      "csrf",
-      "providers",
-      "signin",
-      "signout",
-      "callback/password",
-      "callback/passkey",
-      "error",
-      "signin/password",
-    ];
-    texts.forEach((text, i) => {
-      const [caller, cookie] = i % 2 ? ["alice", alice] : ["anonymous", ""];
-      const q = new URLSearchParams({ v: text.slice(0, 2000) }).toString().slice(2); // lone surrogates become U+FFFD
-      const body = bodies[i];
-      const headers = { cookie, "content-type": body.contentType, origin: app.origin };
-      cases.push({
-        target: "/api/health",
-        caller,
-        describe: () => (i % 2 ? `POST ${body.label}` : `GET ?x=${q.slice(0, 80)}`),
-        send: () =>
+        api("GET /api/v1/accounts/:id/number", `/api/v1/accounts/${revealId}/number`, {
+          headers: { authorization: bearer },
+        });
+        const json =
           i % 2
-            ? request(app, `/api/health?x=${q}`, { method: "POST", headers, body: body.body })
-            : request(app, `/api/health?x=${q}`, { headers: { cookie } }),
-        judge: unclearRoute,
-      });
-      const authPath = i % 3 === 0 ? q || "x" : authPaths[i % authPaths.length];
-      cases.push({
-        target: "/api/auth/*",
-        caller,
-        describe: () => `${i % 2 ? "POST" : "GET"} /api/auth/${authPath.slice(0, 80)}`,
-        send: () =>
-          i % 2
-            ? request(app, `/api/auth/${authPath}`, {
-                method: "POST",
-                headers,
-                body: i % 4 === 1 ? `csrfToken=${q}&email=${q}&password=${q}&response=${q}` : body.body,
+            ? JSON.stringify({
+                from_account_id: i % 5 ? aliceAccount : text,
+                to: `${["payee", "account", text][i % 3]}:${forged[i % forged.length]}`,
+                amount: text,
+                memo: text,
               })
-            : request(app, `/api/auth/${authPath}?callbackUrl=${q}&error=${q}`, { headers: { cookie } }),
-        judge: unclearRoute,
-      });
-    });
-
-    // The bearer-token API (app/api/v1) and the page apps send customers to: bad tokens, Alice's real
-    // token with hostile ids, bodies, keys and queries, and hostile token requests.
-    const apiTexts = fc.sample(hostileText(forged), { numRuns: PER_TARGET, seed: seed + 2 });
-    apiTexts.forEach((text, i) => {
-      const q = new URLSearchParams({ v: text.slice(0, 500) }).toString().slice(2); // lone surrogates become U+FFFD
-      const body = bodies[i];
-      const bearer = i % 4 === 0 ? `Bearer ${q}` : i % 4 === 1 ? q : `Bearer ${accessToken}`;
-      const id = i % 3 === 0 ? forged[i % forged.length] : i % 3 === 1 ? aliceAccount : q || "x";
-      // Alice's own account with her real token would be a real reveal (and, Alice having no passkey, a stored intent).
-      const revealId = i % 2 ? forged[i % forged.length] : q || "x";
-      const api = (target: string, path: string, options: Parameters<typeof request>[2]) =>
-        cases.push({
-          target,
-          caller: bearer.includes(accessToken) ? "alice's token" : "bad token",
-          describe: () => `${options?.method ?? "GET"} ${path.slice(0, 100)}`,
-          send: () => request(app, path, options),
-          judge: unclearApi,
+            : body.body;
+        api("POST /api/v1/transfers", "/api/v1/transfers", {
+          method: "POST",
+          headers: {
+            authorization: bearer,
+            "content-type": i % 2 ? "application/json" : body.contentType,
+            "idempotency-key": i % 3 ? `fuzz-key-${i}-0123456789` : q.slice(0, 100),
+          },
+          body: json,
         });
-      api("GET /api/v1/accounts", `/api/v1/accounts?x=${q}`, { headers: { authorization: bearer } });
-      api("GET /api/v1/accounts/:id/transactions", `/api/v1/accounts/${id}/transactions?page=${q}`, {
-        headers: { authorization: bearer },
+        const grant = ["client_credentials", "authorization_code", q][i % 3];
+        api("POST /api/v1/oauth/token", "/api/v1/oauth/token", {
+          method: "POST",
+          headers: {
+            "content-type": i % 5 ? "application/x-www-form-urlencoded" : body.contentType,
+            ...(i % 2
+              ? { authorization: `Basic ${Buffer.from(`vlt_client_fuzz:${text.slice(0, 200)}`).toString("base64")}` }
+              : {}),
+          },
+          body:
+            i % 5
+              ? `grant_type=${grant}&code=${q}&code_verifier=${q}&redirect_uri=${q}&scope=${q}&client_id=${q}&client_secret=${q}`
+              : body.body,
+        });
+        api("POST /api/v1/oauth/introspect", "/api/v1/oauth/introspect", {
+          method: "POST",
+          headers: {
+            "content-type": i % 5 ? "application/x-www-form-urlencoded" : body.contentType,
+            authorization: `Basic ${Buffer.from(`vlt_client_fuzz:${text.slice(0, 200)}`).toString("base64")}`,
+          },
+          body: i % 5 ? `token=${i % 2 ? accessToken : q}&client_id=${q}` : body.body,
+        });
+        cases.push({
+          target: "GET /oauth/authorize",
+          caller: "alice",
+          describe: () => `?${q.slice(0, 100)}`,
+          send: () =>
+            request(
+              app,
+              `/oauth/authorize?response_type=code&client_id=vlt_client_fuzz&intent_id=${q}&scope=${q}&redirect_uri=${q}&state=${q}&code_challenge=${q}&code_challenge_method=S256`,
+              { headers: { cookie: alice } },
+            ),
+          judge: unclearRoute,
+        });
       });
-      api("GET /api/v1/accounts/:id/number", `/api/v1/accounts/${revealId}/number`, {
-        headers: { authorization: bearer },
-      });
-      const json =
-        i % 2
-          ? JSON.stringify({
-              from_account_id: i % 5 ? aliceAccount : text,
-              to: `${["payee", "account", text][i % 3]}:${forged[i % forged.length]}`,
-              amount: text,
-              memo: text,
-            })
-          : body.body;
-      api("POST /api/v1/transfers", "/api/v1/transfers", {
-        method: "POST",
-        headers: {
-          authorization: bearer,
-          "content-type": i % 2 ? "application/json" : body.contentType,
-          "idempotency-key": i % 3 ? `fuzz-key-${i}-0123456789` : q.slice(0, 100),
-        },
-        body: json,
-      });
-      const grant = ["client_credentials", "authorization_code", q][i % 3];
-      api("POST /api/v1/oauth/token", "/api/v1/oauth/token", {
-        method: "POST",
-        headers: {
-          "content-type": i % 5 ? "application/x-www-form-urlencoded" : body.contentType,
-          ...(i % 2
-            ? { authorization: `Basic ${Buffer.from(`vlt_client_fuzz:${text.slice(0, 200)}`).toString("base64")}` }
-            : {}),
-        },
-        body:
-          i % 5
-            ? `grant_type=${grant}&code=${q}&code_verifier=${q}&redirect_uri=${q}&scope=${q}&client_id=${q}&client_secret=${q}`
-            : body.body,
-      });
-      api("POST /api/v1/oauth/introspect", "/api/v1/oauth/introspect", {
-        method: "POST",
-        headers: {
-          "content-type": i % 5 ? "application/x-www-form-urlencoded" : body.contentType,
-          authorization: `Basic ${Buffer.from(`vlt_client_fuzz:${text.slice(0, 200)}`).toString("base64")}`,
-        },
-        body: i % 5 ? `token=${i % 2 ? accessToken : q}&client_id=${q}` : body.body,
-      });
-      cases.push({
-        target: "GET /oauth/authorize",
-        caller: "alice",
-        describe: () => `?${q.slice(0, 100)}`,
-        send: () =>
-          request(
-            app,
-            `/oauth/authorize?response_type=code&client_id=vlt_client_fuzz&intent_id=${q}&scope=${q}&redirect_uri=${q}&state=${q}&code_challenge=${q}&code_challenge_method=S256`,
-            { headers: { cookie: alice } },
-          ),
-        judge: unclearRoute,
-      });
-    });
 
+      return cases;
+    };
+
+    // The floor first: PER_TARGET cases for every target, however long a busy machine takes (the
+    // test's timeout leaves room for that). Then more rounds with new seeds while the budget lasts.
     const started = performance.now();
-    const { failures, tried } = await runCases(cases);
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = () => (performance.now() - started) / 1000;
+    const { failures, tried } = await runCases(makeCases(seed, PER_TARGET));
+    const floorSeconds = seconds();
+    let rounds = 0;
+    while (seconds() < BUDGET_S && failures.length < 30) {
+      rounds++;
+      await runCases(makeCases(seed + rounds * 7919, EXTRA_PER_TARGET), { failures, tried });
+    }
+    const sent = Object.values(tried).reduce((sum, n) => sum + n, 0);
     const after = await businessState(sql);
     const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
     console.log(
-      `fuzz (seed ${seed}): ${cases.length} hostile requests in ${seconds.toFixed(1)} s to ${actions.length} server actions, 2 route handlers, 6 API routes and the authorize page; ` +
+      `fuzz (seed ${seed}): ${sent} hostile requests in ${seconds().toFixed(1)} s (the floor of ${PER_TARGET} per target in ${floorSeconds.toFixed(1)} s, ` +
+        `then ${rounds} extra round(s) of ${EXTRA_PER_TARGET} within the ${BUDGET_S} s budget) to ${actions.length} server actions, 2 route handlers, 6 API routes and the authorize page; ` +
         `${failures.length} unclear or failed; tables changed: ${changed.length ? changed.join(", ") : "none"}\n` +
         Object.entries(tried)
           .map(([target, n]) => `  ${target.padEnd(28)} ${n}`)
@@ -406,7 +431,7 @@ test("form-style and header-style server-action posts from a missing, foreign or
 }) => {
   const databaseUrl = await freshDatabase("sqlite", "vault_rel_fuzz_forms");
   apps.prepare(databaseUrl);
-  const app = await apps.start({ port: 3231, databaseUrl });
+  const app = await apps.start({ databaseUrl });
   const sql = await openSql(databaseUrl);
   try {
     const alice = await signInCookie(app, DEMO.alice.email, DEMO.alice.password);

@@ -4,7 +4,7 @@
  * either wholly there or wholly absent, and each lost request ends up exactly once.
  */
 import { DEMO } from "../fixtures";
-import { freshDatabase, openSql, type Provider } from "../support/sql";
+import { freshDatabase, openSql } from "../support/sql";
 import { checkLedger, transferKeys } from "./ledger-invariants";
 import { expect, requireProvider, test } from "./fixtures";
 import { planTransfers, random, receiptsMatchRows, sendAll, signInCustomers, summarise, type Sent } from "./transfer-load";
@@ -13,14 +13,13 @@ const TOTAL = 400;
 const CONCURRENCY = 32;
 /** Answers received before the plug is pulled: far enough in that transactions are in flight. */
 const KILL_AFTER = 150;
-const PORTS: Record<Provider, number> = { sqlite: 3220, postgresql: 3221 };
 
 for (const provider of ["sqlite", "postgresql"] as const) {
   test(`a server killed mid-load loses no money and no transfer on ${provider}`, async ({ apps }) => {
     requireProvider(provider);
     const databaseUrl = await freshDatabase(provider, `vault_rel_kill_${provider}`);
     apps.prepare(databaseUrl);
-    const first = await apps.start({ port: PORTS[provider], databaseUrl, name: "before the kill" });
+    const first = await apps.start({ databaseUrl, name: "before the kill" });
     const sql = await openSql(databaseUrl);
     try {
       // Session cookies are JWTs naming a Session row: they stay valid across the restart.
@@ -44,7 +43,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       const transferAtCrash = new Map([...rowsAtCrash].filter(([id]) => !rowsBefore.has(id)).map(([id, key]) => [key, id]));
 
       const loadEnded = seconds();
-      const second = await apps.start({ port: PORTS[provider], databaseUrl, name: "after the restart" });
+      const second = await apps.start({ port: first.port, databaseUrl, name: "after the restart" });
       const restarted = seconds();
       const resent = await sendAll(second, lost.map((s) => s.request), CONCURRENCY);
       const resendEnded = seconds();

@@ -4,7 +4,7 @@
  * the minor unit, no customer is negative, no transfer is duplicated, and no answer was a 5xx.
  */
 import { DEMO } from "../fixtures";
-import { freshDatabase, openSql, type Provider } from "../support/sql";
+import { freshDatabase, openSql } from "../support/sql";
 import { checkLedger, transferKeys } from "./ledger-invariants";
 import { expect, requireProvider, test } from "./fixtures";
 import { planTransfers, random, receiptsMatchRows, sendAll, signInCustomers, signUpCustomer, summarise } from "./transfer-load";
@@ -12,14 +12,13 @@ import { planTransfers, random, receiptsMatchRows, sendAll, signInCustomers, sig
 const TOTAL = 1_000;
 const CONCURRENCY = 32;
 const RETRY_SHARE = 0.1;
-const PORTS: Record<Provider, number> = { sqlite: 3210, postgresql: 3211 };
 
 for (const provider of ["sqlite", "postgresql"] as const) {
   test(`${TOTAL} transfers at ${CONCURRENCY} concurrency with retries keep the books on ${provider}`, async ({ apps }) => {
     requireProvider(provider);
     const databaseUrl = await freshDatabase(provider, `vault_rel_load_${provider}`);
     apps.prepare(databaseUrl);
-    const app = await apps.start({ port: PORTS[provider], databaseUrl });
+    const app = await apps.start({ databaseUrl });
     const sql = await openSql(databaseUrl);
     try {
       const customers = [

@@ -7,11 +7,10 @@
  */
 import { DEMO } from "../fixtures";
 import { callAction, cookiesOf, request, serverAction, signInCookie, type HttpResult } from "../support/server-actions";
-import { freshDatabase, openSql, type Provider, type Sql } from "../support/sql";
+import { freshDatabase, openSql, type Sql } from "../support/sql";
 import { expect, requireProvider, test } from "./fixtures";
 
 const RACERS = 20;
-const PORTS: Record<Provider, number> = { sqlite: 3250, postgresql: 3251 };
 
 /** What Auth.js' Credentials callback did with one sign-in: a session cookie, or a redirect back with an error code. */
 const outcome = (res: HttpResult) => {
@@ -41,7 +40,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
     requireProvider(provider);
     const databaseUrl = await freshDatabase(provider, `vault_rel_lockout_signin_${provider}`);
     apps.prepare(databaseUrl);
-    const app = await apps.start({ port: PORTS[provider], databaseUrl });
+    const app = await apps.start({ databaseUrl });
     const sql = await openSql(databaseUrl);
     try {
       // One CSRF pair for all 20 (as a script would), then every POST at once.
@@ -93,7 +92,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
     requireProvider(provider);
     const databaseUrl = await freshDatabase(provider, `vault_rel_lockout_reauth_${provider}`);
     apps.prepare(databaseUrl);
-    const app = await apps.start({ port: PORTS[provider], databaseUrl });
+    const app = await apps.start({ databaseUrl });
     const sql = await openSql(databaseUrl);
     try {
       // reauthAction, as the security page calls it before a first passkey is enrolled.

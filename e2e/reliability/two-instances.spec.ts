@@ -6,25 +6,39 @@
 import { randomUUID } from "node:crypto";
 import type { AppServer } from "../support/app-server";
 import { addPayee, fillTransfer, TRANSFER_PAGE } from "../support/bank";
-import { startReverseProxy, type ProxiedRequest } from "../support/reverse-proxy";
+import { startReverseProxy, type ProxiedRequest, type ReverseProxy, type Route } from "../support/reverse-proxy";
 import { request, serverAction } from "../support/server-actions";
 import { freshDatabase, openSql } from "../support/sql";
 import { confirmStepUp, enrolFirstPasskey, signIn, signUp } from "../fixtures";
-import { expect, requireProvider, test } from "./fixtures";
+import { expect, requireProvider, test as reliability } from "./fixtures";
 
-const PROXY_PORT = 3200;
-const ORIGIN = `http://localhost:${PROXY_PORT}`;
-test.use({ baseURL: ORIGIN });
+/**
+ * The balancer on a free port, started before the page so the page's baseURL can be its origin;
+ * the test says where it routes once the instances run.
+ */
+const test = reliability.extend<{ balancer: ReverseProxy & { routeBy(route: Route): void } }>({
+  balancer: async ({}, use) => {
+    let route: Route | undefined;
+    const proxy = await startReverseProxy(0, (request) => {
+      if (!route) throw new Error("the balancer has no instances yet");
+      return route(request);
+    });
+    await use(Object.assign(proxy, { routeBy: (r: Route) => void (route = r) }));
+    await proxy.close();
+  },
+  baseURL: async ({ balancer }, use) => use(balancer.origin),
+});
 
-test("a step-up begun on A completes on B, and a session revoked through A is refused by B", async ({ page, browser, apps, authenticator }) => {
+test("a step-up begun on A completes on B, and a session revoked through A is refused by B", async ({ page, browser, apps, authenticator, balancer }) => {
   void authenticator;
+  const ORIGIN = balancer.origin;
   requireProvider("postgresql");
   const databaseUrl = await freshDatabase("postgresql", "vault_rel_two_instances");
   apps.prepare(databaseUrl);
   // Both trust only the balancer's origin, for server actions and for WebAuthn.
   const [a, b] = await Promise.all([
-    apps.start({ port: 3201, databaseUrl, origin: ORIGIN, name: "A" }),
-    apps.start({ port: 3202, databaseUrl, origin: ORIGIN, name: "B" }),
+    apps.start({ databaseUrl, origin: ORIGIN, name: "A" }),
+    apps.start({ databaseUrl, origin: ORIGIN, name: "B" }),
   ]);
   const begin = serverAction("beginStepUpAction").id;
   const complete = serverAction("completeStepUpAction").id;
@@ -32,7 +46,8 @@ test("a step-up begun on A completes on B, and a session revoked through A is re
   const signOut = serverAction("signOutAction").id;
   // Step-up begins and revocations go to A, completions to B; everything else alternates.
   let turn = 0;
-  const proxy = await startReverseProxy(PROXY_PORT, ({ action }): AppServer => {
+  const proxy = balancer;
+  proxy.routeBy(({ action }): AppServer => {
     if (action === begin || action === revoke || action === signOut) return a;
     if (action === complete) return b;
     return turn++ % 2 === 0 ? a : b;
@@ -108,6 +123,5 @@ test("a step-up begun on A completes on B, and a session revoked through A is re
     );
   } finally {
     await sql.close();
-    await proxy.close();
   }
 });

@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { freePort } from "./free-port";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
@@ -33,7 +34,8 @@ export function prepareDatabase(databaseUrl: string): void {
 }
 
 export type AppServerOptions = {
-  port: number;
+  /** Default: a free port the OS hands out (see free-port.ts). A restart passes the old server's port. */
+  port?: number;
   databaseUrl: string;
   /** The browser-facing origin (WEBAUTHN_ORIGINS and, through its default, APP_ORIGINS). Default http://localhost:<port>. */
   origin?: string;
@@ -68,7 +70,20 @@ process.once("exit", () => {
 });
 
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
-  const { port, databaseUrl } = options;
+  // A free port can be taken by another process before `next start` binds it: try another then.
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    try {
+      return await startAppServerOn(port, options);
+    } catch (err) {
+      const lostThePort = err instanceof Error && err.message.includes("EADDRINUSE");
+      if (!lostThePort || options.port !== undefined || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startAppServerOn(port: number, options: AppServerOptions): Promise<AppServer> {
+  const { databaseUrl } = options;
   const origin = options.origin ?? `http://localhost:${port}`;
   const name = options.name ?? `:${port}`;
   // `next start` serves in this very process (no worker), so child.pid is the server.

@@ -15,6 +15,7 @@
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 
 export const IDP_ACR = { PWD: "urn:vault:idp:pwd", MFA: "urn:vault:idp:mfa" } as const;
@@ -40,8 +41,15 @@ function page(title: string, body: string) {
 </head><body><h1>Example SSO</h1>${body}</body></html>`;
 }
 
-export async function startIdp(options: { port: number; clients: IdpClient[] }): Promise<Idp> {
-  const issuer = `http://127.0.0.1:${options.port}`;
+/** Starts the IdP on 127.0.0.1:`port`, or on a free port the OS picks when it is 0 or absent. */
+export async function startIdp(options: { port?: number; clients: IdpClient[] }): Promise<Idp> {
+  // Listen first: the issuer names the port, and the OS picks it when asked for port 0.
+  const server = http.createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+  });
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const misbehaviour: Misbehaviour = { ignoreAcr: false, staleAuthTime: false };
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const jwk = {
@@ -88,7 +96,7 @@ export async function startIdp(options: { port: number; clients: IdpClient[] }):
   const provider = new Provider(issuer, configuration);
   const callback = provider.callback();
 
-  const server = http.createServer(async (req, res) => {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? "/", issuer);
     try {
       if (url.pathname === "/__test/misbehave" && req.method === "POST") {
@@ -143,8 +151,7 @@ export async function startIdp(options: { port: number; clients: IdpClient[] }):
         .writeHead(400, { "content-type": "text/html; charset=utf-8" })
         .end(page("Error", `<p class="error">${escape((err as Error).message)}</p>`));
     }
-  });
-  await new Promise<void>((resolve) => server.listen(options.port, "127.0.0.1", resolve));
+  }
   return {
     issuer,
     misbehave: (m) => Object.assign(misbehaviour, pickMisbehaviour(m)),

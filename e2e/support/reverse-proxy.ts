@@ -7,6 +7,7 @@
  * logged with the instance that served it.
  */
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import type { AppServer } from "./app-server";
 
 export type ProxiedRequest = {
@@ -23,8 +24,17 @@ export type ProxiedRequest = {
 /** Picks the instance for a request, from its headers and the start of its body. */
 export type Route = (request: { method: string; path: string; action: string | null; bodyStart: string }) => AppServer;
 
-export type ReverseProxy = { origin: string; log: ProxiedRequest[]; close(): Promise<void> };
+export type ReverseProxy = {
+  port: number;
+  /** Where a test talks to the proxy directly: http://127.0.0.1:<port>. */
+  url: string;
+  /** The origin the browser sees: http://localhost:<port>. */
+  origin: string;
+  log: ProxiedRequest[];
+  close(): Promise<void>;
+};
 
+/** Listens on 127.0.0.1:`port`, or on a free port the OS picks when `port` is 0. */
 export async function startReverseProxy(port: number, route: Route): Promise<ReverseProxy> {
   const log: ProxiedRequest[] = [];
   const server = http.createServer(async (req, res) => {
@@ -51,9 +61,15 @@ export async function startReverseProxy(port: number, route: Route): Promise<Rev
     });
     upstream.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   return {
-    origin: `http://localhost:${port}`,
+    port: bound,
+    url: `http://127.0.0.1:${bound}`,
+    origin: `http://localhost:${bound}`,
     log,
     close: () =>
       new Promise((resolve) => {

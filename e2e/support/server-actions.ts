@@ -5,19 +5,12 @@
  * The ids come from the build's server-reference manifest, so a new action is found automatically.
  */
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import http from "node:http";
 import path from "node:path";
+import { encodeReply } from "../../lib/testing/encode-reply";
 
+export { encodeReply };
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const require = createRequire(import.meta.url);
-/**
- * React's encodeReply as a production page runs it (the production build: the development one warns
- * on every hostile argument the fuzz test sends, e.g. an own "__proto__" key).
- */
-export const { encodeReply } = require("next/dist/compiled/react-server-dom-turbopack/cjs/react-server-dom-turbopack-client.node.production.js") as {
-  encodeReply(value: unknown): Promise<string | FormData>;
-};
 
 /** The headers a page sends with every server action (besides Origin and Cookie). */
 export const ACTION_HEADERS = { accept: "text/x-component" };

@@ -14,7 +14,7 @@ export type Provider = "sqlite" | "postgresql";
 
 /** Why the PostgreSQL variant of a spec can't run here, or null when it can. */
 export const postgresUnavailable = (): string | null =>
-  process.env.TEST_DATABASE_URL ? null : "TEST_DATABASE_URL is not set (export it from e2e/support/postgres.sh start to run the PostgreSQL variants)";
+  process.env.TEST_DATABASE_URL ? null : "TEST_DATABASE_URL is not set (export it from e2e/tools/postgres.sh start to run the PostgreSQL variants)";
 
 /** A database URL for `name`: a SQLite file, or an empty PostgreSQL database of that name (dropped first if it exists). */
 export async function freshDatabase(provider: Provider, name: string, base = process.env.TEST_DATABASE_URL): Promise<string> {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { SoftAuthenticator } from "@/e2e/support/soft-authenticator";
-import { TEST_RP } from "@/e2e/support/step-up-in-process";
-import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
+import { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
+import { TEST_RP } from "@/lib/testing/step-up-in-process";
+import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 /**
  * The lockout takes a point before the work it limits (PSD2 RTS Art. 4(3)(b): at most 5 attempts),

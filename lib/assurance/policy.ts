@@ -32,8 +32,9 @@ export type Policy = {
 
 /**
  * After a recovery-code sign-in, actions that send money or change where it goes are held for 24 h
- * (Cloudflare waits 3-5 days, see shared/reference). A stolen password and code sheet would otherwise
- * be enough to empty the account before the customer notices the audit trail.
+ * (Cloudflare's own 2FA recovery waits 3-5 days: cloudflare/cloudflare-docs PR #12155). A stolen
+ * password and code sheet would otherwise be enough to empty the account before the customer
+ * notices the audit trail.
  */
 export const RECOVERY_COOLING_OFF_S = 24 * 60 * 60;
 

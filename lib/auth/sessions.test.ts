@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
+import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;

@@ -4,8 +4,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { exportJWK, SignJWT, type JWTPayload } from "jose";
-import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
-import { useSsoSettings } from "@/e2e/support/test-sso";
+import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
+import { useSsoSettings } from "@/lib/testing/test-sso";
 
 /**
  * A step-up at the IdP is a step-up attempt like a passkey assertion (PSD2 RTS Art. 4(3)(b)): a

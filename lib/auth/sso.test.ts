@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestDatabase, type TestDatabase } from "@/e2e/support/test-db";
-import { startTestIssuer, type TestIssuer } from "@/e2e/support/test-sso";
+import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-db";
+import { startTestIssuer, type TestIssuer } from "@/lib/testing/test-sso";
 
 /** Single sign-on's mapping from a verified ID token to a Vault customer and claims, on a real database. */
 let idp: TestIssuer;

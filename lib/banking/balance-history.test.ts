@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
-import { createTestDatabase, type TestDatabase } from "@/e2e/support/test-db";
+import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-db";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const NOW = new Date(Date.UTC(2026, 10, 23, 15, 30)); // a fixed afternoon, so day boundaries are known

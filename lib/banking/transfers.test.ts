@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
-import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
+import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 const PROVIDER = TEST_PROVIDER;
 

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import * as binding from "@/lib/assurance/binding";
-import { SoftAuthenticator } from "@/e2e/support/soft-authenticator";
-import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
+import { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
+import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 /**
  * The server's half of a WebAuthn assertion, fed with real ES256 signatures from a software

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { randomBytes, randomUUID } from "node:crypto";
-import { after, before, describe, it } from "node:test";
-import { SoftAuthenticator } from "@/e2e/support/soft-authenticator";
-import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
+import { randomBytes } from "node:crypto";
+import { describe, it } from "node:test";
+import { customerWithPasskey, type CustomerWithPasskey } from "@/lib/testing/fixtures";
+import { TEST_PROVIDER, withTestDb, type TestDb } from "@/lib/testing/test-db";
 
 /**
  * Usernameless passkey sign-in's challenges (issue 16, 10c): asking for options stores nothing, so one
@@ -12,23 +12,13 @@ import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/supp
 const ORIGIN = "http://localhost:3000";
 const RP_ID = "localhost";
 
-let testDb: TestDatabase;
-let db: typeof import("@/lib/db").db;
+let db: TestDb["db"];
 let signIn: typeof import("@/lib/webauthn/sign-in");
-let alice: { userId: string; key: SoftAuthenticator };
-
-before(async () => {
-  testDb = await createTestDatabase();
-  db = (await import("@/lib/db")).db;
+let alice: CustomerWithPasskey;
+withTestDb(async (testDb) => {
+  db = testDb;
   signIn = await import("@/lib/webauthn/sign-in");
-  const user = await db.user.create({ data: { email: `alice-${randomUUID()}@example.com`, name: "Alice", passwordHash: "x" } });
-  const key = new SoftAuthenticator();
-  await db.passkey.create({ data: { id: key.credentialId, userId: user.id, publicKey: new Uint8Array(key.cosePublicKey), deviceType: "singleDevice", nickname: "Alice's key" } });
-  alice = { userId: user.id, key };
-});
-after(async () => {
-  await db?.$disconnect();
-  await testDb?.drop();
+  alice = await customerWithPasskey(db, "Alice");
 });
 
 const signInCount = () => db.webAuthnChallenge.count({ where: { purpose: "SIGN_IN" } });

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/e2e/support/test-db";
+import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 let testDb: TestDatabase;

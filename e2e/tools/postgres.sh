@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for tests, on 127.0.0.1 only, in ./.pg (gitignored).
-#   e2e/support/postgres.sh start   -> prints the DATABASE_URL of database "vault"
-#   e2e/support/postgres.sh stop
+#   e2e/tools/postgres.sh start   -> prints the DATABASE_URL of database "vault"
+#   e2e/tools/postgres.sh stop
 # Needs Debian's postgresql package (.ci/run installs it). initdb refuses to run as root, so as root
 # the cluster belongs to the "postgres" user.
 set -euo pipefail

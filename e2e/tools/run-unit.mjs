@@ -3,7 +3,10 @@
 // no globs, hence this file). tsx compiles TypeScript and resolves the @/ alias; outside-next.mjs lets
 // lib/ load outside Next. The database tests run on a fresh SQLite file each; when TEST_DATABASE_URL
 // names a PostgreSQL server they run a second time there, each file in a database of its own.
-//   node e2e/support/run-unit.mjs [filter …]
+// Files run UNIT_CONCURRENCY at a time (default 4: a file spends much of its time starting up and
+// waiting for its database, so more files than cores keeps both cores busy). Files that compare
+// timings (*timing.test.ts) run afterwards, alone, so the other files' work isn't measured as theirs.
+//   node e2e/tools/run-unit.mjs [--sqlite-only | --postgres-only] [filter …]
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -19,18 +22,29 @@ function find(dir) {
     return entry.name.endsWith(".test.ts") ? [path.relative(root, full)] : [];
   });
 }
-const filters = process.argv.slice(2);
+const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith("--")));
+const filters = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const concurrency = Math.max(1, Number(process.env.UNIT_CONCURRENCY ?? 4));
 const files = [...find(path.join(root, "lib")), ...find(path.join(root, "prisma"))]
   .sort()
   .filter((f) => !filters.length || filters.some((o) => f.includes(o)));
-const usesDatabase = (file) => readFileSync(path.join(root, file), "utf8").includes("createTestDatabase");
+const usesDatabase = (file) => /\b(createTestDatabase|withTestDb)\(/.test(readFileSync(path.join(root, file), "utf8"));
 
+const timingSensitive = (file) => /timing\.test\.ts$/.test(file);
+
+/** The files concurrently, then the timing-sensitive ones alone; both run even if the first fails. */
 function run(label, selected, extraEnv) {
+  const together = runFiles(label, selected.filter((f) => !timingSensitive(f)), extraEnv, concurrency);
+  const alone = runFiles(`${label}, timing-sensitive, alone`, selected.filter(timingSensitive), extraEnv, 1);
+  return together || alone;
+}
+
+function runFiles(label, selected, extraEnv, concurrency) {
   if (selected.length === 0) return 0;
   console.log(`\n# ${label}: ${selected.length} file(s)`);
   const result = spawnSync(
     process.execPath,
-    ["--import", "tsx", "--import", "./prisma/tools/outside-next.mjs", "--test", "--test-reporter=spec", ...selected],
+    ["--import", "tsx", "--import", "./prisma/tools/outside-next.mjs", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...selected],
     {
       cwd: root,
       stdio: "inherit",
@@ -48,7 +62,10 @@ function run(label, selected, extraEnv) {
 }
 
 const postgres = process.env.TEST_DATABASE_URL;
-let status = run("unit and integration tests (SQLite)", files, { TEST_DATABASE_URL: "" });
-if (postgres) status ||= run("integration tests (PostgreSQL)", files.filter(usesDatabase), { TEST_DATABASE_URL: postgres });
+// Both passes run even when the first fails, so one failure doesn't hide the other's.
+const sqlite = flags.has("--postgres-only") ? 0 : run("unit and integration tests (SQLite)", files, { TEST_DATABASE_URL: "" });
+let pg = 0;
+if (flags.has("--sqlite-only")) pg = 0;
+else if (postgres) pg = run("integration tests (PostgreSQL)", files.filter(usesDatabase), { TEST_DATABASE_URL: postgres });
 else console.log("\n# PostgreSQL integration tests skipped: set TEST_DATABASE_URL=postgresql://… to run them");
-process.exit(status);
+process.exit(sqlite || pg);

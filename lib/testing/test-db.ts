@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { after, before } from "node:test";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { deployMigrations } from "../../prisma/tools/deploy";
@@ -45,4 +46,34 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   process.env.DATABASE_URL = `file:${path.join(dir, "test.db")}`;
   await deployMigrations(process.env.DATABASE_URL, () => {});
   return { url: process.env.DATABASE_URL, provider: "sqlite", drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export type TestDb = {
+  /** The one Prisma client (lib/db.ts), bound to this file's database; set once the before() hook ran. */
+  db: typeof import("@/lib/db").db;
+  database: TestDatabase;
+};
+
+/**
+ * The before/after pair every database test file needs: a fresh migrated database before anything
+ * from lib/ is imported, then lib/db.ts's client, then the file's own `setup` (imports of lib/, the
+ * fixtures it needs), all in one before() hook (node:test doesn't wait for one top-level before()
+ * hook before starting the next). After the file, the client disconnects and the database is dropped.
+ *   const testDb = withTestDb(async (db) => {
+ *     transfers = await import("@/lib/banking/transfers");
+ *     alice = await customerWithPasskey(db);
+ *   });
+ */
+export function withTestDb(setup?: (db: TestDb["db"]) => Promise<void> | void): TestDb {
+  const handle = {} as TestDb;
+  before(async () => {
+    handle.database = await createTestDatabase();
+    handle.db = (await import("@/lib/db")).db;
+    await setup?.(handle.db);
+  });
+  after(async () => {
+    await handle.db?.$disconnect();
+    await handle.database?.drop();
+  });
+  return handle;
 }

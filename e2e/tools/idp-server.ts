@@ -4,7 +4,7 @@
  * (one-time code 246810) or ben@sso.example / idp-password-ben (135790). Ctrl-C stops it.
  *   IDP_PORT, IDP_CLIENT_ID, IDP_CLIENT_SECRET, IDP_REDIRECT_URIS (comma-separated) override the defaults.
  */
-import { startIdp } from "./idp";
+import { startIdp } from "../support/idp";
 
 const port = Number(process.env.IDP_PORT ?? 4000);
 const idp = await startIdp({

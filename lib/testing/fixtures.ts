@@ -1,0 +1,27 @@
+/**
+ * Named fixtures for lib/ integration tests: the data a test needs, made directly in the database
+ * where the test isn't about the code that normally makes it.
+ */
+import { randomUUID } from "node:crypto";
+import { SoftAuthenticator } from "./soft-authenticator";
+
+type Db = typeof import("@/lib/db").db;
+
+export type CustomerWithPasskey = { userId: string; email: string; key: SoftAuthenticator };
+
+/** A customer (no password anyone could use, no accounts) with one passkey held by a software authenticator. */
+export async function customerWithPasskey(db: Db, name = "Alice"): Promise<CustomerWithPasskey> {
+  const email = `${name.toLowerCase()}-${randomUUID()}@example.com`;
+  const user = await db.user.create({ data: { email, name, passwordHash: "x" } });
+  const key = new SoftAuthenticator();
+  await db.passkey.create({
+    data: {
+      id: key.credentialId,
+      userId: user.id,
+      publicKey: new Uint8Array(key.cosePublicKey),
+      deviceType: "singleDevice",
+      nickname: `${name}'s key`,
+    },
+  });
+  return { userId: user.id, email, key };
+}
