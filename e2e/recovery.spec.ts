@@ -120,7 +120,7 @@ test("lose the passkey, recover with a code, enrol a new one; large payments and
     reason: "recovery_cooling_off",
   });
   await page.goto("/activity?category=security");
-  await expect(page.getByTestId("audit-log")).toContainText("Recovery code used");
+  await expect(page.getByTestId("audit-log")).toContainText("You signed in with a recovery code");
 
   // The same code never works twice.
   await signOut(page);

@@ -38,7 +38,7 @@ test("a session ended from another device stops on its next request, and its reu
     await page.goto("/dashboard");
     await expect(page).toHaveURL(/\/dashboard$/); // this one is untouched
     await page.goto("/activity?category=security");
-    await expect(page.getByTestId("audit-log")).toContainText("Ended session used again (refused)");
+    await expect(page.getByTestId("audit-log")).toContainText("A session that had ended was used again and refused");
   } finally {
     await other.context.close();
   }
