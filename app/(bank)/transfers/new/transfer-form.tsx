@@ -16,11 +16,14 @@ export function TransferForm({
   accounts,
   payees,
   defaultFrom,
+  defaultTo,
 }: {
   idempotencyKey: string;
   accounts: Option[];
   payees: Option[];
   defaultFrom?: string;
+  /** "payee:<id>" or "account:<id>", from a payee's Pay button. */
+  defaultTo?: string;
 }) {
   const [state, action] = useActionState(createTransferAction, idle);
   const failed = state.status === "error" ? state : null;
@@ -39,7 +42,7 @@ export function TransferForm({
             </option>
           ))}
         </SelectField>
-        <SelectField name="to" label="To" defaultValue={values.to ?? ""} key={k("to")} error={failed?.fieldErrors.to}>
+        <SelectField name="to" label="To" defaultValue={values.to ?? defaultTo ?? ""} key={k("to")} error={failed?.fieldErrors.to}>
           <option value="" disabled>
             Choose an account or payee
           </option>
