@@ -155,6 +155,13 @@ test.describe("payees and payout", () => {
     await page.getByRole("button", { name: "Reveal" }).click();
     await confirmStepUp(page);
     await expect(page.getByTestId("account-number")).toHaveText(number);
+    await expect(page.getByTestId("routing-number")).toHaveText(/^\d{9}$/);
+    // Hidden again, then shown again within the grace window: no second prompt.
+    await page.getByRole("button", { name: "Hide" }).click();
+    await expect(page.getByTestId("account-number")).toHaveText(`•••• ${number.slice(-4)}`);
+    await page.getByRole("button", { name: "Reveal" }).click();
+    await expect(page.getByTestId("account-number")).toHaveText(number);
+    await expect(page.getByRole("button", { name: "Copy number" })).toBeVisible();
     await page.goto("/activity?category=account");
     await expect(page.getByTestId("audit-log")).toContainText("You revealed the full number of");
   });
