@@ -19,6 +19,10 @@ describe("audit sentences", () => {
     assert.equal(e("auth.sign_in", { method: "passkey", passkey: "Laptop" }), "You signed in with your passkey “Laptop”");
     assert.equal(e("assurance.decision", { policy: "payee.add" }, { outcome: "STEP_UP_REQUIRED", reason: "acr_too_low" }), "Vault asked for your passkey to add a payee");
     assert.equal(e("assurance.decision", { policy: "not.a.policy" }, { outcome: "DENIED", reason: "weird_code" }), "A request to do that was refused");
+    assert.equal(
+      e("step_up.verify", { policy: "transfer.payee" }, { outcome: "FAILURE", reason: "Response counter value 6 was lower than expected 6" }),
+      "A confirmation to send money to a payee was refused, because the passkey's use count went backwards, which can mean it was copied. If that wasn't you, remove that passkey",
+    );
     assert.equal(e("something.new"), null);
   });
 });

@@ -1,6 +1,7 @@
 import { POLICIES } from "@/lib/assurance/policy";
 import { BRAND } from "@/lib/brand";
 import { formatMoney, isCurrency } from "@/lib/money";
+import { verificationFailureReason } from "@/lib/webauthn/ceremony-errors";
 
 /**
  * One audit event as a sentence a customer can read ("You added ACME Ltd (IBAN ••• 5432)"). The codes
@@ -65,7 +66,10 @@ const REASONS: Record<string, string> = {
   idle_timeout: "it had been idle too long",
   expired: "it had expired",
 };
-const because = (reason: string | null) => (reason && REASONS[reason] ? `, because ${REASONS[reason]}` : "");
+function because(reason: string | null): string {
+  const words = reason ? (Object.hasOwn(REASONS, reason) ? REASONS[reason] : verificationFailureReason(reason)) : null;
+  return words ? `, because ${words}` : "";
+}
 
 /** The sentence, without the trailing device ("from Chrome on Linux"), which the caller adds. */
 export function auditSentence(e: SentenceInput): string | null {
@@ -115,6 +119,7 @@ export function auditSentence(e: SentenceInput): string | null {
     case "security.cross_origin_action":
       return "A request from another website was refused";
     case "passkey.add":
+      if (!ok) return `Adding a passkey didn't work${because(e.reason)}`;
       return `You added the passkey ${quoted(m.nickname) ?? ""}`.trimEnd();
     case "passkey.rename":
       return `You renamed a passkey to ${quoted(m.nickname) ?? "a new name"}`;
