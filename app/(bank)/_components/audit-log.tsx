@@ -117,7 +117,7 @@ export async function AuditLog({
           {events.map((e) => (
             <li key={e.id} className="flex flex-wrap justify-between gap-x-4 gap-y-1 px-5 py-3 text-sm" data-testid="audit-event">
               <div className="min-w-0 flex-1 basis-64">
-                <p className={`break-words ${e.outcome === "SUCCESS" ? "" : "font-medium text-red-800"}`}>{sentenceOf(e)}</p>
+                <p className={e.outcome === "FAILURE" || e.outcome === "DENIED" ? "font-medium text-red-800" : ""}>{sentenceOf(e)}</p>
                 <details className="mt-0.5 text-slate-600">
                   <summary className="cursor-pointer text-xs">Details</summary>
                   <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 text-xs">
