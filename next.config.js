@@ -36,6 +36,22 @@ const nextConfig = {
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
+  // A page opened at http://127.0.0.1:3000 (or [::1]) goes to http://localhost:3000, the address
+  // `npm run dev` prints. Passkeys can't work on an IP address (an RP ID must be a domain: WebAuthn L3
+  // §5.1.3; Chrome, Firefox and Safari all refuse one), and only configured origins may call server
+  // actions. The API and Auth.js routes (/api/…) answer scripts and other servers wherever they
+  // connect, so they are left alone. Here rather than in proxy.ts: Next turns a proxy's redirect
+  // between loopback names into a relative one, which would loop. `next dev` reads this after it
+  // listens, so PORT is the port it got; a production build bakes in 3000 (or PORT at build time).
+  async redirects() {
+    const port = /^\d{1,5}$/.test(process.env.PORT ?? "") ? process.env.PORT : "3000";
+    return [`127(?:\\.\\d{1,3}){3}:${port}`, `\\[::1\\]:${port}`].map((loopbackHost) => ({
+      source: "/:path((?!api(?:/|$)).*)",
+      has: [{ type: "header", key: "host", value: loopbackHost }],
+      destination: `http://localhost:${port}/:path`,
+      permanent: false, // 307: another app may use this port tomorrow
+    }));
+  },
 };
 
 export default nextConfig;

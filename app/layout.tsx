@@ -3,6 +3,7 @@ import { cookies } from "next/headers";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { ThemeSwitch } from "@/app/_components/theme-switch";
+import { TimeZoneCookie } from "@/app/_components/time-zone-cookie";
 import { Toaster } from "@/app/_components/toaster";
 import { FLASH_COOKIE } from "@/lib/flash";
 import { flashMessages } from "@/lib/flash-server";
@@ -31,6 +32,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <ThemeSwitch />
         </footer>
         <Toaster flash={jar.get(FLASH_COOKIE)?.value} messages={FLASH_MESSAGES} />
+        <TimeZoneCookie />
       </body>
     </html>
   );

@@ -231,7 +231,7 @@ test("after a password sign-in, making a token asks for the passkey, then finish
   await expect(page).toHaveURL(/\/settings\/security\?api=/);
   await expect(page.getByTestId("api-token-created")).toContainText('Copy the token for "Nightly export" now');
   await page.goto("/settings/security");
-  await expect(page.getByTestId("audit-log")).toContainText("API token created");
+  await expect(page.getByTestId("audit-log")).toContainText("You created the API token");
   await expect(page.getByTestId("audit-log")).toContainText("Nightly export");
   const row = queryE2eDb<{ scopes: string; acr: string }>(
     `SELECT scopes, acr FROM "ApiClient" WHERE name = 'Nightly export'`,

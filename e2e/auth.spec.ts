@@ -160,7 +160,8 @@ test.describe("signed out", () => {
   test("sign-out ends the session", async ({ page, newUser }) => {
     await expect(page.getByTestId("signed-in-as")).toHaveText(newUser.email.toLowerCase());
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
-    await expect(page).toHaveURL(/\/login$/);
+    await expect(page).toHaveURL(/\/login\?signed_out=1$/);
+    await expect(page.getByTestId("signed-out")).toHaveText(/You've signed out\./);
     await page.goto("/dashboard");
     await expect(page).toHaveURL(/\/login/);
     // The landing page no longer sends this browser to the dashboard either.

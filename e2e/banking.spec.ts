@@ -155,8 +155,15 @@ test.describe("payees and payout", () => {
     await page.getByRole("button", { name: "Reveal" }).click();
     await confirmStepUp(page);
     await expect(page.getByTestId("account-number")).toHaveText(number);
+    await expect(page.getByTestId("routing-number")).toHaveText(/^\d{9}$/);
+    // Hidden again, then shown again within the grace window: no second prompt.
+    await page.getByRole("button", { name: "Hide" }).click();
+    await expect(page.getByTestId("account-number")).toHaveText(`•••• ${number.slice(-4)}`);
+    await page.getByRole("button", { name: "Reveal" }).click();
+    await expect(page.getByTestId("account-number")).toHaveText(number);
+    await expect(page.getByRole("button", { name: "Copy number" })).toBeVisible();
     await page.goto("/activity?category=account");
-    await expect(page.getByTestId("audit-log")).toContainText("Account number revealed");
+    await expect(page.getByTestId("audit-log")).toContainText("You revealed the full number of");
   });
 });
 
@@ -353,8 +360,8 @@ test("the security centre: the payout destination, a security log filtered by ki
   const log = page.getByTestId("audit-log");
   // The security log by default: the passkey is there, sign-ins are not.
   await expect(kind.getByRole("link", { name: "security" })).toHaveAttribute("aria-current", "page");
-  await expect(log).toContainText("Passkey added");
-  await expect(log).not.toContainText("Sign-in");
+  await expect(log).toContainText("You added the passkey");
+  await expect(log).not.toContainText("You signed in");
   // Only what failed, of the security kind: nothing yet.
   await outcome.getByRole("link", { name: "failed or refused" }).click();
   await expect(page).toHaveURL(/\/settings\/security\?outcome=failed#log$/);
@@ -362,8 +369,8 @@ test("the security centre: the payout destination, a security log filtered by ki
   // Every kind, failures only: the wrong password, and nothing that succeeded.
   await kind.getByRole("link", { name: "all" }).click();
   await expect(page).toHaveURL(/\/settings\/security\?category=all&outcome=failed#log$/);
-  await expect(log).toContainText("Sign-in · failure");
-  await expect(log).not.toContainText("Passkey added");
+  await expect(log).toContainText("A sign-in with your password was refused");
+  await expect(log).not.toContainText("You added the passkey");
   // Unknown filters are ignored, not errors.
   await page.goto("/settings/security?category=%3Cscript%3E&outcome=everything");
   await expect(kind.getByRole("link", { name: "security" })).toHaveAttribute("aria-current", "page");

@@ -120,7 +120,7 @@ test("lose the passkey, recover with a code, enrol a new one; large payments and
     reason: "recovery_cooling_off",
   });
   await page.goto("/activity?category=security");
-  await expect(page.getByTestId("audit-log")).toContainText("Recovery code used");
+  await expect(page.getByTestId("audit-log")).toContainText("You signed in with a recovery code");
 
   // The same code never works twice.
   await signOut(page);
@@ -137,13 +137,27 @@ test("new recovery codes need a passkey step-up, come back without retyping, and
   void authenticator;
   const old = await enrolFirstPasskey(page, newUser);
   await page.goto("/settings/security");
+  // It asks before replacing the codes there are; keeping them changes nothing.
   await page.getByRole("button", { name: "Make new recovery codes" }).click();
+  const ask = page.getByRole("dialog", { name: "Replace your recovery codes?" });
+  await expect(ask).toContainText("Your 10 unused codes will stop working");
+  await ask.getByRole("button", { name: "Keep my codes" }).click();
+  await expect(ask).toBeHidden();
+  await expect(page).toHaveURL(/\/settings\/security$/);
+  await page.getByRole("button", { name: "Make new recovery codes" }).click();
+  await ask.getByRole("button", { name: "Replace them" }).click();
   await expect(page.getByTestId("step-up-title")).toHaveText("Make new recovery codes");
   await confirmStepUp(page);
   await expect(page).toHaveURL(/\/settings\/security\?recovery=confirmed#recovery$/);
   await page.getByRole("button", { name: "Make new recovery codes" }).click();
+  await ask.getByRole("button", { name: "Replace them" }).click();
   await expect(page.getByTestId("recovery-code")).toHaveCount(10);
   const codes = await page.getByTestId("recovery-code").allTextContents();
+  // They can be downloaded as a text file, and printed.
+  const download = page.getByRole("link", { name: "Download" });
+  await expect(download).toHaveAttribute("download", "vault-recovery-codes.txt");
+  expect(decodeURIComponent((await download.getAttribute("href"))!)).toContain(codes[0]);
+  await expect(page.getByTestId("recovery-codes").getByRole("button", { name: "Print" })).toBeVisible();
   expect(codes).toHaveLength(10);
   expect(codes.filter((c) => old.includes(c))).toEqual([]);
   await page.getByLabel("I've saved these codes").check();

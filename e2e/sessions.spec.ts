@@ -34,11 +34,12 @@ test("a session ended from another device stops on its next request, and its reu
 
     await other.page.goto("/dashboard");
     await expect(other.page).toHaveURL(/\/login/);
+    await expect(other.page.getByTestId("session-ended")).toHaveText(/Your session ended, so you've been signed out\./);
     expect(refusals(newUser.email)).toContainEqual({ reason: "revoked", revokedReason: "revoked_by_user" });
     await page.goto("/dashboard");
     await expect(page).toHaveURL(/\/dashboard$/); // this one is untouched
     await page.goto("/activity?category=security");
-    await expect(page.getByTestId("audit-log")).toContainText("Ended session used again (refused)");
+    await expect(page.getByTestId("audit-log")).toContainText("A session that had ended was used again and refused");
   } finally {
     await other.context.close();
   }

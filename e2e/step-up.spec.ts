@@ -91,8 +91,10 @@ test.describe("passkeys", () => {
 
     await page.goto("/activity?category=security");
     const log = page.getByTestId("audit-log");
-    for (const line of ["Passkey added", "Passkey renamed", "Passkey removed", "Passkey confirmation", "Password confirmed"]) await expect(log).toContainText(line);
-    await expect(log).toContainText("passkey.remove · acr_too_low"); // the guard's decision, with its reason
+    for (const line of ["You added the passkey", "You renamed a passkey", "You removed the passkey", "You confirmed with your passkey", "You confirmed your password"]) await expect(log).toContainText(line);
+    // The guard's decision as a sentence, its codes behind "Details".
+    await expect(log).toContainText("Vault asked for your passkey to remove a passkey");
+    await expect(log).toContainText("acr_too_low");
   });
 
   test("a second passkey needs a passkey step-up first, and the same device can't register twice", async ({ page, newUser, authenticator }) => {

@@ -7,4 +7,9 @@
 export const BRAND = {
   name: "Vault",
   description: "A reference bank that shows how step-up authentication should be done.",
+  /**
+   * The bank's ABA routing number, shown beside a revealed account number (it is public, so it is
+   * never masked). A demo value with a valid checksum that no real bank uses; a fork puts its own here.
+   */
+  routingNumber: "123456780",
 } as const;

@@ -73,6 +73,13 @@ describe("parseEnv", () => {
     assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, APP_ORIGINS: "*" }), /APP_ORIGINS/);
   });
 
+  it("serves http://localhost on the port Next listens on when no origin is configured", () => {
+    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, PORT: "4000" }).WEBAUTHN_ORIGINS, ["http://localhost:4000"]);
+    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, PORT: "4000" }).APP_ORIGINS, ["http://localhost:4000"]);
+    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, PORT: "4000", WEBAUTHN_ORIGINS: "https://vault.example.com" }).WEBAUTHN_ORIGINS, ["https://vault.example.com"]);
+    assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, PORT: "http" }), /PORT/);
+  });
+
   it("caps the step-up intent lifetime at 5 minutes (PSD2 RTS Art. 4(3)(d))", () => {
     assert.equal(parseEnv({ AUTH_SECRET: SECRET }).STEP_UP_INTENT_TTL_S, 300);
     assert.equal(parseEnv({ AUTH_SECRET: SECRET, STEP_UP_INTENT_TTL_S: "3" }).STEP_UP_INTENT_TTL_S, 3);

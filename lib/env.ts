@@ -43,8 +43,15 @@ const schema = z.object({
     .regex(/^[a-z0-9.-]+$/, "must be a bare domain such as vault.example.com or localhost")
     .default("localhost"),
   WEBAUTHN_RP_NAME: z.string().trim().min(1).max(64).default("Vault"),
-  /** The exact origins (scheme://host[:port]) a WebAuthn response may come from, comma-separated. */
-  WEBAUTHN_ORIGINS: origins.default(["http://localhost:3000"]),
+  /**
+   * The exact origins (scheme://host[:port]) a WebAuthn response may come from, comma-separated.
+   * Unset: http://localhost:<PORT>, the port Next listens on (it sets PORT once it listens), so
+   * `npm run dev -- --port 4000` needs no other change. Never 127.0.0.1: an IP address can't be an
+   * RP ID (WebAuthn L3 §5.1.3), so proxy.ts sends 127.0.0.1 to localhost instead.
+   */
+  WEBAUTHN_ORIGINS: origins.optional(),
+  /** Set by `next dev` / `next start` to the port they listen on; only used for the defaults above. */
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   /**
    * The origins allowed to call server actions (an Origin check in proxy.ts, on top of Next's own).
    * Defaults to WEBAUTHN_ORIGINS: the addresses Vault is served from.
@@ -89,7 +96,7 @@ const schema = z.object({
 });
 
 export type SsoConfig = { issuer: string; clientId: string; clientSecret: string; name: string; stepUpAcr: string | null; stepUpAmr: string | null };
-export type Env = Omit<z.infer<typeof schema>, "APP_ORIGINS"> & { APP_ORIGINS: string[]; SSO: SsoConfig | null };
+export type Env = Omit<z.infer<typeof schema>, "APP_ORIGINS" | "WEBAUTHN_ORIGINS"> & { WEBAUTHN_ORIGINS: string[]; APP_ORIGINS: string[]; SSO: SsoConfig | null };
 
 export class EnvError extends Error {
   constructor(readonly issues: string[]) {
@@ -114,9 +121,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = parsed.data;
   const sso = [issuer, clientId, clientSecret].filter((v) => v !== undefined).length;
   if (sso !== 0 && sso !== 3) throw new EnvError(["OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three for single sign-on, or none"]);
+  const webauthnOrigins = parsed.data.WEBAUTHN_ORIGINS ?? [`http://localhost:${parsed.data.PORT}`];
   return {
     ...parsed.data,
-    APP_ORIGINS: parsed.data.APP_ORIGINS ?? parsed.data.WEBAUTHN_ORIGINS,
+    WEBAUTHN_ORIGINS: webauthnOrigins,
+    APP_ORIGINS: parsed.data.APP_ORIGINS ?? webauthnOrigins,
     SSO: issuer && clientId && clientSecret ? { issuer, clientId, clientSecret, name: parsed.data.OIDC_NAME, stepUpAcr: parsed.data.OIDC_STEP_UP_ACR ?? null, stepUpAmr: parsed.data.OIDC_STEP_UP_AMR ?? null } : null,
   };
 }

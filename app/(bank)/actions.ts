@@ -8,5 +8,5 @@ import { signOut } from "@/lib/auth/config";
  * goes to the login page.
  */
 export async function signOutAction() {
-  await signOut({ redirectTo: "/login" });
+  await signOut({ redirectTo: "/login?signed_out=1" }); // the login page says so
 }

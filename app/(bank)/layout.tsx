@@ -1,8 +1,8 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
 import { getMyRecoveryHold } from "@/lib/auth/recovery";
 import { requireUser } from "@/lib/auth/session";
 import { Logo } from "@/app/_components/logo";
+import { MainNav } from "./_components/main-nav";
 import { signOutAction } from "./actions";
 
 /**
@@ -14,25 +14,15 @@ export default async function BankLayout({ children }: { children: ReactNode }) 
   const hold = await getMyRecoveryHold();
   return (
     <div className="min-h-screen">
-      <header className="border-b border-slate-200 bg-white">
-        {/* On a phone the navigation is its own row, scrolling sideways; from md up it sits between logo and account. */}
-        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
-          <div className="flex items-center gap-6 max-md:contents">
+      <header className="border-b border-slate-200 bg-white print:hidden">
+        {/* From md up the navigation sits between logo and account; on a phone it is a tab bar at the bottom. */}
+        <div className="mx-auto flex max-w-5xl items-center justify-between gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+          <div className="flex items-center gap-6">
             <Logo href="/dashboard" />
-            <nav
-              aria-label="Main"
-              className="flex gap-x-4 text-sm font-medium whitespace-nowrap text-slate-700 max-md:order-last max-md:-mx-4 max-md:w-[calc(100%+2rem)] max-md:overflow-x-auto max-md:px-4 max-md:py-1"
-            >
-              <Link href="/dashboard" className="hover:text-accent-700">Accounts</Link>
-              <Link href="/transfers/new" className="hover:text-accent-700">Move money</Link>
-              <Link href="/payees" className="hover:text-accent-700">Payees</Link>
-              <Link href="/activity" className="hover:text-accent-700">Activity log</Link>
-              <Link href="/settings/payout" className="hover:text-accent-700">Payout</Link>
-              <Link href="/settings/security" className="hover:text-accent-700">Security</Link>
-            </nav>
+            <MainNav />
           </div>
           <div className="flex items-center gap-3 text-sm">
-            <span className="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
+            <span className="hidden text-slate-600 lg:inline" data-testid="signed-in-as">
               {user.email}
             </span>
             <form action={signOutAction}>

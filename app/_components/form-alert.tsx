@@ -1,6 +1,10 @@
-/** A form-level message, announced to screen readers when it appears. */
-export function FormAlert({ message }: { message?: string }) {
+/**
+ * A form-level message, announced to screen readers when it appears. Given the form's field errors,
+ * it stays silent when the message is already shown under a field: a message appears once.
+ */
+export function FormAlert({ message, fieldErrors }: { message?: string; fieldErrors?: Partial<Record<string, string>> }) {
   if (!message) return null;
+  if (fieldErrors && Object.values(fieldErrors).includes(message)) return null;
   return (
     <p role="alert" data-testid="form-alert" className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm font-medium text-red-800">
       {message}

@@ -37,8 +37,13 @@ export type AppServerOptions = {
   /** Default: a free port the OS hands out (see free-port.ts). A restart passes the old server's port. */
   port?: number;
   databaseUrl: string;
-  /** The browser-facing origin (WEBAUTHN_ORIGINS and, through its default, APP_ORIGINS). Default http://localhost:<port>. */
-  origin?: string;
+  /**
+   * The browser-facing origin (WEBAUTHN_ORIGINS and, through its default, APP_ORIGINS). Default
+   * http://localhost:<port>. null: leave WEBAUTHN_ORIGINS unset, as a fresh .env does.
+   */
+  origin?: string | null;
+  /** What `next start` is given as --hostname. Default 127.0.0.1. */
+  hostname?: string;
   /** A label for logs, e.g. "A". */
   name?: string;
   /** Extra environment for the server (the bench sets its own LOG_LEVEL). */
@@ -86,10 +91,13 @@ async function startAppServerOn(port: number, options: AppServerOptions): Promis
   const { databaseUrl } = options;
   const origin = options.origin ?? `http://localhost:${port}`;
   const name = options.name ?? `:${port}`;
+  const originEnv = options.origin === null ? {} : { WEBAUTHN_ORIGINS: origin };
+  const baseEnv = { ...process.env };
+  if (options.origin === null) delete baseEnv.WEBAUTHN_ORIGINS;
   // `next start` serves in this very process (no worker), so child.pid is the server.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), NEXT_BIN, "start", "--hostname", "127.0.0.1", "--port", String(port)], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), NEXT_BIN, "start", "--hostname", options.hostname ?? "127.0.0.1", "--port", String(port)], {
     cwd: ROOT,
-    env: { ...process.env, ...SERVER_ENV, DATABASE_URL: databaseUrl, WEBAUTHN_ORIGINS: origin, ...options.env },
+    env: { ...baseEnv, ...SERVER_ENV, DATABASE_URL: databaseUrl, ...originEnv, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);

@@ -11,6 +11,8 @@ export type AuditView = {
   userAgent: string | null;
   metadata: Record<string, unknown>;
   createdAt: Date;
+  /** The name behind the event's ids, for its sentence: the payee, the account, the transfer's recipient. */
+  subject: string | null;
 };
 
 /** Filters of the log, each a set of action prefixes. "security" is the security log: passkeys, step-up, guard decisions. */
@@ -55,7 +57,7 @@ export async function listMyAuditEvents(filters: AuditFilters, take = 100): Prom
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: Math.min(Math.max(take, 1), 500),
   });
-  return rows.map((r) => {
+  const events = rows.map((r) => {
     let metadata: Record<string, unknown> = {};
     try {
       metadata = JSON.parse(r.metadata) as Record<string, unknown>;
@@ -64,4 +66,37 @@ export async function listMyAuditEvents(filters: AuditFilters, take = 100): Prom
     }
     return { ...r, metadata };
   });
+  const subjects = await subjectsOf(user.id, events);
+  return events.map((e) => ({ ...e, subject: subjects(e) }));
+}
+
+const idsIn = (events: { action: string; metadata: Record<string, unknown> }[], action: string, key: string) => [
+  ...new Set(events.filter((e) => e.action === action && typeof e.metadata[key] === "string").map((e) => e.metadata[key] as string)),
+];
+
+/**
+ * The names the sentences need, in three queries, each limited to this user's own rows (removed
+ * payees included: a soft delete keeps the name).
+ */
+async function subjectsOf(userId: string, events: { action: string; metadata: Record<string, unknown> }[]) {
+  const payeeIds = [...idsIn(events, "payee.add", "payeeId"), ...idsIn(events, "payee.remove", "payeeId")];
+  const accountIds = idsIn(events, "account.reveal", "accountId");
+  const references = idsIn(events, "transfer.create", "reference");
+  const [payees, accounts, transfers] = await Promise.all([
+    payeeIds.length ? db.payee.findMany({ where: { userId, id: { in: payeeIds } }, select: { id: true, name: true } }) : [],
+    accountIds.length ? db.account.findMany({ where: { userId, id: { in: accountIds } }, select: { id: true, name: true } }) : [],
+    references.length
+      ? db.transfer.findMany({ where: { userId, reference: { in: references } }, select: { reference: true, payee: { select: { name: true } }, toAccount: { select: { name: true } } } })
+      : [],
+  ]);
+  const payee = new Map(payees.map((p) => [p.id, p.name]));
+  const account = new Map(accounts.map((a) => [a.id, a.name]));
+  const recipient = new Map(transfers.map((t) => [t.reference, t.payee?.name ?? t.toAccount.name]));
+  return (e: { action: string; metadata: Record<string, unknown> }): string | null => {
+    const key = (name: string) => (typeof e.metadata[name] === "string" ? (e.metadata[name] as string) : "");
+    if (e.action.startsWith("payee.")) return payee.get(key("payeeId")) ?? null;
+    if (e.action === "account.reveal") return account.get(key("accountId")) ?? null;
+    if (e.action === "transfer.create") return recipient.get(key("reference")) ?? null;
+    return null;
+  };
 }

@@ -31,3 +31,23 @@ export function ceremonyMessage(problem: CeremonyProblem, brand: string): string
       return "Your passkey couldn't be used. Nothing was sent or changed. Try again.";
   }
 }
+
+/**
+ * Why the server refused an assertion or a registration, in words, from the reason the audit log
+ * kept (SimpleWebAuthn's own message, e.g. "Response counter value 6 was lower than expected 6", or
+ * one of Vault's codes). The raw text stays in the log, behind "Details"; customers read this.
+ * Null when the reason says nothing a customer can act on.
+ */
+export function verificationFailureReason(reason: string | null | undefined): string | null {
+  if (!reason) return null;
+  const rules: [RegExp, string][] = [
+    [/counter value \d+ was lower than expected/i, "the passkey's use count went backwards, which can mean it was copied. If that wasn't you, remove that passkey"],
+    [/origin/i, "it was signed on another website's address"],
+    [/RP ?ID/i, "the passkey belongs to another site"],
+    [/user verification|not_verified|userVerified/i, "your device didn't check your PIN, fingerprint or face"],
+    [/challenge|no_pending_challenge/i, "it answered an old or different request"],
+    [/signature/i, "its signature didn't check out"],
+    [/credential|unknown_passkey|not registered|not_found/i, "that passkey isn't registered to your account"],
+  ];
+  return rules.find(([pattern]) => pattern.test(reason))?.[1] ?? null;
+}

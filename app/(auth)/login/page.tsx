@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/app/_components/auth-card";
 import { getSessionUser } from "@/lib/auth/session";
@@ -17,11 +18,14 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ next?: string | string[]; error?: string | string[]; reason?: string | string[] }>;
+  searchParams: Promise<{ next?: string | string[]; error?: string | string[]; reason?: string | string[]; signed_out?: string | string[] }>;
 }) {
-  const { next, error, reason } = await searchParams;
+  const { next, error, reason, signed_out: signedOut } = await searchParams;
   const nextPath = safeNextPath(Array.isArray(next) ? next[0] : next);
   if (await getSessionUser()) redirect(nextPath);
+  // A session cookie that no longer signs anyone in: the session ended (idle, its time limit, or
+  // signed out from another device). Signing out here clears the cookie, and says so instead.
+  const ended = signedOut === undefined && (await cookies()).getAll().some((c) => /^(__Secure-)?authjs\.session-token(\.\d+)?$/.test(c.name));
   return (
     <AuthCard
       title={`Sign in to ${BRAND.name}`}
@@ -35,6 +39,16 @@ export default async function LoginPage({
       }
     >
       <div className="space-y-5">
+        {signedOut !== undefined && error === undefined && (
+          <p role="status" data-testid="signed-out" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">
+            You&apos;ve signed out. Sign in again whenever you&apos;re ready.
+          </p>
+        )}
+        {ended && error === undefined && (
+          <p role="status" data-testid="session-ended" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm font-medium text-amber-900">
+            Your session ended, so you&apos;ve been signed out. Sign in again to carry on.
+          </p>
+        )}
         {error !== undefined && (
           <p
             role="alert"

@@ -18,7 +18,7 @@ export function SignUpForm() {
   return (
     <form action={action} noValidate>
       <PendingFieldset className="space-y-4">
-        <FormAlert message={failed?.message} />
+        <FormAlert message={failed?.message} fieldErrors={failed?.fieldErrors} />
         <Field name="name" label="Full name" autoComplete="name" required defaultValue={values.name} key={k("name")} error={failed?.fieldErrors.name} />
         <Field
           name="email"
@@ -36,7 +36,7 @@ export function SignUpForm() {
           type="password"
           autoComplete="new-password"
           required
-          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong password.`}
+          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few words only you would put together make a strong password: not a famous phrase like “correct horse battery staple”.`}
           error={failed?.fieldErrors.password}
         />
         <SubmitButton pendingLabel="Opening your account…">Open account</SubmitButton>

@@ -1,8 +1,11 @@
 import Link from "next/link";
 import { EmptyState } from "@/app/_components/empty-state";
+import { When } from "@/app/_components/when";
 import { AUDIT_LABELS } from "@/lib/audit/actions";
+import { deviceOf } from "@/lib/audit/device";
+import { AUDIT_CATEGORIES, AUDIT_OUTCOMES, listMyAuditEvents, type AuditFilters, type AuditView } from "@/lib/audit/list";
+import { auditSentence } from "@/lib/audit/sentence";
 import { OPERATIONS } from "@/lib/operations";
-import { AUDIT_CATEGORIES, AUDIT_OUTCOMES, listMyAuditEvents, type AuditFilters } from "@/lib/audit/list";
 
 /** Every audit action's label: the operations' own (lib/operations.ts) and the rest (lib/audit/actions.ts). */
 const LABELS: Record<string, string> = {
@@ -10,9 +13,23 @@ const LABELS: Record<string, string> = {
   ...Object.fromEntries(Object.values(OPERATIONS).map((op) => [op.audit.action, op.audit.label])),
 };
 
-/** The parts of an event's metadata worth a line: the policy it was checked against, the passkey used. */
-const detailOf = (m: Record<string, unknown>) =>
-  [m.policy, m.passkey, m.nickname, m.method, m.name, m.scopes].filter((v): v is string => typeof v === "string").join(" · ") || null;
+/** The codes behind a sentence, for "Details": the policy, the outcome and reason, the reference, the address. */
+const detailsOf = (e: AuditView) =>
+  [
+    ["Event", e.action],
+    ["Outcome", e.outcome.toLowerCase().replaceAll("_", " ")],
+    ["Reason", e.reason],
+    ["Policy", typeof e.metadata.policy === "string" ? e.metadata.policy : null],
+    ["Reference", typeof e.metadata.reference === "string" ? e.metadata.reference : null],
+    ["Address", e.ip],
+  ].filter((row): row is [string, string] => typeof row[1] === "string" && row[1].length > 0);
+
+/** "You added ACME Ltd (IBAN ••• 5432) from Chrome on Linux", or the event's label when there is no sentence for it. */
+function sentenceOf(e: AuditView): string {
+  const sentence = auditSentence(e) ?? LABELS[e.action] ?? e.action;
+  const device = deviceOf(e.userAgent);
+  return `${sentence}${device ? ` from ${device}` : ""}.`;
+}
 
 /** The query string for a set of filters; the page's own default category is left out of it. */
 function hrefOf(basePath: string, filters: AuditFilters, defaultCategory: AuditFilters["category"]) {
@@ -73,29 +90,22 @@ export async function AuditLog({
       ) : (
         <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" data-testid="audit-log">
           {events.map((e) => (
-            <li key={e.id} className="flex flex-wrap justify-between gap-2 px-5 py-3 text-sm">
-              <div>
-                <p className="font-medium">
-                  {LABELS[e.action] ?? e.action}{" "}
-                  <span className={e.outcome === "SUCCESS" ? "text-emerald-700" : "text-red-700"}>
-                    {e.outcome === "SUCCESS" ? "" : `· ${e.outcome.toLowerCase().replaceAll("_", " ")}`}
-                  </span>
-                </p>
-                <p className="text-slate-600">
-                  {[
-                    detailOf(e.metadata),
-                    e.reason,
-                    typeof e.metadata.reference === "string" ? e.metadata.reference : null,
-                    e.ip,
-                    e.userAgent?.slice(0, 60),
-                  ]
-                    .filter(Boolean)
-                    .join(" · ")}
-                </p>
+            <li key={e.id} className="flex flex-wrap justify-between gap-x-4 gap-y-1 px-5 py-3 text-sm" data-testid="audit-event">
+              <div className="min-w-0 flex-1 basis-64">
+                <p className={e.outcome === "FAILURE" || e.outcome === "DENIED" ? "font-medium text-red-800" : ""}>{sentenceOf(e)}</p>
+                <details className="mt-0.5 text-slate-600">
+                  <summary className="cursor-pointer text-xs">Details</summary>
+                  <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 text-xs">
+                    {detailsOf(e).map(([label, value]) => (
+                      <div key={label} className="contents">
+                        <dt>{label}</dt>
+                        <dd className="font-mono break-all">{value}</dd>
+                      </div>
+                    ))}
+                  </dl>
+                </details>
               </div>
-              <time className="text-slate-500" dateTime={e.createdAt.toISOString()}>
-                {e.createdAt.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC
-              </time>
+              <When date={e.createdAt} className="whitespace-nowrap text-slate-500" />
             </li>
           ))}
         </ul>

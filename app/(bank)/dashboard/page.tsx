@@ -8,7 +8,10 @@ import { getMyBalanceHistory, HISTORY_RANGES, parseRange, type BalanceHistory } 
 import { Skeleton } from "@/app/_components/skeleton";
 import { BalanceChart } from "@/app/_components/balance-chart";
 import { EmptyState } from "@/app/_components/empty-state";
-import { listMyRecentTransfers } from "@/lib/banking/transfers";
+import { listMyRecentActivity } from "@/lib/banking/activity";
+import { SignedAmount } from "@/app/_components/amount";
+import { getTimeZone, When } from "@/app/_components/when";
+import { formatWhen } from "@/lib/time-zone";
 import { formatMoney } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Accounts" };
@@ -42,11 +45,11 @@ export default async function DashboardPage({
   histories.catch(() => {}); // awaited (and reported) by each card's chart; this only silences the unobserved copy
   const [accounts, activity, security] = await Promise.all([
     listMyAccounts(),
-    listMyRecentTransfers(8),
+    listMyRecentActivity(8),
     getMySecurityStatus(),
   ]);
-  const when = (d: Date) =>
-    d.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
+  const zone = await getTimeZone();
+  const when = (d: Date) => formatWhen(d, zone);
   return (
     <div className="space-y-8">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -94,7 +97,7 @@ export default async function DashboardPage({
                 className="relative rounded-2xl border border-slate-200 bg-white p-5 shadow-sm hover:border-accent-600"
               >
                 <p className="text-sm text-slate-600">
-                  {account.type === "SAVINGS" ? "Savings" : "Checking"} · •••• {account.last4}
+                  {account.type === "SAVINGS" ? "Savings" : "Checking"} · <span className="whitespace-nowrap">•••• {account.last4}</span>
                 </p>
                 <h3 className="mt-1 font-medium">
                   {/* The link covers the whole card (after:inset-0); the chart stays outside its name. */}
@@ -149,11 +152,10 @@ export default async function DashboardPage({
                   <span>
                     <span className="block font-medium">{t.memo ?? `To ${t.toName}`}</span>
                     <span className="text-slate-600">
-                      {t.fromName} → {t.toName} ·{" "}
-                      {t.createdAt.toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" })}
+                      {t.fromName} → {t.toName} · <When date={t.createdAt} style="date" />
                     </span>
                   </span>
-                  <span className="font-medium tabular-nums">{formatMoney(t.amount, t.currency)}</span>
+                  <SignedAmount amount={t.amount} currency={t.currency} direction={t.direction} className="font-medium" />
                 </Link>
               </li>
             ))}

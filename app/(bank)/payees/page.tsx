@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { buttonClass } from "@/app/_components/button";
 import { PageHeader } from "@/app/_components/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { listMyPayees } from "@/lib/banking/payees";
@@ -22,14 +24,19 @@ export default async function PayeesPage() {
           <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" aria-label="Payees">
             {payees.map((p) => (
               <li key={p.id} className="flex items-center justify-between gap-4 px-5 py-3" data-testid="payee-row">
-                <div>
+                <div className="min-w-0">
                   <p className="font-medium">
                     {p.name}{" "}
                     {p.isNew && <Badge tone="warning" className="ml-1">New</Badge>}
                   </p>
                   <p className="text-sm text-slate-600">{p.masked}</p>
                 </div>
-                <RemovePayeeButton payeeId={p.id} name={p.name} />
+                <div className="flex shrink-0 items-center gap-2">
+                  <Link href={`/transfers/new?to=payee:${encodeURIComponent(p.id)}`} aria-label={`Pay ${p.name}`} className={buttonClass("primary", "sm")}>
+                    Pay
+                  </Link>
+                  <RemovePayeeButton payeeId={p.id} name={p.name} />
+                </div>
               </li>
             ))}
           </ul>

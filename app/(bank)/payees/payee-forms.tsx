@@ -20,7 +20,7 @@ export function AddPayeeForm() {
     // A successful add re-keys the form, which clears it for the next payee.
     <form key={state.status === "success" ? state.message : "form"} action={action} className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm" noValidate>
       <PendingFieldset className="space-y-4">
-        <FormAlert message={failed?.message} />
+        <FormAlert message={failed?.message} fieldErrors={failed?.fieldErrors} />
         <FormSuccess message={state.status === "success" ? state.message : null} />
         <BankDetailsFields key={failed?.values.scheme || "iban"} nameLabel="Payee name" values={failed?.values ?? {}} errors={failed?.fieldErrors ?? {}} />
         <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600">

@@ -6,6 +6,7 @@ import { getMyAccount } from "@/lib/banking/accounts";
 import { DomainError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
 import { Table, Td } from "@/app/_components/table";
+import { When } from "@/app/_components/when";
 import { RevealNumber } from "./reveal-number";
 
 export const metadata: Metadata = { title: "Account" };
@@ -44,14 +45,14 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
         >
           {entries.map((e) => (
             <tr key={e.id}>
-              <Td className="whitespace-nowrap text-slate-600">{e.createdAt.toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" })}</Td>
+              <Td className="whitespace-nowrap text-slate-600"><When date={e.createdAt} style="date" /></Td>
               <Td>
                 <Link href={`/transfers/${e.transferId}`} className="hover:underline">
                   {e.memo ?? e.counterparty}
                 </Link>
                 <span className="block text-xs text-slate-500">{e.amount < 0n ? `To ${e.counterparty}` : `From ${e.counterparty}`}</span>
               </Td>
-              <Td align="right" className={e.amount < 0n ? "" : "text-emerald-700"}>
+              <Td align="right" className={`whitespace-nowrap ${e.amount < 0n ? "" : "text-emerald-700"}`}>
                 {formatMoney(e.amount, account.currency, { signDisplay: "always" })}
               </Td>
               <Td align="right" className="text-slate-600">

@@ -97,7 +97,7 @@ export function CreateApiClient({
       key={failed ? "failed" : "form"}
     >
       <PendingFieldset className="space-y-4">
-        <FormAlert message={failed?.message} />
+        <FormAlert message={failed?.message} fieldErrors={failed?.fieldErrors} />
         <Field
           name="name"
           label="Token name"

@@ -126,8 +126,9 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           API tokens
         </h2>
         <p className="text-sm text-slate-600">
-          Let your own scripts and apps use {BRAND.name}&apos;s API. A token can read or ask; moving money to a payee still needs your passkey, each
-          time, on this device. See the README&apos;s &quot;API&quot; section.
+          Let your own scripts and apps use {BRAND.name}&apos;s API. A token lets a program read your accounts, or ask to move money; before any
+          payment to a payee goes ahead, {BRAND.name} shows you exactly what it asked for, here, and you confirm it with your passkey. You choose
+          what each token may do and for how long, and you can revoke it at any time.
         </p>
         {apiClients.length > 0 && (
           <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" aria-label="API tokens">

@@ -48,6 +48,9 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
         setMessage(done.message);
         return setPhase("error");
       }
+      // The list above is the server's: refresh it now, so it never says "No passkeys yet" beside
+      // the codes of the passkey just added (this component, and the codes it holds, stay).
+      router.refresh();
       if (done.recoveryCodes) {
         setPhase("idle");
         showToast("Passkey added. Save your recovery codes below.");
@@ -85,8 +88,15 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
 
   if (recoveryCodes) return <RecoveryCodeList codes={recoveryCodes} onDone={goOn} />;
   const [badge, text] = REQUIREMENT_TEXT[requirement];
+  const fromStepUp = next?.startsWith("/step-up/") ?? false;
   return (
     <div className="space-y-3 rounded-2xl border border-slate-200 bg-white p-5">
+      {fromStepUp && (
+        <p className="rounded-lg border border-accent-100 bg-accent-50 px-3 py-2 text-sm text-accent-800" data-testid="add-passkey-why">
+          <strong>Add a passkey to finish what you started.</strong> The request you were confirming needs a passkey, and you don&apos;t have one
+          yet. Add it here; then we&apos;ll take you straight back to confirm the request, with nothing to type again.
+        </p>
+      )}
       <p className="text-sm text-slate-600">
         {requirement === "passkey" ? <RequiresPasskey className="mr-1" /> : <Badge tone="accent" className="mr-1">{badge}</Badge>}
         {text}

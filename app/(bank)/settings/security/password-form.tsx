@@ -23,7 +23,7 @@ export function ChangePasswordForm() {
           <RequiresPasskey className="mr-1" />
           You&apos;ll confirm with your passkey unless you used it in the last 5 minutes.
         </p>
-        <FormAlert message={failed?.message} />
+        <FormAlert message={failed?.message} fieldErrors={failed?.fieldErrors} />
         <FormSuccess message={state.status === "success" ? state.message : null} />
         <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" error={failed?.fieldErrors.currentPassword} />
         <Field
@@ -31,7 +31,7 @@ export function ChangePasswordForm() {
           label="New password"
           type="password"
           autoComplete="new-password"
-          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong one.`}
+          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few words only you would put together make a strong one: not a famous phrase like “correct horse battery staple”.`}
           error={failed?.fieldErrors.newPassword}
         />
         <SubmitButton pendingLabel="Changing…">Change password</SubmitButton>

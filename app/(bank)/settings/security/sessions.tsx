@@ -1,11 +1,13 @@
 import { Badge } from "@/app/_components/badge";
 import type { SessionView } from "@/lib/auth/sessions";
+import { getTimeZone } from "@/app/_components/when";
+import { formatWhen } from "@/lib/time-zone";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 
-const when = (d: Date) => `${d.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
-
 /** Where you're signed in (OWASP ASVS 5 V7.5.2): each can be ended, and ends on its next request. */
-export function SessionList({ sessions }: { sessions: SessionView[] }) {
+export async function SessionList({ sessions }: { sessions: SessionView[] }) {
+  const zone = await getTimeZone();
+  const when = (d: Date) => formatWhen(d, zone);
   return (
     <div className="space-y-3">
       <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" aria-label="Sessions">

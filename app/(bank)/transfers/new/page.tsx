@@ -13,9 +13,12 @@ import { LOW_VALUE_DAILY_BUDGET_MINOR, LOW_VALUE_MAX_MINOR } from "@/lib/assuran
 
 export const metadata: Metadata = { title: "Move money" };
 
-export default async function NewTransferPage({ searchParams }: { searchParams: Promise<{ from?: string }> }) {
+export default async function NewTransferPage({ searchParams }: { searchParams: Promise<{ from?: string; to?: string }> }) {
   await requireUser();
-  const [{ from }, accounts, payees, limit] = await Promise.all([searchParams, listMyAccounts(), listMyPayees(), getMyDailyLimit()]);
+  const [{ from, to }, accounts, payees, limit] = await Promise.all([searchParams, listMyAccounts(), listMyPayees(), getMyDailyLimit()]);
+  // "Pay" on a payee links here with ?to=payee:<id>: preselected only if it is one of this customer's.
+  const choices = new Set([...accounts.map((a) => `account:${a.id}`), ...payees.map((p) => `payee:${p.id}`)]);
+  const defaultTo = typeof to === "string" && choices.has(to) ? to : undefined;
   return (
     <div className="max-w-xl">
       <PageHeader title="Move money" description="Between your accounts, or to someone you pay." />
@@ -23,6 +26,7 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
         // One key per render of this form: a double click or a retried submit moves money once.
         idempotencyKey={randomUUID().replaceAll("-", "")}
         defaultFrom={typeof from === "string" ? from : undefined}
+        defaultTo={defaultTo}
         accounts={accounts.map((a) => ({ id: a.id, label: `${a.name} (•••• ${a.last4}) · ${formatMoney(a.balance, a.currency)}` }))}
         payees={payees.map((p) => ({ id: p.id, label: `${p.name} (${p.masked})${p.isNew ? " · new" : ""}` }))}
       />

@@ -16,11 +16,14 @@ export function TransferForm({
   accounts,
   payees,
   defaultFrom,
+  defaultTo,
 }: {
   idempotencyKey: string;
   accounts: Option[];
   payees: Option[];
   defaultFrom?: string;
+  /** "payee:<id>" or "account:<id>", from a payee's Pay button. */
+  defaultTo?: string;
 }) {
   const [state, action] = useActionState(createTransferAction, idle);
   const failed = state.status === "error" ? state : null;
@@ -30,7 +33,7 @@ export function TransferForm({
     <form action={action} className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm" noValidate>
       <PendingFieldset className="space-y-5">
         {/* The key is a hidden field: its error ("this form has expired") is the form's message. */}
-        <FormAlert message={failed?.fieldErrors.idempotencyKey ?? failed?.message} />
+        <FormAlert message={failed?.fieldErrors.idempotencyKey ?? failed?.message} fieldErrors={{ ...failed?.fieldErrors, idempotencyKey: undefined }} />
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
         <SelectField name="fromAccountId" label="From" defaultValue={values.fromAccountId ?? defaultFrom ?? accounts[0]?.id} key={k("fromAccountId")} error={failed?.fieldErrors.fromAccountId}>
           {accounts.map((a) => (
@@ -39,7 +42,7 @@ export function TransferForm({
             </option>
           ))}
         </SelectField>
-        <SelectField name="to" label="To" defaultValue={values.to ?? ""} key={k("to")} error={failed?.fieldErrors.to}>
+        <SelectField name="to" label="To" defaultValue={values.to ?? defaultTo ?? ""} key={k("to")} error={failed?.fieldErrors.to}>
           <option value="" disabled>
             Choose an account or payee
           </option>

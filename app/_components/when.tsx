@@ -1,0 +1,16 @@
+import { cookies } from "next/headers";
+import { cache } from "react";
+import { formatWhen, parseTimeZone, TIME_ZONE_COOKIE, type WhenStyle } from "@/lib/time-zone";
+
+/** The customer's time zone for this render (lib/time-zone.ts); UTC until the browser has told us. */
+export const getTimeZone = cache(async () => parseTimeZone((await cookies()).get(TIME_ZONE_COOKIE)?.value) ?? "UTC");
+
+/** A time in the customer's own zone, as a <time> element with the exact instant in dateTime. */
+export async function When({ date, style = "datetime", className }: { date: Date; style?: WhenStyle; className?: string }) {
+  const zone = await getTimeZone();
+  return (
+    <time dateTime={date.toISOString()} className={className}>
+      {formatWhen(date, zone, style)}
+    </time>
+  );
+}
