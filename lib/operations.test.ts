@@ -19,7 +19,7 @@ let guard: typeof import("@/lib/assurance/guard");
 let errors: typeof import("@/lib/errors");
 let OPERATIONS: typeof import("@/lib/operations").OPERATIONS;
 import { POLICIES, type PolicyAction } from "@/lib/assurance/policy";
-type User = import("@/lib/auth/session").SessionUser;
+type User = import("@/lib/auth/current-user").SessionUser;
 type Operation = import("@/lib/assurance/operation").Operation<unknown, Record<string, unknown>, unknown, unknown, import("@/lib/audit/actions").AuditAction>;
 type Customer = { user: User; key: SoftAuthenticator; example: import("@/lib/assurance/operation").ExampleCustomer };
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { getMyRecoveryHold } from "@/lib/auth/recovery";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { Logo } from "@/app/_components/logo";
 import { MainNav } from "./_components/main-nav";
 import { signOutAction } from "./actions";

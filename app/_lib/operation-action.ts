@@ -6,7 +6,7 @@ import { StepUpRequired } from "@/lib/assurance/guard";
 import type { Operation } from "@/lib/assurance/operation";
 import { perform } from "@/lib/assurance/pipeline";
 import type { AuditAction } from "@/lib/audit/actions";
-import { requireUser, type SessionUser } from "@/lib/auth/session";
+import { requireUser, type SessionUser } from "@/lib/auth/current-user";
 import { setFlash } from "@/lib/flash-server";
 
 type Options<R, Shown> = {

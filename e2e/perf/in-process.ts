@@ -16,7 +16,7 @@ const WARM_UP = 200;
 const { db } = await import("@/lib/db");
 const { guard, StepUpRequired } = await import("@/lib/assurance/guard");
 const users = await import("@/lib/auth/users");
-type SessionUser = import("@/lib/auth/session").SessionUser;
+type SessionUser = import("@/lib/auth/current-user").SessionUser;
 
 const created = await users.createUser(
   users.signUpSchema.parse({ name: "Bench Customer", email: `bench-${randomUUID()}@example.com`, password: "a long bench passphrase" }),

@@ -25,7 +25,7 @@ const routes = {} as {
   number: typeof import("@/app/api/v1/accounts/[id]/number/route");
   transfers: typeof import("@/app/api/v1/transfers/route");
 };
-type User = import("@/lib/auth/session").SessionUser;
+type User = import("@/lib/auth/current-user").SessionUser;
 type Customer = { user: User; key: SoftAuthenticator; checking: string; savings: string; payee: string };
 
 const BASE = "http://127.0.0.1:3000";

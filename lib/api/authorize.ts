@@ -13,7 +13,7 @@ import {
   type CompleteResult,
 } from "@/lib/assurance/step-up";
 import { ACR } from "@/lib/auth/claims";
-import { requireUser, type SessionUser } from "@/lib/auth/session";
+import { requireUser, type SessionUser } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { parseScopes, type Scope } from "@/lib/api/scopes";
 import { apiSid, issueAuthorizationCode } from "@/lib/api/tokens";

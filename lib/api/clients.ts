@@ -4,7 +4,7 @@ import { defineOperation } from "@/lib/assurance/operation";
 import { findIntent } from "@/lib/assurance/intents";
 import { recordAudit } from "@/lib/audit/log";
 import { ACR, type Acr } from "@/lib/auth/claims";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { DomainError, notFound } from "@/lib/errors";
 import { formatScopes, parseScopes, type Scope } from "@/lib/api/scopes";

@@ -17,7 +17,7 @@ const routes = {} as {
   token: typeof import("@/app/api/v1/oauth/token/route");
   transfers: typeof import("@/app/api/v1/transfers/route");
 };
-type User = import("@/lib/auth/session").SessionUser;
+type User = import("@/lib/auth/current-user").SessionUser;
 
 const BASE = "http://127.0.0.1:3000";
 const nowS = () => Math.floor(Date.now() / 1000);

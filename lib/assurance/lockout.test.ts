@@ -127,7 +127,7 @@ describe(`racing step-up completions (${TEST_PROVIDER})`, () => {
     const created = await users.createUser(users.signUpSchema.parse({ name: "Rae", email: `rae-${randomUUID()}@example.com`, password: "a long test passphrase" }));
     const key = new SoftAuthenticator();
     await db.passkey.create({ data: { id: key.credentialId, userId: created.id, publicKey: new Uint8Array(key.cosePublicKey), deviceType: "singleDevice", nickname: "Rae's key" } });
-    const user: import("@/lib/auth/session").SessionUser = {
+    const user: import("@/lib/auth/current-user").SessionUser = {
       id: created.id,
       email: created.email,
       name: "Rae",

@@ -24,7 +24,7 @@ let payout: typeof import("@/lib/banking/payout");
 let passkeys: typeof import("@/lib/webauthn/passkeys");
 let passwordChange: typeof import("@/lib/auth/password-change");
 let transfers: typeof import("@/lib/banking/transfers");
-type User = import("@/lib/auth/session").SessionUser;
+type User = import("@/lib/auth/current-user").SessionUser;
 
 before(async () => {
   testDb = await createTestDatabase(); // before the lib imports: lib/db.ts reads DATABASE_URL once

@@ -15,7 +15,7 @@ let db: typeof import("@/lib/db").db;
 let perform: typeof import("@/lib/assurance/pipeline").perform;
 let transfers: typeof import("@/lib/banking/transfers");
 let guardModule: typeof import("@/lib/assurance/guard");
-type User = import("@/lib/auth/session").SessionUser;
+type User = import("@/lib/auth/current-user").SessionUser;
 
 type Customer = { user: User; key: SoftAuthenticator; checking: string; payee: string };
 let alice: Customer;

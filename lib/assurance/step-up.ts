@@ -4,7 +4,7 @@ import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJS
 import { recordAudit } from "@/lib/audit/log";
 import { ACR, epochSeconds, passkeyAmr, type Grant } from "@/lib/auth/claims";
 import { raiseSessionClaims } from "@/lib/auth/raise-claims";
-import { requireUser, type SessionUser } from "@/lib/auth/session";
+import { requireUser, type SessionUser } from "@/lib/auth/current-user";
 import { boundChallenge, challengeMatches, payloadHashOf } from "@/lib/assurance/binding";
 import type { IntentDescription } from "@/lib/assurance/operation";
 import { describeIntent, operationOf, resumeIntent } from "@/lib/assurance/pipeline";

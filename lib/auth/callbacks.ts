@@ -10,7 +10,7 @@ import { ACR, applyGrant, isAcr, passwordSignInClaims, type Grant } from "@/lib/
  */
 export type ConsumeGrant = (raw: string, userId: string, sessionId: string) => Promise<Grant | "rotate" | null>;
 
-/** Replaces the live session `sid` with a new one (lib/auth/sessions.ts rotateSession); null if it isn't live. */
+/** Replaces the live session `sid` with a new one (lib/auth/session-records.ts rotateSession); null if it isn't live. */
 export type RotateSession = (sid: string, userId: string) => Promise<string | null>;
 
 /**
@@ -45,7 +45,7 @@ export async function jwtCallback({
   trigger?: string;
   session?: unknown;
   consumeGrant: ConsumeGrant;
-  /** Records the new sign-in server-side (lib/auth/sessions.ts); the token only names it by `sid`. */
+  /** Records the new sign-in server-side (lib/auth/session-records.ts); the token only names it by `sid`. */
   startSession?: (session: { id: string; userId: string; method: "password" | "passkey" | "recovery" | "sso" }) => Promise<void>;
   rotateSession?: RotateSession;
   now?: Date;

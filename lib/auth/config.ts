@@ -5,7 +5,7 @@ import Credentials from "next-auth/providers/credentials";
 import "@/lib/auth/types";
 import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
 import { consumeSessionGrant } from "@/lib/auth/grants";
-import { endReplacedSession, endSignedOutSession, rotateSession, startSession } from "@/lib/auth/sessions";
+import { endReplacedSession, endSignedOutSession, rotateSession, startSession } from "@/lib/auth/session-records";
 import { authRedirect } from "@/lib/auth/redirects";
 import { clientIpFrom } from "@/lib/audit/log";
 import { authenticateWithRecoveryCode } from "@/lib/auth/recovery-sign-in";
@@ -21,7 +21,7 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
   trustHost: env.AUTH_TRUST_HOST,
   // JWT sessions in an encrypted, HttpOnly, SameSite=Lax cookie; Auth.js adds Secure and the
   // __Secure- prefix by itself when served over https.
-  // The cookie's life matches the session record's absolute timeout (lib/auth/sessions.ts decides).
+  // The cookie's life matches the session record's absolute timeout (lib/auth/session-records.ts decides).
   session: { strategy: "jwt", maxAge: env.SESSION_MAX_AGE_S },
   pages: { signIn: "/login", error: "/login" },
   providers: [

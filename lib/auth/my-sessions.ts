@@ -2,8 +2,8 @@ import "server-only";
 import { revokeAccessTokensOf } from "@/lib/api/tokens";
 import { recordAudit } from "@/lib/audit/log";
 import { rotateSessionToken } from "@/lib/auth/raise-claims";
-import { requireUser } from "@/lib/auth/session";
-import { listSessionsFor, revokeOtherSessions, revokeSessionFor, type SessionView } from "@/lib/auth/sessions";
+import { requireUser } from "@/lib/auth/current-user";
+import { listSessionsFor, revokeOtherSessions, revokeSessionFor, type SessionView } from "@/lib/auth/session-records";
 import { db } from "@/lib/db";
 
 /** The signed-in user's live sessions (this one first). */

@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit/log";
 import { hashPassword } from "@/lib/auth/password";
 import { verifyPasswordAgain } from "@/lib/auth/reauth";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-rules";
-import { revokeOtherSessions } from "@/lib/auth/sessions";
+import { revokeOtherSessions } from "@/lib/auth/session-records";
 import { signUpSchema } from "@/lib/auth/users";
 import { DomainError, InputError, parseInput } from "@/lib/errors";
 

@@ -3,7 +3,7 @@ import { POLICIES } from "@/lib/assurance/policy";
 import { formatHoldEnd, recoveryHoldOf } from "@/lib/assurance/recovery-hold";
 import { epochSeconds } from "@/lib/auth/claims";
 import { recoveryCodeStatus, type RecoveryCodeStatus } from "@/lib/auth/recovery-codes";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 
 /** The signed-in user's recovery codes and cooling-off period (lib/auth/recovery-sign-in.ts starts it). */
 export type RecoveryView = RecoveryCodeStatus & {

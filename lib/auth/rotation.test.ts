@@ -1,6 +1,6 @@
 /**
  * Session rotation and sign-out against a real database (issue 16, findings 5, 6 and 10i): the rules
- * lib/auth/sessions.ts, grants.ts and callbacks.ts apply when Auth.js signs out, or a grant is
+ * lib/auth/session-records.ts, grants.ts and callbacks.ts apply when Auth.js signs out, or a grant is
  * consumed. The same paths over real HTTP are in e2e/sessions.spec.ts.
  */
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/test
 
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;
-let sessions: typeof import("@/lib/auth/sessions");
+let sessions: typeof import("@/lib/auth/session-records");
 let grants: typeof import("@/lib/auth/grants");
 let callbacks: typeof import("@/lib/auth/callbacks");
 let tokens: typeof import("@/lib/api/tokens");
@@ -19,7 +19,7 @@ let ACR: typeof import("@/lib/auth/claims").ACR;
 before(async () => {
   testDb = await createTestDatabase(); // before the lib imports: lib/db.ts reads DATABASE_URL once
   db = (await import("@/lib/db")).db;
-  sessions = await import("@/lib/auth/sessions");
+  sessions = await import("@/lib/auth/session-records");
   grants = await import("@/lib/auth/grants");
   callbacks = await import("@/lib/auth/callbacks");
   tokens = await import("@/lib/api/tokens");

@@ -1,6 +1,6 @@
 import "server-only";
-import { requireUser } from "@/lib/auth/session";
-import { deviceOf } from "@/lib/auth/sessions";
+import { requireUser } from "@/lib/auth/current-user";
+import { deviceOf } from "@/lib/auth/session-records";
 import { db } from "@/lib/db";
 
 export type SignInView = { at: Date; succeeded: boolean; method: string; device: string; ip: string | null };

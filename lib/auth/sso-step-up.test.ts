@@ -78,7 +78,7 @@ async function ssoCustomer() {
   const created = await users.createUser(users.signUpSchema.parse({ name: "Sso", email: `sso-${randomUUID()}@example.com`, password: PASSWORD }));
   const subject = `sub-${randomUUID()}`;
   await db.federatedIdentity.create({ data: { userId: created.id, issuer, subject } });
-  const user: import("@/lib/auth/session").SessionUser = {
+  const user: import("@/lib/auth/current-user").SessionUser = {
     id: created.id,
     email: created.email,
     name: "Sso",

@@ -6,7 +6,7 @@ import { requirementOf } from "@/lib/assurance/evaluate";
 import { LOCKOUT, stepUpLockout } from "@/lib/assurance/lockout";
 import { authoriseAndResume, confirmable, type CompleteResult } from "@/lib/assurance/step-up";
 import { epochSeconds } from "@/lib/auth/claims";
-import type { SessionUser } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import type { SsoConfig } from "@/lib/env";
 import { idpMetadata, ssoStepUpFor } from "@/lib/auth/sso";

@@ -1,5 +1,5 @@
 import "server-only";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { getMyTransfer, type TransferDetail } from "@/lib/banking/transfers";
 import { db } from "@/lib/db";
 import { isCurrency, type Currency } from "@/lib/money";

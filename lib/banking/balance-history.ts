@@ -1,6 +1,6 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/sqlite/client";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import type { Currency } from "@/lib/money";
 

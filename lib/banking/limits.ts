@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { defineOperation } from "@/lib/assurance/operation";
 import { recordAudit } from "@/lib/audit/log";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { db, type Tx } from "@/lib/db";
 import { DomainError, InputError } from "@/lib/errors";
 import { formatMoney, parseAmount, toDecimalString, type Currency } from "@/lib/money";

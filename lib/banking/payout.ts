@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/log";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { bankDetailsInput, bankDetailsSchema, maskBankDetails } from "@/lib/banking/bank-details";
 import { defineOperation } from "@/lib/assurance/operation";
 import { db } from "@/lib/db";

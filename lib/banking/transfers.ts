@@ -3,7 +3,7 @@ import { z } from "zod";
 import { randomUUID } from "node:crypto";
 import { defineOperation, ExemptionSpent, type Actor, type Prepared } from "@/lib/assurance/operation";
 import { recordAudit } from "@/lib/audit/log";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { maskBankDetails } from "@/lib/banking/bank-details";
 import { checkDailyLimit } from "@/lib/banking/limits";
 import { ensureInternalAccount, INTERNAL, postTransfer } from "@/lib/banking/ledger";

@@ -4,7 +4,7 @@
  * and `npm run bench` (e2e/perf) both use it, so the bench times exactly what the tests prove.
  * Import after lib/db.ts can see its DATABASE_URL (it loads lib/ on first use).
  */
-import type { SessionUser } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/current-user";
 import type { CompleteResult, RaiseClaims } from "@/lib/assurance/step-up";
 import type { SoftAuthenticator } from "./soft-authenticator";
 

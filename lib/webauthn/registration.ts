@@ -17,7 +17,7 @@ import { ACR, epochSeconds } from "@/lib/auth/claims";
 import { verifyPasswordAgain } from "@/lib/auth/reauth";
 import { makeRecoveryCodes } from "@/lib/auth/recovery-codes";
 import { raiseSessionClaims } from "@/lib/auth/raise-claims";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { ssoStepUpFor } from "@/lib/auth/sso";
 import { db } from "@/lib/db";
 import { DomainError, parseInput } from "@/lib/errors";

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/app/_components/auth-card";
-import { getSessionUser } from "@/lib/auth/session";
+import { getSessionUser } from "@/lib/auth/current-user";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { buttonClass } from "@/app/_components/button";
 import { env } from "@/lib/env";

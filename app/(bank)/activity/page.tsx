@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/app/_components/page-header";
 import { parseAuditFilters } from "@/lib/audit/list";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { AuditLog } from "@/app/(bank)/_components/audit-log";
 
 export const metadata: Metadata = { title: "Activity log" };

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { getMySecurityStatus } from "@/lib/auth/security-status";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { listMyAccounts } from "@/lib/banking/accounts";
 import { getMyBalanceHistory, HISTORY_RANGES, parseRange, type BalanceHistory } from "@/lib/banking/balance-history";
 import { Skeleton } from "@/app/_components/skeleton";

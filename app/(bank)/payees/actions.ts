@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { isFormData, toErrorState, unreadableForm, type ActionState } from "@/app/_lib/action-state";
 import { operationAction } from "@/app/_lib/operation-action";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { bankDetailsFormValues } from "@/lib/banking/bank-details";
 import { payeeAdd, removePayeeFor } from "@/lib/banking/payees";
 import { setFlash } from "@/lib/flash-server";

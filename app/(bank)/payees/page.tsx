@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClass } from "@/app/_components/button";
 import { PageHeader } from "@/app/_components/page-header";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { listMyPayees } from "@/lib/banking/payees";
 import { AddPayeeForm, RemovePayeeButton } from "./payee-forms";
 import { BRAND } from "@/lib/brand";

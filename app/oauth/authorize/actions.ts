@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { beginApiStepUpFor, cancelApiStepUpFor, completeApiStepUpFor, parseAuthorizeQuery } from "@/lib/api/authorize";
 import type { BeginResult, CompleteResult } from "@/lib/assurance/step-up";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 
 /**
  * Public endpoints like every action: each takes the signed-in customer from the session and

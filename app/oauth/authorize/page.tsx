@@ -6,7 +6,7 @@ import { buttonClass } from "@/app/_components/button";
 import { Logo } from "@/app/_components/logo";
 import { authorizeViewFor, parseAuthorizeQuery } from "@/lib/api/authorize";
 import { SCOPES } from "@/lib/api/scopes";
-import { getSessionUser } from "@/lib/auth/session";
+import { getSessionUser } from "@/lib/auth/current-user";
 import { BRAND } from "@/lib/brand";
 import { beginApiStepUpAction, cancelApiStepUpAction, completeApiStepUpAction } from "./actions";
 import { cancelledByRecoveryMessage } from "@/lib/assurance/recovery-hold";

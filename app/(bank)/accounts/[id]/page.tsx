@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { getMyAccount } from "@/lib/banking/accounts";
 import { DomainError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/app/_components/page-header";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { getMyPayoutDestination } from "@/lib/banking/payout";
 import { PayoutForm } from "./payout-form";
 

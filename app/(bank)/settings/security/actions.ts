@@ -8,7 +8,7 @@ import { revokeMyOtherSessions, revokeMySession } from "@/lib/auth/my-sessions";
 import { passwordChange, passwordChangeInput } from "@/lib/auth/password-change";
 import { rotateSessionToken } from "@/lib/auth/raise-claims";
 import { recoveryRegenerate } from "@/lib/auth/recovery-codes";
-import { getSessionUser } from "@/lib/auth/session";
+import { getSessionUser } from "@/lib/auth/current-user";
 import { DomainError, InputError } from "@/lib/errors";
 import { setFlash } from "@/lib/flash-server";
 import { passkeyRemove, renamePasskey } from "@/lib/webauthn/passkeys";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/app/_components/page-header";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { safeNextPath } from "@/lib/auth/redirects";
 import { listMyPasskeys } from "@/lib/webauthn/passkeys";
 import { AddPasskey, PasskeyRow, type EnrolRequirement } from "./passkey-manager";

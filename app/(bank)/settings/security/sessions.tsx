@@ -1,5 +1,5 @@
 import { Badge } from "@/app/_components/badge";
-import type { SessionView } from "@/lib/auth/sessions";
+import type { SessionView } from "@/lib/auth/session-records";
 import { getTimeZone } from "@/app/_components/when";
 import { formatWhen } from "@/lib/time-zone";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";

@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { isFormData } from "@/app/_lib/action-state";
 import { beginSsoStepUpFor } from "@/lib/auth/sso-step-up";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { env } from "@/lib/env";
 import { setFlash } from "@/lib/flash-server";
 import { beginStepUp, cancelStepUp, completeStepUp, type BeginResult, type CompleteResult } from "@/lib/assurance/step-up";

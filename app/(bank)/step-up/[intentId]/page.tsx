@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { getStepUpView } from "@/lib/assurance/step-up";
 import { buttonClass } from "@/app/_components/button";
 import { ssoStepUpFor } from "@/lib/auth/sso";

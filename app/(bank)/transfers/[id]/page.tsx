@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { buttonClass } from "@/app/_components/button";
 import { getTimeZone, When } from "@/app/_components/when";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { getMyReceipt } from "@/lib/banking/activity";
 import { DomainError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";

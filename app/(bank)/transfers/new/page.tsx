@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { randomUUID } from "node:crypto";
 import { PageHeader } from "@/app/_components/page-header";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/current-user";
 import { listMyAccounts } from "@/lib/banking/accounts";
 import { listMyPayees } from "@/lib/banking/payees";
 import { getMyDailyLimit } from "@/lib/banking/limits";

@@ -1,5 +1,5 @@
 import { guard, StepUpRequired } from "@/lib/assurance/guard";
-import { getSessionUser } from "@/lib/auth/session";
+import { getSessionUser } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 
 /**

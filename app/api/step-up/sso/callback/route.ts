@@ -1,5 +1,5 @@
 import { completeSsoStepUpFor } from "@/lib/auth/sso-step-up";
-import { getSessionUser } from "@/lib/auth/session";
+import { getSessionUser } from "@/lib/auth/current-user";
 import { env } from "@/lib/env";
 import { setFlash } from "@/lib/flash-server";
 

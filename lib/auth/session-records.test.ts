@@ -5,13 +5,13 @@ import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/test
 
 let testDb: TestDatabase;
 let db: typeof import("@/lib/db").db;
-let sessions: typeof import("@/lib/auth/sessions");
+let sessions: typeof import("@/lib/auth/session-records");
 let env: typeof import("@/lib/env").env;
 
 before(async () => {
   testDb = await createTestDatabase();
   db = (await import("@/lib/db")).db;
-  sessions = await import("@/lib/auth/sessions");
+  sessions = await import("@/lib/auth/session-records");
   env = (await import("@/lib/env")).env;
 });
 after(async () => {

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { Session } from "next-auth";
 import { auth } from "@/lib/auth/config";
-import { isSessionLive } from "@/lib/auth/sessions";
+import { isSessionLive } from "@/lib/auth/session-records";
 
 import type { Actor } from "@/lib/assurance/operation";
 
