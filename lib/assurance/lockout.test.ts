@@ -43,7 +43,10 @@ describe(`the lockout counts before the work (${TEST_PROVIDER})`, () => {
     assert.equal(admitted.length, 5);
     assert.deepEqual(admitted.map((r) => r.ok && r.ticket.attempt).sort(), [1, 2, 3, 4, 5]);
     for (const r of results) if (!r.ok) assert.ok(r.state.locked && r.state.retryAfterS > 14 * 60, JSON.stringify(r.state));
-    assert.deepEqual(await one.get("someone"), { locked: true, failures: 5, retryAfterS: 900 });
+    // The pause is 15 minutes from the fifth failure; on a loaded machine a second or more may pass before this read.
+    const state = await one.get("someone");
+    assert.deepEqual({ ...state, retryAfterS: undefined }, { locked: true, failures: 5, retryAfterS: undefined });
+    assert.ok(state.retryAfterS > 14 * 60 && state.retryAfterS <= 900, JSON.stringify(state));
   });
 
   it(`of ${RACERS} racing password checks (real argon2id), the right one last: at most 5 are evaluated, and once locked the right password is refused`, async () => {
