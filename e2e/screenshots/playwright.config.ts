@@ -5,7 +5,10 @@ import e2e from "../playwright.config";
  * `npm run screenshots`: the README's pictures, taken from the production build by Playwright in
  * Chromium with the e2e suite's server, so they show the app as it is. Not part of `npm test`.
  */
-const [mainServer] = Array.isArray(e2e.webServer) ? e2e.webServer : [e2e.webServer!];
+// The app server (the one whose readiness is /api/health), wherever it sits in the list: the test
+// IdP is listed first.
+const servers = Array.isArray(e2e.webServer) ? e2e.webServer : [e2e.webServer!];
+const mainServer = servers.find((server) => server.url?.endsWith("/api/health")) ?? servers[0];
 
 export default defineConfig({
   ...e2e,

@@ -1,12 +1,12 @@
 /**
  * The README's screenshots (public/screenshots/*.png): the dashboard, the transfer form, the step-up
- * page and the security centre at 1280 px in light mode, and the step-up page on a 390 px phone in
- * dark mode. A demo customer enrols a passkey with the virtual authenticator first, as in the e2e suite.
+ * page, the receipt and the security centre at 1280 px in light mode, the step-up page on a 390 px
+ * phone in dark mode, and the dashboard with its tab bar on a 390 px phone. A demo customer enrols a passkey with the virtual authenticator first, as in the e2e suite.
  */
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { addPayee } from "../support/bank";
-import { blockPasskeyAutofill, DEMO, enrolFirstPasskey, expect, signIn, test } from "../fixtures";
+import { blockPasskeyAutofill, confirmStepUp, DEMO, enrolFirstPasskey, expect, signIn, test } from "../fixtures";
 
 const OUT = path.resolve(import.meta.dirname, "../../public/screenshots");
 
@@ -47,4 +47,17 @@ test("README screenshots", async ({ page, authenticator }) => {
   await page.reload();
   await expect(page.getByRole("button", { name: "Confirm with passkey" })).toBeEnabled();
   await shoot(page, "step-up-phone-dark");
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.reload();
+  await confirmStepUp(page);
+  await expect(page.getByTestId("receipt-success")).toBeVisible();
+  await page.getByTestId("toast").getByRole("button", { name: "Dismiss" }).click();
+  await shoot(page, "receipt");
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/dashboard");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Accounts" })).toHaveAttribute("aria-current", "page");
+  await page.screenshot({ path: path.join(OUT, "phone-navigation.png"), animations: "disabled" }); // the screen as seen, tab bar at the bottom
 });
