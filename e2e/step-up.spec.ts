@@ -231,6 +231,10 @@ test.describe("transfers under the policy", () => {
     await expect(page.getByTestId("step-up-requirement")).toContainText("max_age=600");
     await confirmStepUp(page);
     await expect(page.getByTestId("account-number")).toHaveText(numberOf(checking.id));
+    // Shown once: the address keeps no ?reveal=1, so a reload shows the masked number again.
+    await expect(page).toHaveURL(new RegExp(`/accounts/${checking.id}$`));
+    await page.reload();
+    await expect(page.getByTestId("account-number")).toHaveText(`•••• ${numberOf(checking.id).slice(-4)}`);
 
     await page.goto(`/accounts/${savings.id}`);
     await page.getByRole("button", { name: "Reveal" }).click();
@@ -339,7 +343,7 @@ test.describe("when step-up fails or is abandoned", () => {
 
     // Browsing and cancelling are never blocked.
     await page.getByRole("button", { name: "Cancel" }).click();
-    await expect(page).toHaveURL(/\/transfers\/new$/);
+    await expect(page).toHaveURL(/\/transfers\/new\?/);
     expect(intent(id).status).toBe("CANCELLED");
   });
 
@@ -349,7 +353,9 @@ test.describe("when step-up fails or is abandoned", () => {
     const before = snapshot(newUser.email);
     const id = await askForTransfer(page, "ACME Ltd", "1250.00");
     await page.getByRole("button", { name: "Cancel" }).click();
-    await expect(page).toHaveURL(/\/transfers\/new$/);
+    // Back on the form with what was typed (the step-up page's Edit goes there too).
+    await expect(page).toHaveURL(/\/transfers\/new\?/);
+    await expect(page.getByLabel("Amount (USD)")).toHaveValue("1250.00");
     await expect(page.getByTestId("toast")).toHaveText(/Cancelled\. Nothing was sent or changed\./);
     expect(intent(id).status).toBe("CANCELLED");
     expect(snapshot(newUser.email)).toEqual(before);

@@ -29,7 +29,16 @@ export const transferInputSchema = z.object({
   to: z
     .string({ error: "Choose who to send to." })
     .regex(/^(account|payee):[A-Za-z0-9_-]{1,64}$/, "Choose who to send to."),
-  amount: z.string({ error: "Enter an amount." }).max(64, "That amount is too long."),
+  // The amount's form is checked here, with the other fields, so an empty form flags every field at
+  // once; its limits (the account's currency, the maximum, the balance) are checked in prepare.
+  amount: z
+    .string({ error: "Enter an amount." })
+    .max(64, "That amount is too long.")
+    .superRefine((value, ctx) => {
+      const parsed = parseAmount(value, "USD");
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+      else if (parsed.amount === 0n) ctx.addIssue({ code: "custom", message: "Enter an amount greater than zero." });
+    }),
   memo: z
     .string()
     .max(MEMO_MAX_LENGTH, `Use at most ${MEMO_MAX_LENGTH} characters.`)
@@ -103,7 +112,8 @@ export const transfer = defineOperation({
       ...(p.memo ? ([["Memo", p.memo]] as [string, string][]) : []),
     ],
     after: "The money is sent as soon as you confirm, and you'll see the receipt.",
-    backTo: "/transfers/new",
+    // Cancel and Edit go back to the form with what was typed.
+    backTo: `/transfers/new?${new URLSearchParams({ from: p.from.id, to: `${p.to.kind}:${p.to.id}`, amount: p.amount, ...(p.memo ? { memo: p.memo } : {}) })}`,
   }),
   async run(tx, actor, { carry: plan, payload }, { sca }) {
     if (plan.kind === "payee") {

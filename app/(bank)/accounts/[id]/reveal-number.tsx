@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { useSubmitOnce } from "@/app/_components/use-submit-once";
 import { RequiresPasskey } from "@/app/_components/badge";
 import { buttonClass } from "@/app/_components/button";
@@ -18,6 +18,10 @@ export function RevealNumber({ accountId, last4, autoReveal }: { accountId: stri
   const [hiddenAgain, setHiddenAgain] = useState(false);
   const [copied, setCopied] = useState(false);
   const form = useSubmitOnce(autoReveal); // back from step-up for a reveal: finish what the user asked for
+  // …and only once: the ?reveal=1 it came back with leaves the address, so a reload shows the masked number.
+  useEffect(() => {
+    if (autoReveal) window.history.replaceState(null, "", window.location.pathname);
+  }, [autoReveal]);
   const shown = state.status === "success" && state.result && !hiddenAgain ? state.result : null;
   return (
     <form

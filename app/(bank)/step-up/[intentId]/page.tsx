@@ -151,6 +151,11 @@ export default async function StepUpPage({
         </form>
       )}
       {pending && (
+        <Link href={description.backTo} className={buttonClass("secondary", "md", "w-full")} data-testid="step-up-edit">
+          Edit
+        </Link>
+      )}
+      {pending && (
         <form action={cancelStepUpAction}>
           <input type="hidden" name="intentId" value={intent.id} />
           <button

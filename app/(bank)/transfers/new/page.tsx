@@ -13,9 +13,9 @@ import { LOW_VALUE_DAILY_BUDGET_MINOR, LOW_VALUE_MAX_MINOR } from "@/lib/assuran
 
 export const metadata: Metadata = { title: "Move money" };
 
-export default async function NewTransferPage({ searchParams }: { searchParams: Promise<{ from?: string; to?: string }> }) {
+export default async function NewTransferPage({ searchParams }: { searchParams: Promise<{ from?: string; to?: string; amount?: string; memo?: string }> }) {
   await requireUser();
-  const [{ from, to }, accounts, payees, limit] = await Promise.all([searchParams, listMyAccounts(), listMyPayees(), getMyDailyLimit()]);
+  const [{ from, to, amount, memo }, accounts, payees, limit] = await Promise.all([searchParams, listMyAccounts(), listMyPayees(), getMyDailyLimit()]);
   // "Pay" on a payee links here with ?to=payee:<id>: preselected only if it is one of this customer's.
   const choices = new Set([...accounts.map((a) => `account:${a.id}`), ...payees.map((p) => `payee:${p.id}`)]);
   const defaultTo = typeof to === "string" && choices.has(to) ? to : undefined;
@@ -27,6 +27,9 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
         idempotencyKey={randomUUID().replaceAll("-", "")}
         defaultFrom={typeof from === "string" ? from : undefined}
         defaultTo={defaultTo}
+        // Only shown again in the form (bounded), never acted on: submitting checks everything anew.
+        defaultAmount={typeof amount === "string" ? amount.slice(0, 32) : undefined}
+        defaultMemo={typeof memo === "string" ? memo.slice(0, 140) : undefined}
         accounts={accounts.map((a) => ({ id: a.id, label: `${a.name} (•••• ${a.last4}) · ${formatMoney(a.balance, a.currency)}` }))}
         payees={payees.map((p) => ({ id: p.id, label: `${p.name} (${p.masked})${p.isNew ? " · new" : ""}` }))}
       />

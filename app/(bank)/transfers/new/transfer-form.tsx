@@ -17,6 +17,8 @@ export function TransferForm({
   payees,
   defaultFrom,
   defaultTo,
+  defaultAmount,
+  defaultMemo,
 }: {
   idempotencyKey: string;
   accounts: Option[];
@@ -24,6 +26,9 @@ export function TransferForm({
   defaultFrom?: string;
   /** "payee:<id>" or "account:<id>", from a payee's Pay button. */
   defaultTo?: string;
+  /** Back from the step-up page's "Edit": what was typed. */
+  defaultAmount?: string;
+  defaultMemo?: string;
 }) {
   const [state, action] = useActionState(createTransferAction, idle);
   const failed = state.status === "error" ? state : null;
@@ -63,8 +68,8 @@ export function TransferForm({
             </optgroup>
           )}
         </SelectField>
-        <Field name="amount" label="Amount (USD)" inputMode="decimal" autoComplete="off" placeholder="0.00" defaultValue={values.amount} key={k("amount")} error={failed?.fieldErrors.amount} hint="Up to $25,000.00 per transfer." />
-        <Field name="memo" label="Memo (optional)" maxLength={140} defaultValue={values.memo} key={k("memo")} error={failed?.fieldErrors.memo} />
+        <Field name="amount" label="Amount (USD)" inputMode="decimal" autoComplete="off" placeholder="0.00" defaultValue={values.amount ?? defaultAmount} key={k("amount")} error={failed?.fieldErrors.amount} hint="Up to $25,000.00 per transfer." />
+        <Field name="memo" label="Memo (optional)" maxLength={140} defaultValue={values.memo ?? defaultMemo} key={k("memo")} error={failed?.fieldErrors.memo} />
         <SubmitButton pendingLabel="Sending…">Send money</SubmitButton>
       </PendingFieldset>
     </form>
