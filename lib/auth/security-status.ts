@@ -1,6 +1,6 @@
 import "server-only";
 import { requireUser } from "@/lib/auth/current-user";
-import { deviceOf } from "@/lib/auth/session-records";
+import { deviceNameOf } from "@/lib/auth/session-records";
 import { db } from "@/lib/db";
 
 export type SignInView = { at: Date; succeeded: boolean; method: string; device: string; ip: string | null };
@@ -29,7 +29,7 @@ export async function getMySecurityStatus(): Promise<SecurityStatus> {
       at: e.createdAt,
       succeeded: e.outcome === "SUCCESS",
       method: methodOf(e.metadata),
-      device: deviceOf(e.userAgent),
+      device: deviceNameOf(e.userAgent),
       ip: e.ip,
     })),
   };

@@ -71,7 +71,7 @@ describe(`server-side sessions (${TEST_PROVIDER})`, () => {
   });
 
   it("names devices briefly", () => {
-    assert.equal(sessions.deviceOf("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"), "Chrome on Linux");
-    assert.equal(sessions.deviceOf(null), "Unknown device");
+    assert.equal(sessions.deviceNameOf("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"), "Chrome on Linux");
+    assert.equal(sessions.deviceNameOf(null), "Unknown device");
   });
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import { deviceOf } from "@/lib/audit/device";
 import { randomUUID } from "node:crypto";
 import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
@@ -153,13 +154,8 @@ export async function revokeOtherSessions(client: Tx | typeof db, user: { id: st
 
 export type SessionView = { id: string; current: boolean; method: string; ip: string | null; device: string; createdAt: Date; lastSeenAt: Date };
 
-/** A short, readable device name from a user agent ("Chrome on Linux"). */
-export function deviceOf(userAgent: string | null): string {
-  if (!userAgent) return "Unknown device";
-  const browser = /Edg\//.test(userAgent) ? "Edge" : /Firefox\//.test(userAgent) ? "Firefox" : /Chrome\/|Chromium\//.test(userAgent) ? "Chrome" : /Safari\//.test(userAgent) ? "Safari" : "A browser";
-  const os = /Windows/.test(userAgent) ? "Windows" : /iPhone|iPad/.test(userAgent) ? "iOS" : /Android/.test(userAgent) ? "Android" : /Mac OS X/.test(userAgent) ? "macOS" : /Linux/.test(userAgent) ? "Linux" : "an unknown system";
-  return `${browser} on ${os}`;
-}
+/** A short, readable device name ("Chrome on Linux", lib/audit/device.ts), or "Unknown device". */
+export const deviceNameOf = (userAgent: string | null): string => deviceOf(userAgent) ?? "Unknown device";
 
 /** The user's live sessions, this one first. */
 export async function listSessionsFor(user: { id: string; sid: string }, now = new Date()): Promise<SessionView[]> {
@@ -169,7 +165,7 @@ export async function listSessionsFor(user: { id: string; sid: string }, now = n
     take: 50,
   });
   return rows
-    .map((r) => ({ id: r.id, current: r.id === user.sid, method: r.method, ip: r.ip, device: deviceOf(r.userAgent), createdAt: r.createdAt, lastSeenAt: r.lastSeenAt }))
+    .map((r) => ({ id: r.id, current: r.id === user.sid, method: r.method, ip: r.ip, device: deviceNameOf(r.userAgent), createdAt: r.createdAt, lastSeenAt: r.lastSeenAt }))
     .sort((a, b) => Number(b.current) - Number(a.current));
 }
 

@@ -32,7 +32,7 @@ export const signUpSchema = z.object({
     .refine((p) => [...p].length >= PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
     .refine((p) => [...p].length <= PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`)
     // §3.1.1.2 again: a blocklist of common and expected passwords, instead of composition rules.
-    .refine((p) => !isCommonPassword(p), "That password is too common and easy to guess. Try a few unrelated words."),
+    .refine((p) => !isCommonPassword(p), "That's a well-known phrase or a common password, so it's easy to guess. Try words only you would put together."),
 });
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
