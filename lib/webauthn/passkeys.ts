@@ -62,9 +62,10 @@ export async function renamePasskey(passkeyId: unknown, nickname: unknown): Prom
 /** Removing a passkey needs a passkey step-up within 5 minutes (policy "passkey.remove"). */
 export const passkeyRemove = defineOperation({
   policies: ["passkey.remove"],
-  input: z.object({ passkeyId: z.string({ error: "That passkey was not found." }).max(1024, "That passkey was not found.") }),
+  // Any id that is missing, not text or too long is simply not found.
+  input: z.object({ passkeyId: z.string().catch("") }),
   async prepare(actor, { passkeyId }) {
-    const passkey = await db.passkey.findFirst({ where: { id: passkeyId, userId: actor.id }, select: { id: true, nickname: true } });
+    const passkey = passkeyId.length > 1024 ? null : await db.passkey.findFirst({ where: { id: passkeyId, userId: actor.id }, select: { id: true, nickname: true } });
     if (!passkey) throw notFound("That passkey");
     return { action: "passkey.remove", payload: { passkeyId: passkey.id, nickname: passkey.nickname }, carry: null };
   },
