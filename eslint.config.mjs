@@ -6,13 +6,25 @@ const config = [
   ...nextVitals,
   ...nextTypescript,
   {
-    ignores: [".next/**", ".next-bench/**", "e2e/.tmp/**", "node_modules/**", "lib/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**"],
+    ignores: [
+      ".next/**",
+      ".next-bench/**",
+      "e2e/.tmp/**",
+      "node_modules/**",
+      "lib/generated/**",
+      "next-env.d.ts",
+      "test-results/**",
+      "playwright-report/**",
+    ],
   },
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       // The one validated reader of the environment is lib/env.ts.
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Import env from @/lib/env." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Import env from @/lib/env." },
+      ],
     },
   },
   {

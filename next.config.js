@@ -11,7 +11,8 @@ const securityHeaders = [
   // Passkeys only in Vault's own frames; no camera, microphone, location or payment handlers.
   {
     key: "Permissions-Policy",
-    value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), publickey-credentials-get=(self), publickey-credentials-create=(self)",
+    value:
+      "camera=(), microphone=(), geolocation=(), payment=(), usb=(), publickey-credentials-get=(self), publickey-credentials-create=(self)",
   },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
   // Browsers ignore HSTS over plain http (localhost); over https it pins Vault to https for two years.

@@ -26,14 +26,18 @@ const isApiPath = (pathname: string) => pathname === "/api" || pathname.startsWi
 export async function proxy(request: NextRequest) {
   // A router prefetch (a GET) needs none of this: it was left out by the matcher until a POST carrying
   // the same header was found to skip the Origin check with it. Methods aren't matchable, hence here.
-  if ((request.method === "GET" || request.method === "HEAD") && request.headers.has("next-router-prefetch")) return NextResponse.next();
+  if ((request.method === "GET" || request.method === "HEAD") && request.headers.has("next-router-prefetch"))
+    return NextResponse.next();
   const requestId = requestIdOf(request);
   // Next answers 500 when a dynamic segment isn't valid percent-encoding ("/accounts/%ff"): bad
   // input must get a clear 4xx instead, before routing.
   try {
     decodeURIComponent(request.nextUrl.pathname);
   } catch {
-    return new NextResponse("Bad request: the address is not valid.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+    return new NextResponse("Bad request: the address is not valid.", {
+      status: 400,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
   }
   // Server actions are POSTs anyone can send. Next already refuses an Origin that isn't the Host, but
   // with a 500; Vault refuses first with a 403, requires the header, and checks it against the
@@ -53,10 +57,21 @@ export async function proxy(request: NextRequest) {
         action: "security.cross_origin_action",
         outcome: "DENIED",
         reason: origin ? "foreign_origin" : "missing_origin",
-        metadata: { origin: origin?.slice(0, 200) ?? null, path: request.nextUrl.pathname.slice(0, 200), kind: fetchAction ? "fetch" : "form" },
-        context: { ip: clientIpFrom(request.headers), userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null, requestId },
+        metadata: {
+          origin: origin?.slice(0, 200) ?? null,
+          path: request.nextUrl.pathname.slice(0, 200),
+          kind: fetchAction ? "fetch" : "form",
+        },
+        context: {
+          ip: clientIpFrom(request.headers),
+          userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null,
+          requestId,
+        },
       });
-      return new NextResponse("Forbidden: this request didn't come from Vault.", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
+      return new NextResponse("Forbidden: this request didn't come from Vault.", {
+        status: 403,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
     }
   }
   if (request.method === "POST" && fetchAction) {

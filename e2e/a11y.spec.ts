@@ -12,9 +12,17 @@ const WIDTHS = [390, 1280] as const;
 const SCHEMES = ["light", "dark"] as const;
 
 async function expectAccessible(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
   const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  const report = blocking.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.split("\n")[1]?.trim() ?? ""}`).slice(0, 5).join("\n")}`);
+  const report = blocking.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n${v.nodes
+        .map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.split("\n")[1]?.trim() ?? ""}`)
+        .slice(0, 5)
+        .join("\n")}`,
+  );
   expect(report, `${what} at ${page.viewportSize()?.width} px`).toEqual([]);
 }
 
@@ -49,7 +57,16 @@ for (const width of WIDTHS) {
         await page.getByRole("button", { name: "Send money" }).click();
         await expect(page).toHaveURL(TRANSFER_PAGE);
         const receipt = new URL(page.url()).pathname;
-        for (const path of ["/dashboard", `/accounts/${checking.id}`, "/transfers/new", receipt, "/payees", "/activity", "/settings/security", "/settings/payout"]) {
+        for (const path of [
+          "/dashboard",
+          `/accounts/${checking.id}`,
+          "/transfers/new",
+          receipt,
+          "/payees",
+          "/activity",
+          "/settings/security",
+          "/settings/payout",
+        ]) {
           await page.goto(path);
           await expectAccessible(page, path);
         }
@@ -67,7 +84,9 @@ for (const width of WIDTHS) {
   }
 }
 
-test("the colour scheme follows the system until the customer picks one, which is rendered with the page (no flash)", async ({ page }) => {
+test("the colour scheme follows the system until the customer picks one, which is rendered with the page (no flash)", async ({
+  page,
+}) => {
   await page.emulateMedia({ colorScheme: "dark" });
   await page.goto("/login");
   const html = page.locator("html");

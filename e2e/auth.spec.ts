@@ -17,12 +17,54 @@ test.describe("sign-up", () => {
   });
 
   const bad = [
-    { what: "a malformed email", name: "Bad Email", email: "not-an-email", password: "a long enough passphrase", field: "Email", error: /valid email/ },
-    { what: "a short password", name: "Short Pw", email: "short@example.com", password: "short", field: "Password", error: /at least 15 characters/ },
-    { what: "a common password", name: "Common Pw", email: "common@example.com", password: "Password Password!", field: "Password", error: /too common/ },
-    { what: "a 10 kB name", name: "n".repeat(10_000), email: "huge-name@example.com", password: "a long enough passphrase", field: "Full name", error: /at most 100/ },
-    { what: "a 10 kB email", name: "Huge Email", email: `${"e".repeat(10_000)}@example.com`, password: "a long enough passphrase", field: "Email", error: /too long/ },
-    { what: "a 10 kB password", name: "Huge Pw", email: "huge-pw@example.com", password: "p".repeat(10_000), field: "Password", error: /at most 256/ },
+    {
+      what: "a malformed email",
+      name: "Bad Email",
+      email: "not-an-email",
+      password: "a long enough passphrase",
+      field: "Email",
+      error: /valid email/,
+    },
+    {
+      what: "a short password",
+      name: "Short Pw",
+      email: "short@example.com",
+      password: "short",
+      field: "Password",
+      error: /at least 15 characters/,
+    },
+    {
+      what: "a common password",
+      name: "Common Pw",
+      email: "common@example.com",
+      password: "Password Password!",
+      field: "Password",
+      error: /too common/,
+    },
+    {
+      what: "a 10 kB name",
+      name: "n".repeat(10_000),
+      email: "huge-name@example.com",
+      password: "a long enough passphrase",
+      field: "Full name",
+      error: /at most 100/,
+    },
+    {
+      what: "a 10 kB email",
+      name: "Huge Email",
+      email: `${"e".repeat(10_000)}@example.com`,
+      password: "a long enough passphrase",
+      field: "Email",
+      error: /too long/,
+    },
+    {
+      what: "a 10 kB password",
+      name: "Huge Pw",
+      email: "huge-pw@example.com",
+      password: "p".repeat(10_000),
+      field: "Password",
+      error: /at most 256/,
+    },
   ];
   for (const c of bad) {
     test(`rejects ${c.what} with a field error and creates nothing`, async ({ page }) => {
@@ -74,7 +116,9 @@ test.describe("sign-in", () => {
     for (const account of bob) expect(text).not.toContain(account.number.slice(-4));
     // Balances on screen are the ledger's, formatted from minor units.
     const shown = await page.getByTestId("account-balance").allInnerTexts();
-    const expected = alice.map((a) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(a.balance / 100));
+    const expected = alice.map((a) =>
+      new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(a.balance / 100),
+    );
     expect(shown).toEqual(expected);
   });
 
@@ -96,9 +140,16 @@ test.describe("sign-in", () => {
     expect(messages[0]).toMatch(/don't match an account/);
   });
 
-  test("repeated failures warn, then pause password sign-in; an email with no account gets the same answers", async ({ page, browser }) => {
+  test("repeated failures warn, then pause password sign-in; an email with no account gets the same answers", async ({
+    page,
+    browser,
+  }) => {
     test.setTimeout(60_000);
-    const owner = { name: "Lock Test", email: `lock-${randomUUID()}@example.com`, password: "the owner's long passphrase" };
+    const owner = {
+      name: "Lock Test",
+      email: `lock-${randomUUID()}@example.com`,
+      password: "the owner's long passphrase",
+    };
     await signUp(page, owner);
     await expect(page).toHaveURL(/\/dashboard$/);
     await page.context().clearCookies();
@@ -117,7 +168,10 @@ test.describe("sign-in", () => {
     const forOwner = await answers(owner.email, [...wrong, owner.password]);
     const forNobody = await answers(`nobody-${randomUUID()}@example.com`, [...wrong, owner.password]);
     expect(forOwner).toEqual(forNobody);
-    expect(forOwner.slice(0, 2)).toEqual([expect.stringMatching(/don't match an account\. Check them and try again\.$/), expect.stringMatching(/try again\.$/)]);
+    expect(forOwner.slice(0, 2)).toEqual([
+      expect.stringMatching(/don't match an account\. Check them and try again\.$/),
+      expect.stringMatching(/try again\.$/),
+    ]);
     expect(forOwner[2]).toMatch(/2 attempts left before password sign-in is paused for 15 minutes/);
     expect(forOwner[3]).toMatch(/1 attempt left before/);
     // The 5th failure pauses it; then even the right password is refused.

@@ -1,5 +1,15 @@
 import { queryE2eDb } from "./support/e2e-db";
-import { accountsOf, addPayee, craft, fillTransfer, removePayeeFrom, snapshot, TRANSFER_FORM, TRANSFER_PAGE, userId } from "./support/bank";
+import {
+  accountsOf,
+  addPayee,
+  craft,
+  fillTransfer,
+  removePayeeFrom,
+  snapshot,
+  TRANSFER_FORM,
+  TRANSFER_PAGE,
+  userId,
+} from "./support/bank";
 import type { Page } from "@playwright/test";
 import { confirmStepUp, DEMO, enrolFirstPasskey, expect, hydrated, signIn, test, type Credentials } from "./fixtures";
 
@@ -48,7 +58,10 @@ test.describe("transfers", () => {
     for (const card of await page.getByTestId("account-card").all()) {
       const balance = await card.getByTestId("account-balance").innerText();
       // The chart ends at the balance shown above it, and says so in words.
-      await expect(card.getByRole("img")).toHaveAttribute("aria-label", new RegExp(`balance, last 30 days: \\$[\\d,.]+ on \\w+ \\d+, ${balance.replace(/[$.]/g, "\\$&")} now; lowest`));
+      await expect(card.getByRole("img")).toHaveAttribute(
+        "aria-label",
+        new RegExp(`balance, last 30 days: \\$[\\d,.]+ on \\w+ \\d+, ${balance.replace(/[$.]/g, "\\$&")} now; lowest`),
+      );
       await expect(card.getByTestId("balance-change")).toHaveText(/^([+-]\$[\d,.]+|\$0\.00) in 30 days$/);
     }
     await range.getByRole("link", { name: "90 days" }).click();
@@ -58,7 +71,11 @@ test.describe("transfers", () => {
     await expect(page.getByTestId("balance-change").first()).toHaveText(/ since \w+ \d+$/);
   });
 
-  test("to a new payee: the payee stops being new after the first payment", async ({ page, newUser, authenticator }) => {
+  test("to a new payee: the payee stops being new after the first payment", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     void authenticator;
     await enrolFirstPasskey(page, newUser);
     await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
@@ -85,8 +102,16 @@ test.describe("transfers", () => {
       form.requestSubmit();
     });
     await expect(page).toHaveURL(TRANSFER_PAGE);
-    const rows = queryE2eDb<{ n: number }>(`SELECT COUNT(*) AS n FROM "Transfer" WHERE userId = ? AND amount = 777`, userId(newUser.email));
-    expect(rows[0].n, JSON.stringify(queryE2eDb(`SELECT amount, idempotencyKey FROM "Transfer" WHERE userId = ?`, userId(newUser.email)))).toBe(1);
+    const rows = queryE2eDb<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM "Transfer" WHERE userId = ? AND amount = 777`,
+      userId(newUser.email),
+    );
+    expect(
+      rows[0].n,
+      JSON.stringify(
+        queryE2eDb(`SELECT amount, idempotencyKey FROM "Transfer" WHERE userId = ?`, userId(newUser.email)),
+      ),
+    ).toBe(1);
     expect(accountsOf(newUser.email).map((a) => a.balance)).toEqual([250_000 - 777, 1_000_000 + 777]);
   });
 
@@ -170,8 +195,14 @@ test.describe("payees and payout", () => {
 test.describe("another customer's data", () => {
   test("is not found, by URL or by crafted action calls, and nothing changes", async ({ page }) => {
     const alice = accountsOf(DEMO.alice.email);
-    const alicePayee = queryE2eDb<{ id: string }>(`SELECT id FROM "Payee" WHERE userId = ? AND removedAt IS NULL LIMIT 1`, userId(DEMO.alice.email))[0].id;
-    const aliceTransfer = queryE2eDb<{ id: string }>(`SELECT id FROM "Transfer" WHERE userId = ? LIMIT 1`, userId(DEMO.alice.email))[0].id;
+    const alicePayee = queryE2eDb<{ id: string }>(
+      `SELECT id FROM "Payee" WHERE userId = ? AND removedAt IS NULL LIMIT 1`,
+      userId(DEMO.alice.email),
+    )[0].id;
+    const aliceTransfer = queryE2eDb<{ id: string }>(
+      `SELECT id FROM "Transfer" WHERE userId = ? LIMIT 1`,
+      userId(DEMO.alice.email),
+    )[0].id;
     await signIn(page, DEMO.bob);
     await expect(page).toHaveURL(/\/dashboard$/);
     const before = snapshot(DEMO.alice.email, DEMO.bob.email);
@@ -183,7 +214,11 @@ test.describe("another customer's data", () => {
 
     // Transfer out of Alice's account, through Bob's own form and the real action endpoint.
     await page.goto("/transfers/new");
-    await craft(page, TRANSFER_FORM, { fromAccountId: alice[0].id, to: `account:${accountsOf(DEMO.bob.email)[0].id}`, amount: "100.00" });
+    await craft(page, TRANSFER_FORM, {
+      fromAccountId: alice[0].id,
+      to: `account:${accountsOf(DEMO.bob.email)[0].id}`,
+      amount: "100.00",
+    });
     await page.getByRole("button", { name: "Send money" }).click();
     await expect(page.locator("#fromAccountId-error")).toHaveText("That account was not found.");
 
@@ -237,7 +272,10 @@ test.describe("malformed input to every banking action", () => {
     const before = snapshot(newUser.email);
     for (const [what, values, field] of transferCases) {
       await fillTransfer(page, "Savings", "1.00");
-      await craft(page, TRANSFER_FORM, { ...values, ...(values.to === "SAME" ? { to: `account:${checking.id}` } : {}) });
+      await craft(page, TRANSFER_FORM, {
+        ...values,
+        ...(values.to === "SAME" ? { to: `account:${checking.id}` } : {}),
+      });
       await page.getByRole("button", { name: "Send money" }).click();
       if (field === "idempotencyKey") await expect(page.getByTestId("form-alert"), what).toHaveText(/form has expired/);
       else await expect(page.locator(`#${field}-error`), what).toBeVisible();
@@ -254,9 +292,21 @@ test.describe("malformed input to every banking action", () => {
       ["10 kB name", { name: "n".repeat(10_000), scheme: "iban", iban: "GB82WEST12345698765432" }, "name"],
       ["missing name", { name: null, scheme: "iban", iban: "GB82WEST12345698765432" }, "name"],
       ["unknown scheme", { name: "X", scheme: "bitcoin", iban: "GB82WEST12345698765432" }, "scheme"],
-      ["letters in account number", { name: "X", scheme: "domestic", routingCode: "021000021", accountNumber: "12ab34" }, "accountNumber"],
-      ["short routing number", { name: "X", scheme: "domestic", routingCode: "1234", accountNumber: "12345678" }, "routingCode"],
-      ["prototype pollution", { name: "X", scheme: "iban", iban: "x", ["__proto__"]: "polluted", constructor: "y" }, "iban"],
+      [
+        "letters in account number",
+        { name: "X", scheme: "domestic", routingCode: "021000021", accountNumber: "12ab34" },
+        "accountNumber",
+      ],
+      [
+        "short routing number",
+        { name: "X", scheme: "domestic", routingCode: "1234", accountNumber: "12345678" },
+        "routingCode",
+      ],
+      [
+        "prototype pollution",
+        { name: "X", scheme: "iban", iban: "x", ["__proto__"]: "polluted", constructor: "y" },
+        "iban",
+      ],
     ];
     const before = snapshot(newUser.email);
     for (const [path, submit] of [
@@ -273,7 +323,11 @@ test.describe("malformed input to every banking action", () => {
     }
   });
 
-  test("remove payee and reveal: forged or malformed ids are not found and change nothing", async ({ page, newUser, authenticator }) => {
+  test("remove payee and reveal: forged or malformed ids are not found and change nothing", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     test.setTimeout(60_000);
     void authenticator;
     await enrolFirstPasskey(page, newUser);
@@ -312,7 +366,11 @@ async function signInAfterAFailedAttempt(page: Page, user: Credentials) {
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
-test("the dashboard's security summary: a prompt to add a passkey until there is one, and recent sign-ins with failures", async ({ page, newUser, authenticator }) => {
+test("the dashboard's security summary: a prompt to add a passkey until there is one, and recent sign-ins with failures", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
   void authenticator;
   // A failed attempt on this customer's email shows up on their dashboard after they sign in.
   await signInAfterAFailedAttempt(page, newUser);
@@ -327,7 +385,10 @@ test("the dashboard's security summary: a prompt to add a passkey until there is
   await expect(status.getByTestId("passkey-summary")).toContainText("1 passkey confirms your sensitive actions");
 });
 
-test("while a transfer is sending, its fields and button are disabled and say so; the values sent are the ones typed", async ({ page, newUser }) => {
+test("while a transfer is sending, its fields and button are disabled and say so; the values sent are the ones typed", async ({
+  page,
+  newUser,
+}) => {
   void newUser;
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
@@ -346,7 +407,11 @@ test("while a transfer is sending, its fields and button are disabled and say so
   await expect(page.getByTestId("transfer-amount")).toHaveText("$42.00");
 });
 
-test("the security centre: the payout destination, a security log filtered by kind and outcome, and a passkey hint before each sensitive action", async ({ page, newUser, authenticator }) => {
+test("the security centre: the payout destination, a security log filtered by kind and outcome, and a passkey hint before each sensitive action", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
   void authenticator;
   await signInAfterAFailedAttempt(page, newUser);
   await enrolFirstPasskey(page, newUser);

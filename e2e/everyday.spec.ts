@@ -9,7 +9,10 @@ import { DEMO, expect, test } from "./fixtures";
 
 /** The page is no wider than the screen: nothing scrolls sideways. */
 async function expectNoSidewaysScroll(page: Page, what: string) {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
   expect(scroll, `${what}: page width ${scroll} px on a ${client} px screen`).toBeLessThanOrEqual(client);
 }
 
@@ -59,14 +62,20 @@ test.describe("on a 360 px phone", () => {
 
   test("the masked account number never wraps", async ({ page, newUser }) => {
     void newUser;
-    const masked = page.getByTestId("account-card").first().getByText(/^•••• \d{4}$/);
+    const masked = page
+      .getByTestId("account-card")
+      .first()
+      .getByText(/^•••• \d{4}$/);
     const box = await masked.boundingBox();
     const lineHeight = await masked.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
     expect(box!.height).toBeLessThanOrEqual(lineHeight + 1);
   });
 });
 
-test("the receipt: a check mark, what was sent to whom, the balance after it and the reference, ready to print or share", async ({ page, newUser }) => {
+test("the receipt: a check mark, what was sent to whom, the balance after it and the reference, ready to print or share", async ({
+  page,
+  newUser,
+}) => {
   void newUser;
   await fillTransfer(page, "Savings", "125.50", "Holiday fund");
   await page.getByRole("button", { name: "Send money" }).click();
@@ -90,7 +99,11 @@ test("the dashboard signs its amounts: a payment out is negative", async ({ page
   await page.getByLabel("Password").fill(DEMO.bob.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
-  const groceries = page.getByTestId("activity-feed").getByRole("link").filter({ hasText: "Groceries via ACME" }).first();
+  const groceries = page
+    .getByTestId("activity-feed")
+    .getByRole("link")
+    .filter({ hasText: "Groceries via ACME" })
+    .first();
   await expect(groceries.getByTestId("signed-amount")).toContainText(/^−\$\d+\.\d\d/);
   await expect(groceries.getByTestId("signed-amount")).toContainText("paid out");
 });

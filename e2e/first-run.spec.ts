@@ -12,7 +12,9 @@ import { prepareDatabase, startAppServer, type AppServer } from "./support/app-s
 import { DEMO, enrolFirstPasskey, expect, signIn, signUp, test } from "./fixtures";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const devScript = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.dev;
+const devScript = (
+  JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+).scripts.dev;
 const devHostname = /--hostname\s+(\S+)/.exec(devScript)?.[1];
 const devNodeOptions = /NODE_OPTIONS="([^"$]*)/.exec(devScript)?.[1]?.trim();
 
@@ -56,11 +58,22 @@ test.describe("the first run", () => {
     const cdp = await context.newCDPSession(page);
     await cdp.send("WebAuthn.enable", { enableUI: false });
     await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      options: {
+        protocol: "ctap2",
+        transport: "internal",
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
     });
     await page.getByRole("button", { name: "Sign out" }).first().click();
     await expect(page).toHaveURL(/\/login/);
-    const user = { name: "Fran First-Run", email: `fran-${server.port}-${Date.now()}@example.com`, password: "a first run passphrase that is long" };
+    const user = {
+      name: "Fran First-Run",
+      email: `fran-${server.port}-${Date.now()}@example.com`,
+      password: "a first run passphrase that is long",
+    };
     await signUp(page, user);
     await expect(page).toHaveURL(/\/dashboard$/);
     await enrolFirstPasskey(page, user);

@@ -10,7 +10,12 @@ export const DEMO = {
 
 export type VirtualAuthenticator = { cdp: CDPSession; authenticatorId: string };
 
-export const test = base.extend<{ cspViolations: void; serverErrors: void; newUser: Credentials; authenticator: VirtualAuthenticator }>({
+export const test = base.extend<{
+  cspViolations: void;
+  serverErrors: void;
+  newUser: Credentials;
+  authenticator: VirtualAuthenticator;
+}>({
   /**
    * Chromium's CDP virtual authenticator: a platform passkey with UV, attached before any WebAuthn
    * call (without one, a ceremony hangs for over a minute).
@@ -48,7 +53,8 @@ export const test = base.extend<{ cspViolations: void; serverErrors: void; newUs
     async ({ page }, use) => {
       const failures: string[] = [];
       page.on("response", (response) => {
-        if (response.status() >= 500) failures.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+        if (response.status() >= 500)
+          failures.push(`${response.status()} ${response.request().method()} ${response.url()}`);
       });
       await use();
       expect(failures, "responses with a 5xx status").toEqual([]);
@@ -57,7 +63,11 @@ export const test = base.extend<{ cspViolations: void; serverErrors: void; newUs
   ],
   /** A fresh customer, signed up through the real form, and signed in. */
   newUser: async ({ page }, use) => {
-    const user = { name: "Erin E2E", email: `erin-${randomUUID()}@example.com`, password: "an e2e passphrase that is long" };
+    const user = {
+      name: "Erin E2E",
+      email: `erin-${randomUUID()}@example.com`,
+      password: "an e2e passphrase that is long",
+    };
     await signUp(page, user);
     await expect(page).toHaveURL(/\/dashboard$/);
     await use(user);
@@ -140,7 +150,8 @@ export async function hydrated(page: Page) {
     const owned = (node: Element) => Object.keys(node).some((key) => key.startsWith("__reactFiber$"));
     const forms = [...document.querySelectorAll("form")];
     // The "$ACTION_…" inputs are the server's no-JavaScript fallback; React leaves them alone.
-    const controls = (form: HTMLFormElement) => [...form.elements].filter((el) => !(el as HTMLInputElement).name?.startsWith("$ACTION"));
+    const controls = (form: HTMLFormElement) =>
+      [...form.elements].filter((el) => !(el as HTMLInputElement).name?.startsWith("$ACTION"));
     return forms.length > 0 && forms.every((form) => owned(form) && controls(form).every(owned));
   });
 }

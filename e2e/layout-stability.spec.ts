@@ -125,15 +125,30 @@ test("signed-out pages load without a layout shift, styled from the first paint"
   expect(await page.evaluate(() => window.__shift)).toBeGreaterThan(0.05);
 });
 
-test("at 360 px, the narrowest phone we support, no page scrolls sideways", async ({ page, newUser, authenticator }) => {
+test("at 360 px, the narrowest phone we support, no page scrolls sideways", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
   void authenticator;
   const { checking, stepUp } = await customerWithPendingStepUp(page, newUser);
   await page.setViewportSize({ width: 360, height: 740 });
   const overflowing: Record<string, number> = {};
-  for (const path of ["/dashboard", `/accounts/${checking.id}`, "/transfers/new", "/payees", "/activity", "/settings/security", "/settings/payout", stepUp]) {
+  for (const path of [
+    "/dashboard",
+    `/accounts/${checking.id}`,
+    "/transfers/new",
+    "/payees",
+    "/activity",
+    "/settings/security",
+    "/settings/payout",
+    stepUp,
+  ]) {
     await page.goto(path);
     // The main navigation row scrolls sideways by design; the page itself must not.
-    const extra = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const extra = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     if (extra > 0) overflowing[path] = extra;
   }
   expect(overflowing).toEqual({});

@@ -7,9 +7,17 @@ import { addPayee, fillTransfer, userId } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
 import { confirmStepUp, enrolFirstPasskey, expect, test } from "./fixtures";
 
-const limitOf = (email: string) => Number(queryE2eDb<{ dailyLimitMinor: number }>(`SELECT dailyLimitMinor FROM "User" WHERE id = ?`, userId(email))[0].dailyLimitMinor);
+const limitOf = (email: string) =>
+  Number(
+    queryE2eDb<{ dailyLimitMinor: number }>(`SELECT dailyLimitMinor FROM "User" WHERE id = ?`, userId(email))[0]
+      .dailyLimitMinor,
+  );
 
-test("lowering the daily limit needs no passkey; raising it shows the new amount and needs one; a payment past it is refused first", async ({ page, newUser, authenticator }) => {
+test("lowering the daily limit needs no passkey; raising it shows the new amount and needs one; a payment past it is refused first", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
   void authenticator;
   await enrolFirstPasskey(page, newUser);
   await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");

@@ -24,7 +24,12 @@ export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "file:./e2e/.tmp
 const SHORT_TTL_PORT = Number(process.env.E2E_SHORT_TTL_PORT);
 const SHORT_TTL_DATABASE_URL = "file:./e2e/.tmp/e2e-short-ttl.db";
 /** The test OpenID Provider (e2e/support/idp.ts) the main server uses for single sign-on. */
-export const IDP = { port: Number(process.env.E2E_IDP_PORT), clientId: "vault-e2e", clientSecret: "vault-e2e-idp-secret-not-for-production", name: "Example SSO" };
+export const IDP = {
+  port: Number(process.env.E2E_IDP_PORT),
+  clientId: "vault-e2e",
+  clientSecret: "vault-e2e-idp-secret-not-for-production",
+  name: "Example SSO",
+};
 
 /** A production server (`next start` on a prebuilt app) on a fresh, seeded database of its own. */
 function server(port: number, databaseUrl: string, intentTtlS: string, extraEnv: Record<string, string> = {}) {
@@ -68,7 +73,12 @@ const idpServer = {
   timeout: 30_000,
   stdout: "pipe" as const,
   stderr: "pipe" as const,
-  env: { IDP_PORT: String(IDP.port), IDP_CLIENT_ID: IDP.clientId, IDP_CLIENT_SECRET: IDP.clientSecret, IDP_REDIRECT_URIS: `http://localhost:${PORT}/api/auth/callback/sso,http://localhost:${PORT}/api/step-up/sso/callback` },
+  env: {
+    IDP_PORT: String(IDP.port),
+    IDP_CLIENT_ID: IDP.clientId,
+    IDP_CLIENT_SECRET: IDP.clientSecret,
+    IDP_REDIRECT_URIS: `http://localhost:${PORT}/api/auth/callback/sso,http://localhost:${PORT}/api/step-up/sso/callback`,
+  },
 };
 
 /** Never downloads a browser: CHROMIUM_PATH, else Debian's chromium, else Playwright's own if installed. */
@@ -114,5 +124,9 @@ export default defineConfig({
     // Expiry is tested against a second server whose step-up intents live 3 s (the env, not a clock hack).
     { name: "short-ttl", testMatch: /short-ttl\.spec\.ts$/, use: { baseURL: `http://localhost:${SHORT_TTL_PORT}` } },
   ],
-  webServer: [idpServer, server(PORT, E2E_DATABASE_URL, "300", SSO_ENV), server(SHORT_TTL_PORT, SHORT_TTL_DATABASE_URL, "3")],
+  webServer: [
+    idpServer,
+    server(PORT, E2E_DATABASE_URL, "300", SSO_ENV),
+    server(SHORT_TTL_PORT, SHORT_TTL_DATABASE_URL, "3"),
+  ],
 });

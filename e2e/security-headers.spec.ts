@@ -6,9 +6,17 @@ import { queryE2eDb } from "./support/e2e-db";
 import { serverAction } from "./support/server-actions";
 import { DEMO, expect, test } from "./fixtures";
 
-const directives = (csp: string) => new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+const directives = (csp: string) =>
+  new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
 
-test("pages get a strict, nonce-based CSP with a fresh nonce each time, and Next's scripts carry it", async ({ page }) => {
+test("pages get a strict, nonce-based CSP with a fresh nonce each time, and Next's scripts carry it", async ({
+  page,
+}) => {
   const nonces: string[] = [];
   for (let i = 0; i < 2; i++) {
     const response = await page.request.get("/login");
@@ -47,7 +55,9 @@ test("every response gets the static headers, and none says what it runs on", as
   }
 });
 
-test("/api/health says only ok, is never cached, and every response carries a request id for the logs", async ({ page }) => {
+test("/api/health says only ok, is never cached, and every response carries a request id for the logs", async ({
+  page,
+}) => {
   const response = await page.request.get("/api/health");
   expect(response.status()).toBe(200);
   expect(await response.text()).toBe(JSON.stringify({ status: "ok", database: "ok" }));
@@ -60,13 +70,18 @@ test("/api/health says only ok, is never cached, and every response carries a re
   expect(junk.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
 });
 
-test("behind an https load balancer, the cookies get the __Host- and __Secure- prefixes and the Secure flag", async ({ playwright, baseURL }) => {
+test("behind an https load balancer, the cookies get the __Host- and __Secure- prefixes and the Secure flag", async ({
+  playwright,
+  baseURL,
+}) => {
   // The load balancer terminates TLS and says so with X-Forwarded-Proto; Auth.js (trustHost) then
   // serves "https" cookies. Raw headers, because a cookie jar on http:// would drop Secure cookies.
   const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-proto": "https" } });
   try {
     const csrf = await api.get("/api/auth/csrf");
-    const csrfCookie = csrf.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith("__Host-authjs.csrf-token="));
+    const csrfCookie = csrf
+      .headersArray()
+      .find((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith("__Host-authjs.csrf-token="));
     expect(csrfCookie?.value).toMatch(/; Path=\/; HttpOnly; Secure; SameSite=Lax/i);
     expect(csrfCookie?.value).not.toMatch(/Domain=/i); // __Host- cookies are bound to the exact host
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
@@ -75,11 +90,15 @@ test("behind an https load balancer, the cookies get the __Host- and __Secure- p
       headers: { cookie: csrfCookie!.value.split(";")[0] },
       maxRedirects: 0,
     });
-    const session = signIn.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith("__Secure-authjs.session-token="));
+    const session = signIn
+      .headersArray()
+      .find((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith("__Secure-authjs.session-token="));
     expect(session?.value, "session cookie").toMatch(/; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax/i);
     // Over plain http (no header) the same sign-in gets unprefixed cookies: the prefixes follow the scheme.
     const plain = await playwright.request.newContext({ baseURL });
-    const plainCsrf = (await plain.get("/api/auth/csrf")).headersArray().find((h) => h.name.toLowerCase() === "set-cookie");
+    const plainCsrf = (await plain.get("/api/auth/csrf"))
+      .headersArray()
+      .find((h) => h.name.toLowerCase() === "set-cookie");
     expect(plainCsrf?.value).toMatch(/^authjs\.csrf-token=/);
     await plain.dispose();
   } finally {
@@ -87,12 +106,17 @@ test("behind an https load balancer, the cookies get the __Host- and __Secure- p
   }
 });
 
-test("missing pages are plain 404s with no stack trace or internals, signed out and signed in", async ({ page, newUser }) => {
+test("missing pages are plain 404s with no stack trace or internals, signed out and signed in", async ({
+  page,
+  newUser,
+}) => {
   void newUser; // signed in: an unknown intent id is "not found" too
   for (const path of ["/step-up/not-a-real-intent-id-at-all", "/accounts/%00", "/no-such-page"]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
-    expect(await page.locator("body").innerText(), path).not.toMatch(/node_modules|\bat .+\(.+:\d+:\d+\)|Error:|prisma/i);
+    expect(await page.locator("body").innerText(), path).not.toMatch(
+      /node_modules|\bat .+\(.+:\d+:\d+\)|Error:|prisma/i,
+    );
   }
   // Paths that aren't valid percent-encoding: a clear 400, never a 500, for pages and route handlers.
   for (const path of ["/accounts/%ff", "/step-up/%C3%28", "/transfers/%E0%A4%A", "/api/auth/%ff"]) {
@@ -105,7 +129,10 @@ test("missing pages are plain 404s with no stack trace or internals, signed out 
   expect(response?.status()).toBe(404);
 });
 
-test("a server action POST from a foreign origin, or with none, is refused with 403 and audited; nothing moves", async ({ page, newUser }) => {
+test("a server action POST from a foreign origin, or with none, is refused with 403 and audited; nothing moves", async ({
+  page,
+  newUser,
+}) => {
   await fillTransfer(page, "Savings", "1.00");
   const captured = nextActionCall(page, (body) => body.includes("idempotencyKey"));
   await page.getByRole("button", { name: "Send money" }).click();
@@ -115,18 +142,31 @@ test("a server action POST from a foreign origin, or with none, is refused with 
   const withoutOrigin = Object.fromEntries(Object.entries(call.headers).filter(([k]) => k !== "origin"));
   for (const origin of ["http://evil.example", "null", "http://localhost:9999", undefined]) {
     const fresh = call.body.replace(/[0-9a-f]{32}/, randomUUID().replaceAll("-", "")); // a new idempotency key
-    const response = await page.request.fetch(call.url, { method: "POST", headers: origin ? { ...withoutOrigin, origin } : withoutOrigin, data: fresh });
+    const response = await page.request.fetch(call.url, {
+      method: "POST",
+      headers: origin ? { ...withoutOrigin, origin } : withoutOrigin,
+      data: fresh,
+    });
     expect(response.status(), String(origin)).toBe(403);
   }
   expect(snapshot(newUser.email)).toEqual(before);
-  const audited = queryE2eDb<{ reason: string }>(`SELECT reason FROM "AuditEvent" WHERE action = 'security.cross_origin_action' AND metadata LIKE '%evil.example%'`);
+  const audited = queryE2eDb<{ reason: string }>(
+    `SELECT reason FROM "AuditEvent" WHERE action = 'security.cross_origin_action' AND metadata LIKE '%evil.example%'`,
+  );
   expect(audited.length).toBeGreaterThanOrEqual(1);
 });
 
-test("a cross-site HTML form naming a server action in its fields (no Next-Action header) is refused with 403 and audited once; nothing moves", async ({ page, newUser, baseURL }) => {
+test("a cross-site HTML form naming a server action in its fields (no Next-Action header) is refused with 403 and audited once; nothing moves", async ({
+  page,
+  newUser,
+  baseURL,
+}) => {
   // Issue 16, finding 8: what a page on another origin can make a signed-in customer's browser post.
   // localhost on another port is the same site, so the SameSite=Lax session cookie goes along.
-  const [from, to] = queryE2eDb<{ id: string }>(`SELECT a.id FROM "Account" a JOIN "User" u ON u.id = a.userId WHERE u.email = ? ORDER BY a.id`, newUser.email).map((r) => r.id);
+  const [from, to] = queryE2eDb<{ id: string }>(
+    `SELECT a.id FROM "Account" a JOIN "User" u ON u.id = a.userId WHERE u.email = ? ORDER BY a.id`,
+    newUser.email,
+  ).map((r) => r.id);
   const action = serverAction("createTransferAction");
   const other = await startOtherOrigin();
   try {
@@ -147,8 +187,13 @@ test("a cross-site HTML form naming a server action in its fields (no Next-Actio
     const answered = page.waitForResponse((r) => r.url() === target && r.request().method() === "POST");
     await page.evaluate(
       ({ target, fields }) => {
-        const form = Object.assign(document.createElement("form"), { method: "post", enctype: "multipart/form-data", action: target });
-        for (const [name, value] of Object.entries(fields)) form.append(Object.assign(document.createElement("input"), { type: "hidden", name, value }));
+        const form = Object.assign(document.createElement("form"), {
+          method: "post",
+          enctype: "multipart/form-data",
+          action: target,
+        });
+        for (const [name, value] of Object.entries(fields))
+          form.append(Object.assign(document.createElement("input"), { type: "hidden", name, value }));
         document.body.append(form);
         form.submit();
       },

@@ -7,7 +7,10 @@ import { confirmStepUp, enrolFirstPasskey, expect, signIn, test, type Credential
 
 /** The audited refusals of an ended session's cookie, for this customer. */
 const refusals = (email: string) =>
-  queryE2eDb<{ reason: string; metadata: string }>(`SELECT reason, metadata FROM "AuditEvent" WHERE userId = ? AND action = 'auth.session_refused'`, userId(email)).map((r) => ({
+  queryE2eDb<{ reason: string; metadata: string }>(
+    `SELECT reason, metadata FROM "AuditEvent" WHERE userId = ? AND action = 'auth.session_refused'`,
+    userId(email),
+  ).map((r) => ({
     reason: r.reason,
     revokedReason: (JSON.parse(r.metadata) as { revokedReason: string | null }).revokedReason,
   }));
@@ -21,7 +24,11 @@ async function secondDevice(browser: Browser, user: Credentials) {
   return { context, page };
 }
 
-test("a session ended from another device stops on its next request, and its reuse is audited", async ({ page, browser, newUser }) => {
+test("a session ended from another device stops on its next request, and its reuse is audited", async ({
+  page,
+  browser,
+  newUser,
+}) => {
   const other = await secondDevice(browser, newUser);
   try {
     await page.goto("/settings/security");
@@ -78,7 +85,10 @@ test("changing the password ends every other session", async ({ page, browser, n
 
     await other.page.goto("/dashboard");
     await expect(other.page).toHaveURL(/\/login/);
-    const reasons = queryE2eDb<{ revokedReason: string }>(`SELECT revokedReason FROM "Session" WHERE userId = ? AND revokedAt IS NOT NULL`, userId(newUser.email));
+    const reasons = queryE2eDb<{ revokedReason: string }>(
+      `SELECT revokedReason FROM "Session" WHERE userId = ? AND revokedAt IS NOT NULL`,
+      userId(newUser.email),
+    );
     // The other device's session, and this one's earlier ids, rotated by the password re-entry and the step-up.
     expect(reasons.map((r) => r.revokedReason).filter((r) => r !== "rotated")).toEqual(["password_changed"]);
   } finally {
@@ -102,7 +112,11 @@ async function opensDashboard(browser: Browser, cookies: Cookie[]): Promise<bool
 }
 
 const auditRows = (email: string, ...actions: string[]) =>
-  queryE2eDb<{ action: string }>(`SELECT action FROM "AuditEvent" WHERE userId = ? AND action IN (${actions.map(() => "?").join(",")})`, userId(email), ...actions);
+  queryE2eDb<{ action: string }>(
+    `SELECT action FROM "AuditEvent" WHERE userId = ? AND action IN (${actions.map(() => "?").join(",")})`,
+    userId(email),
+    ...actions,
+  );
 const liveSessions = (email: string) =>
   queryE2eDb<{ id: string }>(`SELECT id FROM "Session" WHERE userId = ? AND revokedAt IS NULL`, userId(email));
 
@@ -135,7 +149,11 @@ const SIGN_OUT_PATHS: Record<string, (page: Page) => Promise<void>> = {
 };
 
 for (const [path, signOut] of Object.entries(SIGN_OUT_PATHS)) {
-  test(`sign-out by ${path} ends the server-side session: a copied cookie is refused, one audit row`, async ({ page, browser, newUser }) => {
+  test(`sign-out by ${path} ends the server-side session: a copied cookie is refused, one audit row`, async ({
+    page,
+    browser,
+    newUser,
+  }) => {
     const cookies = await copyCookies(page);
     expect(await opensDashboard(browser, cookies)).toBe(true);
     await signOut(page);
@@ -145,7 +163,11 @@ for (const [path, signOut] of Object.entries(SIGN_OUT_PATHS)) {
   });
 }
 
-test("Auth.js' sign-out page (GET /api/auth/signout) only asks: the session stays until it is posted", async ({ page, browser, newUser }) => {
+test("Auth.js' sign-out page (GET /api/auth/signout) only asks: the session stays until it is posted", async ({
+  page,
+  browser,
+  newUser,
+}) => {
   const cookies = await copyCookies(page);
   expect((await page.request.get("/api/auth/signout")).status()).toBe(200);
   expect(await opensDashboard(browser, cookies)).toBe(true);
@@ -157,7 +179,12 @@ test("Auth.js' sign-out page (GET /api/auth/signout) only asks: the session stay
  * old one. Each event below is followed by: the cookie copied before is refused, the browser's new
  * one works.
  */
-test("a step-up rotates the session: the cookie from before it is refused, the new one works, and the operation still ran", async ({ page, browser, newUser, authenticator }) => {
+test("a step-up rotates the session: the cookie from before it is refused, the new one works, and the operation still ran", async ({
+  page,
+  browser,
+  newUser,
+  authenticator,
+}) => {
   void authenticator;
   await enrolFirstPasskey(page, newUser); // a password re-entry: rotates too
   const before = await copyCookies(page);
@@ -173,11 +200,16 @@ test("a step-up rotates the session: the cookie from before it is refused, the n
   expect(refusals(newUser.email)).toContainEqual({ reason: "revoked", revokedReason: "rotated" });
 });
 
-test("sign out everywhere else rotates this session too, and ends the customer's API access tokens but not the API client", async ({ page, browser, newUser }) => {
+test("sign out everywhere else rotates this session too, and ends the customer's API access tokens but not the API client", async ({
+  page,
+  browser,
+  newUser,
+}) => {
   const other = await secondDevice(browser, newUser);
   try {
     const accessToken = apiAccessTokenFor(newUser.email);
-    const api = (token: string) => page.request.get("/api/v1/accounts", { headers: { authorization: `Bearer ${token}` } });
+    const api = (token: string) =>
+      page.request.get("/api/v1/accounts", { headers: { authorization: `Bearer ${token}` } });
     expect((await api(accessToken)).status()).toBe(200);
     const before = await copyCookies(page);
 
@@ -192,13 +224,20 @@ test("sign out everywhere else rotates this session too, and ends the customer's
     await expect(page).toHaveURL(/\/dashboard$/);
     expect(liveSessions(newUser.email)).toHaveLength(1);
     expect((await api(accessToken)).status()).toBe(401);
-    expect(queryE2eDb(`SELECT id FROM "ApiClient" WHERE userId = ? AND revokedAt IS NULL`, userId(newUser.email))).toHaveLength(1);
+    expect(
+      queryE2eDb(`SELECT id FROM "ApiClient" WHERE userId = ? AND revokedAt IS NULL`, userId(newUser.email)),
+    ).toHaveLength(1);
   } finally {
     await other.context.close();
   }
 });
 
-test("a recovery sign-in in a browser that had a session ends that session: the old cookie is refused, the new one works", async ({ page, browser, newUser, authenticator }) => {
+test("a recovery sign-in in a browser that had a session ends that session: the old cookie is refused, the new one works", async ({
+  page,
+  browser,
+  newUser,
+  authenticator,
+}) => {
   void authenticator;
   const codes = await enrolFirstPasskey(page, newUser);
   const before = await copyCookies(page);
@@ -213,7 +252,10 @@ test("a recovery sign-in in a browser that had a session ends that session: the 
   expect(response.headers().location).not.toContain("error");
   expect(await opensDashboard(browser, before)).toBe(false);
   expect(await opensDashboard(browser, await copyCookies(page))).toBe(true);
-  const ended = queryE2eDb<{ revokedReason: string }>(`SELECT revokedReason FROM "Session" WHERE userId = ? AND revokedAt IS NOT NULL`, userId(newUser.email));
+  const ended = queryE2eDb<{ revokedReason: string }>(
+    `SELECT revokedReason FROM "Session" WHERE userId = ? AND revokedAt IS NOT NULL`,
+    userId(newUser.email),
+  );
   expect(ended.map((r) => r.revokedReason)).toContain("replaced_by_sign_in");
   expect(liveSessions(newUser.email)).toHaveLength(1);
 });
@@ -244,11 +286,27 @@ function apiAccessTokenFor(email: string): string {
   const [now, later] = [new Date().toISOString(), new Date(Date.now() + 3_600_000).toISOString()];
   writeE2eDb(
     `INSERT INTO "ApiClient" ("id", "userId", "name", "scopes", "secretHash", "acr", "authTime", "createdAt", "expiresAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    clientId, userId(email), "e2e app", "accounts:read", sha256(`vlt_pat_${randomBytes(32).toString("base64url")}`), "urn:vault:acr:phr", now, now, later,
+    clientId,
+    userId(email),
+    "e2e app",
+    "accounts:read",
+    sha256(`vlt_pat_${randomBytes(32).toString("base64url")}`),
+    "urn:vault:acr:phr",
+    now,
+    now,
+    later,
   );
   writeE2eDb(
     `INSERT INTO "ApiAccessToken" ("id", "tokenHash", "clientId", "userId", "scopes", "acr", "authTime", "createdAt", "expiresAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    `tok-${randomBytes(8).toString("hex")}`, sha256(accessToken), clientId, userId(email), "accounts:read", "urn:vault:acr:phr", now, now, later,
+    `tok-${randomBytes(8).toString("hex")}`,
+    sha256(accessToken),
+    clientId,
+    userId(email),
+    "accounts:read",
+    "urn:vault:acr:phr",
+    now,
+    now,
+    later,
   );
   return accessToken;
 }

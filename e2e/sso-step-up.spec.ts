@@ -151,7 +151,10 @@ test("a tampered state or nonce is rejected, and nothing moves", async ({ page }
   expect(intentStatus(id)).toBe("PENDING");
 });
 
-test("an SSO customer without a passkey (and without a password) adds one after confirming at the IdP", async ({ page, authenticator }) => {
+test("an SSO customer without a passkey (and without a password) adds one after confirming at the IdP", async ({
+  page,
+  authenticator,
+}) => {
   void authenticator;
   await signInWithSso(page);
   await page.goto("/settings/security");

@@ -59,12 +59,19 @@ test("SSO sign-in: the first time opens a customer with accounts, the next time 
  * Issue 16, 10f: a sign-in Vault refuses ends on the login page saying why, not as Auth.js' generic
  * "Configuration" error (and no stack trace in the log: lib/auth/sso-refusal.test.ts).
  */
-test("SSO sign-in refused for an email a Vault customer already has: the login page says why, nothing is linked", async ({ page, browser }) => {
+test("SSO sign-in refused for an email a Vault customer already has: the login page says why, nothing is linked", async ({
+  page,
+  browser,
+}) => {
   const cy = { email: "cy@sso.example", ...IDP_ACCOUNTS["cy@sso.example"] };
   // A Vault customer with that email, signed up with a password (in another browser).
   const other = await browser.newContext();
   try {
-    await signUp(await other.newPage(), { name: "Cy Vault", email: cy.email, password: "a vault passphrase that is long" });
+    await signUp(await other.newPage(), {
+      name: "Cy Vault",
+      email: cy.email,
+      password: "a vault passphrase that is long",
+    });
     await expect.poll(() => countUsersWithEmail(cy.email)).toBe(1);
   } finally {
     await other.close();
@@ -82,7 +89,8 @@ test("SSO sign-in refused for an email a Vault customer already has: the login p
   await expect(page.getByTestId("sign-in-error")).toContainText("sign in with your password or passkey");
   expect(queryE2eDb(`SELECT 1 FROM "FederatedIdentity" WHERE subject = ?`, cy.sub)).toEqual([]);
   expect(
-    queryE2eDb<{ reason: string }>(`SELECT reason FROM "AuditEvent" WHERE action = 'auth.sign_in' AND outcome = 'DENIED' AND metadata LIKE '%sso%' ORDER BY createdAt DESC LIMIT 1`)[0]
-      .reason,
+    queryE2eDb<{ reason: string }>(
+      `SELECT reason FROM "AuditEvent" WHERE action = 'auth.sign_in' AND outcome = 'DENIED' AND metadata LIKE '%sso%' ORDER BY createdAt DESC LIMIT 1`,
+    )[0].reason,
   ).toBe("a customer with that email already exists");
 });

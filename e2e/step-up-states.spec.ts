@@ -9,14 +9,22 @@ import { queryE2eDb } from "./support/e2e-db";
 import { confirmStepUp, enrolFirstPasskey, expect, test } from "./fixtures";
 
 const IBAN = "GB82 WEST 1234 5698 7654 32";
-const intentsOf = (email: string) => queryE2eDb<{ id: string; status: string }>(`SELECT id, status FROM "StepUpIntent" WHERE userId = ? AND action = 'transfer.payee'`, userId(email));
+const intentsOf = (email: string) =>
+  queryE2eDb<{ id: string; status: string }>(
+    `SELECT id, status FROM "StepUpIntent" WHERE userId = ? AND action = 'transfer.payee'`,
+    userId(email),
+  );
 
 async function payAcme(page: Page, amount: string) {
   await fillTransfer(page, "ACME Ltd", amount);
   await page.getByRole("button", { name: "Send money" }).click();
 }
 
-test("a payment larger than the balance is refused on the form: no passkey is asked for, no intent is stored", async ({ page, newUser, authenticator }) => {
+test("a payment larger than the balance is refused on the form: no passkey is asked for, no intent is stored", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
   void authenticator;
   await enrolFirstPasskey(page, newUser);
   await addPayee(page, "ACME Ltd", IBAN);
@@ -26,7 +34,11 @@ test("a payment larger than the balance is refused on the form: no passkey is as
   expect(intentsOf(newUser.email)).toEqual([]);
 });
 
-test("the balance changing after the step-up page opened: the real reason, and the intent ended", async ({ page, newUser, authenticator }) => {
+test("the balance changing after the step-up page opened: the real reason, and the intent ended", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
   void authenticator;
   await enrolFirstPasskey(page, newUser);
   await addPayee(page, "ACME Ltd", IBAN);
@@ -51,7 +63,11 @@ test("the balance changing after the step-up page opened: the real reason, and t
   expect(accountsOf(newUser.email)[0].balance).toBe(150_000);
 });
 
-test("a used confirmation links to the receipt; a stale tab stops offering the button; a foreign one explains", async ({ page, newUser, authenticator }) => {
+test("a used confirmation links to the receipt; a stale tab stops offering the button; a foreign one explains", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
   void authenticator;
   await enrolFirstPasskey(page, newUser);
   await addPayee(page, "ACME Ltd", IBAN);

@@ -14,25 +14,50 @@ import {
   replayAction,
   startOtherOrigin,
 } from "./support/attacks";
-import { accountsOf, addPayee, craft, fillTransfer, snapshot, TRANSFER_FORM, TRANSFER_PAGE, userId } from "./support/bank";
+import {
+  accountsOf,
+  addPayee,
+  craft,
+  fillTransfer,
+  snapshot,
+  TRANSFER_FORM,
+  TRANSFER_PAGE,
+  userId,
+} from "./support/bank";
 import { queryE2eDb, writeE2eDb } from "./support/e2e-db";
-import { blockPasskeyAutofill, confirmStepUp, enrolFirstPasskey, expect, saveRecoveryCodes, signUp, test, type Credentials } from "./fixtures";
+import {
+  blockPasskeyAutofill,
+  confirmStepUp,
+  enrolFirstPasskey,
+  expect,
+  saveRecoveryCodes,
+  signUp,
+  test,
+  type Credentials,
+} from "./fixtures";
 
 const IBAN = "GB82 WEST 1234 5698 7654 32";
 
 const intentIdOf = (page: Page) => new URL(page.url()).pathname.split("/").pop()!;
 const intent = (id: string) =>
-  queryE2eDb<{ status: string; action: string; payload: string; userId: string }>(`SELECT status, action, payload, userId FROM "StepUpIntent" WHERE id = ?`, id)[0];
+  queryE2eDb<{ status: string; action: string; payload: string; userId: string }>(
+    `SELECT status, action, payload, userId FROM "StepUpIntent" WHERE id = ?`,
+    id,
+  )[0];
 /** The customer's payments to payees (opening balances and own-account moves are not). */
 const paymentsOf = (email: string) =>
-  queryE2eDb<{ amount: number; sca: string }>(`SELECT amount, sca FROM "Transfer" WHERE userId = ? AND payeeId IS NOT NULL ORDER BY createdAt`, userId(email));
+  queryE2eDb<{ amount: number; sca: string }>(
+    `SELECT amount, sca FROM "Transfer" WHERE userId = ? AND payeeId IS NOT NULL ORDER BY createdAt`,
+    userId(email),
+  );
 const auditOf = (email: string, action: string) =>
   queryE2eDb<{ outcome: string; reason: string | null; metadata: string }>(
     `SELECT outcome, reason, metadata FROM "AuditEvent" WHERE userId = ? AND action = ? ORDER BY createdAt`,
     userId(email),
     action,
   );
-const numberOf = (accountId: string) => queryE2eDb<{ number: string }>(`SELECT number FROM "Account" WHERE id = ?`, accountId)[0].number;
+const numberOf = (accountId: string) =>
+  queryE2eDb<{ number: string }>(`SELECT number FROM "Account" WHERE id = ?`, accountId)[0].number;
 
 /** A customer with a passkey and one payee ("ACME Ltd", still new: never paid). */
 async function customerWithPayee(page: Page, user: Credentials) {
@@ -55,7 +80,11 @@ async function sessionClaims(page: Page) {
 }
 
 test.describe("passkeys", () => {
-  test("enrol after re-entering the password, rename, then remove under step-up; all in the security log", async ({ page, newUser, authenticator }) => {
+  test("enrol after re-entering the password, rename, then remove under step-up; all in the security log", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     await page.goto("/settings/security");
     await expect(page.getByTestId("no-passkeys")).toBeVisible();
     await page.getByLabel("Passkey name").fill("Work laptop");
@@ -68,13 +97,22 @@ test.describe("passkeys", () => {
     await page.getByRole("button", { name: "Confirm password" }).click();
     await saveRecoveryCodes(page);
     await expect(page.getByTestId("passkey-name")).toHaveText("Work laptop");
-    const { credentials } = await authenticator.cdp.send("WebAuthn.getCredentials", { authenticatorId: authenticator.authenticatorId });
+    const { credentials } = await authenticator.cdp.send("WebAuthn.getCredentials", {
+      authenticatorId: authenticator.authenticatorId,
+    });
     expect(credentials).toHaveLength(1);
     const stored = queryE2eDb<{ id: string; transports: string; deviceType: string; counter: number }>(
       `SELECT id, transports, deviceType, counter FROM "Passkey" WHERE userId = ?`,
       userId(newUser.email),
     );
-    expect(stored).toEqual([{ id: Buffer.from(credentials[0].credentialId, "base64").toString("base64url"), transports: "internal", deviceType: "singleDevice", counter: expect.any(Number) }]);
+    expect(stored).toEqual([
+      {
+        id: Buffer.from(credentials[0].credentialId, "base64").toString("base64url"),
+        transports: "internal",
+        deviceType: "singleDevice",
+        counter: expect.any(Number),
+      },
+    ]);
 
     await page.getByRole("button", { name: "Rename" }).click();
     await page.getByLabel("New name").fill("Old laptop");
@@ -91,13 +129,24 @@ test.describe("passkeys", () => {
 
     await page.goto("/activity?category=security");
     const log = page.getByTestId("audit-log");
-    for (const line of ["You added the passkey", "You renamed a passkey", "You removed the passkey", "You confirmed with your passkey", "You confirmed your password"]) await expect(log).toContainText(line);
+    for (const line of [
+      "You added the passkey",
+      "You renamed a passkey",
+      "You removed the passkey",
+      "You confirmed with your passkey",
+      "You confirmed your password",
+    ])
+      await expect(log).toContainText(line);
     // The guard's decision as a sentence, its codes behind "Details".
     await expect(log).toContainText("Vault asked for your passkey to remove a passkey");
     await expect(log).toContainText("acr_too_low");
   });
 
-  test("a second passkey needs a passkey step-up first, and the same device can't register twice", async ({ page, newUser, authenticator }) => {
+  test("a second passkey needs a passkey step-up first, and the same device can't register twice", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     void authenticator;
     await enrolFirstPasskey(page, newUser);
     await page.getByLabel("Passkey name").fill("Second");
@@ -114,7 +163,12 @@ test.describe("passkeys", () => {
 });
 
 test.describe("password change", () => {
-  test("asks for a passkey, resumes without retyping, then the grace window spares a second prompt", async ({ page, browser, newUser, authenticator }) => {
+  test("asks for a passkey, resumes without retyping, then the grace window spares a second prompt", async ({
+    page,
+    browser,
+    newUser,
+    authenticator,
+  }) => {
     void authenticator;
     await enrolFirstPasskey(page, newUser);
     const changeTo = async (current: string, next: string) => {
@@ -139,7 +193,11 @@ test.describe("password change", () => {
     await changeTo("a brand new long passphrase", "and a third long passphrase");
     await expect(page.getByRole("status")).toHaveText("Your password was changed.");
     await expect(page).toHaveURL(/\/settings\/security/);
-    expect(auditOf(newUser.email, "auth.password_change").map((e) => e.outcome)).toEqual(["FAILURE", "SUCCESS", "SUCCESS"]);
+    expect(auditOf(newUser.email, "auth.password_change").map((e) => e.outcome)).toEqual([
+      "FAILURE",
+      "SUCCESS",
+      "SUCCESS",
+    ]);
 
     const context = await browser.newContext();
     try {
@@ -162,7 +220,11 @@ test.describe("password change", () => {
 });
 
 test.describe("transfers under the policy", () => {
-  test("a new payee asks, a small payment to a known payee doesn't, a large one asks with the exact amount and payee", async ({ page, newUser, authenticator }) => {
+  test("a new payee asks, a small payment to a known payee doesn't, a large one asks with the exact amount and payee", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     void authenticator;
     await customerWithPayee(page, newUser);
     const [checking] = accountsOf(newUser.email);
@@ -185,7 +247,9 @@ test.describe("transfers under the policy", () => {
     const details = page.getByTestId("step-up-details");
     await expect(details).toContainText(`Everyday Checking (•••• ${numberOf(checking.id).slice(-4)})`);
     await expect(details).toContainText("ACME Ltd (IBAN ••• 5432)");
-    await expect(page.getByTestId("step-up-requirement")).toContainText("acr_values=urn:vault:acr:phr max_age=0 (bound to this operation)");
+    await expect(page.getByTestId("step-up-requirement")).toContainText(
+      "acr_values=urn:vault:acr:phr max_age=0 (bound to this operation)",
+    );
     await confirmStepUp(page);
     await expect(page).toHaveURL(TRANSFER_PAGE);
     await expect(page.getByTestId("transfer-detail")).toContainText("$1,250.00");
@@ -199,7 +263,11 @@ test.describe("transfers under the policy", () => {
     expect(claims.phr_time).toBeGreaterThanOrEqual(claims.auth_time);
   });
 
-  test("adding a payee and changing the payout destination ask every time", async ({ page, newUser, authenticator }) => {
+  test("adding a payee and changing the payout destination ask every time", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     void authenticator;
     await enrolFirstPasskey(page, newUser);
     for (const [name, iban] of [
@@ -240,11 +308,21 @@ test.describe("transfers under the policy", () => {
     await page.getByRole("button", { name: "Reveal" }).click();
     await expect(page.getByTestId("account-number")).toHaveText(numberOf(savings.id));
     await expect(page).toHaveURL(new RegExp(`/accounts/${savings.id}$`));
-    const decisions = auditOf(newUser.email, "assurance.decision").filter((d) => d.metadata.includes('"account.reveal"'));
-    expect(decisions.map((d) => `${d.outcome}:${d.reason}`)).toEqual(["STEP_UP_REQUIRED:acr_too_low", "SUCCESS:recent_passkey", "SUCCESS:recent_passkey"]);
+    const decisions = auditOf(newUser.email, "assurance.decision").filter((d) =>
+      d.metadata.includes('"account.reveal"'),
+    );
+    expect(decisions.map((d) => `${d.outcome}:${d.reason}`)).toEqual([
+      "STEP_UP_REQUIRED:acr_too_low",
+      "SUCCESS:recent_passkey",
+      "SUCCESS:recent_passkey",
+    ]);
   });
 
-  test("a user with no passkey is guided to enrol one, then comes back and completes", async ({ page, newUser, authenticator }) => {
+  test("a user with no passkey is guided to enrol one, then comes back and completes", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     void authenticator;
     await page.goto("/payees");
     await page.getByLabel("Payee name").fill("Landlord");
@@ -272,28 +350,44 @@ test.describe("when step-up fails or is abandoned", () => {
     await customerWithPayee(page, newUser);
     const id = await askForTransfer(page, "ACME Ltd", "300.00");
     const before = snapshot(newUser.email);
-    await authenticator.cdp.send("WebAuthn.setUserVerified", { authenticatorId: authenticator.authenticatorId, isUserVerified: false });
+    await authenticator.cdp.send("WebAuthn.setUserVerified", {
+      authenticatorId: authenticator.authenticatorId,
+      isUserVerified: false,
+    });
     await page.getByRole("button", { name: "Confirm with passkey" }).click();
     await expect(page.getByTestId("step-up-error")).toBeVisible();
     expect(snapshot(newUser.email)).toEqual(before);
     expect(intent(id).status).toBe("PENDING");
 
-    await authenticator.cdp.send("WebAuthn.setUserVerified", { authenticatorId: authenticator.authenticatorId, isUserVerified: true });
+    await authenticator.cdp.send("WebAuthn.setUserVerified", {
+      authenticatorId: authenticator.authenticatorId,
+      isUserVerified: true,
+    });
     await confirmStepUp(page);
     await expect(page).toHaveURL(TRANSFER_PAGE);
   });
 
-  test("waiting for the passkey can be stopped: nothing moves, and confirming again works", async ({ page, newUser, authenticator }) => {
+  test("waiting for the passkey can be stopped: nothing moves, and confirming again works", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     await customerWithPayee(page, newUser);
     const id = await askForTransfer(page, "ACME Ltd", "300.00");
     const before = snapshot(newUser.email);
-    const presence = (enabled: boolean) => authenticator.cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId: authenticator.authenticatorId, enabled });
+    const presence = (enabled: boolean) =>
+      authenticator.cdp.send("WebAuthn.setAutomaticPresenceSimulation", {
+        authenticatorId: authenticator.authenticatorId,
+        enabled,
+      });
     await presence(false); // the authenticator now waits for a touch that never comes
     await page.getByRole("button", { name: "Confirm with passkey" }).click();
     await expect(page.getByRole("button", { name: "Waiting for your passkey…" })).toBeDisabled();
     await expect(page.getByRole("status").filter({ hasText: "Follow your device's prompt" })).toBeVisible();
     await page.getByRole("button", { name: "Stop waiting" }).click();
-    await expect(page.getByTestId("step-up-error")).toHaveText(/^You stopped waiting for your passkey\. Nothing was sent or changed\./);
+    await expect(page.getByTestId("step-up-error")).toHaveText(
+      /^You stopped waiting for your passkey\. Nothing was sent or changed\./,
+    );
     await expect(page.getByRole("button", { name: "Stop waiting" })).toHaveCount(0);
     expect(snapshot(newUser.email)).toEqual(before);
     expect(intent(id).status).toBe("PENDING");
@@ -315,7 +409,11 @@ test.describe("when step-up fails or is abandoned", () => {
     expect(intent(id).status).toBe("PENDING");
   });
 
-  test("5 failed assertions lock step-up for 15 minutes, with a warning first; cancelling still works", async ({ page, newUser, authenticator }) => {
+  test("5 failed assertions lock step-up for 15 minutes, with a warning first; cancelling still works", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     await customerWithPayee(page, newUser);
     const id = await askForTransfer(page, "ACME Ltd", "300.00");
     const before = snapshot(newUser.email);
@@ -347,7 +445,11 @@ test.describe("when step-up fails or is abandoned", () => {
     expect(intent(id).status).toBe("CANCELLED");
   });
 
-  test("Cancel leaves nothing but the audit, and the intent can't be confirmed afterwards", async ({ page, newUser, authenticator }) => {
+  test("Cancel leaves nothing but the audit, and the intent can't be confirmed afterwards", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     void authenticator;
     await customerWithPayee(page, newUser);
     const before = snapshot(newUser.email);
@@ -373,7 +475,11 @@ async function withoutAutofill(page: Page) {
 }
 
 test.describe("passkey sign-in", () => {
-  test("through autofill; then a reveal needs no prompt, but a large transfer still asks, because it is bound", async ({ page, newUser, authenticator }) => {
+  test("through autofill; then a reveal needs no prompt, but a large transfer still asks, because it is bound", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     void authenticator;
     await customerWithPayee(page, newUser);
     // The login page starts a conditional (autofill) request; Chromium's virtual authenticator picks
@@ -422,7 +528,11 @@ test.describe("passkey sign-in", () => {
 });
 
 test.describe("attacks, each rejected with nothing changed", () => {
-  test("a large transfer submitted directly, with forged fields, still waits for step-up", async ({ page, newUser, authenticator }) => {
+  test("a large transfer submitted directly, with forged fields, still waits for step-up", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     void authenticator;
     await customerWithPayee(page, newUser);
     const before = snapshot(newUser.email);
@@ -433,7 +543,11 @@ test.describe("attacks, each rejected with nothing changed", () => {
     expect(snapshot(newUser.email)).toEqual(before);
   });
 
-  test("a captured assertion replayed, to the same or to a new intent, moves nothing", async ({ page, newUser, authenticator }) => {
+  test("a captured assertion replayed, to the same or to a new intent, moves nothing", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     void authenticator;
     await customerWithPayee(page, newUser);
     const first = await askForTransfer(page, "ACME Ltd", "1250.00");
@@ -459,7 +573,8 @@ test.describe("attacks, each rejected with nothing changed", () => {
     let results: string[] = [];
     await page.route("**/*", async (route) => {
       const body = route.request().postData() ?? "";
-      if (route.request().method() !== "POST" || !body.includes(id) || !body.includes("clientDataJSON")) return route.continue();
+      if (route.request().method() !== "POST" || !body.includes(id) || !body.includes("clientDataJSON"))
+        return route.continue();
       const call = await actionCallOf(route.request());
       results = await Promise.all([replayAction(page, call), replayAction(page, call)]);
       return route.abort();
@@ -472,7 +587,11 @@ test.describe("attacks, each rejected with nothing changed", () => {
     expect(paymentsOf(newUser.email).filter((t) => t.amount === 125_000)).toHaveLength(1);
   });
 
-  test("an intent altered in the database after the challenge was issued can't be confirmed", async ({ page, newUser, authenticator }) => {
+  test("an intent altered in the database after the challenge was issued can't be confirmed", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
     void authenticator;
     await customerWithPayee(page, newUser);
     const id = await askForTransfer(page, "ACME Ltd", "1250.00");
@@ -483,7 +602,14 @@ test.describe("attacks, each rejected with nothing changed", () => {
         // The assertion is signed; now someone with database access raises the amount (and fixes the hash).
         const { payload } = intent(id);
         const altered = payload.replace('"amount":"1250.00"', '"amount":"9000.00"');
-        expect(writeE2eDb(`UPDATE "StepUpIntent" SET payload = ?, payloadHash = ? WHERE id = ?`, altered, createHash("sha256").update(altered).digest("hex"), id)).toBe(1);
+        expect(
+          writeE2eDb(
+            `UPDATE "StepUpIntent" SET payload = ?, payloadHash = ? WHERE id = ?`,
+            altered,
+            createHash("sha256").update(altered).digest("hex"),
+            id,
+          ),
+        ).toBe(1);
       }
       return route.continue();
     });
@@ -493,7 +619,12 @@ test.describe("attacks, each rejected with nothing changed", () => {
     expect(auditOf(newUser.email, "step_up.verify").at(-1)?.reason).toMatch(/challenge/i);
   });
 
-  test("another user's intent id is not found, by URL or by action call", async ({ page, browser, newUser, authenticator }) => {
+  test("another user's intent id is not found, by URL or by action call", async ({
+    page,
+    browser,
+    newUser,
+    authenticator,
+  }) => {
     void authenticator;
     await customerWithPayee(page, newUser);
     const victimIntent = await askForTransfer(page, "ACME Ltd", "1250.00");
@@ -502,7 +633,11 @@ test.describe("attacks, each rejected with nothing changed", () => {
     const context = await browser.newContext();
     try {
       const attacker = await context.newPage();
-      await signUp(attacker, { name: "Mallory", email: `mallory-${randomUUID()}@example.com`, password: "mallory's long passphrase" });
+      await signUp(attacker, {
+        name: "Mallory",
+        email: `mallory-${randomUUID()}@example.com`,
+        password: "mallory's long passphrase",
+      });
       await expect(attacker).toHaveURL(/\/dashboard$/);
       expect((await attacker.goto(`/step-up/${victimIntent}`))?.status()).toBe(404);
 
@@ -532,7 +667,16 @@ test.describe("attacks, each rejected with nothing changed", () => {
     const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
     const now = Math.floor(Date.now() / 1000);
     const forged = await page.request.post("/api/auth/session", {
-      data: { csrfToken, data: { amr: ["pop", "hwk", "mfa"], acr: "urn:vault:acr:phr", phr_time: now, auth_time: now, grant: "forged-grant" } },
+      data: {
+        csrfToken,
+        data: {
+          amr: ["pop", "hwk", "mfa"],
+          acr: "urn:vault:acr:phr",
+          phr_time: now,
+          auth_time: now,
+          grant: "forged-grant",
+        },
+      },
     });
     expect(forged.status()).toBe(200);
     const claims = await sessionClaims(page);
@@ -563,7 +707,9 @@ test.describe("attacks, each rejected with nothing changed", () => {
     try {
       await page.goto(other.origin);
       const foreign = await assertHere(page, options);
-      const clientData = JSON.parse(Buffer.from(String((foreign.response as { clientDataJSON: string }).clientDataJSON), "base64url").toString()) as { origin: string };
+      const clientData = JSON.parse(
+        Buffer.from(String((foreign.response as { clientDataJSON: string }).clientDataJSON), "base64url").toString(),
+      ) as { origin: string };
       expect(clientData.origin).toBe(other.origin);
       const body = JSON.stringify([id, foreign]);
       expect(await replayAction(page, call, body)).toContain('"ok":false');

@@ -4,7 +4,11 @@ import { encodeReply } from "@/lib/testing/encode-reply"; // React's own encoder
 import { isDecodableActionBody } from "@/lib/action-body";
 
 const post = (body: string | FormData, contentType?: string) =>
-  new Request("http://localhost/x", { method: "POST", body, headers: contentType ? { "content-type": contentType } : undefined });
+  new Request("http://localhost/x", {
+    method: "POST",
+    body,
+    headers: contentType ? { "content-type": contentType } : undefined,
+  });
 
 async function encoded(args: unknown[]) {
   const body = await encodeReply(args);
@@ -24,7 +28,11 @@ describe("server action bodies proxy.ts lets through", () => {
       [new Date(0), 12n, undefined, Number.NaN, -0, Infinity, "$100", ["a", { b: [null, true] }]],
       [new Map([["a", 1]]), new Set([1, 2])],
     ]) {
-      assert.equal(await isDecodableActionBody(await encoded(args)), true, JSON.stringify(args, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)));
+      assert.equal(
+        await isDecodableActionBody(await encoded(args)),
+        true,
+        JSON.stringify(args, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)),
+      );
     }
   });
 
@@ -42,7 +50,7 @@ describe("server action bodies proxy.ts lets through", () => {
       post('["$B1"]', "text/plain"),
       post('["$T"]', "text/plain"),
       post('["$nabc"]', "text/plain"),
-      post("--b\r\nContent-Disposition: form-data; name=\"0\"\r\n\r\n[", "multipart/form-data; boundary=b"),
+      post('--b\r\nContent-Disposition: form-data; name="0"\r\n\r\n[', "multipart/form-data; boundary=b"),
     ];
     const noRoot = new FormData();
     noRoot.set("1_amount", "1");
@@ -51,6 +59,7 @@ describe("server action bodies proxy.ts lets through", () => {
     cyclic.set("0", '["$Q1"]');
     cyclic.set("1", '["$Q1"]');
     refused.push(post(cyclic));
-    for (const request of refused) assert.equal(await isDecodableActionBody(request), false, request.headers.get("content-type") ?? "");
+    for (const request of refused)
+      assert.equal(await isDecodableActionBody(request), false, request.headers.get("content-type") ?? "");
   });
 });

@@ -16,7 +16,8 @@ export function isDecodableReplyValue(value: unknown, parts: ReadonlyMap<string,
   if (depth > 64) return false;
   if (typeof value === "string") return isDecodableReference(value, parts, depth);
   if (Array.isArray(value)) return value.every((v) => isDecodableReplyValue(v, parts, depth + 1));
-  if (value && typeof value === "object") return Object.values(value).every((v) => isDecodableReplyValue(v, parts, depth + 1));
+  if (value && typeof value === "object")
+    return Object.values(value).every((v) => isDecodableReplyValue(v, parts, depth + 1));
   return true;
 }
 

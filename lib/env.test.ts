@@ -8,7 +8,14 @@ describe("parseEnv", () => {
   it("single sign-on: off without config, on with all three settings, and refused half-configured", () => {
     assert.equal(parseEnv({ AUTH_SECRET: SECRET }).SSO, null);
     const sso = { OIDC_ISSUER: "https://tenant.auth0.com/", OIDC_CLIENT_ID: "abc", OIDC_CLIENT_SECRET: "shh" };
-    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, ...sso }).SSO, { issuer: "https://tenant.auth0.com/", clientId: "abc", clientSecret: "shh", name: "SSO", stepUpAcr: null, stepUpAmr: null });
+    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, ...sso }).SSO, {
+      issuer: "https://tenant.auth0.com/",
+      clientId: "abc",
+      clientSecret: "shh",
+      name: "SSO",
+      stepUpAcr: null,
+      stepUpAmr: null,
+    });
     assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, OIDC_ISSUER: sso.OIDC_ISSUER }), /set all three/);
     assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, ...sso, OIDC_ISSUER: "not a url" }), /OIDC_ISSUER/);
   });
@@ -16,7 +23,8 @@ describe("parseEnv", () => {
   it("trusts no proxy's X-Forwarded-For unless told how many there are", () => {
     assert.equal(parseEnv({ AUTH_SECRET: SECRET }).TRUSTED_PROXY_HOPS, 0);
     assert.equal(parseEnv({ AUTH_SECRET: SECRET, TRUSTED_PROXY_HOPS: "2" }).TRUSTED_PROXY_HOPS, 2);
-    for (const bad of ["-1", "1.5", "all", "11"]) assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, TRUSTED_PROXY_HOPS: bad }), /TRUSTED_PROXY_HOPS/);
+    for (const bad of ["-1", "1.5", "all", "11"])
+      assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, TRUSTED_PROXY_HOPS: bad }), /TRUSTED_PROXY_HOPS/);
   });
 
   it("applies working local defaults", () => {
@@ -34,7 +42,10 @@ describe("parseEnv", () => {
   });
 
   it("rejects a missing or short AUTH_SECRET with a message that names it", () => {
-    assert.throws(() => parseEnv({}), (err: unknown) => err instanceof EnvError && /AUTH_SECRET: is required/.test(err.message));
+    assert.throws(
+      () => parseEnv({}),
+      (err: unknown) => err instanceof EnvError && /AUTH_SECRET: is required/.test(err.message),
+    );
     assert.throws(() => parseEnv({ AUTH_SECRET: "short" }), /AUTH_SECRET: must be at least 32 characters/);
   });
 
@@ -44,7 +55,10 @@ describe("parseEnv", () => {
   });
 
   it("rejects an unsupported DATABASE_URL", () => {
-    assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, DATABASE_URL: "mysql://h/db" }), /DATABASE_URL: must be a SQLite/);
+    assert.throws(
+      () => parseEnv({ AUTH_SECRET: SECRET, DATABASE_URL: "mysql://h/db" }),
+      /DATABASE_URL: must be a SQLite/,
+    );
   });
 
   it("rejects malformed booleans and NODE_ENV values", () => {
@@ -68,15 +82,23 @@ describe("parseEnv", () => {
 
   it("allows server actions from the served origins by default, or from APP_ORIGINS when set", () => {
     assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET }).APP_ORIGINS, ["http://localhost:3000"]);
-    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, WEBAUTHN_ORIGINS: "https://vault.example.com" }).APP_ORIGINS, ["https://vault.example.com"]);
-    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, APP_ORIGINS: "https://a.example.com,https://b.example.com" }).APP_ORIGINS, ["https://a.example.com", "https://b.example.com"]);
+    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, WEBAUTHN_ORIGINS: "https://vault.example.com" }).APP_ORIGINS, [
+      "https://vault.example.com",
+    ]);
+    assert.deepEqual(
+      parseEnv({ AUTH_SECRET: SECRET, APP_ORIGINS: "https://a.example.com,https://b.example.com" }).APP_ORIGINS,
+      ["https://a.example.com", "https://b.example.com"],
+    );
     assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, APP_ORIGINS: "*" }), /APP_ORIGINS/);
   });
 
   it("serves http://localhost on the port Next listens on when no origin is configured", () => {
     assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, PORT: "4000" }).WEBAUTHN_ORIGINS, ["http://localhost:4000"]);
     assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, PORT: "4000" }).APP_ORIGINS, ["http://localhost:4000"]);
-    assert.deepEqual(parseEnv({ AUTH_SECRET: SECRET, PORT: "4000", WEBAUTHN_ORIGINS: "https://vault.example.com" }).WEBAUTHN_ORIGINS, ["https://vault.example.com"]);
+    assert.deepEqual(
+      parseEnv({ AUTH_SECRET: SECRET, PORT: "4000", WEBAUTHN_ORIGINS: "https://vault.example.com" }).WEBAUTHN_ORIGINS,
+      ["https://vault.example.com"],
+    );
     assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, PORT: "http" }), /PORT/);
   });
 

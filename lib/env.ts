@@ -19,10 +19,17 @@ const databaseUrl = z
 /** A comma-separated list of exact origins (scheme://host[:port]). */
 const origins = z
   .string()
-  .transform((value) => value.split(",").map((o) => o.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z
-      .array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, "each origin must look like https://vault.example.com"))
+      .array(
+        z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, "each origin must look like https://vault.example.com"),
+      )
       .min(1, "list at least one origin"),
   );
 
@@ -70,12 +77,19 @@ const schema = z.object({
   /** A session ends after this long without a request. NIST SP 800-63B-4 §2.2.3 (AAL2): at most 1 hour. */
   SESSION_IDLE_TIMEOUT_S: z.coerce.number().int().min(60).max(3600).default(1800),
   /** A session ends this long after sign-in, whatever the activity. NIST SP 800-63B-4 §2.2.3 (AAL2): at most 24 hours. */
-  SESSION_MAX_AGE_S: z.coerce.number().int().min(300).max(86_400).default(12 * 60 * 60),
+  SESSION_MAX_AGE_S: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .max(86_400)
+    .default(12 * 60 * 60),
   /**
    * Optional single sign-on through an OpenID Provider (README "Single sign-on"). Set all three, or
    * none: without them Vault signs people in only with a password or a passkey.
    */
-  OIDC_ISSUER: z.url({ protocol: /^https?$/, error: "must be the IdP's issuer URL, e.g. https://example.okta.com" }).optional(),
+  OIDC_ISSUER: z
+    .url({ protocol: /^https?$/, error: "must be the IdP's issuer URL, e.g. https://example.okta.com" })
+    .optional(),
   OIDC_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).max(500).optional(),
   /**
@@ -88,15 +102,30 @@ const schema = z.object({
    * For IdPs that show the second factor in `amr` rather than echoing the acr (Auth0 documents
    * checking `amr` for "mfa"): the RFC 8176 value that also counts. Unset: only the acr counts.
    */
-  OIDC_STEP_UP_AMR: z.string().trim().regex(/^[a-z]{2,8}$/, "must be one RFC 8176 amr value, e.g. mfa").optional(),
+  OIDC_STEP_UP_AMR: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,8}$/, "must be one RFC 8176 amr value, e.g. mfa")
+    .optional(),
   /** The button's label: "Sign in with <OIDC_NAME>". */
   OIDC_NAME: z.string().trim().min(1).max(40).default("SSO"),
   /** Structured JSON logs on stdout (pino): "info" logs every audited decision; "silent" none. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type SsoConfig = { issuer: string; clientId: string; clientSecret: string; name: string; stepUpAcr: string | null; stepUpAmr: string | null };
-export type Env = Omit<z.infer<typeof schema>, "APP_ORIGINS" | "WEBAUTHN_ORIGINS"> & { WEBAUTHN_ORIGINS: string[]; APP_ORIGINS: string[]; SSO: SsoConfig | null };
+export type SsoConfig = {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  stepUpAcr: string | null;
+  stepUpAmr: string | null;
+};
+export type Env = Omit<z.infer<typeof schema>, "APP_ORIGINS" | "WEBAUTHN_ORIGINS"> & {
+  WEBAUTHN_ORIGINS: string[];
+  APP_ORIGINS: string[];
+  SSO: SsoConfig | null;
+};
 
 export class EnvError extends Error {
   constructor(readonly issues: string[]) {
@@ -120,13 +149,26 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = parsed.data;
   const sso = [issuer, clientId, clientSecret].filter((v) => v !== undefined).length;
-  if (sso !== 0 && sso !== 3) throw new EnvError(["OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three for single sign-on, or none"]);
+  if (sso !== 0 && sso !== 3)
+    throw new EnvError([
+      "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three for single sign-on, or none",
+    ]);
   const webauthnOrigins = parsed.data.WEBAUTHN_ORIGINS ?? [`http://localhost:${parsed.data.PORT}`];
   return {
     ...parsed.data,
     WEBAUTHN_ORIGINS: webauthnOrigins,
     APP_ORIGINS: parsed.data.APP_ORIGINS ?? webauthnOrigins,
-    SSO: issuer && clientId && clientSecret ? { issuer, clientId, clientSecret, name: parsed.data.OIDC_NAME, stepUpAcr: parsed.data.OIDC_STEP_UP_ACR ?? null, stepUpAmr: parsed.data.OIDC_STEP_UP_AMR ?? null } : null,
+    SSO:
+      issuer && clientId && clientSecret
+        ? {
+            issuer,
+            clientId,
+            clientSecret,
+            name: parsed.data.OIDC_NAME,
+            stepUpAcr: parsed.data.OIDC_STEP_UP_ACR ?? null,
+            stepUpAmr: parsed.data.OIDC_STEP_UP_AMR ?? null,
+          }
+        : null,
   };
 }
 

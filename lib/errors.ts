@@ -55,7 +55,9 @@ export class InputError extends DomainError {
 }
 
 type SafeParser<T> = {
-  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  safeParse(
+    input: unknown,
+  ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
 };
 
 /** Parses with a zod schema, or throws InputError with the first message for each field. */

@@ -69,11 +69,19 @@ export function toDecimalString(amount: bigint, currency: Currency): string {
 const formatters = new Map<string, Intl.NumberFormat>();
 
 /** 125000n USD -> "$1,250.00". Intl formats the exact decimal string (no float on the way). */
-export function formatMoney(amount: bigint, currency: Currency, options: { signDisplay?: "auto" | "always" | "exceptZero" } = {}): string {
+export function formatMoney(
+  amount: bigint,
+  currency: Currency,
+  options: { signDisplay?: "auto" | "always" | "exceptZero" } = {},
+): string {
   const key = `${currency}:${options.signDisplay ?? "auto"}`;
   let formatter = formatters.get(key);
   if (!formatter) {
-    formatter = new Intl.NumberFormat(LOCALE, { style: "currency", currency, signDisplay: options.signDisplay ?? "auto" });
+    formatter = new Intl.NumberFormat(LOCALE, {
+      style: "currency",
+      currency,
+      signDisplay: options.signDisplay ?? "auto",
+    });
     formatters.set(key, formatter);
   }
   // ES2023 Intl.NumberFormat v3: format() takes a decimal string and keeps every digit.

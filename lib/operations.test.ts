@@ -20,16 +20,42 @@ let errors: typeof import("@/lib/errors");
 let OPERATIONS: typeof import("@/lib/operations").OPERATIONS;
 import { POLICIES, type PolicyAction } from "@/lib/assurance/policy";
 type User = import("@/lib/auth/current-user").SessionUser;
-type Operation = import("@/lib/assurance/operation").Operation<unknown, Record<string, unknown>, unknown, unknown, import("@/lib/audit/actions").AuditAction>;
+type Operation = import("@/lib/assurance/operation").Operation<
+  unknown,
+  Record<string, unknown>,
+  unknown,
+  unknown,
+  import("@/lib/audit/actions").AuditAction
+>;
 type Customer = { user: User; key: SoftAuthenticator; example: import("@/lib/assurance/operation").ExampleCustomer };
 
 async function customer(): Promise<Customer> {
   const users = await import("@/lib/auth/users");
-  const created = await users.createUser(users.signUpSchema.parse({ name: "Op Tester", email: `ops-${randomUUID()}@example.com`, password: "a long test passphrase" }));
+  const created = await users.createUser(
+    users.signUpSchema.parse({
+      name: "Op Tester",
+      email: `ops-${randomUUID()}@example.com`,
+      password: "a long test passphrase",
+    }),
+  );
   const key = new SoftAuthenticator();
-  await db.passkey.create({ data: { id: key.credentialId, userId: created.id, publicKey: new Uint8Array(key.cosePublicKey), deviceType: "singleDevice", nickname: "Test key" } });
-  const payee = await db.payee.create({ data: { userId: created.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" } });
-  const accounts = await db.account.findMany({ where: { userId: created.id }, orderBy: { createdAt: "asc" }, select: { id: true } });
+  await db.passkey.create({
+    data: {
+      id: key.credentialId,
+      userId: created.id,
+      publicKey: new Uint8Array(key.cosePublicKey),
+      deviceType: "singleDevice",
+      nickname: "Test key",
+    },
+  });
+  const payee = await db.payee.create({
+    data: { userId: created.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" },
+  });
+  const accounts = await db.account.findMany({
+    where: { userId: created.id },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+  });
   const user: User = {
     id: created.id,
     email: created.email,
@@ -37,11 +63,19 @@ async function customer(): Promise<Customer> {
     sid: `sid-${randomUUID()}`,
     claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
   };
-  return { user, key, example: { accountIds: accounts.map((a) => a.id), payeeId: payee.id, passkeyId: key.credentialId } };
+  return {
+    user,
+    key,
+    example: { accountIds: accounts.map((a) => a.id), payeeId: payee.id, passkeyId: key.credentialId },
+  };
 }
 
 /** Runs the operation for `actor` and returns the intent the guard stored (it must ask for step-up). */
-async function intentFor(op: Operation, actor: import("@/lib/assurance/operation").Actor, input: unknown): Promise<string> {
+async function intentFor(
+  op: Operation,
+  actor: import("@/lib/assurance/operation").Actor,
+  input: unknown,
+): Promise<string> {
   try {
     await pipeline.perform(op, actor, input);
   } catch (err) {
@@ -63,7 +97,8 @@ async function onceMore(attempt: Promise<unknown>): Promise<void> {
 }
 
 const intentRow = (id: string) => db.stepUpIntent.findUniqueOrThrow({ where: { id } });
-const succeeded = (userId: string, op: Operation) => db.auditEvent.count({ where: { userId, action: op.audit.action, outcome: "SUCCESS" } });
+const succeeded = (userId: string, op: Operation) =>
+  db.auditEvent.count({ where: { userId, action: op.audit.action, outcome: "SUCCESS" } });
 
 before(async () => {
   testDb = await createTestDatabase();
@@ -132,10 +167,21 @@ describe(`every protected operation (${TEST_PROVIDER})`, () => {
       const { beginStepUpFor, completeStepUpFor } = await import("@/lib/assurance/step-up");
       const begin = await beginStepUpFor(c.user, intentId);
       assert.ok(begin.ok);
-      const changed = canonicalJson({ ...(JSON.parse((await intentRow(intentId)).payload) as object), changed: "by someone else" });
-      await db.stepUpIntent.update({ where: { id: intentId }, data: { payload: changed, payloadHash: payloadHashOf(changed) } });
+      const changed = canonicalJson({
+        ...(JSON.parse((await intentRow(intentId)).payload) as object),
+        changed: "by someone else",
+      });
+      await db.stepUpIntent.update({
+        where: { id: intentId },
+        data: { payload: changed, payloadHash: payloadHashOf(changed) },
+      });
       const before = await succeeded(c.user.id, op);
-      const result = await completeStepUpFor(c.user, intentId, c.key.assert({ challenge: begin.options.challenge, origin: "http://localhost:3000", rpId: "localhost" }), raiseInProcess);
+      const result = await completeStepUpFor(
+        c.user,
+        intentId,
+        c.key.assert({ challenge: begin.options.challenge, origin: "http://localhost:3000", rpId: "localhost" }),
+        raiseInProcess,
+      );
       assert.equal(result.ok, false);
       assert.equal((await intentRow(intentId)).status, "PENDING");
       assert.equal(await succeeded(c.user.id, op), before, "nothing ran");
@@ -150,7 +196,12 @@ describe(`every protected operation (${TEST_PROVIDER})`, () => {
       const intentId = await intentFor(op, c.user, op.example(c.example));
       const intent = await findIntent(c.user, intentId);
       assert.ok(intent);
-      const viaSso = await authoriseAndResume(c.user, intent, { amr: ["fed"], confirmer: { kind: "sso" }, audit: {} }, raiseInProcess);
+      const viaSso = await authoriseAndResume(
+        c.user,
+        intent,
+        { amr: ["fed"], confirmer: { kind: "sso" }, audit: {} },
+        raiseInProcess,
+      );
       assert.equal(viaSso.ok, true, JSON.stringify(viaSso));
       assert.equal((await intentRow(intentId)).status, "CONSUMED");
       if (!op.apiScope) return;
@@ -169,4 +220,3 @@ describe(`every protected operation (${TEST_PROVIDER})`, () => {
     });
   }
 });
-

@@ -23,6 +23,14 @@ export function formatWhen(date: Date, timeZone: string, style: WhenStyle = "dat
   const options: Intl.DateTimeFormatOptions =
     style === "date"
       ? { dateStyle: "medium", timeZone }
-      : { month: "short", day: "numeric", year: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short", timeZone };
+      : {
+          month: "short",
+          day: "numeric",
+          year: "numeric",
+          hour: "numeric",
+          minute: "2-digit",
+          timeZoneName: "short",
+          timeZone,
+        };
   return new Intl.DateTimeFormat("en-US", options).format(date);
 }

@@ -27,15 +27,30 @@ export async function seed(db: Db, now = new Date()) {
       });
       const [checking, savings] = await openDefaultAccounts(tx, user.id, new Date(now.getTime() - 35 * DAY_MS));
       // Payees: two already paid, one still "new" (policies treat new payees as risky).
-      const acme = await tx.payee.create({ data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" } });
-      const power = await tx.payee.create({
-        data: { userId: user.id, name: "City Power & Light", routingCode: "021000021", accountNumber: "40031277", currency: "USD" },
+      const acme = await tx.payee.create({
+        data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" },
       });
-      await tx.payee.create({ data: { userId: user.id, name: "Jordan Lee", iban: "DE89370400440532013000", currency: "USD" } });
+      const power = await tx.payee.create({
+        data: {
+          userId: user.id,
+          name: "City Power & Light",
+          routingCode: "021000021",
+          accountNumber: "40031277",
+          currency: "USD",
+        },
+      });
+      await tx.payee.create({
+        data: { userId: user.id, name: "Jordan Lee", iban: "DE89370400440532013000", currency: "USD" },
+      });
       await tx.payoutDestination.create({
         data: { userId: user.id, holderName: demo.name, routingCode: "011000015", accountNumber: `7700${index}1234` },
       });
-      const settlement = await ensureInternalAccount(tx, INTERNAL.SETTLEMENT("USD"), "Outgoing payments (settlement)", "USD");
+      const settlement = await ensureInternalAccount(
+        tx,
+        INTERNAL.SETTLEMENT("USD"),
+        "Outgoing payments (settlement)",
+        "USD",
+      );
       const move = (from: string, to: string, cents: number, memo: string, at: Date, payeeId?: string) =>
         postTransfer(tx, {
           userId: user.id,
@@ -52,10 +67,30 @@ export async function seed(db: Db, now = new Date()) {
       for (let week = 4; week >= 1; week--) {
         const at = new Date(now.getTime() - week * 7 * DAY_MS + index * 3_600_000);
         await move(checking.id, savings.id, 15_000 + week * 2_500 + index * 1_000, "Weekly savings", at);
-        await move(checking.id, settlement.id, 4_250 + week * 375, "Groceries via ACME", new Date(at.getTime() + DAY_MS), acme.id);
+        await move(
+          checking.id,
+          settlement.id,
+          4_250 + week * 375,
+          "Groceries via ACME",
+          new Date(at.getTime() + DAY_MS),
+          acme.id,
+        );
         if (week % 2 === 0) {
-          await move(savings.id, checking.id, 40_000 + index * 5_000, "Top up for bills", new Date(at.getTime() + 2 * DAY_MS));
-          await move(checking.id, settlement.id, 11_873 + index * 911, "Electricity bill", new Date(at.getTime() + 3 * DAY_MS), power.id);
+          await move(
+            savings.id,
+            checking.id,
+            40_000 + index * 5_000,
+            "Top up for bills",
+            new Date(at.getTime() + 2 * DAY_MS),
+          );
+          await move(
+            checking.id,
+            settlement.id,
+            11_873 + index * 911,
+            "Electricity bill",
+            new Date(at.getTime() + 3 * DAY_MS),
+            power.id,
+          );
         }
       }
       const firstPaid = new Date(now.getTime() - 27 * DAY_MS);

@@ -40,7 +40,8 @@ function signInFailureMessage(err: AuthError, failed: string, what: string, alte
   const code = err instanceof CredentialsSignin ? err.code : "";
   if (code === "paused") return `Too many attempts. ${what} for this email is paused for 15 minutes.${alternative}`;
   const left = /^attempts_left_(\d)$/.exec(code)?.[1];
-  if (left) return `${failed} ${left} attempt${left === "1" ? "" : "s"} left before ${what.toLowerCase()} is paused for 15 minutes.`;
+  if (left)
+    return `${failed} ${left} attempt${left === "1" ? "" : "s"} left before ${what.toLowerCase()} is paused for 15 minutes.`;
   return failed;
 }
 
@@ -55,7 +56,12 @@ export async function signInAction(_prev: ActionState, formData: FormData): Prom
   } catch (err) {
     // Success is a thrown redirect, which must propagate; only Auth.js' own errors are failures.
     if (err instanceof AuthError) {
-      const message = signInFailureMessage(err, SIGN_IN_FAILED, "Password sign-in", " You can still sign in with a passkey.");
+      const message = signInFailureMessage(
+        err,
+        SIGN_IN_FAILED,
+        "Password sign-in",
+        " You can still sign in with a passkey.",
+      );
       return { status: "error", message, fieldErrors: {}, values: keep(formData, "email") };
     }
     throw err;
@@ -96,7 +102,10 @@ export async function passkeySignInOptionsAction() {
 const PASSKEY_SIGN_IN_FAILED = `That passkey wasn't accepted. It may have been removed from your ${BRAND.name} account. Try again, or sign in with your password.`;
 
 /** Signs in with a passkey assertion; lib/webauthn/sign-in.ts verifies it. Success is a redirect. */
-export async function passkeySignInAction(response: unknown, next: unknown): Promise<{ ok: false; message: string } | undefined> {
+export async function passkeySignInAction(
+  response: unknown,
+  next: unknown,
+): Promise<{ ok: false; message: string } | undefined> {
   let text: string;
   try {
     text = JSON.stringify(response ?? null); // a crafted call can send values JSON can't hold (a BigInt)
@@ -129,7 +138,12 @@ export async function signUpAction(_prev: ActionState, formData: FormData): Prom
     await createUser(parsed.data);
   } catch (err) {
     if (err instanceof DomainError) {
-      return { status: "error", message: err.userMessage, fieldErrors: err.field ? { [err.field]: err.userMessage } : {}, values };
+      return {
+        status: "error",
+        message: err.userMessage,
+        fieldErrors: err.field ? { [err.field]: err.userMessage } : {},
+        values,
+      };
     }
     throw err;
   }

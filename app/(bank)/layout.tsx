@@ -26,7 +26,10 @@ export default async function BankLayout({ children }: { children: ReactNode }) 
               {user.email}
             </span>
             <form action={signOutAction}>
-              <button type="submit" className="rounded-lg border border-slate-300 px-3 py-1.5 font-medium hover:bg-slate-100">
+              <button
+                type="submit"
+                className="rounded-lg border border-slate-300 px-3 py-1.5 font-medium hover:bg-slate-100"
+              >
                 Sign out
               </button>
             </form>
@@ -36,8 +39,9 @@ export default async function BankLayout({ children }: { children: ReactNode }) 
       {hold && (
         <div className="border-b border-amber-200 bg-amber-50" data-testid="recovery-hold">
           <p className="mx-auto max-w-5xl px-4 py-2 text-sm text-amber-950 sm:px-6">
-            <strong>Recovery cooling-off until {hold.text}.</strong> You signed in with a recovery code, so new payees, payout changes and
-            payments that need your passkey are on hold until then. If this wasn&apos;t you, change your password now.
+            <strong>Recovery cooling-off until {hold.text}.</strong> You signed in with a recovery code, so new payees,
+            payout changes and payments that need your passkey are on hold until then. If this wasn&apos;t you, change
+            your password now.
           </p>
         </div>
       )}

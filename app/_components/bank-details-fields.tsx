@@ -18,7 +18,15 @@ export function BankDetailsFields({
   const k = (name: string) => `${name}-${values[name] ?? ""}`;
   return (
     <>
-      <Field name="name" label={nameLabel} defaultValue={values.name} key={k("name")} error={errors.name} required autoComplete="off" />
+      <Field
+        name="name"
+        label={nameLabel}
+        defaultValue={values.name}
+        key={k("name")}
+        error={errors.name}
+        required
+        autoComplete="off"
+      />
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-slate-800">Account details</legend>
         <div className="flex gap-4 text-sm">
@@ -27,7 +35,13 @@ export function BankDetailsFields({
             ["domestic", "Domestic (routing or sort code)"],
           ].map(([value, label]) => (
             <label key={value} className="flex items-center gap-2">
-              <input type="radio" name="scheme" value={value} checked={scheme === value} onChange={() => setScheme(value)} />
+              <input
+                type="radio"
+                name="scheme"
+                value={value}
+                checked={scheme === value}
+                onChange={() => setScheme(value)}
+              />
               {label}
             </label>
           ))}
@@ -39,11 +53,35 @@ export function BankDetailsFields({
         )}
       </fieldset>
       {scheme === "iban" ? (
-        <Field name="iban" label="IBAN" defaultValue={values.iban} key={k("iban")} error={errors.iban} hint="For example GB82 WEST 1234 5698 7654 32" autoComplete="off" />
+        <Field
+          name="iban"
+          label="IBAN"
+          defaultValue={values.iban}
+          key={k("iban")}
+          error={errors.iban}
+          hint="For example GB82 WEST 1234 5698 7654 32"
+          autoComplete="off"
+        />
       ) : (
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field name="routingCode" label="Routing number or sort code" defaultValue={values.routingCode} key={k("routingCode")} error={errors.routingCode} inputMode="numeric" autoComplete="off" />
-          <Field name="accountNumber" label="Account number" defaultValue={values.accountNumber} key={k("accountNumber")} error={errors.accountNumber} inputMode="numeric" autoComplete="off" />
+          <Field
+            name="routingCode"
+            label="Routing number or sort code"
+            defaultValue={values.routingCode}
+            key={k("routingCode")}
+            error={errors.routingCode}
+            inputMode="numeric"
+            autoComplete="off"
+          />
+          <Field
+            name="accountNumber"
+            label="Account number"
+            defaultValue={values.accountNumber}
+            key={k("accountNumber")}
+            error={errors.accountNumber}
+            inputMode="numeric"
+            autoComplete="off"
+          />
         </div>
       )}
     </>

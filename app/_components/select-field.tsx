@@ -1,6 +1,11 @@
 import type { ReactNode, SelectHTMLAttributes } from "react";
 
-type SelectFieldProps = SelectHTMLAttributes<HTMLSelectElement> & { name: string; label: string; error?: string; children: ReactNode };
+type SelectFieldProps = SelectHTMLAttributes<HTMLSelectElement> & {
+  name: string;
+  label: string;
+  error?: string;
+  children: ReactNode;
+};
 
 /** A labelled select whose error is tied to it with aria-describedby. */
 export function SelectField({ name, label, error, id = name, children, ...select }: SelectFieldProps) {

@@ -7,14 +7,29 @@ import { buttonClass } from "@/app/_components/button";
  * Under a secret the server shows once (recovery codes, an API token): copy it, confirm it's saved,
  * then Done. Done stays disabled until the customer says they've kept it.
  */
-export function ShownOnceActions({ copyText, copyLabel, savedLabel, onDone }: { copyText: string; copyLabel: string; savedLabel: string; onDone: () => void }) {
+export function ShownOnceActions({
+  copyText,
+  copyLabel,
+  savedLabel,
+  onDone,
+}: {
+  copyText: string;
+  copyLabel: string;
+  savedLabel: string;
+  onDone: () => void;
+}) {
   const [copied, setCopied] = useState(false);
   const [saved, setSaved] = useState(false);
   return (
     <div className="flex flex-wrap items-center gap-3">
       <button
         type="button"
-        onClick={() => navigator.clipboard.writeText(copyText).then(() => setCopied(true), () => setCopied(false))}
+        onClick={() =>
+          navigator.clipboard.writeText(copyText).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          )
+        }
         className={buttonClass("secondary", "sm")}
       >
         {copied ? "Copied" : copyLabel}

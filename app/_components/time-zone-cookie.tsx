@@ -10,7 +10,10 @@ import { TIME_ZONE_COOKIE } from "@/lib/time-zone";
 export function TimeZoneCookie() {
   useEffect(() => {
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const current = document.cookie.split("; ").find((c) => c.startsWith(`${TIME_ZONE_COOKIE}=`))?.slice(TIME_ZONE_COOKIE.length + 1);
+    const current = document.cookie
+      .split("; ")
+      .find((c) => c.startsWith(`${TIME_ZONE_COOKIE}=`))
+      ?.slice(TIME_ZONE_COOKIE.length + 1);
     if (zone && current !== encodeURIComponent(zone)) {
       document.cookie = `${TIME_ZONE_COOKIE}=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
     }

@@ -6,7 +6,15 @@ import { formatWhen, parseTimeZone, TIME_ZONE_COOKIE, type WhenStyle } from "@/l
 export const getTimeZone = cache(async () => parseTimeZone((await cookies()).get(TIME_ZONE_COOKIE)?.value) ?? "UTC");
 
 /** A time in the customer's own zone, as a <time> element with the exact instant in dateTime. */
-export async function When({ date, style = "datetime", className }: { date: Date; style?: WhenStyle; className?: string }) {
+export async function When({
+  date,
+  style = "datetime",
+  className,
+}: {
+  date: Date;
+  style?: WhenStyle;
+  className?: string;
+}) {
   const zone = await getTimeZone();
   return (
     <time dateTime={date.toISOString()} className={className}>

@@ -19,7 +19,12 @@ export const idle = { status: "idle" } as const satisfies ActionState<unknown>;
  */
 export const isFormData = (value: unknown): value is FormData => value instanceof FormData;
 export const UNREADABLE_FORM = "This form couldn't be read. Reload the page and try again.";
-export const unreadableForm = { status: "error", message: UNREADABLE_FORM, fieldErrors: {}, values: {} } as const satisfies ActionState<unknown>;
+export const unreadableForm = {
+  status: "error",
+  message: UNREADABLE_FORM,
+  fieldErrors: {},
+  values: {},
+} as const satisfies ActionState<unknown>;
 
 /** A form's FormData as a plain object of its text fields (files and repeated keys are dropped). */
 export function formFields(formData: FormData): Record<string, string> {
@@ -36,9 +41,15 @@ export const stepUpPath = (intentId: string) => `/step-up/${encodeURIComponent(i
 
 /** Maps a lib/ failure to form state, keeping the given non-secret values. Anything else is rethrown. */
 export function toErrorState(err: unknown, values: Record<string, string>): Extract<ActionState, { status: "error" }> {
-  if (err instanceof InputError) return { status: "error", message: err.userMessage, fieldErrors: err.fieldErrors, values };
+  if (err instanceof InputError)
+    return { status: "error", message: err.userMessage, fieldErrors: err.fieldErrors, values };
   if (err instanceof DomainError) {
-    return { status: "error", message: err.userMessage, fieldErrors: err.field ? { [err.field]: err.userMessage } : {}, values };
+    return {
+      status: "error",
+      message: err.userMessage,
+      fieldErrors: err.field ? { [err.field]: err.userMessage } : {},
+      values,
+    };
   }
   throw err;
 }

@@ -1,7 +1,14 @@
 import "server-only";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { formFields, isFormData, stepUpPath, toErrorState, unreadableForm, type ActionState } from "@/app/_lib/action-state";
+import {
+  formFields,
+  isFormData,
+  stepUpPath,
+  toErrorState,
+  unreadableForm,
+  type ActionState,
+} from "@/app/_lib/action-state";
 import { StepUpRequired } from "@/lib/assurance/guard";
 import type { Operation } from "@/lib/assurance/operation";
 import { perform } from "@/lib/assurance/pipeline";
@@ -58,7 +65,10 @@ export function operationAction<In, P extends Record<string, unknown>, C, R, Sho
       }
     } catch (err) {
       if (!(err instanceof StepUpRequired)) {
-        return toErrorState(err, typeof options.keep === "function" ? options.keep(formData) : kept(fields, options.keep));
+        return toErrorState(
+          err,
+          typeof options.keep === "function" ? options.keep(formData) : kept(fields, options.keep),
+        );
       }
       next = stepUpPath(err.intentId); // the validated operation waits there as a pending intent
     }

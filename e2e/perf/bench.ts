@@ -39,7 +39,13 @@ const CUSTOMERS = [
 const began = Date.now();
 const report = new Report({
   measuredAt: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  },
   database: provider,
 });
 const section = (title: string) => console.log(`\n${title}`);
@@ -56,7 +62,11 @@ async function customers(endpoint: Endpoint, databaseUrl: string): Promise<(Move
           `SELECT a."id", a."userId" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? ORDER BY a."createdAt", a."id"`,
           email,
         );
-        return { userId: rows[0].userId, cookie: await signInCookie(endpoint, email, password), accountIds: [rows[0].id, rows[1].id] as [string, string] };
+        return {
+          userId: rows[0].userId,
+          cookie: await signInCookie(endpoint, email, password),
+          accountIds: [rows[0].id, rows[1].id] as [string, string],
+        };
       }),
     );
   } finally {
@@ -67,30 +77,49 @@ async function customers(endpoint: Endpoint, databaseUrl: string): Promise<(Move
 /** The bare app, served by `next start` like Vault. */
 async function startBare(): Promise<{ url: string; origin: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "--hostname", "127.0.0.1", "--port", String(port)], {
-    cwd: BARE_APP,
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", VAULT_BENCH_BUILD: "0" },
-    stdio: "ignore",
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [NEXT_BIN, "start", "--hostname", "127.0.0.1", "--port", String(port)],
+    {
+      cwd: BARE_APP,
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", VAULT_BENCH_BUILD: "0" },
+      stdio: "ignore",
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
-  while ((await fetch(url).then((r) => r.status, () => 0)) !== 200) {
+  while (
+    (await fetch(url).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error("the bare Next app didn't start");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     url,
     origin: `http://localhost:${port}`,
-    stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", () => resolve()), child.kill("SIGTERM")))),
+    stop: () =>
+      new Promise<void>((resolve) =>
+        child.exitCode !== null ? resolve() : (child.once("exit", () => resolve()), child.kill("SIGTERM")),
+      ),
   };
 }
 
 function loadRow(name: string, r: LoadResult) {
-  report.row("load", name, `${fmt(r.rps)} req/s`, `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ${r.requests} requests${r.failed ? `, ${r.failed} FAILED` : ""}`);
+  report.row(
+    "load",
+    name,
+    `${fmt(r.rps)} req/s`,
+    `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ${r.requests} requests${r.failed ? `, ${r.failed} FAILED` : ""}`,
+  );
 }
 
 try {
-  console.log(`Vault bench: ${provider}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
+  console.log(
+    `Vault bench: ${provider}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
+  );
 
   section("Builds");
   const benchBuildS = ensureBenchBuild();
@@ -111,7 +140,9 @@ try {
   report.print();
   const file = path.join(ROOT, "bench-results.json");
   report.write(file);
-  console.log(`\nFigures written to ${path.relative(process.cwd(), file) || file}; whole run ${fmt((Date.now() - began) / 1000)} s.`);
+  console.log(
+    `\nFigures written to ${path.relative(process.cwd(), file) || file}; whole run ${fmt((Date.now() - began) / 1000)} s.`,
+  );
 } finally {
   for (const stop of stoppers.reverse()) await stop().catch(() => {});
 }
@@ -120,12 +151,22 @@ async function inProcessPart() {
   section("Guard decision and step-up server cost, in-process (real database, real ES256 assertions)");
   const inProcessUrl = await database("inprocess");
   prepareDatabase(inProcessUrl);
-  const child = spawnSync(process.execPath, [...NODE_ARGS, "--import", "tsx", "--import", "./prisma/tools/outside-next.mjs", "e2e/perf/in-process.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: inProcessUrl, AUTH_SECRET: "bench-only-secret-never-used-anywhere-else-0123456789", LOG_LEVEL: "silent" },
-    encoding: "utf8",
-    maxBuffer: 16 * 2 ** 20,
-  });
+  const child = spawnSync(
+    process.execPath,
+    [...NODE_ARGS, "--import", "tsx", "--import", "./prisma/tools/outside-next.mjs", "e2e/perf/in-process.ts"],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        DATABASE_URL: inProcessUrl,
+        AUTH_SECRET: "bench-only-secret-never-used-anywhere-else-0123456789",
+        LOG_LEVEL: "silent",
+      },
+      encoding: "utf8",
+      maxBuffer: 16 * 2 ** 20,
+    },
+  );
   if (child.status !== 0) throw new Error(`in-process bench failed:\n${child.stdout}\n${child.stderr}`);
   const inProcess = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as {
     guard: Record<"allowed" | "allowedSensitive" | "stepUpRequired", ReturnType<typeof percentiles>>;
@@ -133,21 +174,52 @@ async function inProcessPart() {
   };
   report.keep("inProcess", inProcess);
   const g = inProcess.guard;
-  report.row("guard", `guard: allowed, transfer.own (n=${g.allowed.n})`, `p50 ${ms(g.allowed.p50)}`, `p99 ${ms(g.allowed.p99)}  (no step-up policy: 1 audit row)`);
-  report.row("guard", `guard: allowed, account.reveal (n=${g.allowedSensitive.n})`, `p50 ${ms(g.allowedSensitive.p50)}`, `p99 ${ms(g.allowedSensitive.p99)}  (passkey 2 min ago: 1 read, 1 audit row)`);
-  report.row("guard", `guard: step-up required, payee.add (n=${g.stepUpRequired.n})`, `p50 ${ms(g.stepUpRequired.p50)}`, `p99 ${ms(g.stepUpRequired.p99)}  (1 read, intent + audit row)`);
+  report.row(
+    "guard",
+    `guard: allowed, transfer.own (n=${g.allowed.n})`,
+    `p50 ${ms(g.allowed.p50)}`,
+    `p99 ${ms(g.allowed.p99)}  (no step-up policy: 1 audit row)`,
+  );
+  report.row(
+    "guard",
+    `guard: allowed, account.reveal (n=${g.allowedSensitive.n})`,
+    `p50 ${ms(g.allowedSensitive.p50)}`,
+    `p99 ${ms(g.allowedSensitive.p99)}  (passkey 2 min ago: 1 read, 1 audit row)`,
+  );
+  report.row(
+    "guard",
+    `guard: step-up required, payee.add (n=${g.stepUpRequired.n})`,
+    `p50 ${ms(g.stepUpRequired.p50)}`,
+    `p99 ${ms(g.stepUpRequired.p99)}  (1 read, intent + audit row)`,
+  );
   const s = inProcess.stepUp;
-  report.row("step-up", `step-up, server share (n=${s.server.n})`, `p50 ${ms(s.server.p50)}`, `p95 ${ms(s.server.p95)}, p99 ${ms(s.server.p99)}`);
+  report.row(
+    "step-up",
+    `step-up, server share (n=${s.server.n})`,
+    `p50 ${ms(s.server.p50)}`,
+    `p95 ${ms(s.server.p95)}, p99 ${ms(s.server.p99)}`,
+  );
   report.row("step-up", "  intent (guard decides, stores it)", `p50 ${ms(s.intent.p50)}`, `p95 ${ms(s.intent.p95)}`);
   report.row("step-up", "  options (bound challenge stored)", `p50 ${ms(s.begin.p50)}`, `p95 ${ms(s.begin.p95)}`);
   report.row("step-up", "  verify, raise claims, consume", `p50 ${ms(s.complete.p50)}`, `p95 ${ms(s.complete.p95)}`);
-  report.target("step-up server cost p95 (ms)", s.server.p95, "<=", 5, "see README, Performance: each statement is a security property (single-use challenge, counter, lockout, grant, audit)");
+  report.target(
+    "step-up server cost p95 (ms)",
+    s.server.p95,
+    "<=",
+    5,
+    "see README, Performance: each statement is a security property (single-use challenge, counter, lockout, grant, audit)",
+  );
 }
 
 async function httpParts() {
   const httpUrl = await database("http");
   prepareDatabase(httpUrl);
-  const app: AppServer = await startAppServer({ databaseUrl: httpUrl, env: BENCH_ENV, nodeArgs: NODE_ARGS, name: "bench" });
+  const app: AppServer = await startAppServer({
+    databaseUrl: httpUrl,
+    env: BENCH_ENV,
+    nodeArgs: NODE_ARGS,
+    name: "bench",
+  });
   stoppers.push(() => app.stop());
   const endpoint = endpointOf(app);
   const movers = await customers(endpoint, httpUrl);
@@ -166,16 +238,39 @@ async function weightPart(endpoint: Endpoint, alice: Mover & { userId: string },
   const bareWeight = await firstLoadJs(endpointOf(bare), "/");
   await bare.stop();
   const acme = await openSql(httpUrl).then(async (sql) => {
-    const [row] = await sql.all<{ id: string }>(`SELECT "id" FROM "Payee" WHERE "userId" = ? AND "name" = 'ACME Ltd'`, alice.userId);
+    const [row] = await sql.all<{ id: string }>(
+      `SELECT "id" FROM "Payee" WHERE "userId" = ? AND "name" = 'ACME Ltd'`,
+      alice.userId,
+    );
     await sql.close();
     return row.id;
   });
-  const pending = await callAction(endpoint, "/transfers/new", serverAction("createTransferAction"), [
-    { status: "idle" },
-    formData({ fromAccountId: alice.accountIds[0], to: `payee:${acme}`, amount: "1250.00", memo: "bench", idempotencyKey: "bench-page-weight-0001" }),
-  ], alice.cookie);
-  if (!pending.redirect?.startsWith("/step-up/")) throw new Error(`expected a step-up for $1,250.00 to ACME Ltd, got ${pending.status} ${pending.body.slice(0, 200)}`);
-  report.row("weight", "bare Next 16 page /", `${fmt(bareWeight.gzipBytes / 1024)} kB`, `${bareWeight.scripts} scripts, ${fmt(bareWeight.rawBytes / 1024)} kB raw`);
+  const pending = await callAction(
+    endpoint,
+    "/transfers/new",
+    serverAction("createTransferAction"),
+    [
+      { status: "idle" },
+      formData({
+        fromAccountId: alice.accountIds[0],
+        to: `payee:${acme}`,
+        amount: "1250.00",
+        memo: "bench",
+        idempotencyKey: "bench-page-weight-0001",
+      }),
+    ],
+    alice.cookie,
+  );
+  if (!pending.redirect?.startsWith("/step-up/"))
+    throw new Error(
+      `expected a step-up for $1,250.00 to ACME Ltd, got ${pending.status} ${pending.body.slice(0, 200)}`,
+    );
+  report.row(
+    "weight",
+    "bare Next 16 page /",
+    `${fmt(bareWeight.gzipBytes / 1024)} kB`,
+    `${bareWeight.scripts} scripts, ${fmt(bareWeight.rawBytes / 1024)} kB raw`,
+  );
   const weights = [];
   for (const [label, pagePath, cookie] of [
     ["/ (signed out)", "/", ""],
@@ -185,7 +280,12 @@ async function weightPart(endpoint: Endpoint, alice: Mover & { userId: string },
   ] as const) {
     const w = await firstLoadJs(endpoint, pagePath, cookie);
     weights.push({ label, ...w, ratio: ratio(w.gzipBytes, bareWeight.gzipBytes) });
-    report.row("weight", label, `${fmt(w.gzipBytes / 1024)} kB`, `× ${fmt(ratio(w.gzipBytes, bareWeight.gzipBytes))} of bare, ${w.scripts} scripts`);
+    report.row(
+      "weight",
+      label,
+      `${fmt(w.gzipBytes / 1024)} kB`,
+      `× ${fmt(ratio(w.gzipBytes, bareWeight.gzipBytes))} of bare, ${w.scripts} scripts`,
+    );
   }
   report.keep("pageWeight", { bare: bareWeight, pages: weights });
   report.target("step-up page first-load JS ÷ bare page", weights[3].ratio, "<=", 1.15);
@@ -202,11 +302,24 @@ async function guardPart(endpoint: Endpoint, alice: Mover & { userId: string }, 
   const stepUpCookie = stepUps.at(-1)!.cookie;
   const begin = percentiles(stepUps.slice(1).map((s) => s.beginMs));
   const complete = percentiles(stepUps.slice(1).map((s) => s.completeMs));
-  report.row("step-up", "step-up over HTTP: options round trip", `p50 ${ms(begin.p50)}`, "beginStepUpAction, n=4 after a warm-up");
-  report.row("step-up", "step-up over HTTP: verify round trip", `p50 ${ms(complete.p50)}`, "completeStepUpAction (claims raised, new cookie)");
+  report.row(
+    "step-up",
+    "step-up over HTTP: options round trip",
+    `p50 ${ms(begin.p50)}`,
+    "beginStepUpAction, n=4 after a warm-up",
+  );
+  report.row(
+    "step-up",
+    "step-up over HTTP: verify round trip",
+    `p50 ${ms(complete.p50)}`,
+    "completeStepUpAction (claims raised, new cookie)",
+  );
 
   const results: Record<string, { on: ReturnType<typeof percentiles>; off: ReturnType<typeof percentiles> }> = {};
-  for (const [policy, cookie] of [["transfer.own", alice.cookie], ["account.reveal", stepUpCookie]] as const) {
+  for (const [policy, cookie] of [
+    ["transfer.own", alice.cookie],
+    ["account.reveal", stepUpCookie],
+  ] as const) {
     const samples = { on: [] as number[], off: [] as number[] };
     const ROUNDS = 16;
     const PER_BLOCK = 100;
@@ -225,7 +338,12 @@ async function guardPart(endpoint: Endpoint, alice: Mover & { userId: string }, 
     results[policy] = { on, off };
     report.row("guard", `${policy}: unguarded (n=${off.n})`, `p50 ${ms(off.p50)}`, `p99 ${ms(off.p99)}`);
     report.row("guard", `${policy}: guarded (n=${on.n})`, `p50 ${ms(on.p50)}`, `p99 ${ms(on.p99)}`);
-    report.row("guard", `${policy}: guarded ÷ unguarded`, `p50 × ${fmt(ratio(on.p50, off.p50))}`, `p99 × ${fmt(ratio(on.p99, off.p99))}`);
+    report.row(
+      "guard",
+      `${policy}: guarded ÷ unguarded`,
+      `p50 × ${fmt(ratio(on.p50, off.p50))}`,
+      `p99 × ${fmt(ratio(on.p99, off.p99))}`,
+    );
     report.target(`guarded ÷ unguarded p50 latency (${policy})`, ratio(on.p50, off.p50), "<=", 1.05);
   }
   report.keep("guardHttp", { stepUpOverHttp: { begin, complete }, ...results });
@@ -248,19 +366,38 @@ async function loadPart(endpoint: Endpoint, movers: Mover[], httpUrl: string) {
     report.row("load", `transfers ÷ no-op, c=${concurrency}`, `× ${fmt(ratio(transfers.rps, health.rps))}`);
   }
   report.keep("throughput", throughput);
-  report.target("transfers/s ÷ no-op req/s at c=32", throughput[2].ratio, ">=", 0.5, "see README, Performance: a transfer is a server action that also renders the receipt page (React Server Components)");
+  report.target(
+    "transfers/s ÷ no-op req/s at c=32",
+    throughput[2].ratio,
+    ">=",
+    0.5,
+    "see README, Performance: a transfer is a server action that also renders the receipt page (React Server Components)",
+  );
 
   const ledger = await checkLedger(sql);
   const [{ n: transfersAfter }] = await sql.all<{ n: bigint }>(`SELECT COUNT(*) AS n FROM "Transfer"`);
   const [{ n: duplicates }] = await sql.all<{ n: bigint }>(
     `SELECT COUNT(*) AS n FROM (SELECT "userId", "idempotencyKey" FROM "Transfer" GROUP BY "userId", "idempotencyKey" HAVING COUNT(*) > 1) d`,
   );
-  const [{ n: negatives }] = await sql.all<{ n: bigint }>(`SELECT COUNT(*) AS n FROM "Account" WHERE "userId" IS NOT NULL AND "balance" < 0`);
+  const [{ n: negatives }] = await sql.all<{ n: bigint }>(
+    `SELECT COUNT(*) AS n FROM "Account" WHERE "userId" IS NOT NULL AND "balance" < 0`,
+  );
   await sql.close();
   const written = Number(transfersAfter - transfersBefore);
-  report.keep("ledger", { ...ledger, answered: made, written, duplicates: Number(duplicates), negatives: Number(negatives) });
+  report.keep("ledger", {
+    ...ledger,
+    answered: made,
+    written,
+    duplicates: Number(duplicates),
+    negatives: Number(negatives),
+  });
   report.row("ledger", "transfers answered / rows written", `${made} / ${written}`, made === written ? "" : "MISMATCH");
-  report.row("ledger", "books balance (entries, balances, pairs)", ledger.violations.length === 0 ? "yes" : "NO", ledger.violations.join("; ").slice(0, 300));
+  report.row(
+    "ledger",
+    "books balance (entries, balances, pairs)",
+    ledger.violations.length === 0 ? "yes" : "NO",
+    ledger.violations.join("; ").slice(0, 300),
+  );
   report.row("ledger", "negative customer balances", String(negatives));
   report.row("ledger", "duplicate (user, idempotency key)", String(duplicates));
 }
@@ -275,7 +412,12 @@ async function scalePart() {
     const url = await database(`scale_${target}`);
     prepareDatabase(url);
     const sql = await openSql(url);
-    const server = await startAppServer({ databaseUrl: url, env: BENCH_ENV, nodeArgs: NODE_ARGS, name: `scale ${target}` });
+    const server = await startAppServer({
+      databaseUrl: url,
+      env: BENCH_ENV,
+      nodeArgs: NODE_ARGS,
+      name: `scale ${target}`,
+    });
     stoppers.push(() => server.stop());
     const endpoint = endpointOf(server);
     const movers = await customers(endpoint, url);
@@ -294,10 +436,13 @@ async function scalePart() {
   // Both servers get the same warm-up and the same rounds, in alternating order, so JIT, caches and
   // the machine's noise weigh on both sizes alike; each figure is the median of the rounds' p50s.
   for (const setup of setups) for (const kind of KINDS) await closedLoop(1, 1, setup.send[kind]);
-  const rounds: Record<number, Record<Kind, LoadResult[]>> = Object.fromEntries(sizes.map((t) => [t, { transfers: [], dashboard: [], statement: [], activity: [] }]));
+  const rounds: Record<number, Record<Kind, LoadResult[]>> = Object.fromEntries(
+    sizes.map((t) => [t, { transfers: [], dashboard: [], statement: [], activity: [] }]),
+  );
   for (let round = 0; round < 3; round++) {
     for (const kind of KINDS) {
-      for (const setup of round % 2 === 0 ? setups : [...setups].reverse()) rounds[setup.target][kind].push(await closedLoop(1, 2, setup.send[kind]));
+      for (const setup of round % 2 === 0 ? setups : [...setups].reverse())
+        rounds[setup.target][kind].push(await closedLoop(1, 2, setup.send[kind]));
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -310,7 +455,12 @@ async function scalePart() {
   };
   const growth = (kind: Kind) => ratio(p50(100_000, kind), p50(1_000, kind));
   for (const kind of KINDS) {
-    report.row("scale", labels[kind], `× ${fmt(growth(kind))}`, `p50 ${ms(p50(1_000, kind))} at 1k, ${ms(p50(100_000, kind))} at 100k`);
+    report.row(
+      "scale",
+      labels[kind],
+      `× ${fmt(growth(kind))}`,
+      `p50 ${ms(p50(1_000, kind))} at 1k, ${ms(p50(100_000, kind))} at 100k`,
+    );
   }
   const big = setups[1];
   const plans = await explainHotQueries(big.sql, big.owner.userId, big.owner.accountIds[0]);
@@ -320,7 +470,16 @@ async function scalePart() {
     console.log("  Query plans (growth above 2×, or a plan without an index):");
     for (const p of plans) console.log(`    ${p.indexed ? "indexed" : "FULL SCAN"}  ${p.query}\n      ${p.plan}`);
   }
-  report.row("scale", "hot queries use an index", plans.every((p) => p.indexed) ? `${plans.length}/${plans.length}` : plans.filter((p) => !p.indexed).map((p) => p.query).join("; "));
+  report.row(
+    "scale",
+    "hot queries use an index",
+    plans.every((p) => p.indexed)
+      ? `${plans.length}/${plans.length}`
+      : plans
+          .filter((p) => !p.indexed)
+          .map((p) => p.query)
+          .join("; "),
+  );
   report.target("p50 latency growth 1k → 100k entries (worst page)", worst, "<=", 2);
   for (const setup of setups) {
     await setup.sql.close();

@@ -13,7 +13,15 @@ export const BENCH_DIST = ".next-bench";
 /** Inside the repository (gitignored), so it resolves Vault's node_modules and the same Next and React. */
 export const BARE_APP = path.join(ROOT, "e2e/.tmp/bare-next");
 
-const SOURCES = ["app", "lib", "proxy.ts", "next.config.js", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
+const SOURCES = [
+  "app",
+  "lib",
+  "proxy.ts",
+  "next.config.js",
+  "package-lock.json",
+  "postcss.config.mjs",
+  "tsconfig.json",
+];
 
 function newestMtime(target: string): number {
   const full = path.join(ROOT, target);
@@ -49,13 +57,19 @@ export function ensureBenchBuild(): number {
 export function buildBareApp(): number {
   rmSync(BARE_APP, { recursive: true, force: true });
   mkdirSync(path.join(BARE_APP, "app"), { recursive: true });
-  writeFileSync(path.join(BARE_APP, "package.json"), JSON.stringify({ name: "bare-next", private: true, type: "module" }) + "\n");
+  writeFileSync(
+    path.join(BARE_APP, "package.json"),
+    JSON.stringify({ name: "bare-next", private: true, type: "module" }) + "\n",
+  );
   writeFileSync(path.join(BARE_APP, "next.config.js"), "export default {};\n");
   writeFileSync(
     path.join(BARE_APP, "app/layout.js"),
     'export default function RootLayout({ children }) {\n  return <html lang="en"><body>{children}</body></html>;\n}\n',
   );
-  writeFileSync(path.join(BARE_APP, "app/page.js"), "export default function Page() {\n  return <main>Hello</main>;\n}\n");
+  writeFileSync(
+    path.join(BARE_APP, "app/page.js"),
+    "export default function Page() {\n  return <main>Hello</main>;\n}\n",
+  );
   console.log("  building the bare Next app (baseline for page weight) …");
   return nextBuild(BARE_APP, [], {}).seconds;
 }

@@ -13,7 +13,16 @@ export async function addSoftPasskey(sql: Sql, userId: string): Promise<SoftAuth
   await sql.all(
     `INSERT INTO "Passkey" ("id", "userId", "publicKey", "counter", "transports", "deviceType", "backedUp", "aaguid", "nickname", "createdAt")
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    key.credentialId, userId, Buffer.from(key.cosePublicKey), 0n, "internal", "singleDevice", sql.provider === "sqlite" ? 0 : false, "", "Bench key", new Date().toISOString(),
+    key.credentialId,
+    userId,
+    Buffer.from(key.cosePublicKey),
+    0n,
+    "internal",
+    "singleDevice",
+    sql.provider === "sqlite" ? 0 : false,
+    "",
+    "Bench key",
+    new Date().toISOString(),
   );
   return key;
 }
@@ -21,13 +30,19 @@ export async function addSoftPasskey(sql: Sql, userId: string): Promise<SoftAuth
 /** The value a server action returned (row 1 of its React Server Components answer). */
 export function actionValue<T>(answer: HttpResult): T {
   const line = answer.body.split("\n").find((l) => l.startsWith("1:"));
-  if (answer.status !== 200 || !line) throw new Error(`unexpected action answer ${answer.status}: ${answer.body.slice(0, 200)}`);
+  if (answer.status !== 200 || !line)
+    throw new Error(`unexpected action answer ${answer.status}: ${answer.body.slice(0, 200)}`);
   return JSON.parse(line.slice(2)) as T;
 }
 
 /** The Cookie header after a response: the old pairs, with whatever the response set replacing them. */
 export function mergeCookies(cookie: string, answer: HttpResult): string {
-  const jar = new Map(cookie.split("; ").filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf("=")), pair]));
+  const jar = new Map(
+    cookie
+      .split("; ")
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair]),
+  );
   for (const set of answer.headers["set-cookie"] ?? []) {
     const pair = set.split(";")[0];
     jar.set(pair.slice(0, pair.indexOf("=")), pair);
@@ -40,17 +55,36 @@ export function mergeCookies(cookie: string, answer: HttpResult): string {
  * with `key`, and returns the upgraded session's cookie and the two round trips' times.
  */
 export async function revealWithStepUp(endpoint: Endpoint, cookie: string, accountId: string, key: SoftAuthenticator) {
-  const asked = await callAction(endpoint, `/accounts/${accountId}`, serverAction("revealAction"), [{ status: "hidden" }, formData({ accountId })], cookie);
+  const asked = await callAction(
+    endpoint,
+    `/accounts/${accountId}`,
+    serverAction("revealAction"),
+    [{ status: "hidden" }, formData({ accountId })],
+    cookie,
+  );
   const stepUpPage = asked.redirect;
-  if (!stepUpPage?.startsWith("/step-up/")) throw new Error(`expected a step-up, got ${asked.status} ${asked.body.slice(0, 200)}`);
+  if (!stepUpPage?.startsWith("/step-up/"))
+    throw new Error(`expected a step-up, got ${asked.status} ${asked.body.slice(0, 200)}`);
   const intentId = stepUpPage.slice("/step-up/".length);
   const t0 = performance.now();
-  const begin = actionValue<{ ok: boolean; options?: { challenge: string } }>(await callAction(endpoint, stepUpPage, serverAction("beginStepUpAction"), [intentId], cookie));
+  const begin = actionValue<{ ok: boolean; options?: { challenge: string } }>(
+    await callAction(endpoint, stepUpPage, serverAction("beginStepUpAction"), [intentId], cookie),
+  );
   const beginMs = performance.now() - t0;
   if (!begin.ok || !begin.options) throw new Error(`beginStepUpAction refused: ${JSON.stringify(begin)}`);
-  const assertion = key.assert({ challenge: begin.options.challenge, origin: endpoint.origin, rpId: new URL(endpoint.origin).hostname });
+  const assertion = key.assert({
+    challenge: begin.options.challenge,
+    origin: endpoint.origin,
+    rpId: new URL(endpoint.origin).hostname,
+  });
   const t1 = performance.now();
-  const completed = await callAction(endpoint, stepUpPage, serverAction("completeStepUpAction"), [intentId, assertion], cookie);
+  const completed = await callAction(
+    endpoint,
+    stepUpPage,
+    serverAction("completeStepUpAction"),
+    [intentId, assertion],
+    cookie,
+  );
   const completeMs = performance.now() - t1;
   const done = actionValue<{ ok: boolean; message?: string }>(completed);
   if (!done.ok) throw new Error(`completeStepUpAction refused: ${done.message}`);

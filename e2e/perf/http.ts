@@ -10,10 +10,22 @@ import { randomBytes } from "node:crypto";
 import { ACTION_HEADERS, encodeArgs, formData, request, serverAction, type Endpoint } from "../support/server-actions";
 import { percentiles } from "./report";
 
-export type LoadResult = { concurrency: number; seconds: number; requests: number; rps: number; p50: number; p99: number; failed: number };
+export type LoadResult = {
+  concurrency: number;
+  seconds: number;
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  failed: number;
+};
 
 /** Runs `send` from `concurrency` clients for `seconds`; `send` resolves true for an answer that did what was asked. */
-export async function closedLoop(concurrency: number, seconds: number, send: () => Promise<boolean>): Promise<LoadResult> {
+export async function closedLoop(
+  concurrency: number,
+  seconds: number,
+  send: () => Promise<boolean>,
+): Promise<LoadResult> {
   const samples: number[] = [];
   let failed = 0;
   const start = performance.now();
@@ -34,8 +46,10 @@ export async function closedLoop(concurrency: number, seconds: number, send: () 
 }
 
 /** A GET that must answer 200. */
-export const getOk = (endpoint: Endpoint, path: string, cookie = "") => async () =>
-  (await request(endpoint, path, { headers: cookie ? { cookie } : {} })).status === 200;
+export const getOk =
+  (endpoint: Endpoint, path: string, cookie = "") =>
+  async () =>
+    (await request(endpoint, path, { headers: cookie ? { cookie } : {} })).status === 200;
 
 export type Mover = { cookie: string; accountIds: [string, string] };
 
@@ -53,7 +67,13 @@ export async function transferSender(endpoint: Endpoint, movers: Mover[]): Promi
         cookie: m.cookie,
         encoded: await encodeArgs([
           { status: "idle" },
-          formData({ fromAccountId: m.accountIds[i], to: `account:${m.accountIds[1 - i]}`, amount: "1.00", memo: "bench", idempotencyKey: PLACEHOLDER }),
+          formData({
+            fromAccountId: m.accountIds[i],
+            to: `account:${m.accountIds[1 - i]}`,
+            amount: "1.00",
+            memo: "bench",
+            idempotencyKey: PLACEHOLDER,
+          }),
         ]),
       })),
     ),
@@ -61,10 +81,19 @@ export async function transferSender(endpoint: Endpoint, movers: Mover[]): Promi
   let next = 0;
   return async () => {
     const t = templates[next++ % templates.length];
-    const body = Buffer.from(t.encoded.body.toString("latin1").replace(PLACEHOLDER, randomBytes(18).toString("base64url")), "latin1");
+    const body = Buffer.from(
+      t.encoded.body.toString("latin1").replace(PLACEHOLDER, randomBytes(18).toString("base64url")),
+      "latin1",
+    );
     const answer = await request(endpoint, "/transfers/new", {
       method: "POST",
-      headers: { ...ACTION_HEADERS, "next-action": action.id, origin: endpoint.origin, "content-type": t.encoded.contentType, cookie: t.cookie },
+      headers: {
+        ...ACTION_HEADERS,
+        "next-action": action.id,
+        origin: endpoint.origin,
+        "content-type": t.encoded.contentType,
+        cookie: t.cookie,
+      },
       body,
     });
     return answer.status === 200 && answer.redirect?.startsWith("/transfers/") === true;

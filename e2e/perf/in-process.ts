@@ -19,11 +19,21 @@ const users = await import("@/lib/auth/users");
 type SessionUser = import("@/lib/auth/current-user").SessionUser;
 
 const created = await users.createUser(
-  users.signUpSchema.parse({ name: "Bench Customer", email: `bench-${randomUUID()}@example.com`, password: "a long bench passphrase" }),
+  users.signUpSchema.parse({
+    name: "Bench Customer",
+    email: `bench-${randomUUID()}@example.com`,
+    password: "a long bench passphrase",
+  }),
 );
 const key = new SoftAuthenticator();
 await db.passkey.create({
-  data: { id: key.credentialId, userId: created.id, publicKey: new Uint8Array(key.cosePublicKey), deviceType: "singleDevice", nickname: "Bench key" },
+  data: {
+    id: key.credentialId,
+    userId: created.id,
+    publicKey: new Uint8Array(key.cosePublicKey),
+    deviceType: "singleDevice",
+    nickname: "Bench key",
+  },
 });
 const passwordSession = (): SessionUser => ({
   id: created.id,
@@ -56,7 +66,12 @@ const allowed = await timeEach(GUARD_ITERATIONS, async (i) => {
 //     passkeys and recovery hold are read, and the decision is audited).
 const afterPasskey: SessionUser = {
   ...passwordSession(),
-  claims: { amr: ["pwd", "hwk", "user", "mfa"], acr: "urn:vault:acr:phr", auth_time: Math.floor(Date.now() / 1000) - 600, phr_time: Math.floor(Date.now() / 1000) - 120 },
+  claims: {
+    amr: ["pwd", "hwk", "user", "mfa"],
+    acr: "urn:vault:acr:phr",
+    auth_time: Math.floor(Date.now() / 1000) - 600,
+    phr_time: Math.floor(Date.now() / 1000) - 120,
+  },
 };
 const allowedSensitive = await timeEach(GUARD_ITERATIONS, async () => {
   const pass = await guard(afterPasskey, "account.reveal", { payload: { accountId: "bench" } });
@@ -103,6 +118,12 @@ await db.$disconnect();
 console.log(
   JSON.stringify({
     guard: { allowed, allowedSensitive, stepUpRequired },
-    stepUp: { withSigning: stepUp, server: percentiles(serverShare), intent: of(phases.intent), begin: of(phases.begin), complete: of(phases.complete) },
+    stepUp: {
+      withSigning: stepUp,
+      server: percentiles(serverShare),
+      intent: of(phases.intent),
+      begin: of(phases.begin),
+      complete: of(phases.complete),
+    },
   }),
 );

@@ -16,7 +16,10 @@ async function insertRows(sql: Sql, table: string, columns: string[], rows: unkn
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
     const values = batch.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ");
-    await sql.all(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${values}`, ...batch.flat());
+    await sql.all(
+      `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${values}`,
+      ...batch.flat(),
+    );
   }
 }
 
@@ -25,11 +28,18 @@ async function insertRows(sql: Sql, table: string, columns: string[], rows: unkn
  * least `target` entries, spread over the last 90 days. Pairs cancel out, so balances (and the sum of
  * each account's entries) are unchanged. Returns the number of entries afterwards.
  */
-export async function growLedger(sql: Sql, owner: { userId: string; accounts: [string, string] }, target: number): Promise<number> {
+export async function growLedger(
+  sql: Sql,
+  owner: { userId: string; accounts: [string, string] },
+  target: number,
+): Promise<number> {
   const [{ n }] = await sql.all<{ n: bigint }>(`SELECT COUNT(*) AS n FROM "LedgerEntry"`);
   const pairs = Math.ceil(Math.max(0, target - Number(n)) / 4);
   if (pairs === 0) return Number(n);
-  const balances = await sql.all<{ id: string; balance: bigint }>(`SELECT "id", "balance" FROM "Account" WHERE "id" IN (?, ?)`, ...owner.accounts);
+  const balances = await sql.all<{ id: string; balance: bigint }>(
+    `SELECT "id", "balance" FROM "Account" WHERE "id" IN (?, ?)`,
+    ...owner.accounts,
+  );
   const balance = new Map(balances.map((b) => [b.id, b.balance]));
   const transfers: unknown[][] = [];
   const entries: unknown[][] = [];
@@ -39,15 +49,52 @@ export async function growLedger(sql: Sql, owner: { userId: string; accounts: [s
     const [from, to] = i % 2 === 0 ? owner.accounts : [owner.accounts[1], owner.accounts[0]];
     const at = new Date(start + i * step).toISOString();
     const transferId = id();
-    transfers.push([transferId, reference(), owner.userId, from, to, 1n, "USD", "bench", `bench-${transferId}`, "NONE", at]);
+    transfers.push([
+      transferId,
+      reference(),
+      owner.userId,
+      from,
+      to,
+      1n,
+      "USD",
+      "bench",
+      `bench-${transferId}`,
+      "NONE",
+      at,
+    ]);
     balance.set(from, balance.get(from)! - 1n);
     balance.set(to, balance.get(to)! + 1n);
-    entries.push([id(), transferId, from, -1n, balance.get(from)!, at], [id(), transferId, to, 1n, balance.get(to)!, at]);
+    entries.push(
+      [id(), transferId, from, -1n, balance.get(from)!, at],
+      [id(), transferId, to, 1n, balance.get(to)!, at],
+    );
   }
   await sql.all("BEGIN");
   try {
-    await insertRows(sql, "Transfer", ["id", "reference", "userId", "fromAccountId", "toAccountId", "amount", "currency", "memo", "idempotencyKey", "sca", "createdAt"], transfers);
-    await insertRows(sql, "LedgerEntry", ["id", "transferId", "accountId", "amount", "balanceAfter", "createdAt"], entries);
+    await insertRows(
+      sql,
+      "Transfer",
+      [
+        "id",
+        "reference",
+        "userId",
+        "fromAccountId",
+        "toAccountId",
+        "amount",
+        "currency",
+        "memo",
+        "idempotencyKey",
+        "sca",
+        "createdAt",
+      ],
+      transfers,
+    );
+    await insertRows(
+      sql,
+      "LedgerEntry",
+      ["id", "transferId", "accountId", "amount", "balanceAfter", "createdAt"],
+      entries,
+    );
     await sql.all("COMMIT");
   } catch (err) {
     await sql.all("ROLLBACK");
@@ -84,9 +131,15 @@ export async function explainHotQueries(sql: Sql, userId: string, accountId: str
   };
   const plans: { query: string; plan: string; indexed: boolean }[] = [];
   for (const [query, [text, params]] of Object.entries(queries)) {
-    const rows = await sql.all<Record<string, unknown>>(sql.provider === "postgresql" ? `EXPLAIN ${text}` : `EXPLAIN QUERY PLAN ${text}`, ...params);
+    const rows = await sql.all<Record<string, unknown>>(
+      sql.provider === "postgresql" ? `EXPLAIN ${text}` : `EXPLAIN QUERY PLAN ${text}`,
+      ...params,
+    );
     const plan = rows.map((r) => String(r["QUERY PLAN"] ?? r.detail)).join(" | ");
-    const fullScan = sql.provider === "postgresql" ? /Seq Scan on "?(Transfer|LedgerEntry)/.test(plan) : /SCAN (Transfer|LedgerEntry)(?! USING)/.test(plan);
+    const fullScan =
+      sql.provider === "postgresql"
+        ? /Seq Scan on "?(Transfer|LedgerEntry)/.test(plan)
+        : /SCAN (Transfer|LedgerEntry)(?! USING)/.test(plan);
     plans.push({ query, plan, indexed: !fullScan });
   }
   return plans;

@@ -14,7 +14,9 @@ const scriptCache = new Map<string, { raw: number; gzip: number }>();
 export async function firstLoadJs(endpoint: Endpoint, path: string, cookie = ""): Promise<PageWeight> {
   const page = await request(endpoint, path, { headers: cookie ? { cookie } : {} });
   if (page.status !== 200) throw new Error(`GET ${path} answered ${page.status}, expected the page`);
-  const sources = [...new Set([...page.body.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1].replaceAll("&amp;", "&")))];
+  const sources = [
+    ...new Set([...page.body.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1].replaceAll("&amp;", "&"))),
+  ];
   let rawBytes = 0;
   let gzipBytes = 0;
   for (const src of sources) {

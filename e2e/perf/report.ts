@@ -12,7 +12,14 @@ export function percentiles(samples: number[]) {
 }
 
 export type Row = { section: string; name: string; value: string; detail?: string };
-export type Target = { name: string; measured: number; limit: number; comparison: "<=" | ">="; pass: boolean; why?: string };
+export type Target = {
+  name: string;
+  measured: number;
+  limit: number;
+  comparison: "<=" | ">=";
+  pass: boolean;
+  why?: string;
+};
 
 export class Report {
   readonly rows: Row[] = [];
@@ -39,17 +46,24 @@ export class Report {
   print() {
     console.log("\nTargets (the bench reports; it never fails CI)");
     for (const t of this.targets) {
-      console.log(`  ${t.pass ? "PASS" : "FAIL"}  ${t.name.padEnd(52)} ${fmt(t.measured).padStart(8)} ${t.comparison} ${fmt(t.limit)}`);
+      console.log(
+        `  ${t.pass ? "PASS" : "FAIL"}  ${t.name.padEnd(52)} ${fmt(t.measured).padStart(8)} ${t.comparison} ${fmt(t.limit)}`,
+      );
       if (!t.pass && t.why) console.log(`        ${t.why}`);
     }
   }
 
   write(file: string) {
-    const json = JSON.stringify({ ...this.meta, rows: this.rows, targets: this.targets, figures: this.figures }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
+    const json = JSON.stringify(
+      { ...this.meta, rows: this.rows, targets: this.targets, figures: this.figures },
+      (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+      2,
+    );
     writeFileSync(file, json + "\n");
   }
 }
 
-export const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(n >= 1 ? 2 : 3));
+export const fmt = (n: number) =>
+  Number.isInteger(n) ? String(n) : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(n >= 1 ? 2 : 3);
 export const ms = (n: number) => `${fmt(n)} ms`;
 export const ratio = (a: number, b: number) => (b === 0 ? Number.POSITIVE_INFINITY : a / b);

@@ -27,7 +27,11 @@ export const test = e2e.extend<{ apps: Apps }>({
     await Promise.all(started.map((server) => server.stop()));
     if (testInfo.status !== testInfo.expectedStatus) {
       // What the servers said (warnings, errors, a crash) is the first thing to read after a failure.
-      for (const server of started) await testInfo.attach(`server ${server.name} output`, { body: server.output().slice(-200_000), contentType: "text/plain" });
+      for (const server of started)
+        await testInfo.attach(`server ${server.name} output`, {
+          body: server.output().slice(-200_000),
+          contentType: "text/plain",
+        });
     }
   },
 });

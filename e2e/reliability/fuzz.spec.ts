@@ -472,13 +472,11 @@ test("form-style and header-style server-action posts from a missing, foreign or
           headers: {} as Record<string, string>,
         })),
         // The same with a router-prefetch header, which once kept a POST away from proxy.ts altogether.
-        ...forms
-          .slice(0, 2)
-          .map((f) => ({
-            label: `${f.label} + Next-Router-Prefetch`,
-            body: () => formPostBody(f.pairs, f.encoding as "multipart" | "urlencoded"),
-            headers: { "next-router-prefetch": "1" },
-          })),
+        ...forms.slice(0, 2).map((f) => ({
+          label: `${f.label} + Next-Router-Prefetch`,
+          body: () => formPostBody(f.pairs, f.encoding as "multipart" | "urlencoded"),
+          headers: { "next-router-prefetch": "1" },
+        })),
         // And a header-style call, as React encodes it.
         {
           label: "Next-Action header",

@@ -7,7 +7,15 @@ import { DEMO } from "../fixtures";
 import { freshDatabase, openSql } from "../support/sql";
 import { checkLedger, transferKeys } from "./ledger-invariants";
 import { expect, requireProvider, test } from "./fixtures";
-import { planTransfers, random, receiptsMatchRows, sendAll, signInCustomers, summarise, type Sent } from "./transfer-load";
+import {
+  planTransfers,
+  random,
+  receiptsMatchRows,
+  sendAll,
+  signInCustomers,
+  summarise,
+  type Sent,
+} from "./transfer-load";
 
 const TOTAL = 400;
 const CONCURRENCY = 32;
@@ -40,12 +48,18 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       // The database as the dead process left it (SQLite rolls back its hot journal on this open).
       const atCrash = await checkLedger(sql);
       const rowsAtCrash = await transferKeys(sql);
-      const transferAtCrash = new Map([...rowsAtCrash].filter(([id]) => !rowsBefore.has(id)).map(([id, key]) => [key, id]));
+      const transferAtCrash = new Map(
+        [...rowsAtCrash].filter(([id]) => !rowsBefore.has(id)).map(([id, key]) => [key, id]),
+      );
 
       const loadEnded = seconds();
       const second = await apps.start({ port: first.port, databaseUrl, name: "after the restart" });
       const restarted = seconds();
-      const resent = await sendAll(second, lost.map((s) => s.request), CONCURRENCY);
+      const resent = await sendAll(
+        second,
+        lost.map((s) => s.request),
+        CONCURRENCY,
+      );
       const resendEnded = seconds();
       const answered: Sent[] = [...sent.filter((s) => s.outcome.kind !== "network_error"), ...resent];
       const { transferOfKey, handledMessages, ...counts } = summarise(answered);
@@ -68,7 +82,11 @@ for (const provider of ["sqlite", "postgresql"] as const) {
 
       expect(lost.length, "the kill cut off some answers").toBeGreaterThan(0);
       expect(atCrash.violations).toEqual([]);
-      expect({ serverErrors: resentSummary.serverErrors, networkErrors: resentSummary.networkErrors, unexpected: resentSummary.unexpected }).toEqual({
+      expect({
+        serverErrors: resentSummary.serverErrors,
+        networkErrors: resentSummary.networkErrors,
+        unexpected: resentSummary.unexpected,
+      }).toEqual({
         serverErrors: 0,
         networkErrors: 0,
         unexpected: 0,

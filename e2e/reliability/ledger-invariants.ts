@@ -8,7 +8,8 @@ export type LedgerFigures = { accounts: number; transfers: number; entries: numb
 
 export type InvariantReport = { figures: LedgerFigures; violations: string[] };
 
-const show = (rows: unknown[]) => JSON.stringify(rows, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)).slice(0, 600);
+const show = (rows: unknown[]) =>
+  JSON.stringify(rows, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)).slice(0, 600);
 
 export async function checkLedger(sql: Sql): Promise<InvariantReport> {
   const violations: string[] = [];
@@ -34,7 +35,10 @@ export async function checkLedger(sql: Sql): Promise<InvariantReport> {
      GROUP BY a."id", a."balance" HAVING a."balance" <> COALESCE(SUM(e."amount"), 0)`,
   );
   // Only the bank's internal accounts may go below zero.
-  await expectNone("a customer account is negative", `SELECT "id", "balance" FROM "Account" WHERE "userId" IS NOT NULL AND "balance" < 0`);
+  await expectNone(
+    "a customer account is negative",
+    `SELECT "id", "balance" FROM "Account" WHERE "userId" IS NOT NULL AND "balance" < 0`,
+  );
   // A transfer is whole: exactly a debit of its source and a credit of its destination, by its amount.
   await expectNone(
     "a transfer doesn't have exactly its two entries",
@@ -50,7 +54,12 @@ export async function checkLedger(sql: Sql): Promise<InvariantReport> {
     `SELECT "userId", "idempotencyKey", COUNT(*) AS n FROM "Transfer" GROUP BY "userId", "idempotencyKey" HAVING COUNT(*) > 1`,
   );
 
-  const [counts] = await sql.all<{ accounts: bigint; transfers: bigint; entries: bigint; customer_money: bigint | null }>(
+  const [counts] = await sql.all<{
+    accounts: bigint;
+    transfers: bigint;
+    entries: bigint;
+    customer_money: bigint | null;
+  }>(
     `SELECT (SELECT COUNT(*) FROM "Account") AS accounts, (SELECT COUNT(*) FROM "Transfer") AS transfers,
             (SELECT COUNT(*) FROM "LedgerEntry") AS entries, (SELECT SUM("balance") FROM "Account" WHERE "userId" IS NOT NULL) AS customer_money`,
   );

@@ -7,14 +7,24 @@ import { DEMO } from "../fixtures";
 import { freshDatabase, openSql } from "../support/sql";
 import { checkLedger, transferKeys } from "./ledger-invariants";
 import { expect, requireProvider, test } from "./fixtures";
-import { planTransfers, random, receiptsMatchRows, sendAll, signInCustomers, signUpCustomer, summarise } from "./transfer-load";
+import {
+  planTransfers,
+  random,
+  receiptsMatchRows,
+  sendAll,
+  signInCustomers,
+  signUpCustomer,
+  summarise,
+} from "./transfer-load";
 
 const TOTAL = 1_000;
 const CONCURRENCY = 32;
 const RETRY_SHARE = 0.1;
 
 for (const provider of ["sqlite", "postgresql"] as const) {
-  test(`${TOTAL} transfers at ${CONCURRENCY} concurrency with retries keep the books on ${provider}`, async ({ apps }) => {
+  test(`${TOTAL} transfers at ${CONCURRENCY} concurrency with retries keep the books on ${provider}`, async ({
+    apps,
+  }) => {
     requireProvider(provider);
     const databaseUrl = await freshDatabase(provider, `vault_rel_load_${provider}`);
     apps.prepare(databaseUrl);
@@ -45,7 +55,11 @@ for (const provider of ["sqlite", "postgresql"] as const) {
 
       expect(counts.requests).toBeGreaterThanOrEqual(1_000);
       expect(counts.retries).toBeGreaterThanOrEqual(TOTAL * RETRY_SHARE * 0.7);
-      expect({ serverErrors: counts.serverErrors, networkErrors: counts.networkErrors, unexpected: counts.unexpected }).toEqual({
+      expect({
+        serverErrors: counts.serverErrors,
+        networkErrors: counts.networkErrors,
+        unexpected: counts.unexpected,
+      }).toEqual({
         serverErrors: 0,
         networkErrors: 0,
         unexpected: 0,

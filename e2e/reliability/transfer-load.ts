@@ -5,7 +5,15 @@
  * share of retries that reuse an earlier request's idempotency key and fields.
  */
 import { randomBytes } from "node:crypto";
-import { callAction, cookiesOf, formData, serverAction, signInCookie, type Endpoint, type HttpResult } from "../support/server-actions";
+import {
+  callAction,
+  cookiesOf,
+  formData,
+  serverAction,
+  signInCookie,
+  type Endpoint,
+  type HttpResult,
+} from "../support/server-actions";
 import { inPool } from "../support/pool";
 import type { Sql } from "../support/sql";
 
@@ -40,11 +48,19 @@ export function random(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)), pick: <T>(items: T[]) => items[Math.floor(next() * items.length)] };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: T[]) => items[Math.floor(next() * items.length)],
+  };
 }
 
 /** The demo customers, signed in through Auth.js, with their accounts. */
-export async function signInCustomers(endpoint: Endpoint, sql: Sql, users: { email: string; password: string }[]): Promise<Customer[]> {
+export async function signInCustomers(
+  endpoint: Endpoint,
+  sql: Sql,
+  users: { email: string; password: string }[],
+): Promise<Customer[]> {
   return Promise.all(
     users.map(async ({ email, password }) => {
       const accounts = await sql.all<{ id: string }>(
@@ -60,7 +76,12 @@ export async function signInCustomers(endpoint: Endpoint, sql: Sql, users: { ema
  * `total` requests: about `retryShare` of them repeat an earlier request, and sit a few places after
  * it, so some retries race their original and some come after its answer.
  */
-export function planTransfers(customers: Customer[], total: number, retryShare: number, rng: ReturnType<typeof random>): TransferRequest[] {
+export function planTransfers(
+  customers: Customer[],
+  total: number,
+  retryShare: number,
+  rng: ReturnType<typeof random>,
+): TransferRequest[] {
   const plan: TransferRequest[] = [];
   while (plan.length < total) {
     if (plan.length > 0 && rng.next() < retryShare) {
@@ -70,7 +91,14 @@ export function planTransfers(customers: Customer[], total: number, retryShare: 
     }
     const customer = rng.pick(customers);
     const [from, to] = rng.next() < 0.5 ? customer.accountIds : [...customer.accountIds].reverse();
-    plan.push({ customer, idempotencyKey: randomBytes(18).toString("base64url"), fromAccountId: from, to: `account:${to}`, amount: randomAmount(rng), retry: false });
+    plan.push({
+      customer,
+      idempotencyKey: randomBytes(18).toString("base64url"),
+      fromAccountId: from,
+      to: `account:${to}`,
+      amount: randomAmount(rng),
+      retry: false,
+    });
   }
   return plan;
 }
@@ -91,14 +119,32 @@ export function classify(response: HttpResult): Outcome {
   if (response.status === 200 && receipt) return { kind: "success", transferId: receipt[1] };
   // The action's result row: {"status":"error","message":…,"fieldErrors":{…}}.
   const state = /"status":"error","message":"([^"]+)","fieldErrors":(\{[^}]*\})/.exec(response.body);
-  if (response.status === 200 && state) return { kind: "handled", message: state[2] === "{}" ? state[1] : Object.values(JSON.parse(state[2]) as Record<string, string>)[0] };
+  if (response.status === 200 && state)
+    return {
+      kind: "handled",
+      message: state[2] === "{}" ? state[1] : Object.values(JSON.parse(state[2]) as Record<string, string>)[0],
+    };
   return { kind: "unexpected", status: response.status, body: response.body.slice(0, 300) };
 }
 
 export async function sendTransfer(endpoint: Endpoint, r: TransferRequest): Promise<Outcome> {
-  const fields = { fromAccountId: r.fromAccountId, to: r.to, amount: r.amount, memo: "load", idempotencyKey: r.idempotencyKey };
+  const fields = {
+    fromAccountId: r.fromAccountId,
+    to: r.to,
+    amount: r.amount,
+    memo: "load",
+    idempotencyKey: r.idempotencyKey,
+  };
   try {
-    return classify(await callAction(endpoint, "/transfers/new", serverAction("createTransferAction"), [{ status: "idle" }, formData(fields)], r.customer.cookie));
+    return classify(
+      await callAction(
+        endpoint,
+        "/transfers/new",
+        serverAction("createTransferAction"),
+        [{ status: "idle" }, formData(fields)],
+        r.customer.cookie,
+      ),
+    );
   } catch (err) {
     return { kind: "network_error", error: (err as Error).message };
   }
@@ -108,7 +154,12 @@ export async function sendTransfer(endpoint: Endpoint, r: TransferRequest): Prom
  * Sends the plan with at most `concurrency` requests in flight, in plan order. `afterEach` sees each
  * answer as it arrives (the kill test uses it to pull the plug mid-run).
  */
-export async function sendAll(endpoint: Endpoint, plan: TransferRequest[], concurrency: number, afterEach?: (done: number) => void): Promise<Sent[]> {
+export async function sendAll(
+  endpoint: Endpoint,
+  plan: TransferRequest[],
+  concurrency: number,
+  afterEach?: (done: number) => void,
+): Promise<Sent[]> {
   let done = 0;
   return inPool(plan, concurrency, async (request) => {
     const sent = { request, outcome: await sendTransfer(endpoint, request) };
@@ -187,12 +238,20 @@ export function summarise(sent: Sent[]): LoadSummary & { transferOfKey: Map<stri
  * Every successful key is exactly one new transfer row, and the receipt it was answered with is that
  * row: `rowsBefore` and `rowsAfter` are transferKeys() (id -> key) around the run.
  */
-export function receiptsMatchRows(rowsBefore: Map<string, string>, rowsAfter: Map<string, string>, transferOfKey: Map<string, string>): string[] {
+export function receiptsMatchRows(
+  rowsBefore: Map<string, string>,
+  rowsAfter: Map<string, string>,
+  transferOfKey: Map<string, string>,
+): string[] {
   const problems: string[] = [];
   const created = [...rowsAfter].filter(([id]) => !rowsBefore.has(id));
-  if (created.length !== transferOfKey.size) problems.push(`${created.length} transfer rows created, but ${transferOfKey.size} keys succeeded`);
+  if (created.length !== transferOfKey.size)
+    problems.push(`${created.length} transfer rows created, but ${transferOfKey.size} keys succeeded`);
   for (const [key, id] of transferOfKey) {
-    if (rowsAfter.get(id) !== key) problems.push(`key ${key} was answered with transfer ${id}, whose key is ${rowsAfter.get(id) ?? "(no such row)"}`);
+    if (rowsAfter.get(id) !== key)
+      problems.push(
+        `key ${key} was answered with transfer ${id}, whose key is ${rowsAfter.get(id) ?? "(no such row)"}`,
+      );
   }
   return problems.slice(0, 20);
 }
@@ -200,9 +259,16 @@ export function receiptsMatchRows(rowsBefore: Map<string, string>, rowsAfter: Ma
 /** A new customer through the real sign-up action (two funded accounts); returns them signed in. */
 export async function signUpCustomer(endpoint: Endpoint, sql: Sql, email: string): Promise<Customer> {
   const fields = { name: "Load Tester", email, password: "a long load-test passphrase" };
-  const response = await callAction(endpoint, "/signup", serverAction("signUpAction"), [{ status: "idle" }, formData(fields)]);
+  const response = await callAction(endpoint, "/signup", serverAction("signUpAction"), [
+    { status: "idle" },
+    formData(fields),
+  ]);
   const cookie = cookiesOf(response);
-  if (!response.redirect?.endsWith("/dashboard") || !cookie.includes("session-token=")) throw new Error(`sign-up of ${email} failed: ${response.status} ${response.body.slice(0, 200)}`);
-  const accounts = await sql.all<{ id: string }>(`SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? ORDER BY a."id"`, email);
+  if (!response.redirect?.endsWith("/dashboard") || !cookie.includes("session-token="))
+    throw new Error(`sign-up of ${email} failed: ${response.status} ${response.body.slice(0, 200)}`);
+  const accounts = await sql.all<{ id: string }>(
+    `SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? ORDER BY a."id"`,
+    email,
+  );
   return { email, cookie, accountIds: accounts.map((a) => a.id) };
 }

@@ -29,7 +29,13 @@ const test = reliability.extend<{ balancer: ReverseProxy & { routeBy(route: Rout
   baseURL: async ({ balancer }, use) => use(balancer.origin),
 });
 
-test("a step-up begun on A completes on B, and a session revoked through A is refused by B", async ({ page, browser, apps, authenticator, balancer }) => {
+test("a step-up begun on A completes on B, and a session revoked through A is refused by B", async ({
+  page,
+  browser,
+  apps,
+  authenticator,
+  balancer,
+}) => {
   void authenticator;
   const ORIGIN = balancer.origin;
   requireProvider("postgresql");
@@ -54,7 +60,11 @@ test("a step-up begun on A completes on B, and a session revoked through A is re
   });
   const sql = await openSql(databaseUrl);
   try {
-    const user = { name: "Ada Two", email: `ada-${randomUUID()}@example.com`, password: "a passphrase for two instances" };
+    const user = {
+      name: "Ada Two",
+      email: `ada-${randomUUID()}@example.com`,
+      password: "a passphrase for two instances",
+    };
     await signUp(page, user);
     await expect(page).toHaveURL(/\/dashboard$/);
     await enrolFirstPasskey(page, user);
@@ -62,7 +72,12 @@ test("a step-up begun on A completes on B, and a session revoked through A is re
 
     // A bound payment: the step-up page's begin goes to A, the signed completion to B.
     const balance = async () =>
-      (await sql.all<{ balance: bigint }>(`SELECT a."balance" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? AND a."type" = 'CHECKING'`, user.email))[0].balance;
+      (
+        await sql.all<{ balance: bigint }>(
+          `SELECT a."balance" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = ? AND a."type" = 'CHECKING'`,
+          user.email,
+        )
+      )[0].balance;
     const before = await balance();
     await fillTransfer(page, "ACME Ltd", "1250.00");
     await page.getByRole("button", { name: "Send money" }).click();
@@ -71,7 +86,8 @@ test("a step-up begun on A completes on B, and a session revoked through A is re
     await confirmStepUp(page);
     await expect(page).toHaveURL(TRANSFER_PAGE);
 
-    const forIntent = (action: string) => proxy.log.filter((r) => r.action === action && r.bodyStart.includes(intentId));
+    const forIntent = (action: string) =>
+      proxy.log.filter((r) => r.action === action && r.bodyStart.includes(intentId));
     const served = (rows: ProxiedRequest[]) => rows.map((r) => `${r.backend} ${r.status}`);
     expect(served(forIntent(begin))).toEqual(["A 200"]);
     expect(served(forIntent(complete))).toEqual(["B 200"]);

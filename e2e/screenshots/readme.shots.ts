@@ -58,6 +58,9 @@ test("README screenshots", async ({ page, authenticator }) => {
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/dashboard");
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Accounts" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Accounts" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
   await page.screenshot({ path: path.join(OUT, "phone-navigation.png"), animations: "disabled" }); // the screen as seen, tab bar at the bottom
 });

@@ -95,11 +95,23 @@ async function startAppServerOn(port: number, options: AppServerOptions): Promis
   const baseEnv = { ...process.env };
   if (options.origin === null) delete baseEnv.WEBAUTHN_ORIGINS;
   // `next start` serves in this very process (no worker), so child.pid is the server.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), NEXT_BIN, "start", "--hostname", options.hostname ?? "127.0.0.1", "--port", String(port)], {
-    cwd: ROOT,
-    env: { ...baseEnv, ...SERVER_ENV, DATABASE_URL: databaseUrl, ...originEnv, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(options.nodeArgs ?? []),
+      NEXT_BIN,
+      "start",
+      "--hostname",
+      options.hostname ?? "127.0.0.1",
+      "--port",
+      String(port),
+    ],
+    {
+      cwd: ROOT,
+      env: { ...baseEnv, ...SERVER_ENV, DATABASE_URL: databaseUrl, ...originEnv, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   running.add(child);
   let log = "";
   child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));

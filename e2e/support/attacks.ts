@@ -26,7 +26,12 @@ export async function actionCallOf(request: Request): Promise<ActionCall> {
 export function nextActionCall(page: Page, match: (body: string) => boolean): Promise<ActionCall> {
   return new Promise((resolve) => {
     const listener = async (request: Request) => {
-      if (request.method() !== "POST" || !match(request.postData() ?? "") || !(await request.headerValue("next-action"))) return;
+      if (
+        request.method() !== "POST" ||
+        !match(request.postData() ?? "") ||
+        !(await request.headerValue("next-action"))
+      )
+        return;
       page.off("request", listener);
       resolve(await actionCallOf(request));
     };
@@ -54,7 +59,10 @@ async function onlyCredential(auth: VirtualAuthenticator) {
 export async function forgePasskey(auth: VirtualAuthenticator): Promise<void> {
   const real = await onlyCredential(auth);
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-  await auth.cdp.send("WebAuthn.removeCredential", { authenticatorId: auth.authenticatorId, credentialId: real.credentialId });
+  await auth.cdp.send("WebAuthn.removeCredential", {
+    authenticatorId: auth.authenticatorId,
+    credentialId: real.credentialId,
+  });
   await auth.cdp.send("WebAuthn.addCredential", {
     authenticatorId: auth.authenticatorId,
     credential: {
@@ -69,7 +77,12 @@ export async function forgePasskey(auth: VirtualAuthenticator): Promise<void> {
 }
 
 /** Request options as captured in the page, with binary fields in base64url. */
-export type CapturedRequestOptions = { challenge: string; rpId: string; allowCredentials: string[]; userVerification?: string };
+export type CapturedRequestOptions = {
+  challenge: string;
+  rpId: string;
+  allowCredentials: string[];
+  userVerification?: string;
+};
 
 /**
  * From the next page load on (on `onOrigin` only), the first WebAuthn get() in this page is captured and refused with
@@ -80,8 +93,12 @@ export async function captureNextGet(page: Page, onOrigin: string): Promise<void
   await page.addInitScript((vaultOrigin) => {
     if (location.origin !== vaultOrigin) return;
     const b64url = (buf: ArrayBuffer | ArrayBufferView) => {
-      const bytes = buf instanceof ArrayBuffer ? new Uint8Array(buf) : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-      return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      const bytes =
+        buf instanceof ArrayBuffer ? new Uint8Array(buf) : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      return btoa(String.fromCharCode(...bytes))
+        .replace(/\+/g, "-")
+        .replace(/\//g, "_")
+        .replace(/=+$/, "");
     };
     const w = window as unknown as { __captured?: unknown };
     const original = navigator.credentials.get.bind(navigator.credentials);
@@ -121,9 +138,13 @@ export async function startOtherOrigin(): Promise<{ origin: string; close: () =>
 /** Runs navigator.credentials.get in the current page with captured options; returns the response as JSON. */
 export async function assertHere(page: Page, options: CapturedRequestOptions): Promise<Record<string, unknown>> {
   return page.evaluate(async (o) => {
-    const fromB64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+    const fromB64url = (s: string) =>
+      Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
     const b64url = (buf: ArrayBuffer) =>
-      btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      btoa(String.fromCharCode(...new Uint8Array(buf)))
+        .replace(/\+/g, "-")
+        .replace(/\//g, "_")
+        .replace(/=+$/, "");
     const cred = (await navigator.credentials.get({
       publicKey: {
         challenge: fromB64url(o.challenge),

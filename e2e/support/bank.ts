@@ -13,7 +13,8 @@ export const accountsOf = (email: string) =>
     `SELECT a.id, a.name, a.balance FROM "Account" a JOIN "User" u ON u.id = a.userId WHERE u.email = ? ORDER BY a.createdAt`,
     email.toLowerCase(),
   );
-export const userId = (email: string) => queryE2eDb<{ id: string }>(`SELECT id FROM "User" WHERE email = ?`, email.toLowerCase())[0].id;
+export const userId = (email: string) =>
+  queryE2eDb<{ id: string }>(`SELECT id FROM "User" WHERE email = ?`, email.toLowerCase())[0].id;
 
 /**
  * Everything an action could change for these users. A rejected action must leave all of it as it
@@ -26,9 +27,13 @@ export function snapshot(...emails: string[]) {
   return {
     balances: one(`SELECT id, balance FROM "Account" WHERE userId IN ($USERS) ORDER BY id`),
     transfers: one(`SELECT COUNT(*) AS n FROM "Transfer" WHERE userId IN ($USERS)`),
-    entries: one(`SELECT COUNT(*) AS n FROM "LedgerEntry" e JOIN "Account" a ON a.id = e.accountId WHERE a.userId IN ($USERS)`),
+    entries: one(
+      `SELECT COUNT(*) AS n FROM "LedgerEntry" e JOIN "Account" a ON a.id = e.accountId WHERE a.userId IN ($USERS)`,
+    ),
     payees: one(`SELECT id, removedAt, firstPaidAt FROM "Payee" WHERE userId IN ($USERS) ORDER BY id`),
-    payouts: one(`SELECT userId, holderName, iban, routingCode, accountNumber FROM "PayoutDestination" WHERE userId IN ($USERS) ORDER BY userId`),
+    payouts: one(
+      `SELECT userId, holderName, iban, routingCode, accountNumber FROM "PayoutDestination" WHERE userId IN ($USERS) ORDER BY userId`,
+    ),
   };
 }
 
@@ -102,4 +107,3 @@ export async function craft(page: Page, formSelector: string, values: Record<str
     { formSelector, values },
   );
 }
-

@@ -42,7 +42,12 @@ export async function startReverseProxy(port: number, route: Route): Promise<Rev
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const action = typeof req.headers["next-action"] === "string" ? req.headers["next-action"] : null;
-    const entry = { method: req.method ?? "GET", path: req.url ?? "/", action, bodyStart: body.subarray(0, 400).toString("utf8") };
+    const entry = {
+      method: req.method ?? "GET",
+      path: req.url ?? "/",
+      action,
+      bodyStart: body.subarray(0, 400).toString("utf8"),
+    };
     const backend = route(entry);
     const seen = req.socket.remoteAddress ?? "";
     const forwarded = req.headers["x-forwarded-for"];

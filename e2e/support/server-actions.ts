@@ -50,13 +50,17 @@ function readServerActions(): ServerAction[] {
 
 export function serverAction(name: string): ServerAction {
   const found = serverActions().filter((a) => a.name === name);
-  if (found.length !== 1) throw new Error(`expected one server action named ${name} in the build, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one server action named ${name} in the build, found ${found.length}`);
   return found[0];
 }
 
 /** "app/(bank)/transfers/new/page" -> "/transfers/new" (route groups are not in the URL). */
 function routeOf(worker: string): string {
-  const segments = worker.replace(/^app\//, "").replace(/\/?page$/, "").split("/");
+  const segments = worker
+    .replace(/^app\//, "")
+    .replace(/\/?page$/, "")
+    .split("/");
   return "/" + segments.filter((s) => s && !/^\(.*\)$/.test(s)).join("/");
 }
 
@@ -95,7 +99,11 @@ export function request(
       {
         agent,
         method: options.method ?? "GET",
-        headers: { host: new URL(endpoint.origin).host, ...(body ? { "content-length": String(body.length) } : {}), ...options.headers },
+        headers: {
+          host: new URL(endpoint.origin).host,
+          ...(body ? { "content-length": String(body.length) } : {}),
+          ...options.headers,
+        },
         timeout: options.timeoutMs ?? 30_000,
       },
       (res) => {
@@ -124,7 +132,10 @@ export async function encodeArgs(args: unknown[]): Promise<{ body: Buffer; conte
   const encoded = await encodeReply(args);
   // Let the platform serialise it, as the browser's fetch would (multipart boundary included).
   const wire = new Response(encoded);
-  return { body: Buffer.from(await wire.arrayBuffer()), contentType: wire.headers.get("content-type") ?? "text/plain;charset=UTF-8" };
+  return {
+    body: Buffer.from(await wire.arrayBuffer()),
+    contentType: wire.headers.get("content-type") ?? "text/plain;charset=UTF-8",
+  };
 }
 
 /** Calls a server action with these arguments, as the page at `pathname` would. */
@@ -140,10 +151,23 @@ export async function callAction(
 }
 
 /** A server-action POST with any body at all (the fuzz test sends malformed ones). */
-export function postAction(endpoint: Endpoint, pathname: string, actionId: string, body: string | Buffer, contentType: string, cookie = "") {
+export function postAction(
+  endpoint: Endpoint,
+  pathname: string,
+  actionId: string,
+  body: string | Buffer,
+  contentType: string,
+  cookie = "",
+) {
   return request(endpoint, pathname, {
     method: "POST",
-    headers: { ...ACTION_HEADERS, "next-action": actionId, origin: endpoint.origin, "content-type": contentType, ...(cookie ? { cookie } : {}) },
+    headers: {
+      ...ACTION_HEADERS,
+      "next-action": actionId,
+      origin: endpoint.origin,
+      "content-type": contentType,
+      ...(cookie ? { cookie } : {}),
+    },
     body,
   });
 }
@@ -168,7 +192,8 @@ export async function signInCookie(endpoint: Endpoint, email: string, password: 
     body: new URLSearchParams({ csrfToken, email, password }).toString(),
   });
   const session = cookiesOf(response);
-  if (!/session-token=/.test(session)) throw new Error(`sign-in as ${email} failed: ${response.status} ${response.headers.location ?? ""}`);
+  if (!/session-token=/.test(session))
+    throw new Error(`sign-in as ${email} failed: ${response.status} ${response.headers.location ?? ""}`);
   return session;
 }
 

@@ -14,10 +14,16 @@ export type Provider = "sqlite" | "postgresql";
 
 /** Why the PostgreSQL variant of a spec can't run here, or null when it can. */
 export const postgresUnavailable = (): string | null =>
-  process.env.TEST_DATABASE_URL ? null : "TEST_DATABASE_URL is not set (export it from e2e/tools/postgres.sh start to run the PostgreSQL variants)";
+  process.env.TEST_DATABASE_URL
+    ? null
+    : "TEST_DATABASE_URL is not set (export it from e2e/tools/postgres.sh start to run the PostgreSQL variants)";
 
 /** A database URL for `name`: a SQLite file, or an empty PostgreSQL database of that name (dropped first if it exists). */
-export async function freshDatabase(provider: Provider, name: string, base = process.env.TEST_DATABASE_URL): Promise<string> {
+export async function freshDatabase(
+  provider: Provider,
+  name: string,
+  base = process.env.TEST_DATABASE_URL,
+): Promise<string> {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`database name must be [a-z0-9_]+: ${name}`);
   if (provider === "sqlite") return `file:./e2e/.tmp/${name}.db`; // prepare-db.ts deletes and recreates it
   if (!base) throw new Error(postgresUnavailable()!);
@@ -53,7 +59,12 @@ export async function openSql(databaseUrl: string): Promise<Sql> {
       provider: "postgresql",
       async all<T>(sql: string, ...params: unknown[]) {
         let n = 0;
-        return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+        return (
+          await client.query(
+            sql.replace(/\?/g, () => `$${++n}`),
+            params,
+          )
+        ).rows as T[];
       },
       close: () => client.end(),
     };

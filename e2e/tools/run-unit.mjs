@@ -34,7 +34,12 @@ const timingSensitive = (file) => /timing\.test\.ts$/.test(file);
 
 /** The files concurrently, then the timing-sensitive ones alone; both run even if the first fails. */
 function run(label, selected, extraEnv) {
-  const together = runFiles(label, selected.filter((f) => !timingSensitive(f)), extraEnv, concurrency);
+  const together = runFiles(
+    label,
+    selected.filter((f) => !timingSensitive(f)),
+    extraEnv,
+    concurrency,
+  );
   const alone = runFiles(`${label}, timing-sensitive, alone`, selected.filter(timingSensitive), extraEnv, 1);
   return together || alone;
 }
@@ -44,7 +49,16 @@ function runFiles(label, selected, extraEnv, concurrency) {
   console.log(`\n# ${label}: ${selected.length} file(s)`);
   const result = spawnSync(
     process.execPath,
-    ["--import", "tsx", "--import", "./prisma/tools/outside-next.mjs", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...selected],
+    [
+      "--import",
+      "tsx",
+      "--import",
+      "./prisma/tools/outside-next.mjs",
+      "--test",
+      `--test-concurrency=${concurrency}`,
+      "--test-reporter=spec",
+      ...selected,
+    ],
     {
       cwd: root,
       stdio: "inherit",
@@ -63,9 +77,12 @@ function runFiles(label, selected, extraEnv, concurrency) {
 
 const postgres = process.env.TEST_DATABASE_URL;
 // Both passes run even when the first fails, so one failure doesn't hide the other's.
-const sqlite = flags.has("--postgres-only") ? 0 : run("unit and integration tests (SQLite)", files, { TEST_DATABASE_URL: "" });
+const sqlite = flags.has("--postgres-only")
+  ? 0
+  : run("unit and integration tests (SQLite)", files, { TEST_DATABASE_URL: "" });
 let pg = 0;
 if (flags.has("--sqlite-only")) pg = 0;
-else if (postgres) pg = run("integration tests (PostgreSQL)", files.filter(usesDatabase), { TEST_DATABASE_URL: postgres });
+else if (postgres)
+  pg = run("integration tests (PostgreSQL)", files.filter(usesDatabase), { TEST_DATABASE_URL: postgres });
 else console.log("\n# PostgreSQL integration tests skipped: set TEST_DATABASE_URL=postgresql://… to run them");
 process.exit(sqlite || pg);

@@ -395,7 +395,10 @@ describe(`bearer-token API (${TEST_PROVIDER})`, () => {
     // Not a listing: the token was issued for one operation.
     const listed = await getAccounts(checking.token);
     assert.equal(listed.status, 401);
-    assert.match(listed.challenge!, /error="invalid_token", error_description="This single-use token was issued for a different operation\."/);
+    assert.match(
+      listed.challenge!,
+      /error="invalid_token", error_description="This single-use token was issued for a different operation\."/,
+    );
     // Not another account's number.
     const savings = await getNumber(checking.token, alice.savings);
     assert.equal(savings.status, 401);
@@ -417,16 +420,26 @@ describe(`bearer-token API (${TEST_PROVIDER})`, () => {
     await db.$transaction((tx) => codes.store(tx, c.user.id));
     const client = await makeClient(c, "transfer:funds");
     const token = await accessToken(client);
-    const payment = (amount: string) => ({ body: { from_account_id: c.checking, to: `payee:${c.payee}`, amount }, key: idempotencyKey() });
+    const payment = (amount: string) => ({
+      body: { from_account_id: c.checking, to: `payee:${c.payee}`, amount },
+      key: idempotencyKey(),
+    });
     const first = payment("1250.00");
     const second = payment("2000.00");
-    const intentOf = async (p: ReturnType<typeof payment>) => ((await postTransfer(token, p.body, p.key)).body.intent as { id: string }).id;
+    const intentOf = async (p: ReturnType<typeof payment>) =>
+      ((await postTransfer(token, p.body, p.key)).body.intent as { id: string }).id;
     const firstIntent = await intentOf(first);
     const { token: minted } = await stepUpToken(c, client, await intentOf(second));
     const before = await balanceOf(c.checking);
 
     const { authenticateWithRecoveryCode } = await import("@/lib/auth/recovery-sign-in");
-    assert.ok(await authenticateWithRecoveryCode({ email: c.user.email, password: "a long test passphrase", code: codes.codes[0] }));
+    assert.ok(
+      await authenticateWithRecoveryCode({
+        email: c.user.email,
+        password: "a long test passphrase",
+        code: codes.codes[0],
+      }),
+    );
 
     const request = authorize.parseAuthorizeQuery({
       response_type: "code",
@@ -582,10 +595,14 @@ describe(`bearer-token API (${TEST_PROVIDER})`, () => {
   it("the live-token cap holds when 20 creations race: exactly 10 are made, the rest refused", async () => {
     const dan = await customer("dan");
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => perform(clients.apiClientCreate, dan.user, { name: `race ${i}`, scopes: "accounts:read", days: 7 })),
+      Array.from({ length: 20 }, (_, i) =>
+        perform(clients.apiClientCreate, dan.user, { name: `race ${i}`, scopes: "accounts:read", days: 7 }),
+      ),
     );
     const refused = results.filter((r) => r.status === "rejected");
-    console.log(`  live-token cap, 20 racing creations: ${results.length - refused.length} made, ${refused.length} refused (${TEST_PROVIDER})`);
+    console.log(
+      `  live-token cap, 20 racing creations: ${results.length - refused.length} made, ${refused.length} refused (${TEST_PROVIDER})`,
+    );
     assert.equal(results.length - refused.length, 10);
     for (const r of refused) assert.match(String((r as PromiseRejectedResult).reason), /too_many_tokens/);
     assert.equal(await db.apiClient.count({ where: { userId: dan.user.id } }), 10);

@@ -18,7 +18,6 @@ import { db } from "@/lib/db";
 import { parseScopes, type Scope } from "@/lib/api/scopes";
 import { apiSid, issueAuthorizationCode } from "@/lib/api/tokens";
 
-
 /**
  * RFC 8252 §7.3 / §8.3: a native or command-line client receives the code on a loopback redirect,
  * any port, IP literal only ("localhost" can be re-pointed). Nothing else is accepted, so a code can

@@ -61,22 +61,43 @@ export const apiClientCreate = defineOperation({
   async run(tx, actor, { payload, carry: scopes }): Promise<CreatedApiClient> {
     // After a passkey the claims say PHR and phr_time; a grace-window pass reads the same claims.
     const acr: Acr = actor.claims.acr;
-    const authTime = new Date(1000 * (acr === ACR.PHR ? (actor.claims.phr_time ?? actor.claims.auth_time) : actor.claims.auth_time));
+    const authTime = new Date(
+      1000 * (acr === ACR.PHR ? (actor.claims.phr_time ?? actor.claims.auth_time) : actor.claims.auth_time),
+    );
     const clientId = `vlt_client_${newId()}`;
     const secret = newSecret("client");
     const expiresAt = new Date(Date.now() + payload.days * 24 * 60 * 60 * 1000);
     // The cap is counted inside the creation's own transaction, after touching the customer's row (a
     // row lock on PostgreSQL; SQLite runs one writer at a time): racing creations can't all see 9.
     await tx.user.update({ where: { id: actor.id }, data: { updatedAt: new Date() } });
-    const live = await tx.apiClient.count({ where: { userId: actor.id, revokedAt: null, expiresAt: { gt: new Date() } } });
+    const live = await tx.apiClient.count({
+      where: { userId: actor.id, revokedAt: null, expiresAt: { gt: new Date() } },
+    });
     if (live >= MAX_LIVE_CLIENTS) {
-      throw new DomainError("too_many_tokens", `You have ${MAX_LIVE_CLIENTS} live tokens. Revoke one you no longer use first.`);
+      throw new DomainError(
+        "too_many_tokens",
+        `You have ${MAX_LIVE_CLIENTS} live tokens. Revoke one you no longer use first.`,
+      );
     }
     await tx.apiClient.create({
-      data: { id: clientId, userId: actor.id, name: payload.name, scopes: payload.scopes, secretHash: hashSecret(secret), acr, authTime, expiresAt },
+      data: {
+        id: clientId,
+        userId: actor.id,
+        name: payload.name,
+        scopes: payload.scopes,
+        secretHash: hashSecret(secret),
+        acr,
+        authTime,
+        expiresAt,
+      },
     });
     await recordAudit(
-      { userId: actor.id, action: "api_client.create", outcome: "SUCCESS", metadata: { clientId, name: payload.name, scopes: payload.scopes, days: String(payload.days) } },
+      {
+        userId: actor.id,
+        action: "api_client.create",
+        outcome: "SUCCESS",
+        metadata: { clientId, name: payload.name, scopes: payload.scopes, days: String(payload.days) },
+      },
       tx,
     );
     return { clientId, secret, name: payload.name, scopes, expiresAt };

@@ -105,7 +105,11 @@ async function insufficientAuthentication(err: StepUpRequired): Promise<Response
 }
 
 const wrongOperation = () =>
-  bearerFailure({ status: 401, error: "invalid_token", description: "This single-use token was issued for a different operation." });
+  bearerFailure({
+    status: 401,
+    error: "invalid_token",
+    description: "This single-use token was issued for a different operation.",
+  });
 
 /** The HTTP status of each rule a route can hit (RFC 9110 §15): exhaustive, so a new code must choose one. */
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
@@ -174,7 +178,13 @@ export async function protectedRoute(
     if (err instanceof InputError)
       return apiError(422, "invalid_request", "Some fields are invalid.", { field_errors: err.fieldErrors });
     if (err instanceof RateLimited)
-      return apiError(429, err.code, err.userMessage, { retry_after: err.retryAfterS }, { "retry-after": String(err.retryAfterS) });
+      return apiError(
+        429,
+        err.code,
+        err.userMessage,
+        { retry_after: err.retryAfterS },
+        { "retry-after": String(err.retryAfterS) },
+      );
     if (err instanceof DomainError) return apiError(DOMAIN_STATUS[err.code], err.code, err.userMessage);
     log.error(
       { event: "api.unhandled", err: { name: (err as Error)?.name, message: (err as Error)?.message } },
@@ -200,7 +210,8 @@ export const payloadTooLarge = (limit: number) =>
  */
 export async function readBodyText(request: Request, limit: number): Promise<BodyRead> {
   const declared = request.headers.get("content-length");
-  if (declared !== null && (!/^\d{1,15}$/.test(declared) || Number(declared) > limit)) return { ok: false, response: payloadTooLarge(limit) };
+  if (declared !== null && (!/^\d{1,15}$/.test(declared) || Number(declared) > limit))
+    return { ok: false, response: payloadTooLarge(limit) };
   if (!request.body) return { ok: true, text: "" };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -223,14 +234,21 @@ export async function readBodyText(request: Request, limit: number): Promise<Bod
 }
 
 /** A JSON object body (Content-Type: application/json, at most 16 kB), or the 400 / 413 to answer. */
-export async function readJson(request: Request): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; response: Response }> {
-  const notJson = { ok: false as const, response: apiError(400, "invalid_request", "Send a JSON object (Content-Type: application/json, at most 16 kB).") };
+export async function readJson(
+  request: Request,
+): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; response: Response }> {
+  const notJson = {
+    ok: false as const,
+    response: apiError(400, "invalid_request", "Send a JSON object (Content-Type: application/json, at most 16 kB)."),
+  };
   if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) return notJson;
   const read = await readBodyText(request, MAX_JSON_BODY_BYTES);
   if (!read.ok) return read;
   try {
     const value: unknown = JSON.parse(read.text);
-    return value && typeof value === "object" && !Array.isArray(value) ? { ok: true, body: value as Record<string, unknown> } : notJson;
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? { ok: true, body: value as Record<string, unknown> }
+      : notJson;
   } catch {
     return notJson;
   }

@@ -39,8 +39,22 @@ after(async () => {
 /** A customer with a passkey just used (so making a client needs no further step-up) and a payee. */
 async function customerWithClient(scopes: string) {
   const users = await import("@/lib/auth/users");
-  const created = await users.createUser(users.signUpSchema.parse({ name: "Api", email: `api-${randomUUID()}@example.com`, password: "a long test passphrase" }));
-  await db.passkey.create({ data: { id: randomUUID(), userId: created.id, publicKey: new Uint8Array(32), deviceType: "singleDevice", nickname: "key" } });
+  const created = await users.createUser(
+    users.signUpSchema.parse({
+      name: "Api",
+      email: `api-${randomUUID()}@example.com`,
+      password: "a long test passphrase",
+    }),
+  );
+  await db.passkey.create({
+    data: {
+      id: randomUUID(),
+      userId: created.id,
+      publicKey: new Uint8Array(32),
+      deviceType: "singleDevice",
+      nickname: "key",
+    },
+  });
   const user: User = {
     id: created.id,
     email: created.email,
@@ -50,7 +64,11 @@ async function customerWithClient(scopes: string) {
   };
   const client = await perform(clients.apiClientCreate, user, { name: "limits", scopes, days: 30 });
   const checking = (await db.account.findFirstOrThrow({ where: { userId: user.id, type: "CHECKING" } })).id;
-  const payee = (await db.payee.create({ data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" } })).id;
+  const payee = (
+    await db.payee.create({
+      data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" },
+    })
+  ).id;
   return { user, client, checking, payee };
 }
 
@@ -96,7 +114,11 @@ describe(`API limits (${TEST_PROVIDER})`, () => {
       routes.transfers.POST(
         new Request(`${BASE}/api/v1/transfers`, {
           method: "POST",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": randomUUID().replaceAll("-", "") },
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            "idempotency-key": randomUUID().replaceAll("-", ""),
+          },
           body: JSON.stringify({ from_account_id: c.checking, to: `payee:${c.payee}`, amount: "1250.00" }),
         }),
       );
@@ -128,9 +150,15 @@ describe(`API limits (${TEST_PROVIDER})`, () => {
     );
     assert.ok(refused instanceof lockout.RateLimited && refused instanceof DomainError, String(refused));
     assert.equal(refused.code, "too_many_intents");
-    assert.match(refused.userMessage, /^Too many confirmations were started at once\. Try again in [1-5] minute\(s\)\.$/);
+    assert.match(
+      refused.userMessage,
+      /^Too many confirmations were started at once\. Try again in [1-5] minute\(s\)\.$/,
+    );
     // Per customer, whichever client asks: another client of the same customer is refused too.
-    await assert.rejects(createIntent({ id: userId, sid: apiSid(`client-${randomUUID()}`) }, "account.reveal", { accountId: "x" }), lockout.RateLimited);
+    await assert.rejects(
+      createIntent({ id: userId, sid: apiSid(`client-${randomUUID()}`) }, "account.reveal", { accountId: "x" }),
+      lockout.RateLimited,
+    );
     assert.equal(typeof (await createIntent(browser, "account.reveal", { accountId: "from a page" })), "string");
   });
 });

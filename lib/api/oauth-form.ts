@@ -57,7 +57,8 @@ export async function readOAuthForm(
  */
 export function oauthFailure(err: OAuthError, usedBasic: boolean): Response {
   const { status, retryAfterS, ...body } = err;
-  const headers: Record<string, string> = status === 401 && usedBasic ? { "www-authenticate": 'Basic realm="vault"' } : {};
+  const headers: Record<string, string> =
+    status === 401 && usedBasic ? { "www-authenticate": 'Basic realm="vault"' } : {};
   if (retryAfterS !== undefined) headers["retry-after"] = String(retryAfterS);
   return json(status, body, headers);
 }

@@ -68,7 +68,10 @@ export const OPENAPI = {
           'RFC 6750 §3 / RFC 9470 §3 challenge, e.g. Bearer realm="vault", error="insufficient_user_authentication", acr_values="urn:vault:acr:phr", max_age="0"',
         schema: { type: "string" },
       },
-      "Retry-After": { description: "Seconds to wait before asking again (RFC 9110 §10.2.3)", schema: { type: "integer" } },
+      "Retry-After": {
+        description: "Seconds to wait before asking again (RFC 9110 §10.2.3)",
+        schema: { type: "integer" },
+      },
     },
     schemas: {
       Error: {
@@ -357,7 +360,10 @@ export const OPENAPI = {
           ),
           "401": jsonBody(ref("Error"), "invalid_client"),
           "429": {
-            ...jsonBody(ref("Error"), "too_many_requests: this client minted 20 access tokens within a minute; nothing was used up"),
+            ...jsonBody(
+              ref("Error"),
+              "too_many_requests: this client minted 20 access tokens within a minute; nothing was used up",
+            ),
             headers: { "Retry-After": { $ref: "#/components/headers/Retry-After" } },
           },
         },

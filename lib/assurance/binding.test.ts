@@ -4,7 +4,12 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { boundChallenge, canonicalJson, challengeMatches, payloadHashOf } from "@/lib/assurance/binding";
 
-const payload = canonicalJson({ action: "transfer.payee", amount: 125_000n, currency: "USD", payee: { name: "ACME Ltd", iban: "GB82WEST12345698765432" } });
+const payload = canonicalJson({
+  action: "transfer.payee",
+  amount: 125_000n,
+  currency: "USD",
+  payee: { name: "ACME Ltd", iban: "GB82WEST12345698765432" },
+});
 
 describe("canonical JSON", () => {
   it("sorts keys at every depth and writes bigints as strings", () => {
@@ -43,7 +48,12 @@ describe("challenge binding (PSD2 RTS Art. 5(1))", () => {
   });
 
   it("a changed amount is a different challenge", () => {
-    const other = canonicalJson({ action: "transfer.payee", amount: 125_001n, currency: "USD", payee: { name: "ACME Ltd", iban: "GB82WEST12345698765432" } });
+    const other = canonicalJson({
+      action: "transfer.payee",
+      amount: 125_001n,
+      currency: "USD",
+      payee: { name: "ACME Ltd", iban: "GB82WEST12345698765432" },
+    });
     assert.equal(challengeMatches(challenge, nonce, other), false);
   });
 });

@@ -2,11 +2,21 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ACR, recoverySignInClaims, type AssuranceClaims } from "@/lib/auth/claims";
 import { evaluatePolicy, type GuardFacts } from "@/lib/assurance/evaluate";
-import { LOW_VALUE_DAILY_BUDGET_MINOR, LOW_VALUE_MAX_MINOR, POLICIES, RECOVERY_COOLING_OFF_S } from "@/lib/assurance/policy";
+import {
+  LOW_VALUE_DAILY_BUDGET_MINOR,
+  LOW_VALUE_MAX_MINOR,
+  POLICIES,
+  RECOVERY_COOLING_OFF_S,
+} from "@/lib/assurance/policy";
 
 const NOW = 1_800_000_000;
 const password: AssuranceClaims = { amr: ["pwd"], acr: ACR.AAL1, auth_time: NOW - 60 };
-const steppedUp = (ageS: number): AssuranceClaims => ({ amr: ["pwd", "pop", "user", "mfa"], acr: ACR.PHR, auth_time: NOW - 7200, phr_time: NOW - ageS });
+const steppedUp = (ageS: number): AssuranceClaims => ({
+  amr: ["pwd", "pop", "user", "mfa"],
+  acr: ACR.PHR,
+  auth_time: NOW - 7200,
+  phr_time: NOW - ageS,
+});
 const facts = (f: Partial<GuardFacts> = {}): GuardFacts => ({ hasPasskey: true, ...f });
 const decide = (action: keyof typeof POLICIES, claims: AssuranceClaims, f: Partial<GuardFacts> = {}) =>
   evaluatePolicy(POLICIES[action], claims, facts(f), NOW);
@@ -21,7 +31,10 @@ describe("policy: transfer to own account", () => {
 describe("policy: transfer to a payee", () => {
   const known = { payeeIsNew: false, exemptedLast24hMinor: 0n };
   it("is exempt below $100.00 to a known payee within the daily budget (PSD2 RTS Art. 16)", () => {
-    assert.deepEqual(decide("transfer.payee", password, { ...known, amountMinor: 9_999n }), { outcome: "exempted", reason: "low_value" });
+    assert.deepEqual(decide("transfer.payee", password, { ...known, amountMinor: 9_999n }), {
+      outcome: "exempted",
+      reason: "low_value",
+    });
   });
   it("needs a bound step-up at exactly $100.00", () => {
     const d = decide("transfer.payee", password, { ...known, amountMinor: LOW_VALUE_MAX_MINOR });
@@ -29,12 +42,23 @@ describe("policy: transfer to a payee", () => {
     assert.deepEqual(d.outcome === "step_up" && d.requirement, { acr_values: ACR.PHR, max_age: 0, bound: true });
   });
   it("needs step-up for any amount to a new payee", () => {
-    assert.equal(decide("transfer.payee", password, { payeeIsNew: true, exemptedLast24hMinor: 0n, amountMinor: 1n }).outcome, "step_up");
+    assert.equal(
+      decide("transfer.payee", password, { payeeIsNew: true, exemptedLast24hMinor: 0n, amountMinor: 1n }).outcome,
+      "step_up",
+    );
   });
   it("needs step-up when the daily budget would be exceeded, and not when it is exactly used up", () => {
     const used = LOW_VALUE_DAILY_BUDGET_MINOR - 5_000n;
-    assert.equal(decide("transfer.payee", password, { payeeIsNew: false, exemptedLast24hMinor: used, amountMinor: 5_000n }).outcome, "exempted");
-    assert.equal(decide("transfer.payee", password, { payeeIsNew: false, exemptedLast24hMinor: used, amountMinor: 5_001n }).outcome, "step_up");
+    assert.equal(
+      decide("transfer.payee", password, { payeeIsNew: false, exemptedLast24hMinor: used, amountMinor: 5_000n })
+        .outcome,
+      "exempted",
+    );
+    assert.equal(
+      decide("transfer.payee", password, { payeeIsNew: false, exemptedLast24hMinor: used, amountMinor: 5_001n })
+        .outcome,
+      "step_up",
+    );
   });
   it("is bound: even a passkey one second ago doesn't cover a large transfer", () => {
     const d = decide("transfer.payee", steppedUp(1), { ...known, amountMinor: 125_000n });
@@ -64,7 +88,10 @@ describe("policy: add payee, change payout destination", () => {
 describe("policy: reveal (10-minute grace window, not bound)", () => {
   it("needs a passkey after a password sign-in", () => {
     const d = decide("account.reveal", password);
-    assert.deepEqual(d.outcome === "step_up" && [d.reason, d.requirement], ["acr_too_low", { acr_values: ACR.PHR, max_age: 600, bound: false }]);
+    assert.deepEqual(d.outcome === "step_up" && [d.reason, d.requirement], [
+      "acr_too_low",
+      { acr_values: ACR.PHR, max_age: 600, bound: false },
+    ]);
   });
   it("allows within 600 s of the passkey, including the edge", () => {
     assert.equal(decide("account.reveal", steppedUp(0)).outcome, "allowed");
@@ -115,8 +142,16 @@ describe("policy: after a recovery-code sign-in", () => {
   });
   it("holds new payees, payout changes and payments needing step-up until the cooling-off ends, even with a fresh passkey", () => {
     for (const action of ["payee.add", "payout.change"] as const) {
-      assert.deepEqual(decide(action, steppedUp(1), hold), { outcome: "held", reason: "recovery_cooling_off", until: hold.recoveryHoldUntil }, action);
-      assert.equal(decide(action, steppedUp(1), { recoveryHoldUntil: NOW }).outcome, "step_up", `${action}: the hold has ended`);
+      assert.deepEqual(
+        decide(action, steppedUp(1), hold),
+        { outcome: "held", reason: "recovery_cooling_off", until: hold.recoveryHoldUntil },
+        action,
+      );
+      assert.equal(
+        decide(action, steppedUp(1), { recoveryHoldUntil: NOW }).outcome,
+        "step_up",
+        `${action}: the hold has ended`,
+      );
     }
     const large = { payeeIsNew: false, exemptedLast24hMinor: 0n, amountMinor: 125_000n };
     assert.equal(decide("transfer.payee", steppedUp(1), { ...large, ...hold }).outcome, "held");
@@ -128,7 +163,11 @@ describe("policy: after a recovery-code sign-in", () => {
         reason: "recovery_cooling_off",
         requirement: { acr_values: ACR.PHR, max_age: 0, bound: true },
       });
-      assert.deepEqual(decide(action, steppedUp(1), { recoveryHoldUntil: NOW }), { outcome: "allowed", reason: "recent_passkey" }, `${action}: the hold has ended`);
+      assert.deepEqual(
+        decide(action, steppedUp(1), { recoveryHoldUntil: NOW }),
+        { outcome: "allowed", reason: "recent_passkey" },
+        `${action}: the hold has ended`,
+      );
     }
     assert.equal(decide("recovery.regenerate", steppedUp(1), hold).outcome, "held");
   });

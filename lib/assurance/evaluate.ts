@@ -20,12 +20,21 @@ export type GuardFacts = {
 export type Requirement = { acr_values: Acr; max_age: number; bound: boolean };
 
 export type Decision =
-  | { outcome: "allowed"; reason: "no_step_up_needed" | "recent_passkey" | "recent_password_for_first_passkey" | "recent_recovery_code" }
+  | {
+      outcome: "allowed";
+      reason: "no_step_up_needed" | "recent_passkey" | "recent_password_for_first_passkey" | "recent_recovery_code";
+    }
   | { outcome: "exempted"; reason: "low_value" }
   | { outcome: "held"; reason: "recovery_cooling_off"; until: number }
   | {
       outcome: "step_up";
-      reason: "bound_action" | "acr_too_low" | "passkey_too_old" | "needs_password" | "needs_passkey_enrolment" | "recovery_cooling_off";
+      reason:
+        | "bound_action"
+        | "acr_too_low"
+        | "passkey_too_old"
+        | "needs_password"
+        | "needs_passkey_enrolment"
+        | "recovery_cooling_off";
       requirement: Requirement;
     };
 
@@ -80,9 +89,14 @@ export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: G
 
   if (policy.bound) return { outcome: "step_up", reason: "bound_action", requirement };
   if (policy.boundAfterRecovery && facts.recoveryHoldUntil !== undefined && facts.recoveryHoldUntil > nowS) {
-    return { outcome: "step_up", reason: "recovery_cooling_off", requirement: { ...requirement, max_age: 0, bound: true } };
+    return {
+      outcome: "step_up",
+      reason: "recovery_cooling_off",
+      requirement: { ...requirement, max_age: 0, bound: true },
+    };
   }
   if (!acrSatisfies(claims.acr, policy.acr)) return { outcome: "step_up", reason: "acr_too_low", requirement };
-  if (!fresh(claims.phr_time, policy.maxAgeS, nowS)) return { outcome: "step_up", reason: "passkey_too_old", requirement };
+  if (!fresh(claims.phr_time, policy.maxAgeS, nowS))
+    return { outcome: "step_up", reason: "passkey_too_old", requirement };
   return { outcome: "allowed", reason: "recent_passkey" };
 }

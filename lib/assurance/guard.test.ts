@@ -19,17 +19,49 @@ let alice: Customer;
 let bob: Customer;
 
 const key = () => randomUUID().replaceAll("-", "");
-const passwordClaims = () => ({ amr: ["pwd"], acr: "urn:vault:acr:aal1" as const, auth_time: Math.floor(Date.now() / 1000) });
+const passwordClaims = () => ({
+  amr: ["pwd"],
+  acr: "urn:vault:acr:aal1" as const,
+  auth_time: Math.floor(Date.now() / 1000),
+});
 
 async function customer(name: string): Promise<Customer> {
   const users = await import("@/lib/auth/users");
-  const user = await users.createUser(users.signUpSchema.parse({ name, email: `${name}-${randomUUID()}@example.com`, password: "a long test passphrase" }));
+  const user = await users.createUser(
+    users.signUpSchema.parse({
+      name,
+      email: `${name}-${randomUUID()}@example.com`,
+      password: "a long test passphrase",
+    }),
+  );
   const actor: Actor = { id: user.id, sid: `sid-${name}`, claims: passwordClaims() };
   // A passkey row, so policies ask for a passkey rather than enrolment (the ceremony is e2e-tested).
-  await db.passkey.create({ data: { id: `cred-${randomUUID()}`, userId: user.id, publicKey: new Uint8Array([1]), deviceType: "singleDevice", nickname: "Test key" } });
+  await db.passkey.create({
+    data: {
+      id: `cred-${randomUUID()}`,
+      userId: user.id,
+      publicKey: new Uint8Array([1]),
+      deviceType: "singleDevice",
+      nickname: "Test key",
+    },
+  });
   const checking = (await db.account.findFirstOrThrow({ where: { userId: user.id, type: "CHECKING" } })).id;
-  const payee = (await db.payee.create({ data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" } })).id;
-  const knownPayee = (await db.payee.create({ data: { userId: user.id, name: "Landlord", iban: "DE89370400440532013000", currency: "USD", firstPaidAt: new Date() } })).id;
+  const payee = (
+    await db.payee.create({
+      data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" },
+    })
+  ).id;
+  const knownPayee = (
+    await db.payee.create({
+      data: {
+        userId: user.id,
+        name: "Landlord",
+        iban: "DE89370400440532013000",
+        currency: "USD",
+        firstPaidAt: new Date(),
+      },
+    })
+  ).id;
   return { actor, checking, payee, knownPayee };
 }
 
@@ -73,7 +105,12 @@ after(async () => {
 describe(`the assurance guard (${PROVIDER})`, () => {
   it("a large transfer called directly, without step-up, moves nothing and stores a pending intent", async () => {
     const before = await balances(alice);
-    const input = { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "1250.00", idempotencyKey: key() };
+    const input = {
+      fromAccountId: alice.checking,
+      to: `payee:${alice.knownPayee}`,
+      amount: "1250.00",
+      idempotencyKey: key(),
+    };
     const intentId = await pendingIntent(alice, input);
     assert.deepEqual(await balances(alice), before);
     assert.equal(await db.transfer.count({ where: { idempotencyKey: input.idempotencyKey } }), 0);
@@ -82,24 +119,38 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     assert.equal(intent?.action, "transfer.payee");
     assert.deepEqual(intent?.payload.amount, "1250.00");
     assert.deepEqual((intent?.payload.to as { name: string }).name, "Landlord");
-    const audit = await db.auditEvent.findFirst({ where: { userId: alice.actor.id, action: "assurance.decision" }, orderBy: { createdAt: "desc" } });
+    const audit = await db.auditEvent.findFirst({
+      where: { userId: alice.actor.id, action: "assurance.decision" },
+      orderBy: { createdAt: "desc" },
+    });
     assert.equal(audit?.outcome, "STEP_UP_REQUIRED");
     assert.equal(audit?.reason, "bound_action");
     assert.match(audit?.metadata ?? "", /"acr_values":"urn:vault:acr:phr"/);
   });
 
   it("an authorised intent completes once, even when two completions race", async () => {
-    const input = { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "300.00", idempotencyKey: key() };
+    const input = {
+      fromAccountId: alice.checking,
+      to: `payee:${alice.knownPayee}`,
+      amount: "300.00",
+      idempotencyKey: key(),
+    };
     const intentId = await pendingIntent(alice, input);
     assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), true);
-    assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), false, "authorised once");
+    assert.equal(
+      await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!),
+      false,
+      "authorised once",
+    );
     const before = await balances(alice);
     // Different idempotency keys would not help an attacker either: the intent is consumed in the transfer's transaction.
     const results = await Promise.allSettled([
       perform(transfers.transfer, alice.actor, input, { intentId }),
       perform(transfers.transfer, alice.actor, input, { intentId }),
     ]);
-    const ok = results.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<{ id: string }>).value.id);
+    const ok = results
+      .filter((r) => r.status === "fulfilled")
+      .map((r) => (r as PromiseFulfilledResult<{ id: string }>).value.id);
     assert.equal(new Set(ok).size, 1);
     assert.equal(await db.transfer.count({ where: { idempotencyKey: input.idempotencyKey } }), 1);
     const after = await balances(alice);
@@ -108,11 +159,19 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     assert.equal(transfer.sca, "STEP_UP");
     assert.equal((await intents.findIntent(alice.actor, intentId))?.status, "CONSUMED");
     // A later replay with the same intent and a fresh key is refused.
-    await assert.rejects(perform(transfers.transfer, alice.actor, { ...input, idempotencyKey: key() }, { intentId }), /doesn't match|already used/);
+    await assert.rejects(
+      perform(transfers.transfer, alice.actor, { ...input, idempotencyKey: key() }, { intentId }),
+      /doesn't match|already used/,
+    );
   });
 
   it("an intent authorised for one amount can't complete another", async () => {
-    const input = { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "200.00", idempotencyKey: key() };
+    const input = {
+      fromAccountId: alice.checking,
+      to: `payee:${alice.knownPayee}`,
+      amount: "200.00",
+      idempotencyKey: key(),
+    };
     const intentId = await pendingIntent(alice, input);
     assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), true);
     const before = await balances(alice);
@@ -120,30 +179,58 @@ describe(`the assurance guard (${PROVIDER})`, () => {
       perform(transfers.transfer, alice.actor, { ...input, amount: "2000.00" }, { intentId }),
       (err: unknown) => err instanceof errors.DomainError && err.code === "intent_invalid",
     );
-    await assert.rejects(perform(transfers.transfer, alice.actor, { ...input, to: `payee:${alice.payee}` }, { intentId }), /doesn't match/);
+    await assert.rejects(
+      perform(transfers.transfer, alice.actor, { ...input, to: `payee:${alice.payee}` }, { intentId }),
+      /doesn't match/,
+    );
     assert.deepEqual(await balances(alice), before);
   });
 
   it("altering the stored intent after it was created makes it unusable", async () => {
-    const input = { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "150.00", idempotencyKey: key() };
+    const input = {
+      fromAccountId: alice.checking,
+      to: `payee:${alice.knownPayee}`,
+      amount: "150.00",
+      idempotencyKey: key(),
+    };
     const intentId = await pendingIntent(alice, input);
     const row = await db.stepUpIntent.findUniqueOrThrow({ where: { id: intentId } });
-    await db.stepUpIntent.update({ where: { id: intentId }, data: { payload: row.payload.replace('"150.00"', '"1500.00"') } });
+    await db.stepUpIntent.update({
+      where: { id: intentId },
+      data: { payload: row.payload.replace('"150.00"', '"1500.00"') },
+    });
     assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), false);
     const before = await balances(alice);
-    await assert.rejects(perform(transfers.transfer, alice.actor, { ...input, amount: "1500.00" }, { intentId }), /doesn't match/);
+    await assert.rejects(
+      perform(transfers.transfer, alice.actor, { ...input, amount: "1500.00" }, { intentId }),
+      /doesn't match/,
+    );
     assert.deepEqual(await balances(alice), before);
   });
 
   it("another user's intent id is not theirs to authorise or use", async () => {
-    const intentId = await pendingIntent(alice, { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "400.00", idempotencyKey: key() });
+    const intentId = await pendingIntent(alice, {
+      fromAccountId: alice.checking,
+      to: `payee:${alice.knownPayee}`,
+      amount: "400.00",
+      idempotencyKey: key(),
+    });
     assert.equal(await intents.findIntent(bob.actor, intentId), null);
     assert.equal(await intents.authoriseIntent(bob.actor, intentId, signedFor.get(intentId)!), false);
-    assert.equal(await intents.authoriseIntent({ ...alice.actor, sid: "another-session" }, intentId, signedFor.get(intentId)!), false, "bound to the session too");
+    assert.equal(
+      await intents.authoriseIntent({ ...alice.actor, sid: "another-session" }, intentId, signedFor.get(intentId)!),
+      false,
+      "bound to the session too",
+    );
     assert.equal(await intents.authoriseIntent(alice.actor, intentId, signedFor.get(intentId)!), true);
     const before = await balances(bob);
     await assert.rejects(
-      perform(transfers.transfer, bob.actor, { fromAccountId: bob.checking, to: `payee:${bob.knownPayee}`, amount: "400.00", idempotencyKey: key() }, { intentId }),
+      perform(
+        transfers.transfer,
+        bob.actor,
+        { fromAccountId: bob.checking, to: `payee:${bob.knownPayee}`, amount: "400.00", idempotencyKey: key() },
+        { intentId },
+      ),
       /doesn't match/,
     );
     assert.deepEqual(await balances(bob), before);
@@ -152,37 +239,73 @@ describe(`the assurance guard (${PROVIDER})`, () => {
   it("small payments to a known payee are exempt until the daily budget is used (PSD2 RTS Art. 16)", async () => {
     const c = await customer("carol");
     for (const amount of ["99.99", "99.99"]) {
-      const r = await perform(transfers.transfer, c.actor, { fromAccountId: c.checking, to: `payee:${c.knownPayee}`, amount, idempotencyKey: key() });
+      const r = await perform(transfers.transfer, c.actor, {
+        fromAccountId: c.checking,
+        to: `payee:${c.knownPayee}`,
+        amount,
+        idempotencyKey: key(),
+      });
       assert.equal((await db.transfer.findUniqueOrThrow({ where: { id: r.id } })).sca, "EXEMPT_LOW_VALUE");
     }
     // $199.98 used of $250.00: $50.03 would exceed it.
-    await pendingIntent(c, { fromAccountId: c.checking, to: `payee:${c.knownPayee}`, amount: "50.03", idempotencyKey: key() });
+    await pendingIntent(c, {
+      fromAccountId: c.checking,
+      to: `payee:${c.knownPayee}`,
+      amount: "50.03",
+      idempotencyKey: key(),
+    });
     // A new payee is never exempt.
-    await pendingIntent(c, { fromAccountId: c.checking, to: `payee:${c.payee}`, amount: "1.00", idempotencyKey: key() });
-    const exempted = await db.auditEvent.count({ where: { userId: c.actor.id, action: "assurance.decision", outcome: "EXEMPTED", reason: "low_value" } });
+    await pendingIntent(c, {
+      fromAccountId: c.checking,
+      to: `payee:${c.payee}`,
+      amount: "1.00",
+      idempotencyKey: key(),
+    });
+    const exempted = await db.auditEvent.count({
+      where: { userId: c.actor.id, action: "assurance.decision", outcome: "EXEMPTED", reason: "low_value" },
+    });
     assert.equal(exempted, 2);
   });
 
   it("the daily exemption budget holds when ten small payments race (PSD2 RTS Art. 16)", async () => {
     const c = await customer("dave");
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 10 }, () => perform(transfers.transfer, c.actor, { fromAccountId: c.checking, to: `payee:${c.knownPayee}`, amount: "99.99", idempotencyKey: key() })),
+      Array.from({ length: 10 }, () =>
+        perform(transfers.transfer, c.actor, {
+          fromAccountId: c.checking,
+          to: `payee:${c.knownPayee}`,
+          amount: "99.99",
+          idempotencyKey: key(),
+        }),
+      ),
     );
     const moved = await db.transfer.findMany({ where: { userId: c.actor.id, payeeId: c.knownPayee } });
     const exemptTotal = moved.filter((t) => t.sca === "EXEMPT_LOW_VALUE").reduce((sum, t) => sum + t.amount, 0n);
     assert.equal(moved.length, 2, "two fit in $250.00, whatever the interleaving");
     assert.equal(exemptTotal, 19_998n);
-    const stepUps = outcomes.filter((o) => o.status === "rejected" && o.reason instanceof guardModule.StepUpRequired).length;
+    const stepUps = outcomes.filter(
+      (o) => o.status === "rejected" && o.reason instanceof guardModule.StepUpRequired,
+    ).length;
     assert.equal(stepUps, 8, "every other payment waits for a passkey instead");
   });
 
   it("an expired or cancelled intent can't be authorised", async () => {
-    const expired = await pendingIntent(alice, { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "111.00", idempotencyKey: key() });
+    const expired = await pendingIntent(alice, {
+      fromAccountId: alice.checking,
+      to: `payee:${alice.knownPayee}`,
+      amount: "111.00",
+      idempotencyKey: key(),
+    });
     await db.stepUpIntent.update({ where: { id: expired }, data: { expiresAt: new Date(Date.now() - 1000) } });
     assert.equal((await intents.findIntent(alice.actor, expired))?.status, "EXPIRED");
     assert.equal(await intents.authoriseIntent(alice.actor, expired, signedFor.get(expired)!), false);
 
-    const cancelled = await pendingIntent(alice, { fromAccountId: alice.checking, to: `payee:${alice.knownPayee}`, amount: "112.00", idempotencyKey: key() });
+    const cancelled = await pendingIntent(alice, {
+      fromAccountId: alice.checking,
+      to: `payee:${alice.knownPayee}`,
+      amount: "112.00",
+      idempotencyKey: key(),
+    });
     assert.equal(await intents.cancelIntent(alice.actor, cancelled), true);
     assert.equal(await intents.cancelIntent(alice.actor, cancelled), false);
     assert.equal(await intents.authoriseIntent(alice.actor, cancelled, signedFor.get(cancelled)!), false);
@@ -192,13 +315,23 @@ describe(`the assurance guard (${PROVIDER})`, () => {
   it("the state machine allows only its arrows", () => {
     const all = ["PENDING", "AUTHORISED", "CONSUMED", "CANCELLED", "EXPIRED"] as const;
     const allowed = new Set(["PENDING>AUTHORISED", "PENDING>CANCELLED", "AUTHORISED>CONSUMED", "AUTHORISED>CANCELLED"]);
-    for (const from of all) for (const to of all) assert.equal(intents.canTransition(from, to), allowed.has(`${from}>${to}`), `${from}>${to}`);
+    for (const from of all)
+      for (const to of all)
+        assert.equal(intents.canTransition(from, to), allowed.has(`${from}>${to}`), `${from}>${to}`);
   });
 
   it("own-account transfers need no step-up, and that decision is audited too", async () => {
     const savings = (await db.account.findFirstOrThrow({ where: { userId: bob.actor.id, type: "SAVINGS" } })).id;
-    await perform(transfers.transfer, bob.actor, { fromAccountId: bob.checking, to: `account:${savings}`, amount: "50.00", idempotencyKey: key() });
-    const audit = await db.auditEvent.findFirst({ where: { userId: bob.actor.id, action: "assurance.decision" }, orderBy: { createdAt: "desc" } });
+    await perform(transfers.transfer, bob.actor, {
+      fromAccountId: bob.checking,
+      to: `account:${savings}`,
+      amount: "50.00",
+      idempotencyKey: key(),
+    });
+    const audit = await db.auditEvent.findFirst({
+      where: { userId: bob.actor.id, action: "assurance.decision" },
+      orderBy: { createdAt: "desc" },
+    });
     assert.equal(audit?.outcome, "SUCCESS");
     assert.equal(audit?.reason, "no_step_up_needed");
     assert.match(audit?.metadata ?? "", /"policy":"transfer.own"/);

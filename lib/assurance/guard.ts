@@ -6,11 +6,18 @@ import { canonicalJson } from "@/lib/assurance/binding";
 import { evaluatePolicy, type Decision, type GuardFacts, type Requirement } from "@/lib/assurance/evaluate";
 import { consumeIntent, createIntent, findIntent } from "@/lib/assurance/intents";
 import { POLICIES, type Policy, type PolicyAction } from "@/lib/assurance/policy";
-import { confirmerOf, enrolledDuringHoldMessage, heldMessage, holdOf, HOLD_COLUMNS, mayConfirmDuringHold, recoveryHoldOf } from "@/lib/assurance/recovery-hold";
+import {
+  confirmerOf,
+  enrolledDuringHoldMessage,
+  heldMessage,
+  holdOf,
+  HOLD_COLUMNS,
+  mayConfirmDuringHold,
+  recoveryHoldOf,
+} from "@/lib/assurance/recovery-hold";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
-
 
 /** Thrown when the session falls short: the validated operation waits as intent `intentId`. */
 export class StepUpRequired extends Error {
@@ -55,14 +62,27 @@ export async function guard(
   action: PolicyAction,
   op: { payload: Record<string, unknown>; facts?: Omit<GuardFacts, "hasPasskey">; intentId?: string },
 ): Promise<GuardPass> {
-  const audit = (outcome: "SUCCESS" | "EXEMPTED" | "STEP_UP_REQUIRED" | "DENIED", reason: string, extra: Record<string, string> = {}) =>
-    recordAudit({ userId: actor.id, action: "assurance.decision", outcome, reason, metadata: { policy: action, ...extra } });
+  const audit = (
+    outcome: "SUCCESS" | "EXEMPTED" | "STEP_UP_REQUIRED" | "DENIED",
+    reason: string,
+    extra: Record<string, string> = {},
+  ) =>
+    recordAudit({
+      userId: actor.id,
+      action: "assurance.decision",
+      outcome,
+      reason,
+      metadata: { policy: action, ...extra },
+    });
 
   // A credential bound to one intent runs only as that intent: never as another one, never directly.
   const bound = actor.intentId ?? undefined;
   if (bound !== undefined && op.intentId !== undefined && op.intentId !== bound) {
     await audit("DENIED", "intent_mismatch", { intentId: String(op.intentId).slice(0, 64) });
-    throw new DomainError("intent_invalid", "This confirmation doesn't match the operation any more. Please start again.");
+    throw new DomainError(
+      "intent_invalid",
+      "This confirmation doesn't match the operation any more. Please start again.",
+    );
   }
   const resumeId = op.intentId ?? bound;
   const policy = POLICIES[action];
@@ -74,7 +94,10 @@ export async function guard(
     const intent = await findIntent(actor, resumeId);
     if (!intent || intent.status !== "AUTHORISED" || intent.action !== action || intent.canonical !== canonical) {
       await audit("DENIED", "intent_mismatch", { intentId: String(resumeId).slice(0, 64) });
-      throw new DomainError("intent_invalid", "This confirmation doesn't match the operation any more. Please start again.");
+      throw new DomainError(
+        "intent_invalid",
+        "This confirmation doesn't match the operation any more. Please start again.",
+      );
     }
     // Re-checked now, when the operation runs, not only when the intent was made or confirmed: a
     // recovery-code sign-in since then holds it (README "Account recovery"), on every channel.
@@ -90,11 +113,21 @@ export async function guard(
 
   // One read for both facts a step-up policy needs about the user: any passkey, and a recovery hold.
   // A policy that asks for no step-up (acr null) decides on nothing, so it reads nothing.
-  const user = policy.acr === null ? null : await db.user.findUnique({ where: { id: actor.id }, select: { ...HOLD_COLUMNS, _count: { select: { passkeys: true, identities: true } } } });
+  const user =
+    policy.acr === null
+      ? null
+      : await db.user.findUnique({
+          where: { id: actor.id },
+          select: { ...HOLD_COLUMNS, _count: { select: { passkeys: true, identities: true } } },
+        });
   const hold = holdOf(user)?.until;
   // A second factor to step up with: a passkey, or the IdP for an SSO customer when it is trusted for step-up.
   const ssoStepUp = env.SSO?.stepUpAcr != null && (user?._count.identities ?? 0) > 0;
-  const facts: GuardFacts = { ...op.facts, hasPasskey: (user?._count.passkeys ?? 0) > 0 || ssoStepUp, recoveryHoldUntil: hold ? epochSeconds(hold) : undefined };
+  const facts: GuardFacts = {
+    ...op.facts,
+    hasPasskey: (user?._count.passkeys ?? 0) > 0 || ssoStepUp,
+    recoveryHoldUntil: hold ? epochSeconds(hold) : undefined,
+  };
   const decision: Decision = evaluatePolicy(policy, actor.claims, facts, epochSeconds());
   if (decision.outcome === "allowed") {
     await audit("SUCCESS", decision.reason);
@@ -139,7 +172,10 @@ async function refuseIfHeld(
     throw new DomainError("recovery_hold", heldMessage(hold.until));
   }
   if (!(await mayConfirmDuringHold(actor.id, confirmerOf(intent.authorisedBy), hold))) {
-    await audit("DENIED", "passkey_enrolled_during_cooling_off", { intentId: intent.id, until: hold.until.toISOString() });
+    await audit("DENIED", "passkey_enrolled_during_cooling_off", {
+      intentId: intent.id,
+      until: hold.until.toISOString(),
+    });
     throw new DomainError("recovery_hold", enrolledDuringHoldMessage(hold.until));
   }
 }

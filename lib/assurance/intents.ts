@@ -51,13 +51,21 @@ export type Intent = {
 };
 
 /** Stores a new pending intent; its id is unguessable (it appears in the step-up URL). */
-export async function createIntent(owner: IntentOwner, action: PolicyAction, payload: Record<string, unknown>): Promise<string> {
+export async function createIntent(
+  owner: IntentOwner,
+  action: PolicyAction,
+  payload: Record<string, unknown>,
+): Promise<string> {
   // An API client stores an intent with every RFC 9470 401 it provokes, as fast as it can call, so
   // intents made by API clients are capped per customer, counted before the row is written (racing
   // calls can't get past it). A browser session makes one per page it submits.
   const allowed = owner.sid.startsWith(API_SID_PREFIX) ? await intentLimit.take(owner.id) : { ok: true as const };
   if (!allowed.ok) {
-    throw new RateLimited("too_many_intents", `Too many confirmations were started at once. Try again in ${Math.ceil(allowed.retryAfterS / 60)} minute(s).`, allowed.retryAfterS);
+    throw new RateLimited(
+      "too_many_intents",
+      `Too many confirmations were started at once. Try again in ${Math.ceil(allowed.retryAfterS / 60)} minute(s).`,
+      allowed.retryAfterS,
+    );
   }
   const canonical = canonicalJson({ action, ...payload });
   const id = randomBytes(18).toString("base64url");
@@ -102,7 +110,13 @@ export async function findIntent(owner: IntentOwner, intentId: unknown, now = ne
  * PENDING -> AUTHORISED, once, before expiry, and only if the stored intent is still exactly the one the
  * assertion was verified against (`verifiedCanonical`, the text its challenge was derived from).
  */
-export async function authoriseIntent(owner: IntentOwner, intentId: string, verifiedCanonical: string, authorisedBy: string | null = null, now = new Date()): Promise<boolean> {
+export async function authoriseIntent(
+  owner: IntentOwner,
+  intentId: string,
+  verifiedCanonical: string,
+  authorisedBy: string | null = null,
+  now = new Date(),
+): Promise<boolean> {
   const changed = await db.stepUpIntent.updateMany({
     where: {
       id: intentId,
@@ -141,11 +155,16 @@ export async function consumeIntent(
     },
     data: { status: "CONSUMED", consumedAt: new Date(), result: JSON.stringify(result) },
   });
-  if (changed.count !== 1) throw new DomainError("intent_used", "This confirmation was already used or has expired. Start again.");
+  if (changed.count !== 1)
+    throw new DomainError("intent_used", "This confirmation was already used or has expired. Start again.");
 }
 
 /** PENDING -> CANCELLED, by the customer or (with a reason they are shown) by a rule. */
-export async function cancelIntent(owner: IntentOwner, intentId: string, reason: string | null = null): Promise<boolean> {
+export async function cancelIntent(
+  owner: IntentOwner,
+  intentId: string,
+  reason: string | null = null,
+): Promise<boolean> {
   const changed = await db.stepUpIntent.updateMany({
     where: { id: intentId, userId: owner.id, sessionId: owner.sid, status: "PENDING" },
     data: { status: "CANCELLED", cancelReason: reason },

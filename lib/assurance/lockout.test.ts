@@ -42,7 +42,8 @@ describe(`the lockout counts before the work (${TEST_PROVIDER})`, () => {
     console.log(`  takes admitted: ${admitted.length} of ${RACERS} (${TEST_PROVIDER})`);
     assert.equal(admitted.length, 5);
     assert.deepEqual(admitted.map((r) => r.ok && r.ticket.attempt).sort(), [1, 2, 3, 4, 5]);
-    for (const r of results) if (!r.ok) assert.ok(r.state.locked && r.state.retryAfterS > 14 * 60, JSON.stringify(r.state));
+    for (const r of results)
+      if (!r.ok) assert.ok(r.state.locked && r.state.retryAfterS > 14 * 60, JSON.stringify(r.state));
     // The pause is 15 minutes from the fifth failure; on a loaded machine a second or more may pass before this read.
     const state = await one.get("someone");
     assert.deepEqual({ ...state, retryAfterS: undefined }, { locked: true, failures: 5, retryAfterS: undefined });
@@ -64,9 +65,13 @@ describe(`the lockout counts before the work (${TEST_PROVIDER})`, () => {
       }
       return taken.ticket.failed().locked ? ("failed, now locked" as const) : ("failed" as const);
     };
-    const guesses = Array.from({ length: RACERS }, (_, i) => (i === RACERS - 1 ? "the right long passphrase" : `wrong guess number ${i}`));
+    const guesses = Array.from({ length: RACERS }, (_, i) =>
+      i === RACERS - 1 ? "the right long passphrase" : `wrong guess number ${i}`,
+    );
     const results = await Promise.all(guesses.map(attempt));
-    console.log(`  password checks evaluated: ${evaluated} of ${RACERS}; the right password (last): ${results.at(-1)} (${TEST_PROVIDER})`);
+    console.log(
+      `  password checks evaluated: ${evaluated} of ${RACERS}; the right password (last): ${results.at(-1)} (${TEST_PROVIDER})`,
+    );
     assert.ok(evaluated <= 5, `${evaluated} evaluated`);
     if (results.includes("failed, now locked")) assert.equal(await attempt("the right long passphrase"), "refused");
   });
@@ -79,7 +84,15 @@ describe(`the lockout counts before the work (${TEST_PROVIDER})`, () => {
       assert.ok(t.ok);
       states.push(t.ticket.failed());
     }
-    assert.deepEqual(states.map((s) => [s.failures, s.locked]), [[1, false], [2, false], [3, false], [4, false]]);
+    assert.deepEqual(
+      states.map((s) => [s.failures, s.locked]),
+      [
+        [1, false],
+        [2, false],
+        [3, false],
+        [4, false],
+      ],
+    );
     const fifth = await limit.take("k");
     assert.ok(fifth.ok);
     await fifth.ticket.refund(); // not evaluated: the budget still has one attempt left
@@ -109,7 +122,10 @@ describe(`the lockout counts before the work (${TEST_PROVIDER})`, () => {
       t.ticket.failed();
     }
     assert.equal((await limit.take("k")).ok, false);
-    await db.rateLimiterFlexible.update({ where: { key: `${prefix}:k` }, data: { expire: new Date(Date.now() - 1000) } });
+    await db.rateLimiterFlexible.update({
+      where: { key: `${prefix}:k` },
+      data: { expire: new Date(Date.now() - 1000) },
+    });
     const results = await Promise.all(Array.from({ length: RACERS }, () => limit.take("k")));
     assert.equal(results.filter((r) => r.ok).length, 5, "a fresh window, raced: still 5");
   });
@@ -127,9 +143,23 @@ describe(`racing step-up completions (${TEST_PROVIDER})`, () => {
     const users = await import("@/lib/auth/users");
     const { createIntent } = await import("@/lib/assurance/intents");
     const { beginStepUpFor, completeStepUpFor } = await import("@/lib/assurance/step-up");
-    const created = await users.createUser(users.signUpSchema.parse({ name: "Rae", email: `rae-${randomUUID()}@example.com`, password: "a long test passphrase" }));
+    const created = await users.createUser(
+      users.signUpSchema.parse({
+        name: "Rae",
+        email: `rae-${randomUUID()}@example.com`,
+        password: "a long test passphrase",
+      }),
+    );
     const key = new SoftAuthenticator();
-    await db.passkey.create({ data: { id: key.credentialId, userId: created.id, publicKey: new Uint8Array(key.cosePublicKey), deviceType: "singleDevice", nickname: "Rae's key" } });
+    await db.passkey.create({
+      data: {
+        id: key.credentialId,
+        userId: created.id,
+        publicKey: new Uint8Array(key.cosePublicKey),
+        deviceType: "singleDevice",
+        nickname: "Rae's key",
+      },
+    });
     const user: import("@/lib/auth/current-user").SessionUser = {
       id: created.id,
       email: created.email,
@@ -138,7 +168,9 @@ describe(`racing step-up completions (${TEST_PROVIDER})`, () => {
       claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
     };
     // One pending intent (and live challenge) per racer, as 20 open step-up pages would have.
-    const intents = await Promise.all(Array.from({ length: RACERS + 1 }, (_, i) => createIntent(user, "account.reveal", { accountId: `acc-${i}` })));
+    const intents = await Promise.all(
+      Array.from({ length: RACERS + 1 }, (_, i) => createIntent(user, "account.reveal", { accountId: `acc-${i}` })),
+    );
     const challenges: string[] = [];
     for (const id of intents) {
       const begin = await beginStepUpFor(user, id);
@@ -147,16 +179,29 @@ describe(`racing step-up completions (${TEST_PROVIDER})`, () => {
     }
     // Signed by the right key, but without user verification: a real signature check that fails.
     const results = await Promise.all(
-      intents.slice(0, RACERS).map((id, i) => completeStepUpFor(user, id, key.assert({ challenge: challenges[i], ...TEST_RP, userVerified: false }))),
+      intents
+        .slice(0, RACERS)
+        .map((id, i) =>
+          completeStepUpFor(user, id, key.assert({ challenge: challenges[i], ...TEST_RP, userVerified: false })),
+        ),
     );
     const rows = await db.stepUpIntent.findMany({ where: { id: { in: intents } }, select: { failedAttempts: true } });
     const evaluated = rows.reduce((n, r) => n + r.failedAttempts, 0);
     const codes = results.map((r) => (r.ok ? "ok" : r.code));
-    console.log(`  step-up assertions verified: ${evaluated} of ${RACERS}; answers: ${codes.filter((c) => c === "failed").length} failed, ${codes.filter((c) => c === "locked").length} locked (${TEST_PROVIDER})`);
+    console.log(
+      `  step-up assertions verified: ${evaluated} of ${RACERS}; answers: ${codes.filter((c) => c === "failed").length} failed, ${codes.filter((c) => c === "locked").length} locked (${TEST_PROVIDER})`,
+    );
     assert.ok(evaluated <= 5, `${evaluated} evaluated`);
     assert.ok(codes.every((c) => c === "failed" || c === "locked"));
-    assert.equal(await db.auditEvent.count({ where: { userId: user.id, action: "step_up.verify", outcome: "FAILURE" } }), evaluated);
-    const good = await completeStepUpFor(user, intents[RACERS], key.assert({ challenge: challenges[RACERS], ...TEST_RP }));
+    assert.equal(
+      await db.auditEvent.count({ where: { userId: user.id, action: "step_up.verify", outcome: "FAILURE" } }),
+      evaluated,
+    );
+    const good = await completeStepUpFor(
+      user,
+      intents[RACERS],
+      key.assert({ challenge: challenges[RACERS], ...TEST_RP }),
+    );
     assert.equal(good.ok === false && good.code, "locked", "the right passkey waits out the block too");
   });
 });

@@ -63,7 +63,8 @@ export function createLockout(keyPrefix: string, rule: LockoutRule = LOCKOUT, cl
   // Never more than the longest wait the rule sets: a racing take may have read its clock a moment
   // before the one that started the block did, and must not say 61 s for a 60 s block.
   const longestS = Math.max(rule.windowS, rule.blockS);
-  const retryAfterS = (expire: Date | null, now = Date.now()) => (expire ? Math.min(longestS, Math.max(0, Math.ceil((expire.getTime() - now) / 1000))) : 0);
+  const retryAfterS = (expire: Date | null, now = Date.now()) =>
+    expire ? Math.min(longestS, Math.max(0, Math.ceil((expire.getTime() - now) / 1000))) : 0;
 
   const get = async (key: string): Promise<LockoutState> => {
     const row = await store.findUnique({ where: { key: keyOf(key) } });
@@ -75,7 +76,10 @@ export function createLockout(keyPrefix: string, rule: LockoutRule = LOCKOUT, cl
     attempt,
     failed: () => ({ locked: attempt >= max, failures: attempt, retryAfterS: retryAfterS(expire) }),
     succeeded: () => store.deleteMany({ where: { key: k } }).then(() => undefined),
-    refund: () => store.updateMany({ where: { key: k, points: { gt: 0 } }, data: { points: { decrement: 1 } } }).then(() => undefined),
+    refund: () =>
+      store
+        .updateMany({ where: { key: k, points: { gt: 0 } }, data: { points: { decrement: 1 } } })
+        .then(() => undefined),
   });
 
   async function take(key: string): Promise<Take> {
@@ -84,7 +88,11 @@ export function createLockout(keyPrefix: string, rule: LockoutRule = LOCKOUT, cl
       const now = new Date();
       const row = await store.findUnique({ where: { key: k } });
       const live = !!row?.expire && row.expire > now;
-      if (row && live && row.points >= max) return { ok: false, state: { locked: true, failures: row.points, retryAfterS: retryAfterS(row.expire, now.getTime()) } };
+      if (row && live && row.points >= max)
+        return {
+          ok: false,
+          state: { locked: true, failures: row.points, retryAfterS: retryAfterS(row.expire, now.getTime()) },
+        };
       let attempt: number;
       let expire = new Date(now.getTime() + rule.windowS * 1000);
       if (!row) {
@@ -97,11 +105,17 @@ export function createLockout(keyPrefix: string, rule: LockoutRule = LOCKOUT, cl
         attempt = 1;
       } else if (!live) {
         // A window that ended starts again; only one racing take can move it (its WHERE fails for the rest).
-        const { count } = await store.updateMany({ where: { key: k, OR: [{ expire: null }, { expire: { lte: now } }] }, data: { points: 1, expire } });
+        const { count } = await store.updateMany({
+          where: { key: k, OR: [{ expire: null }, { expire: { lte: now } }] },
+          data: { points: 1, expire },
+        });
         if (count === 0) continue;
         attempt = 1;
       } else {
-        const [taken] = await store.updateManyAndReturn({ where: { key: k, expire: { gt: now }, points: { lt: max } }, data: { points: { increment: 1 } } });
+        const [taken] = await store.updateManyAndReturn({
+          where: { key: k, expire: { gt: now }, points: { lt: max } },
+          data: { points: { increment: 1 } },
+        });
         if (!taken) continue;
         attempt = taken.points;
         expire = taken.expire ?? expire;
@@ -131,7 +145,12 @@ export type RateLimit = {
  * (access tokens minted, intents stored), not for authentication failures.
  */
 export function createRateLimit(keyPrefix: string, limit: { max: number; windowS: number }): RateLimit {
-  const lockout = createLockout(keyPrefix, { maxFailures: limit.max, warnAfter: limit.max, windowS: limit.windowS, blockS: limit.windowS });
+  const lockout = createLockout(keyPrefix, {
+    maxFailures: limit.max,
+    warnAfter: limit.max,
+    windowS: limit.windowS,
+    blockS: limit.windowS,
+  });
   return {
     async take(key) {
       const taken = await lockout.take(key);

@@ -46,11 +46,21 @@ export type Payload = Record<string, unknown>;
  * runs it the same way on every channel: parse `input`, `prepare`, guard, then `run` inside one
  * transaction with the intent's consumption.
  */
-export type Operation<In = unknown, P extends Payload = Payload, C = unknown, R = unknown, A extends string = string> = {
+export type Operation<
+  In = unknown,
+  P extends Payload = Payload,
+  C = unknown,
+  R = unknown,
+  A extends string = string,
+> = {
   /** The policies `prepare` may choose from (policy.ts). */
   policies: readonly PolicyAction[];
   /** The payload's schema: what a form or an API client sends. */
-  input: { safeParse(raw: unknown): { success: true; data: In } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } };
+  input: {
+    safeParse(
+      raw: unknown,
+    ): { success: true; data: In } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  };
   /**
    * Checks everything that can be checked before writing (ownership, funds, limits, existence) and
    * builds the exact operation. Runs again when a confirmed intent resumes, so what changed in the
@@ -91,7 +101,9 @@ export type Sca = "NONE" | "EXEMPT_LOW_VALUE" | "STEP_UP";
 export type ExampleCustomer = { accountIds: string[]; payeeId: string; passkeyId: string };
 
 /** Keeps an operation's types while checking it against Operation (the index erases them). */
-export const defineOperation = <In, P extends Payload, C, R, const A extends string>(op: Operation<In, P, C, R, A>): Operation<In, P, C, R, A> => op;
+export const defineOperation = <In, P extends Payload, C, R, const A extends string>(
+  op: Operation<In, P, C, R, A>,
+): Operation<In, P, C, R, A> => op;
 
 /**
  * Thrown by `run` when an exemption it ran under was used up by a concurrent operation: the pipeline

@@ -10,7 +10,9 @@ import { DomainError, parseInput } from "@/lib/errors";
 import { OPERATIONS } from "@/lib/operations";
 
 /** The operation a policy action belongs to (lib/operations.ts). */
-export const operationOf = (action: PolicyAction): Operation<unknown, Record<string, unknown>, unknown, unknown, AuditAction> => OPERATIONS[action];
+export const operationOf = (
+  action: PolicyAction,
+): Operation<unknown, Record<string, unknown>, unknown, unknown, AuditAction> => OPERATIONS[action];
 
 /** What the step-up page shows for an intent: its operation's own description of the stored payload. */
 export const describeIntent = (action: PolicyAction, payload: Record<string, unknown>): IntentDescription =>
@@ -61,14 +63,23 @@ async function attempt<In, P extends Record<string, unknown>, C, R>(
     return await db.$transaction(async (tx) => {
       const result = await op.run(tx, actor, ready, { sca: pass.sca });
       // Where the result is shown, for the step-up page of a used intent ("Payment sent. View receipt").
-      await pass.consume(tx, { ...op.record(result), ...(op.resume.kind === "run" ? { location: op.resume.to(result) } : {}) });
+      await pass.consume(tx, {
+        ...op.record(result),
+        ...(op.resume.kind === "run" ? { location: op.resume.to(result) } : {}),
+      });
       return result;
     });
   } catch (err) {
     if (err instanceof ExemptionSpent && !exemptionSpent) {
       // A concurrent operation used the exemption first: decide again without it (PSD2 RTS Art. 16's
       // budget holds under concurrency), which now asks for step-up, so this can't happen twice.
-      await recordAudit({ userId: actor.id, action: "assurance.decision", outcome: "DENIED", reason: "exemption_budget_spent_concurrently", metadata: { policy: action } });
+      await recordAudit({
+        userId: actor.id,
+        action: "assurance.decision",
+        outcome: "DENIED",
+        reason: "exemption_budget_spent_concurrently",
+        metadata: { policy: action },
+      });
       return attempt(op, actor, input, options, true);
     }
     if (isUniqueViolation(err)) {
@@ -92,7 +103,9 @@ async function attempt<In, P extends Record<string, unknown>, C, R>(
 export async function resumeIntent(actor: Actor, intent: Intent): Promise<string> {
   const op = operationOf(intent.action);
   if (op.resume.kind === "revisit") {
-    await db.$transaction((tx) => consumeIntent(tx, actor, intent.id, { action: intent.action, canonical: intent.canonical }, {}));
+    await db.$transaction((tx) =>
+      consumeIntent(tx, actor, intent.id, { action: intent.action, canonical: intent.canonical }, {}),
+    );
     return op.resume.to(intent.payload, intent.id);
   }
   try {
@@ -103,7 +116,11 @@ export async function resumeIntent(actor: Actor, intent: Intent): Promise<string
       // The step-up page of this intent then says why, instead of offering a confirmation that can't work.
       await db.stepUpIntent.updateMany({
         where: { id: intent.id, userId: actor.id, sessionId: actor.sid, status: "AUTHORISED" },
-        data: { status: "CANCELLED", cancelReason: `failed:${err.code}`, result: JSON.stringify({ failed: err.userMessage }) },
+        data: {
+          status: "CANCELLED",
+          cancelReason: `failed:${err.code}`,
+          result: JSON.stringify({ failed: err.userMessage }),
+        },
       });
     }
     throw err;

@@ -58,18 +58,49 @@ export const POLICIES = {
   // A grace window: one step-up reveals for 10 minutes (not bound to one account).
   "account.reveal": { label: "Reveal a full account number", acr: ACR.PHR, maxAgeS: 600, bound: false },
   // OWASP ASVS 5 V7.5.1: re-authenticate before changing authentication factors.
-  "passkey.add": { label: "Add a passkey", acr: ACR.PHR, maxAgeS: 300, bound: false, bootstrap: { passwordWithinS: 300, recoveryCodeWithinS: 900 } },
+  "passkey.add": {
+    label: "Add a passkey",
+    acr: ACR.PHR,
+    maxAgeS: 300,
+    bound: false,
+    bootstrap: { passwordWithinS: 300, recoveryCodeWithinS: 900 },
+  },
   "passkey.remove": { label: "Remove a passkey", acr: ACR.PHR, maxAgeS: 300, bound: false, boundAfterRecovery: true },
-  "password.change": { label: "Change your password", acr: ACR.PHR, maxAgeS: 300, bound: false, boundAfterRecovery: true },
+  "password.change": {
+    label: "Change your password",
+    acr: ACR.PHR,
+    maxAgeS: 300,
+    bound: false,
+    boundAfterRecovery: true,
+  },
   // OWASP ASVS 5 V7.5.1 again: recovery codes are authentication data.
-  "recovery.regenerate": { label: "Make new recovery codes", acr: ACR.PHR, maxAgeS: 300, bound: false, heldAfterRecovery: true },
+  "recovery.regenerate": {
+    label: "Make new recovery codes",
+    acr: ACR.PHR,
+    maxAgeS: 300,
+    bound: false,
+    heldAfterRecovery: true,
+  },
   // ASVS 5 V7.5.1 once more: an API token is a credential. A grace window, like the codes: the page
   // finishes the creation after the passkey, and shows the secret once.
-  "api_client.create": { label: "Create an API token", acr: ACR.PHR, maxAgeS: 300, bound: false, heldAfterRecovery: true },
+  "api_client.create": {
+    label: "Create an API token",
+    acr: ACR.PHR,
+    maxAgeS: 300,
+    bound: false,
+    heldAfterRecovery: true,
+  },
   // PSD2 RTS Art. 5(1): raising what may leave the account is bound to the new amount; lowering only protects.
-  "limit.raise": { label: "Raise your daily payment limit", acr: ACR.PHR, maxAgeS: 0, bound: true, heldAfterRecovery: true },
+  "limit.raise": {
+    label: "Raise your daily payment limit",
+    acr: ACR.PHR,
+    maxAgeS: 0,
+    bound: true,
+    heldAfterRecovery: true,
+  },
   "limit.lower": { label: "Lower your daily payment limit", acr: null, maxAgeS: 0, bound: false },
 } as const satisfies Record<string, Policy>;
 
 export type PolicyAction = keyof typeof POLICIES;
-export const isPolicyAction = (value: unknown): value is PolicyAction => typeof value === "string" && Object.hasOwn(POLICIES, value);
+export const isPolicyAction = (value: unknown): value is PolicyAction =>
+  typeof value === "string" && Object.hasOwn(POLICIES, value);

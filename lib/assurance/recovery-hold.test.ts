@@ -172,7 +172,10 @@ describe(`the recovery cooling-off, at the moment the operation runs (${TEST_PRO
       where: { id: addIntent },
       data: { status: "AUTHORISED", authorisedBy: `passkey:${c.own.credentialId}`, cancelReason: null },
     });
-    await assert.rejects(perform(payees.payeeAdd, c.session, MALLORY, { intentId: addIntent }), rejectsWith("recovery_hold"));
+    await assert.rejects(
+      perform(payees.payeeAdd, c.session, MALLORY, { intentId: addIntent }),
+      rejectsWith("recovery_hold"),
+    );
     assert.equal(await db.payee.count({ where: { userId: c.id, name: "Mallory" } }), 0);
     const denied = await db.auditEvent.findFirstOrThrow({
       where: {

@@ -9,7 +9,10 @@ import { db, type Tx } from "@/lib/db";
 export type RecoveryHold = { startedAt: Date; until: Date };
 
 /** The hold in force at `now`, or null. Rows from before the start was stored count from until − 24 h. */
-export function holdOf(row: { recoveryHoldUntil: Date | null; recoveryHoldStartedAt: Date | null } | null, now: Date = new Date()): RecoveryHold | null {
+export function holdOf(
+  row: { recoveryHoldUntil: Date | null; recoveryHoldStartedAt: Date | null } | null,
+  now: Date = new Date(),
+): RecoveryHold | null {
   const until = row?.recoveryHoldUntil ?? null;
   if (!until || until <= now) return null;
   return { until, startedAt: row?.recoveryHoldStartedAt ?? new Date(until.getTime() - RECOVERY_COOLING_OFF_S * 1000) };
@@ -17,7 +20,11 @@ export function holdOf(row: { recoveryHoldUntil: Date | null; recoveryHoldStarte
 
 export const HOLD_COLUMNS = { recoveryHoldUntil: true, recoveryHoldStartedAt: true } as const;
 
-export async function recoveryHoldOf(userId: string, now: Date = new Date(), client: Tx | typeof db = db): Promise<RecoveryHold | null> {
+export async function recoveryHoldOf(
+  userId: string,
+  now: Date = new Date(),
+  client: Tx | typeof db = db,
+): Promise<RecoveryHold | null> {
   return holdOf(await client.user.findUnique({ where: { id: userId }, select: HOLD_COLUMNS }), now);
 }
 
@@ -28,10 +35,17 @@ export async function recoveryHoldOf(userId: string, now: Date = new Date(), cli
  * Every confirmation still pending is cancelled: it was asked for before the recovery, perhaps by
  * whoever used the code, and must not complete during the hold (README "Account recovery").
  */
-export async function startRecoveryHold(tx: Tx, userId: string, now: Date): Promise<RecoveryHold & { cancelledIntents: number }> {
+export async function startRecoveryHold(
+  tx: Tx,
+  userId: string,
+  now: Date,
+): Promise<RecoveryHold & { cancelledIntents: number }> {
   const current = await recoveryHoldOf(userId, now, tx);
   const hold = { startedAt: current?.startedAt ?? now, until: new Date(now.getTime() + RECOVERY_COOLING_OFF_S * 1000) };
-  await tx.user.update({ where: { id: userId }, data: { recoveryHoldUntil: hold.until, recoveryHoldStartedAt: hold.startedAt } });
+  await tx.user.update({
+    where: { id: userId },
+    data: { recoveryHoldUntil: hold.until, recoveryHoldStartedAt: hold.startedAt },
+  });
   const { count } = await tx.stepUpIntent.updateMany({
     where: { userId, status: { in: ["PENDING", "AUTHORISED"] }, expiresAt: { gt: now } },
     data: { status: "CANCELLED", cancelReason: "recovery_sign_in" },
@@ -59,17 +73,29 @@ export const cancelledByRecoveryMessage =
 export type Confirmer = { kind: "passkey"; passkeyId: string } | { kind: "sso" };
 export const confirmerKey = (c: Confirmer) => (c.kind === "passkey" ? `passkey:${c.passkeyId}` : "sso");
 export const confirmerOf = (key: string | null): Confirmer | null =>
-  key?.startsWith("passkey:") ? { kind: "passkey", passkeyId: key.slice("passkey:".length) } : key === "sso" ? { kind: "sso" } : null;
+  key?.startsWith("passkey:")
+    ? { kind: "passkey", passkeyId: key.slice("passkey:".length) }
+    : key === "sso"
+      ? { kind: "sso" }
+      : null;
 
 /**
  * During a hold, whether this confirmer may confirm what the hold protects (policy.boundAfterRecovery):
  * a passkey enrolled before the hold began (a removed or unknown passkey may not), or the IdP, whose
  * account a recovery code doesn't open. Outside a hold, anything may.
  */
-export async function mayConfirmDuringHold(userId: string, confirmer: Confirmer | null, hold: RecoveryHold | null, client: Tx | typeof db = db): Promise<boolean> {
+export async function mayConfirmDuringHold(
+  userId: string,
+  confirmer: Confirmer | null,
+  hold: RecoveryHold | null,
+  client: Tx | typeof db = db,
+): Promise<boolean> {
   if (!hold) return true;
   if (!confirmer) return false;
   if (confirmer.kind === "sso") return true;
-  const passkey = await client.passkey.findFirst({ where: { id: confirmer.passkeyId, userId }, select: { createdAt: true } });
+  const passkey = await client.passkey.findFirst({
+    where: { id: confirmer.passkeyId, userId },
+    select: { createdAt: true },
+  });
   return passkey !== null && passkey.createdAt < hold.startedAt;
 }

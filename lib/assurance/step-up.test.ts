@@ -25,10 +25,22 @@ const idempotencyKey = () => randomUUID().replaceAll("-", "");
 
 async function customer(name: string): Promise<Customer> {
   const users = await import("@/lib/auth/users");
-  const created = await users.createUser(users.signUpSchema.parse({ name, email: `${name}-${randomUUID()}@example.com`, password: "a long test passphrase" }));
+  const created = await users.createUser(
+    users.signUpSchema.parse({
+      name,
+      email: `${name}-${randomUUID()}@example.com`,
+      password: "a long test passphrase",
+    }),
+  );
   const key = new SoftAuthenticator();
   await db.passkey.create({
-    data: { id: key.credentialId, userId: created.id, publicKey: new Uint8Array(key.cosePublicKey), deviceType: "singleDevice", nickname: `${name}'s key` },
+    data: {
+      id: key.credentialId,
+      userId: created.id,
+      publicKey: new Uint8Array(key.cosePublicKey),
+      deviceType: "singleDevice",
+      nickname: `${name}'s key`,
+    },
   });
   const user: User = {
     id: created.id,
@@ -38,23 +50,34 @@ async function customer(name: string): Promise<Customer> {
     claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
   };
   const checking = (await db.account.findFirstOrThrow({ where: { userId: user.id, type: "CHECKING" } })).id;
-  const payee = (await db.payee.create({ data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" } })).id;
+  const payee = (
+    await db.payee.create({
+      data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" },
+    })
+  ).id;
   return { user, key, checking, payee };
 }
 
 /** A $125.00 payment to a new payee (small enough that every test's customer can afford it: funds are checked before step-up): the guard stores it and asks for a bound step-up. */
 async function pendingPayment(c: Customer): Promise<{ intentId: string; idempotencyKey: string }> {
-  const input = { fromAccountId: c.checking, to: `payee:${c.payee}`, amount: "125.00", idempotencyKey: idempotencyKey() };
+  const input = {
+    fromAccountId: c.checking,
+    to: `payee:${c.payee}`,
+    amount: "125.00",
+    idempotencyKey: idempotencyKey(),
+  };
   try {
     await perform(transfers.transfer, c.user, input);
   } catch (err) {
-    if (err instanceof guardModule.StepUpRequired) return { intentId: err.intentId, idempotencyKey: input.idempotencyKey };
+    if (err instanceof guardModule.StepUpRequired)
+      return { intentId: err.intentId, idempotencyKey: input.idempotencyKey };
     throw err;
   }
   throw new Error("expected a step-up");
 }
 
-const balanceOf = async (accountId: string) => (await db.account.findUniqueOrThrow({ where: { id: accountId } })).balance;
+const balanceOf = async (accountId: string) =>
+  (await db.account.findUniqueOrThrow({ where: { id: accountId } })).balance;
 
 before(async () => {
   testDb = await createTestDatabase();
@@ -77,7 +100,12 @@ describe(`step-up on the server with a software authenticator (${TEST_PROVIDER})
     const result = await stepUpInProcess(alice.user, intentId, alice.key);
     assert.equal(result.ok, true, JSON.stringify(result));
     const transfer = await db.transfer.findFirstOrThrow({ where: { userId: alice.user.id, idempotencyKey } });
-    assert.deepEqual(result, { ok: true, redirectTo: `/transfers/${transfer.id}`, action: "transfer.payee", message: "Payment sent." });
+    assert.deepEqual(result, {
+      ok: true,
+      redirectTo: `/transfers/${transfer.id}`,
+      action: "transfer.payee",
+      message: "Payment sent.",
+    });
     assert.equal(transfer.sca, "STEP_UP");
     assert.equal(await balanceOf(alice.checking), before - 12_500n);
     assert.equal((await db.stepUpIntent.findUniqueOrThrow({ where: { id: intentId } })).status, "CONSUMED");

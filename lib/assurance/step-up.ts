@@ -49,21 +49,34 @@ export async function getStepUpView(intentId: unknown): Promise<StepUpView | nul
   const policy: Policy = POLICIES[intent.action];
   if (!policy.acr) return null; // the guard only stores intents for policies that ask for step-up
   const [passkeys, lockout, hold] = await Promise.all([
-    db.passkey.findMany({ where: { userId: user.id }, select: { nickname: true, lastUsedAt: true }, orderBy: { createdAt: "asc" } }),
+    db.passkey.findMany({
+      where: { userId: user.id },
+      select: { nickname: true, lastUsedAt: true },
+      orderBy: { createdAt: "asc" },
+    }),
     stepUpLockout.get(user.id),
     recoveryHoldOf(user.id),
   ]);
   // During a recovery cooling-off, boundAfterRecovery policies are bound (lib/assurance/evaluate.ts).
   const bound = policy.bound || (hold !== null && policy.boundAfterRecovery === true);
   return {
-    intent: { id: intent.id, action: intent.action, status: intent.status, expiresAt: intent.expiresAt, cancelReason: intent.cancelReason },
+    intent: {
+      id: intent.id,
+      action: intent.action,
+      status: intent.status,
+      expiresAt: intent.expiresAt,
+      cancelReason: intent.cancelReason,
+    },
     description: describeIntent(intent.action, intent.payload),
     requirement: requirementOf({ ...policy, acr: policy.acr, bound }),
     reason: policy.label,
     passkeys,
     lockout,
     done: intent.status === "CONSUMED" ? doneOf(intent) : null,
-    failed: intent.status === "CANCELLED" && intent.cancelReason?.startsWith("failed:") ? (intent.result?.failed ?? null) : null,
+    failed:
+      intent.status === "CANCELLED" && intent.cancelReason?.startsWith("failed:")
+        ? (intent.result?.failed ?? null)
+        : null,
   };
 }
 
@@ -81,11 +94,24 @@ export type BeginResult =
 async function notPending(userId: string, intent: Intent | null): Promise<Extract<BeginResult, { ok: false }> | null> {
   if (!intent) return { ok: false, code: "not_found", message: "This confirmation was not found." };
   if (intent.status === "EXPIRED") {
-    await recordAudit({ userId, action: "step_up.expired", outcome: "DENIED", reason: "intent_expired", metadata: { intentId: intent.id, policy: intent.action } });
-    return { ok: false, code: "expired", message: "This confirmation expired: for your safety it lasts only a few minutes. Nothing was sent or changed. Please start again." };
+    await recordAudit({
+      userId,
+      action: "step_up.expired",
+      outcome: "DENIED",
+      reason: "intent_expired",
+      metadata: { intentId: intent.id, policy: intent.action },
+    });
+    return {
+      ok: false,
+      code: "expired",
+      message:
+        "This confirmation expired: for your safety it lasts only a few minutes. Nothing was sent or changed. Please start again.",
+    };
   }
-  if (intent.status === "CANCELLED" && intent.cancelReason === "recovery_sign_in") return { ok: false, code: "used", message: cancelledByRecoveryMessage };
-  if (intent.status !== "PENDING") return { ok: false, code: "used", message: "This confirmation was already completed or cancelled." };
+  if (intent.status === "CANCELLED" && intent.cancelReason === "recovery_sign_in")
+    return { ok: false, code: "used", message: cancelledByRecoveryMessage };
+  if (intent.status !== "PENDING")
+    return { ok: false, code: "used", message: "This confirmation was already completed or cancelled." };
   return null;
 }
 /** The user's pending intent, if it can be confirmed now (it is theirs, pending, and they aren't locked out): by a passkey or the IdP. */
@@ -128,7 +154,10 @@ export async function beginStepUpFor(user: SessionUser, intentId: unknown): Prom
   });
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
-    allowCredentials: passkeys.map((p) => ({ id: p.id, transports: p.transports ? (p.transports.split(",") as never) : undefined })),
+    allowCredentials: passkeys.map((p) => ({
+      id: p.id,
+      transports: p.transports ? (p.transports.split(",") as never) : undefined,
+    })),
     userVerification: "required",
     timeout: CEREMONY_TIMEOUT_MS,
     challenge: boundChallenge(nonce, payloadHashOf(intent.canonical)),
@@ -139,7 +168,13 @@ export async function beginStepUpFor(user: SessionUser, intentId: unknown): Prom
 export type CompleteResult =
   /** `message`: the operation's own confirmation, for the toast on the page it resumes to. */
   | { ok: true; redirectTo: string; action: Intent["action"]; message: string }
-  | { ok: false; code: "not_found" | "expired" | "used" | "locked" | "no_passkey" | "failed" | "held" | "operation_failed"; message: string; failures?: number; warn?: boolean };
+  | {
+      ok: false;
+      code: "not_found" | "expired" | "used" | "locked" | "no_passkey" | "failed" | "held" | "operation_failed";
+      message: string;
+      failures?: number;
+      warn?: boolean;
+    };
 
 /**
  * Verifies the assertion against a challenge recomputed from the intent as stored now (so a changed
@@ -178,18 +213,40 @@ export async function completeStepUpFor(
   const challengeRow = await takeChallenge({ userId: user.id, purpose: "AUTHENTICATE", intentId: intent.id });
   if (!challengeRow) {
     await taken.ticket.refund(); // nothing was verified
-    await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "FAILURE", reason: "no_pending_challenge", metadata: { intentId: intent.id } });
+    await recordAudit({
+      userId: user.id,
+      action: "step_up.verify",
+      outcome: "FAILURE",
+      reason: "no_pending_challenge",
+      metadata: { intentId: intent.id },
+    });
     return { ok: false, code: "failed", message: "That confirmation was already used or timed out. Try again." };
   }
   const nonce = Buffer.from(challengeRow.challenge, "base64url");
-  const verified = await verifyAssertion(response, (challenge) => challengeMatches(challenge, nonce, intent.canonical), user.id);
+  const verified = await verifyAssertion(
+    response,
+    (challenge) => challengeMatches(challenge, nonce, intent.canonical),
+    user.id,
+  );
 
   if (!verified.ok) {
     await recordFailedAttempt(intent.id);
     const state = taken.ticket.failed();
-    await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "FAILURE", reason: verified.reason, metadata: { intentId: intent.id, failures: state.failures } });
+    await recordAudit({
+      userId: user.id,
+      action: "step_up.verify",
+      outcome: "FAILURE",
+      reason: verified.reason,
+      metadata: { intentId: intent.id, failures: state.failures },
+    });
     if (state.locked) {
-      await recordAudit({ userId: user.id, action: "step_up.locked", outcome: "DENIED", reason: "too_many_failures", metadata: { minutes: LOCKOUT.blockS / 60 } });
+      await recordAudit({
+        userId: user.id,
+        action: "step_up.locked",
+        outcome: "DENIED",
+        reason: "too_many_failures",
+        metadata: { minutes: LOCKOUT.blockS / 60 },
+      });
       return { ok: false, code: "locked", message: lockedMessage(state), failures: state.failures };
     }
     const left = LOCKOUT.maxFailures - state.failures;
@@ -210,7 +267,11 @@ export async function completeStepUpFor(
   return authoriseAndResume(
     user,
     intent,
-    { amr: passkeyAmr(verified.flags), confirmer: { kind: "passkey", passkeyId: verified.passkeyId }, audit: { passkey: verified.nickname } },
+    {
+      amr: passkeyAmr(verified.flags),
+      confirmer: { kind: "passkey", passkeyId: verified.passkeyId },
+      audit: { passkey: verified.nickname },
+    },
     raise,
     then,
   );
@@ -234,20 +295,42 @@ export async function authoriseAndResume(
   const hold = policy.heldAfterRecovery || policy.boundAfterRecovery ? await recoveryHoldOf(user.id) : null;
   if (hold && policy.heldAfterRecovery) {
     await cancelIntent(user, intent.id, "recovery_sign_in");
-    await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "DENIED", reason: "recovery_cooling_off", metadata: { intentId: intent.id, policy: intent.action } });
+    await recordAudit({
+      userId: user.id,
+      action: "step_up.verify",
+      outcome: "DENIED",
+      reason: "recovery_cooling_off",
+      metadata: { intentId: intent.id, policy: intent.action },
+    });
     return { ok: false, code: "held", message: heldMessage(hold.until) };
   }
   if (hold && !(await mayConfirmDuringHold(user.id, factor.confirmer, hold))) {
-    await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "DENIED", reason: "passkey_enrolled_during_cooling_off", metadata: { intentId: intent.id, policy: intent.action, ...factor.audit } });
+    await recordAudit({
+      userId: user.id,
+      action: "step_up.verify",
+      outcome: "DENIED",
+      reason: "passkey_enrolled_during_cooling_off",
+      metadata: { intentId: intent.id, policy: intent.action, ...factor.audit },
+    });
     return { ok: false, code: "failed", message: enrolledDuringHoldMessage(hold.until) };
   }
   if (!(await authoriseIntent(user, intent.id, intent.canonical, confirmerKey(factor.confirmer)))) {
     return { ok: false, code: "used", message: "This confirmation was already completed, cancelled or expired." };
   }
   await raise(user, { amr: factor.amr, acr: ACR.PHR, authTime: epochSeconds() });
-  await recordAudit({ userId: user.id, action: "step_up.verify", outcome: "SUCCESS", metadata: { intentId: intent.id, policy: intent.action, ...factor.audit } });
+  await recordAudit({
+    userId: user.id,
+    action: "step_up.verify",
+    outcome: "SUCCESS",
+    metadata: { intentId: intent.id, policy: intent.action, ...factor.audit },
+  });
   try {
-    return { ok: true, redirectTo: await then(user, intent), action: intent.action, message: operationOf(intent.action).success };
+    return {
+      ok: true,
+      redirectTo: await then(user, intent),
+      action: intent.action,
+      message: operationOf(intent.action).success,
+    };
   } catch (err) {
     if (err instanceof DomainError) return { ok: false, code: "operation_failed", message: err.userMessage };
     throw err;
@@ -264,7 +347,12 @@ export async function cancelStepUpFor(user: SessionUser, intentId: unknown): Pro
   const intent = await findIntent(user, intentId);
   if (!intent) return "/dashboard";
   if (await cancelIntent(user, intent.id)) {
-    await recordAudit({ userId: user.id, action: "step_up.cancel", outcome: "SUCCESS", metadata: { intentId: intent.id, policy: intent.action } });
+    await recordAudit({
+      userId: user.id,
+      action: "step_up.cancel",
+      outcome: "SUCCESS",
+      metadata: { intentId: intent.id, policy: intent.action },
+    });
   }
   return describeIntent(intent.action, intent.payload).backTo;
 }

@@ -18,7 +18,18 @@ export type AuditView = {
 /** Filters of the log, each a set of action prefixes. "security" is the security log: passkeys, step-up, guard decisions. */
 const CATEGORY_PREFIXES = {
   auth: ["auth."],
-  security: ["passkey.", "step_up.", "assurance.", "auth.reauth", "auth.password_change", "auth.session_revoke", "auth.session_refused", "auth.sign_in_locked", "recovery.", "api_client."],
+  security: [
+    "passkey.",
+    "step_up.",
+    "assurance.",
+    "auth.reauth",
+    "auth.password_change",
+    "auth.session_revoke",
+    "auth.session_refused",
+    "auth.sign_in_locked",
+    "recovery.",
+    "api_client.",
+  ],
   transfer: ["transfer."],
   payee: ["payee."],
   payout: ["payout."],
@@ -38,9 +49,16 @@ export type AuditOutcomeFilter = (typeof AUDIT_OUTCOMES)[number];
 export type AuditFilters = { category: AuditCategory | null; outcome: AuditOutcomeFilter };
 
 /** Filters from a URL's query: anything unknown means "no filter", never an error. */
-export function parseAuditFilters(query: { category?: unknown; outcome?: unknown }, fallbackCategory: AuditCategory | null = null): AuditFilters {
+export function parseAuditFilters(
+  query: { category?: unknown; outcome?: unknown },
+  fallbackCategory: AuditCategory | null = null,
+): AuditFilters {
   const category =
-    query.category === "all" ? null : typeof query.category === "string" && Object.hasOwn(CATEGORY_PREFIXES, query.category) ? (query.category as AuditCategory) : fallbackCategory;
+    query.category === "all"
+      ? null
+      : typeof query.category === "string" && Object.hasOwn(CATEGORY_PREFIXES, query.category)
+        ? (query.category as AuditCategory)
+        : fallbackCategory;
   return { category, outcome: query.outcome === "failed" ? "failed" : "all" };
 }
 
@@ -71,7 +89,11 @@ export async function listMyAuditEvents(filters: AuditFilters, take = 100): Prom
 }
 
 const idsIn = (events: { action: string; metadata: Record<string, unknown> }[], action: string, key: string) => [
-  ...new Set(events.filter((e) => e.action === action && typeof e.metadata[key] === "string").map((e) => e.metadata[key] as string)),
+  ...new Set(
+    events
+      .filter((e) => e.action === action && typeof e.metadata[key] === "string")
+      .map((e) => e.metadata[key] as string),
+  ),
 ];
 
 /**
@@ -83,10 +105,17 @@ async function subjectsOf(userId: string, events: { action: string; metadata: Re
   const accountIds = idsIn(events, "account.reveal", "accountId");
   const references = idsIn(events, "transfer.create", "reference");
   const [payees, accounts, transfers] = await Promise.all([
-    payeeIds.length ? db.payee.findMany({ where: { userId, id: { in: payeeIds } }, select: { id: true, name: true } }) : [],
-    accountIds.length ? db.account.findMany({ where: { userId, id: { in: accountIds } }, select: { id: true, name: true } }) : [],
+    payeeIds.length
+      ? db.payee.findMany({ where: { userId, id: { in: payeeIds } }, select: { id: true, name: true } })
+      : [],
+    accountIds.length
+      ? db.account.findMany({ where: { userId, id: { in: accountIds } }, select: { id: true, name: true } })
+      : [],
     references.length
-      ? db.transfer.findMany({ where: { userId, reference: { in: references } }, select: { reference: true, payee: { select: { name: true } }, toAccount: { select: { name: true } } } })
+      ? db.transfer.findMany({
+          where: { userId, reference: { in: references } },
+          select: { reference: true, payee: { select: { name: true } }, toAccount: { select: { name: true } } },
+        })
       : [],
   ]);
   const payee = new Map(payees.map((p) => [p.id, p.name]));

@@ -54,7 +54,11 @@ export function clientIpFrom(h: Pick<Headers, "get">): string | null {
 export async function getRequestContext(): Promise<RequestContext> {
   try {
     const h = await headers();
-    return { ip: clientIpFrom(h), userAgent: h.get("user-agent")?.slice(0, MAX_HEADER_LENGTH) ?? null, requestId: h.get(REQUEST_ID_HEADER) };
+    return {
+      ip: clientIpFrom(h),
+      userAgent: h.get("user-agent")?.slice(0, MAX_HEADER_LENGTH) ?? null,
+      requestId: h.get(REQUEST_ID_HEADER),
+    };
   } catch {
     return { ip: null, userAgent: null, requestId: null };
   }
@@ -65,7 +69,14 @@ export async function getRequestContext(): Promise<RequestContext> {
  * (secret-free) metadata. No IP or user agent: those stay in the audit table.
  */
 export function auditLogRecord(event: AuditInput, requestId: string | null | undefined) {
-  return { requestId: requestId ?? null, userId: event.userId, event: event.action, outcome: event.outcome, reason: event.reason ?? null, ...event.metadata };
+  return {
+    requestId: requestId ?? null,
+    userId: event.userId,
+    event: event.action,
+    outcome: event.outcome,
+    reason: event.reason ?? null,
+    ...event.metadata,
+  };
 }
 
 /**

@@ -21,7 +21,10 @@ const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : null);
 const quoted = (v: unknown) => (str(v) ? `“${str(v)}”` : null);
 
 function policyPhrase(policy: unknown): string {
-  const label = typeof policy === "string" && Object.hasOwn(POLICIES, policy) ? POLICIES[policy as keyof typeof POLICIES].label : null;
+  const label =
+    typeof policy === "string" && Object.hasOwn(POLICIES, policy)
+      ? POLICIES[policy as keyof typeof POLICIES].label
+      : null;
   return label ? label.charAt(0).toLowerCase() + label.slice(1) : "do that";
 }
 
@@ -82,7 +85,9 @@ export function auditSentence(e: SentenceInput): string | null {
       if (ok) return `You signed in with ${methodPhrase(m)}`;
       return `A sign-in with ${methodPhrase(m)} was refused${because(e.reason)}`;
     case "auth.sign_out":
-      return e.reason === "replaced_by_sign_in" ? "This session ended because of a new sign-in in the same browser" : "You signed out";
+      return e.reason === "replaced_by_sign_in"
+        ? "This session ended because of a new sign-in in the same browser"
+        : "You signed out";
     case "auth.sign_in_locked":
       return "Sign-in was paused for 15 minutes after too many failed attempts";
     case "auth.reauth":
@@ -92,7 +97,8 @@ export function auditSentence(e: SentenceInput): string | null {
     case "auth.password_change":
       return "You changed your password; your other sessions were signed out";
     case "auth.session_revoke":
-      if (typeof m.others === "number") return m.others === 1 ? "You signed out 1 other session" : `You signed out ${m.others} other sessions`;
+      if (typeof m.others === "number")
+        return m.others === 1 ? "You signed out 1 other session" : `You signed out ${m.others} other sessions`;
       return m.current === true ? "You signed out here" : "You signed out another session";
     case "auth.session_refused":
       return `A session that had ended was used again and refused${because(str(m.revokedReason) ?? e.reason)}`;
@@ -109,7 +115,9 @@ export function auditSentence(e: SentenceInput): string | null {
     case "payout.change":
       return `You changed where payouts go${str(m.to) ? ` to ${str(m.to)}` : ""}`;
     case "account.reveal":
-      return ok ? `You revealed the full number of ${e.subject ?? "an account"}` : `A request to reveal an account number was refused${because(e.reason)}`;
+      return ok
+        ? `You revealed the full number of ${e.subject ?? "an account"}`
+        : `A request to reveal an account number was refused${because(e.reason)}`;
     case "recovery.codes_issued":
       return `You got ${typeof m.count === "number" ? m.count : "new"} recovery codes${m.why === "passkey_enrolled" ? " with your first passkey" : ""}`;
     case "recovery.code_used":
@@ -137,10 +145,15 @@ export function auditSentence(e: SentenceInput): string | null {
           return `A request to ${policyPhrase(m.policy)} was refused${because(e.reason)}`;
       }
     case "step_up.verify":
-      if (ok) return m.method === "sso" ? `You confirmed at single sign-on to ${policyPhrase(m.policy)}` : `You confirmed with ${quoted(m.passkey) ? `your passkey ${quoted(m.passkey)}` : "your passkey"} to ${policyPhrase(m.policy)}`;
+      if (ok)
+        return m.method === "sso"
+          ? `You confirmed at single sign-on to ${policyPhrase(m.policy)}`
+          : `You confirmed with ${quoted(m.passkey) ? `your passkey ${quoted(m.passkey)}` : "your passkey"} to ${policyPhrase(m.policy)}`;
       return `A confirmation ${m.policy ? `to ${policyPhrase(m.policy)} ` : ""}was refused${because(e.reason)}`;
     case "step_up.cancel":
-      return e.reason === "recovery_sign_in" ? "Confirmations waiting were cancelled by a recovery-code sign-in" : `You cancelled a request to ${policyPhrase(m.policy)}`;
+      return e.reason === "recovery_sign_in"
+        ? "Confirmations waiting were cancelled by a recovery-code sign-in"
+        : `You cancelled a request to ${policyPhrase(m.policy)}`;
     case "step_up.expired":
       return `A request to ${policyPhrase(m.policy)} expired before it was confirmed`;
     case "step_up.locked":

@@ -46,21 +46,33 @@ export async function jwtCallback({
   session?: unknown;
   consumeGrant: ConsumeGrant;
   /** Records the new sign-in server-side (lib/auth/session-records.ts); the token only names it by `sid`. */
-  startSession?: (session: { id: string; userId: string; method: "password" | "passkey" | "recovery" | "sso" }) => Promise<void>;
+  startSession?: (session: {
+    id: string;
+    userId: string;
+    method: "password" | "passkey" | "recovery" | "sso";
+  }) => Promise<void>;
   rotateSession?: RotateSession;
   now?: Date;
 }): Promise<JWT> {
   const userId = user?.vaultUserId ?? user?.id;
   if (trigger === "signIn" && userId) {
     const claims = user?.claims ?? passwordSignInClaims(now);
-    const fresh: JWT = { ...token, uid: userId, sid: randomUUID(), amr: claims.amr, acr: claims.acr, auth_time: claims.auth_time };
+    const fresh: JWT = {
+      ...token,
+      uid: userId,
+      sid: randomUUID(),
+      amr: claims.amr,
+      acr: claims.acr,
+      auth_time: claims.auth_time,
+    };
     delete fresh.phr_time;
     delete fresh.reauth_time;
     delete fresh.recovery_time;
     if (claims.phr_time) fresh.phr_time = claims.phr_time;
     if (claims.reauth_time) fresh.reauth_time = claims.reauth_time;
     if (claims.recovery_time) fresh.recovery_time = claims.recovery_time;
-    const method = user?.method ?? (claims.recovery_time ? "recovery" : claims.acr === ACR.PHR ? "passkey" : "password");
+    const method =
+      user?.method ?? (claims.recovery_time ? "recovery" : claims.acr === ACR.PHR ? "passkey" : "password");
     await startSession?.({ id: fresh.sid!, userId, method });
     return fresh;
   }

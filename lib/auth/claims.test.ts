@@ -3,7 +3,15 @@ import { describe, it } from "node:test";
 import type { Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { jwtCallback, sessionCallback, type ConsumeGrant } from "@/lib/auth/callbacks";
-import { ACR, acrSatisfies, applyGrant, passkeyAmr, passkeySignInClaims, passwordSignInClaims, type Grant } from "@/lib/auth/claims";
+import {
+  ACR,
+  acrSatisfies,
+  applyGrant,
+  passkeyAmr,
+  passkeySignInClaims,
+  passwordSignInClaims,
+  type Grant,
+} from "@/lib/auth/claims";
 
 const NOW = new Date("2026-11-22T10:00:00Z");
 const NOW_S = 1_795_341_600;
@@ -25,7 +33,13 @@ describe("session claims at sign-in", () => {
   });
 
   it("the jwt callback sets the claims, the user id and a new session id on sign-in", async () => {
-    const token = await jwtCallback({ token: { sub: "u1" }, user: { id: "u1" }, trigger: "signIn", now: NOW, consumeGrant: noGrants });
+    const token = await jwtCallback({
+      token: { sub: "u1" },
+      user: { id: "u1" },
+      trigger: "signIn",
+      now: NOW,
+      consumeGrant: noGrants,
+    });
     assert.deepEqual(token.amr, ["pwd"]);
     assert.equal(token.acr, ACR.AAL1);
     assert.equal(token.auth_time, NOW_S);
@@ -36,7 +50,15 @@ describe("session claims at sign-in", () => {
 
   it("a new sign-in replaces stronger claims left in the token", async () => {
     const token = await jwtCallback({
-      token: { uid: "u1", amr: ["pwd", "pop", "mfa"], acr: ACR.PHR, auth_time: 1, sid: "old", phr_time: 5, reauth_time: 6 },
+      token: {
+        uid: "u1",
+        amr: ["pwd", "pop", "mfa"],
+        acr: ACR.PHR,
+        auth_time: 1,
+        sid: "old",
+        phr_time: 5,
+        reauth_time: 6,
+      },
       user: { id: "u1" },
       trigger: "signIn",
       now: NOW,
@@ -51,7 +73,13 @@ describe("session claims at sign-in", () => {
 
   it("a passkey sign-in brings phishing-resistant claims, timed at the sign-in", async () => {
     const claims = passkeySignInClaims({ userVerified: true, deviceType: "singleDevice" }, NOW);
-    const token = await jwtCallback({ token: {}, user: { id: "u1", claims }, trigger: "signIn", now: NOW, consumeGrant: noGrants });
+    const token = await jwtCallback({
+      token: {},
+      user: { id: "u1", claims },
+      trigger: "signIn",
+      now: NOW,
+      consumeGrant: noGrants,
+    });
     assert.deepEqual(token.amr, ["pop", "user", "mfa"]);
     assert.equal(token.acr, ACR.PHR);
     assert.equal(token.phr_time, NOW_S);
@@ -115,13 +143,23 @@ describe("raising claims with a grant", () => {
   });
 
   it("the session exposes the claims, and a token without them is no signed-in user", () => {
-    const empty: Session = { user: { id: "", email: "a@example.com", name: "A" }, expires: "", amr: [], acr: ACR.AAL1, auth_time: 0, sid: "" };
+    const empty: Session = {
+      user: { id: "", email: "a@example.com", name: "A" },
+      expires: "",
+      amr: [],
+      acr: ACR.AAL1,
+      auth_time: 0,
+      sid: "",
+    };
     const session = sessionCallback({ session: empty, token: { ...base, phr_time: NOW_S } });
     assert.equal(session.user.id, "u1");
     assert.deepEqual(session.amr, ["pwd"]);
     assert.equal(session.phr_time, NOW_S);
     assert.equal(session.sid, "s1");
-    const forged = sessionCallback({ session: empty, token: { uid: "u1", acr: "urn:evil" as never, auth_time: 1, sid: "s" } });
+    const forged = sessionCallback({
+      session: empty,
+      token: { uid: "u1", acr: "urn:evil" as never, auth_time: 1, sid: "s" },
+    });
     assert.equal(forged.user.id, "");
   });
 });

@@ -21,7 +21,8 @@ export const ACR = {
 export type Acr = (typeof ACR)[keyof typeof ACR];
 export const ACR_ORDER: readonly Acr[] = [ACR.AAL1, ACR.PHR];
 
-export const isAcr = (value: unknown): value is Acr => typeof value === "string" && (ACR_ORDER as string[]).includes(value);
+export const isAcr = (value: unknown): value is Acr =>
+  typeof value === "string" && (ACR_ORDER as string[]).includes(value);
 
 /** True when `actual` is at least as strong as `required`. Unknown values never satisfy anything. */
 export function acrSatisfies(actual: unknown, required: Acr): boolean {

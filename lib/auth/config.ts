@@ -15,7 +15,6 @@ import { log } from "@/lib/log";
 import { verifyPasskeySignIn } from "@/lib/webauthn/sign-in";
 import { ssoProfile, ssoSignInRedirect } from "@/lib/auth/sso";
 
-
 export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
   secret: env.AUTH_SECRET,
   trustHost: env.AUTH_TRUST_HOST,

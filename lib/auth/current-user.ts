@@ -29,10 +29,19 @@ export const getSessionUser = cache(readSessionUser);
 async function currentSession(): Promise<Session | null> {
   const [incoming, jar] = await Promise.all([headers(), cookies()]);
   const forwarded = new Headers(incoming);
-  forwarded.set("cookie", jar.getAll().map((c) => `${c.name}=${encodeURIComponent(c.value)}`).join("; "));
+  forwarded.set(
+    "cookie",
+    jar
+      .getAll()
+      .map((c) => `${c.name}=${encodeURIComponent(c.value)}`)
+      .join("; "),
+  );
   // auth()'s request form: reads the session from these headers; the response it may refresh is dropped,
   // as in a page render (Auth.js' own session endpoint and the sign-in set the cookie).
-  const read = auth as unknown as (request: { headers: Headers }, response: { headers: Headers }) => Promise<Session | null>;
+  const read = auth as unknown as (
+    request: { headers: Headers },
+    response: { headers: Headers },
+  ) => Promise<Session | null>;
   return read({ headers: forwarded }, { headers: new Headers() });
 }
 

@@ -38,7 +38,15 @@ const ROTATE_ONLY = "rotate";
 export async function mintRotationGrant(input: { userId: string; sessionId: string }): Promise<string> {
   const raw = randomBytes(32).toString("base64url");
   await db.assuranceGrant.create({
-    data: { id: hashOf(raw), userId: input.userId, sessionId: input.sessionId, amr: "", acr: ROTATE_ONLY, authTime: 0, expiresAt: new Date(Date.now() + GRANT_TTL_MS) },
+    data: {
+      id: hashOf(raw),
+      userId: input.userId,
+      sessionId: input.sessionId,
+      amr: "",
+      acr: ROTATE_ONLY,
+      authTime: 0,
+      expiresAt: new Date(Date.now() + GRANT_TTL_MS),
+    },
   });
   return raw;
 }
@@ -47,7 +55,11 @@ export async function mintRotationGrant(input: { userId: string; sessionId: stri
  * Consumes a grant atomically: exactly one caller, for the same user and session, before expiry.
  * "rotate" for a rotation-only grant; the claims to add for any other.
  */
-export async function consumeSessionGrant(raw: string, userId: string, sessionId: string): Promise<Grant | "rotate" | null> {
+export async function consumeSessionGrant(
+  raw: string,
+  userId: string,
+  sessionId: string,
+): Promise<Grant | "rotate" | null> {
   const id = hashOf(raw);
   const now = new Date();
   // One statement: the conditional update claims the row and returns it (UPDATE … RETURNING).

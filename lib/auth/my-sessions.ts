@@ -27,7 +27,12 @@ export async function revokeMyOtherSessions(): Promise<number> {
     ended: await revokeOtherSessions(tx, user, "revoked_by_user"),
     tokensEnded: await revokeAccessTokensOf(tx, user.id),
   }));
-  await recordAudit({ userId: user.id, action: "auth.session_revoke", outcome: "SUCCESS", metadata: { others: ended, apiAccessTokensEnded: tokensEnded } });
+  await recordAudit({
+    userId: user.id,
+    action: "auth.session_revoke",
+    outcome: "SUCCESS",
+    metadata: { others: ended, apiAccessTokensEnded: tokensEnded },
+  });
   await rotateSessionToken(user);
   return ended;
 }

@@ -11,7 +11,10 @@ import { signUpSchema } from "@/lib/auth/users";
 import { DomainError, InputError, parseInput } from "@/lib/errors";
 
 const changeSchema = z.object({
-  currentPassword: z.string({ error: "Enter your current password." }).min(1, "Enter your current password.").max(PASSWORD_MAX_LENGTH),
+  currentPassword: z
+    .string({ error: "Enter your current password." })
+    .min(1, "Enter your current password.")
+    .max(PASSWORD_MAX_LENGTH),
   // The same rules as sign-up (NIST SP 800-63B-4 §3.1.1.2: length, no composition rules).
   newPassword: signUpSchema.shape.password,
 });
@@ -25,9 +28,14 @@ export async function passwordChangeInput(actor: Actor, raw: unknown): Promise<{
   const input = parseInput(changeSchema, raw);
   const checked = await verifyPasswordAgain(actor.id, input.currentPassword, "auth.password_change");
   if (!checked.ok) {
-    throw new DomainError("wrong_password", checked.message.replace("That password isn't right.", "That isn't your current password."), "currentPassword");
+    throw new DomainError(
+      "wrong_password",
+      checked.message.replace("That password isn't right.", "That isn't your current password."),
+      "currentPassword",
+    );
   }
-  if (input.newPassword === input.currentPassword) throw new InputError({ newPassword: "Choose a password you aren't using now." });
+  if (input.newPassword === input.currentPassword)
+    throw new InputError({ newPassword: "Choose a password you aren't using now." });
   return { passwordHash: await hashPassword(input.newPassword) };
 }
 
@@ -39,7 +47,10 @@ export async function passwordChangeInput(actor: Actor, raw: unknown): Promise<{
 export const passwordChange = defineOperation({
   policies: ["password.change"],
   input: z.object({
-    passwordHash: z.string().startsWith("$argon2id$", "This confirmation doesn't match the operation any more. Please start again.").max(512),
+    passwordHash: z
+      .string()
+      .startsWith("$argon2id$", "This confirmation doesn't match the operation any more. Please start again.")
+      .max(512),
   }),
   prepare: async (_actor, { passwordHash }) => ({ action: "password.change", payload: { passwordHash }, carry: null }),
   inputOf: (p) => ({ passwordHash: p.passwordHash }),
@@ -50,17 +61,30 @@ export const passwordChange = defineOperation({
     backTo: "/settings/security",
   }),
   async run(tx, actor, { payload }) {
-    await tx.user.update({ where: { id: actor.id }, data: { passwordHash: payload.passwordHash, passwordChangedAt: new Date() } });
+    await tx.user.update({
+      where: { id: actor.id },
+      data: { passwordHash: payload.passwordHash, passwordChangedAt: new Date() },
+    });
     // OWASP ASVS 5 V7.4.3: a new password ends every other session.
     const ended = await revokeOtherSessions(tx, actor, "password_changed");
     // And every API access token (README, "Sessions"): a thief with the old password may have minted one.
     const tokensEnded = await revokeAccessTokensOf(tx, actor.id);
-    await recordAudit({ userId: actor.id, action: "auth.password_change", outcome: "SUCCESS", metadata: { otherSessionsEnded: ended, apiAccessTokensEnded: tokensEnded } }, tx);
+    await recordAudit(
+      {
+        userId: actor.id,
+        action: "auth.password_change",
+        outcome: "SUCCESS",
+        metadata: { otherSessionsEnded: ended, apiAccessTokensEnded: tokensEnded },
+      },
+      tx,
+    );
     return { otherSessionsEnded: ended };
   },
   record: () => ({ password: "changed" }),
   resume: { kind: "run", to: () => "/settings/security?password=changed", label: "Back to security" },
   success: "Password changed.",
   audit: { action: "auth.password_change", label: "Password changed" },
-  example: () => ({ passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$ZXhhbXBsZXNhbHQ$ZXhhbXBsZWhhc2hleGFtcGxlaGFzaGV4YW1wbGU" }),
+  example: () => ({
+    passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$ZXhhbXBsZXNhbHQ$ZXhhbXBsZWhhc2hleGFtcGxlaGFzaGV4YW1wbGU",
+  }),
 });

@@ -23,7 +23,9 @@ after(async () => {
 
 describe(`re-entering the password while signed in (${TEST_PROVIDER})`, () => {
   it("warns from the 3rd failure, locks after the 5th even for the right password, and audits it (PSD2 RTS Art. 4(3)(b))", async () => {
-    const user = await users.createUser(users.signUpSchema.parse({ name: "Eve", email: `eve-${randomUUID()}@example.com`, password: PASSWORD }));
+    const user = await users.createUser(
+      users.signUpSchema.parse({ name: "Eve", email: `eve-${randomUUID()}@example.com`, password: PASSWORD }),
+    );
     const messages: string[] = [];
     for (let i = 0; i < 5; i++) {
       const result = await reauth.verifyPasswordAgain(user.id, `wrong guess ${i} that is long`, "auth.reauth");
@@ -38,13 +40,23 @@ describe(`re-entering the password while signed in (${TEST_PROVIDER})`, () => {
       "Too many failed attempts. Password confirmation is paused for 15 minute(s).",
     ]);
     const locked = await reauth.verifyPasswordAgain(user.id, PASSWORD, "auth.reauth");
-    assert.deepEqual(locked, { ok: false, message: "Too many failed attempts. Password confirmation is paused for 15 minute(s)." });
+    assert.deepEqual(locked, {
+      ok: false,
+      message: "Too many failed attempts. Password confirmation is paused for 15 minute(s).",
+    });
     assert.equal(await db.auditEvent.count({ where: { userId: user.id, action: "auth.reauth_locked" } }), 1);
-    assert.equal(await db.auditEvent.count({ where: { userId: user.id, action: "auth.reauth", outcome: "DENIED", reason: "locked_out" } }), 1);
+    assert.equal(
+      await db.auditEvent.count({
+        where: { userId: user.id, action: "auth.reauth", outcome: "DENIED", reason: "locked_out" },
+      }),
+      1,
+    );
   });
 
   it("the right password clears earlier failures; junk input counts as a failure, never a crash", async () => {
-    const user = await users.createUser(users.signUpSchema.parse({ name: "Fay", email: `fay-${randomUUID()}@example.com`, password: PASSWORD }));
+    const user = await users.createUser(
+      users.signUpSchema.parse({ name: "Fay", email: `fay-${randomUUID()}@example.com`, password: PASSWORD }),
+    );
     for (const junk of [undefined, 42, "x".repeat(10_000), { toString: () => PASSWORD }]) {
       assert.equal((await reauth.verifyPasswordAgain(user.id, junk, "auth.password_change")).ok, false);
     }
@@ -54,12 +66,20 @@ describe(`re-entering the password while signed in (${TEST_PROVIDER})`, () => {
   });
 
   it("of 20 racing re-entries from one session, the right password last, at most 5 are evaluated and the right one doesn't get in (PSD2 RTS Art. 4(3)(b))", async () => {
-    const user = await users.createUser(users.signUpSchema.parse({ name: "Gil", email: `gil-${randomUUID()}@example.com`, password: PASSWORD }));
+    const user = await users.createUser(
+      users.signUpSchema.parse({ name: "Gil", email: `gil-${randomUUID()}@example.com`, password: PASSWORD }),
+    );
     const guesses = Array.from({ length: 20 }, (_, i) => (i === 19 ? PASSWORD : `wrong guess ${i} that is long`));
-    const results = await Promise.all(guesses.map((guess) => reauth.verifyPasswordAgain(user.id, guess, "auth.reauth")));
-    const evaluated = await db.auditEvent.count({ where: { userId: user.id, action: "auth.reauth", outcome: "FAILURE" } });
+    const results = await Promise.all(
+      guesses.map((guess) => reauth.verifyPasswordAgain(user.id, guess, "auth.reauth")),
+    );
+    const evaluated = await db.auditEvent.count({
+      where: { userId: user.id, action: "auth.reauth", outcome: "FAILURE" },
+    });
     const refused = await db.auditEvent.count({ where: { userId: user.id, action: "auth.reauth", outcome: "DENIED" } });
-    console.log(`  password re-entries evaluated: ${evaluated} of 20, refused unevaluated: ${refused}; the right password (last): ${results[19].ok ? "accepted" : "refused"} (${TEST_PROVIDER})`);
+    console.log(
+      `  password re-entries evaluated: ${evaluated} of 20, refused unevaluated: ${refused}; the right password (last): ${results[19].ok ? "accepted" : "refused"} (${TEST_PROVIDER})`,
+    );
     assert.ok(evaluated <= 5, `${evaluated} evaluated`);
     if (evaluated === 5) {
       assert.equal(results[19].ok, false, "the budget went to the wrong guesses: the right one waits out the block");

@@ -24,15 +24,31 @@ export async function verifyPasswordAgain(
     return { ok: false, message: lockedMessage(taken.state, "Password confirmation") };
   }
   const row = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  const ok = typeof password === "string" && password.length <= PASSWORD_MAX_LENGTH && !!row && (await verifyPassword(row.passwordHash, password));
+  const ok =
+    typeof password === "string" &&
+    password.length <= PASSWORD_MAX_LENGTH &&
+    !!row &&
+    (await verifyPassword(row.passwordHash, password));
   if (ok) {
     await taken.ticket.succeeded();
     return { ok: true };
   }
   const after = taken.ticket.failed();
-  await recordAudit({ userId, action, outcome: "FAILURE", reason: "wrong_password", metadata: { failures: after.failures } });
+  await recordAudit({
+    userId,
+    action,
+    outcome: "FAILURE",
+    reason: "wrong_password",
+    metadata: { failures: after.failures },
+  });
   if (after.locked) {
-    await recordAudit({ userId, action: "auth.reauth_locked", outcome: "DENIED", reason: "too_many_failures", metadata: { minutes: LOCKOUT.blockS / 60 } });
+    await recordAudit({
+      userId,
+      action: "auth.reauth_locked",
+      outcome: "DENIED",
+      reason: "too_many_failures",
+      metadata: { minutes: LOCKOUT.blockS / 60 },
+    });
     return { ok: false, message: lockedMessage(after, "Password confirmation") };
   }
   const left = LOCKOUT.maxFailures - after.failures;

@@ -32,11 +32,7 @@ export const formatRecoveryCode = (code: string) => code.match(/.{1,4}/g)!.join(
  */
 export function normaliseRecoveryCode(raw: unknown): string | null {
   if (typeof raw !== "string" || raw.length > 64) return null;
-  const code = raw
-    .toUpperCase()
-    .replace(/[\s-]/g, "")
-    .replace(/O/g, "0")
-    .replace(/[IL]/g, "1");
+  const code = raw.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
   return code.length === CODE_LENGTH && [...code].every((c) => ALPHABET.includes(c)) ? code : null;
 }
 
@@ -44,7 +40,10 @@ export function normaliseRecoveryCode(raw: unknown): string | null {
  * A fresh set of codes: `codes` (formatted) to show once, and `store`, which replaces the user's old
  * codes (used or not) inside the caller's transaction. The slow hashing happens here, before it.
  */
-export async function makeRecoveryCodes(): Promise<{ codes: string[]; store: (tx: Tx, userId: string) => Promise<void> }> {
+export async function makeRecoveryCodes(): Promise<{
+  codes: string[];
+  store: (tx: Tx, userId: string) => Promise<void>;
+}> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newCode);
   const hashes = await Promise.all(codes.map((code) => hashPassword(code)));
   return {
@@ -75,7 +74,9 @@ export async function recoveryCodeStatus(userId: string): Promise<RecoveryCodeSt
  */
 export async function findRecoveryCode(userId: string | null, raw: unknown): Promise<string | null> {
   const code = normaliseRecoveryCode(raw) ?? "";
-  const rows = userId ? await db.recoveryCode.findMany({ where: { userId, usedAt: null }, select: { id: true, codeHash: true } }) : [];
+  const rows = userId
+    ? await db.recoveryCode.findMany({ where: { userId, usedAt: null }, select: { id: true, codeHash: true } })
+    : [];
   let match: string | null = null;
   for (const row of rows) {
     if ((await verifyPassword(row.codeHash, code)) && code) match ??= row.id;
@@ -105,7 +106,8 @@ export const recoveryRegenerate = defineOperation({
   describe: () => ({
     title: "Make new recovery codes",
     details: [],
-    after: "You'll go back to your security settings to see the new codes within 5 minutes. Your old codes stop working then.",
+    after:
+      "You'll go back to your security settings to see the new codes within 5 minutes. Your old codes stop working then.",
     backTo: "/settings/security#recovery",
   }),
   // The slow hashing happens once the guard has allowed it, outside the transaction.
@@ -113,7 +115,15 @@ export const recoveryRegenerate = defineOperation({
   async run(tx, actor, { carry: fresh }) {
     if (!fresh) throw new Error("recovery codes were not made");
     await fresh.store(tx, actor.id);
-    await recordAudit({ userId: actor.id, action: "recovery.codes_issued", outcome: "SUCCESS", metadata: { count: fresh.codes.length, why: "regenerated" } }, tx);
+    await recordAudit(
+      {
+        userId: actor.id,
+        action: "recovery.codes_issued",
+        outcome: "SUCCESS",
+        metadata: { count: fresh.codes.length, why: "regenerated" },
+      },
+      tx,
+    );
     return fresh.codes;
   },
   record: (codes) => ({ count: String(codes.length) }),

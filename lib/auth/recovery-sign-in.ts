@@ -27,7 +27,10 @@ export async function authenticateWithRecoveryCode(raw: unknown, ip: string | nu
   const parsed = recoverySchema.safeParse(raw);
   if (!parsed.success) return null;
   const { email, password, code } = parsed.data;
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
+  const user = await db.user.findUnique({
+    where: { email },
+    select: { id: true, email: true, name: true, passwordHash: true },
+  });
   return limitedSignIn({
     method: "recovery",
     email,
@@ -46,14 +49,31 @@ export async function authenticateWithRecoveryCode(raw: unknown, ip: string | nu
         if (!(await useRecoveryCode(tx, user.id, codeId, now))) return false; // a racing sign-in used it first
         const hold = await startRecoveryHold(tx, user.id, now);
         const left = await tx.recoveryCode.count({ where: { userId: user.id, usedAt: null } });
-        await recordAudit({ userId: user.id, action: "recovery.code_used", outcome: "SUCCESS", metadata: { codesLeft: left } }, tx);
         await recordAudit(
-          { userId: user.id, action: "recovery.hold_started", outcome: "SUCCESS", metadata: { until: hold.until.toISOString(), since: hold.startedAt.toISOString() } },
+          { userId: user.id, action: "recovery.code_used", outcome: "SUCCESS", metadata: { codesLeft: left } },
+          tx,
+        );
+        await recordAudit(
+          {
+            userId: user.id,
+            action: "recovery.hold_started",
+            outcome: "SUCCESS",
+            metadata: { until: hold.until.toISOString(), since: hold.startedAt.toISOString() },
+          },
           tx,
         );
         if (hold.cancelledIntents > 0) {
           // Confirmations asked for before this sign-in may be the thief's: they end here, audited.
-          await recordAudit({ userId: user.id, action: "step_up.cancel", outcome: "SUCCESS", reason: "recovery_sign_in", metadata: { count: hold.cancelledIntents } }, tx);
+          await recordAudit(
+            {
+              userId: user.id,
+              action: "step_up.cancel",
+              outcome: "SUCCESS",
+              reason: "recovery_sign_in",
+              metadata: { count: hold.cancelledIntents },
+            },
+            tx,
+          );
         }
         return true;
       });

@@ -35,7 +35,15 @@ const PASSWORD = "a long recovery test passphrase";
 async function customerWithCodes() {
   const email = `rec-${randomUUID()}@example.com`;
   const user = await users.createUser(users.signUpSchema.parse({ name: "Rec", email, password: PASSWORD }));
-  await db.passkey.create({ data: { id: `cred-${randomUUID()}`, userId: user.id, publicKey: new Uint8Array([1]), deviceType: "singleDevice", nickname: "Lost phone" } });
+  await db.passkey.create({
+    data: {
+      id: `cred-${randomUUID()}`,
+      userId: user.id,
+      publicKey: new Uint8Array([1]),
+      deviceType: "singleDevice",
+      nickname: "Lost phone",
+    },
+  });
   const fresh = await codes.makeRecoveryCodes();
   await db.$transaction((tx) => fresh.store(tx, user.id));
   return { user, email, shown: fresh.codes };
@@ -66,7 +74,11 @@ describe("recovery codes: format and storage", () => {
 describe(`recovery sign-in (${TEST_PROVIDER})`, () => {
   it("password + unused code: recovery claims, the code used once, a 24 h hold, all audited", async () => {
     const { user, email, shown } = await customerWithCodes();
-    const signedIn = await recovery.authenticateWithRecoveryCode({ email: email.toUpperCase(), password: PASSWORD, code: shown[3].toLowerCase() });
+    const signedIn = await recovery.authenticateWithRecoveryCode({
+      email: email.toUpperCase(),
+      password: PASSWORD,
+      code: shown[3].toLowerCase(),
+    });
     assert.ok(signedIn);
     assert.equal(signedIn.id, user.id);
     assert.deepEqual(signedIn.claims.amr, ["pwd", "otp"]);
@@ -78,8 +90,14 @@ describe(`recovery sign-in (${TEST_PROVIDER})`, () => {
     assert.ok(hold);
     const hours = (hold.getTime() - Date.now()) / 3_600_000;
     assert.ok(hours > 23.9 && hours <= 24, `hold ends in ${hours} h`);
-    const audited = await db.auditEvent.findMany({ where: { userId: user.id, action: { in: ["recovery.code_used", "recovery.hold_started", "auth.sign_in"] } } });
-    assert.deepEqual(audited.map((a) => a.action).sort(), ["auth.sign_in", "recovery.code_used", "recovery.hold_started"]);
+    const audited = await db.auditEvent.findMany({
+      where: { userId: user.id, action: { in: ["recovery.code_used", "recovery.hold_started", "auth.sign_in"] } },
+    });
+    assert.deepEqual(audited.map((a) => a.action).sort(), [
+      "auth.sign_in",
+      "recovery.code_used",
+      "recovery.hold_started",
+    ]);
 
     // The same code never works twice; another unused one does.
     assert.equal(await recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: shown[3] }), null);
@@ -88,9 +106,22 @@ describe(`recovery sign-in (${TEST_PROVIDER})`, () => {
 
   it("a wrong password, an unknown email or a made-up code signs nobody in and uses no code", async () => {
     const { user, email, shown } = await customerWithCodes();
-    assert.equal(await recovery.authenticateWithRecoveryCode({ email, password: PASSWORD + "!", code: shown[0] }), null);
-    assert.equal(await recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: "AAAA-BBBB-CCCC" }), null);
-    assert.equal(await recovery.authenticateWithRecoveryCode({ email: `nobody-${randomUUID()}@example.com`, password: PASSWORD, code: shown[0] }), null);
+    assert.equal(
+      await recovery.authenticateWithRecoveryCode({ email, password: PASSWORD + "!", code: shown[0] }),
+      null,
+    );
+    assert.equal(
+      await recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: "AAAA-BBBB-CCCC" }),
+      null,
+    );
+    assert.equal(
+      await recovery.authenticateWithRecoveryCode({
+        email: `nobody-${randomUUID()}@example.com`,
+        password: PASSWORD,
+        code: shown[0],
+      }),
+      null,
+    );
     assert.equal(await recovery.authenticateWithRecoveryCode({ email: 1, password: {}, code: [] }), null);
     assert.equal(await db.recoveryCode.count({ where: { userId: user.id, usedAt: { not: null } } }), 0);
     assert.equal((await db.user.findUniqueOrThrow({ where: { id: user.id } })).recoveryHoldUntil, null);
@@ -98,25 +129,36 @@ describe(`recovery sign-in (${TEST_PROVIDER})`, () => {
 
   it("two sign-ins racing with the same code: exactly one gets in", async () => {
     const { email, shown } = await customerWithCodes();
-    const results = await Promise.all([0, 1].map(() => recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: shown[7] })));
+    const results = await Promise.all(
+      [0, 1].map(() => recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: shown[7] })),
+    );
     assert.equal(results.filter(Boolean).length, 1);
   });
 
   it("warns, then pauses after 5 failures; a paused password sign-in doesn't pause recovery", async () => {
     const { email, shown } = await customerWithCodes();
-    for (let i = 0; i < 5; i++) await users.authenticateWithPassword({ email, password: "wrong guess " + i }).catch(() => undefined);
+    for (let i = 0; i < 5; i++)
+      await users.authenticateWithPassword({ email, password: "wrong guess " + i }).catch(() => undefined);
     await assert.rejects(users.authenticateWithPassword({ email, password: PASSWORD }), limits.SignInPaused);
     const outcomes: string[] = [];
     for (let i = 0; i < 5; i++) {
       outcomes.push(
         await recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: "AAAA-BBBB-CCCC" }).then(
           (u) => (u ? "in" : "null"),
-          (e: unknown) => (e instanceof limits.SignInPaused ? "paused" : e instanceof limits.SignInFailedWithWarning ? `warn:${e.attemptsLeft}` : "other"),
+          (e: unknown) =>
+            e instanceof limits.SignInPaused
+              ? "paused"
+              : e instanceof limits.SignInFailedWithWarning
+                ? `warn:${e.attemptsLeft}`
+                : "other",
         ),
       );
     }
     assert.deepEqual(outcomes, ["null", "null", "warn:2", "warn:1", "paused"]);
-    await assert.rejects(recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: shown[0] }), limits.SignInPaused);
+    await assert.rejects(
+      recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: shown[0] }),
+      limits.SignInPaused,
+    );
   });
 });
 
@@ -128,10 +170,15 @@ describe(`the cooling-off period in the guard (${TEST_PROVIDER})`, () => {
     const actor = { id: user.id, sid: "sid-recovered", claims: signedIn.claims };
     await assert.rejects(
       guard.guard(actor, "payee.add", { payload: { name: "Mallory" } }),
-      (err: unknown) => err instanceof errors.DomainError && err.code === "recovery_hold" && /on hold until .+ UTC/.test(err.userMessage),
+      (err: unknown) =>
+        err instanceof errors.DomainError &&
+        err.code === "recovery_hold" &&
+        /on hold until .+ UTC/.test(err.userMessage),
     );
     assert.equal(await db.stepUpIntent.count({ where: { userId: user.id } }), 0);
-    const denied = await db.auditEvent.findFirst({ where: { userId: user.id, action: "assurance.decision", reason: "recovery_cooling_off" } });
+    const denied = await db.auditEvent.findFirst({
+      where: { userId: user.id, action: "assurance.decision", reason: "recovery_cooling_off" },
+    });
     assert.ok(denied);
     // Enrolling the replacement passkey is what the recovery session is for.
     assert.equal((await guard.guard(actor, "passkey.add", { payload: {} })).reason, "recent_recovery_code");
@@ -141,14 +188,39 @@ describe(`the cooling-off period in the guard (${TEST_PROVIDER})`, () => {
     const { user, email, shown } = await customerWithCodes();
     const old = await db.passkey.findFirstOrThrow({ where: { userId: user.id } });
     const byOld = { kind: "passkey", passkeyId: old.id } as const;
-    assert.equal(await hold.mayConfirmDuringHold(user.id, byOld, await hold.recoveryHoldOf(user.id)), true, "no hold yet");
+    assert.equal(
+      await hold.mayConfirmDuringHold(user.id, byOld, await hold.recoveryHoldOf(user.id)),
+      true,
+      "no hold yet",
+    );
     assert.ok(await recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: shown[0] }));
     const during = await hold.recoveryHoldOf(user.id);
     assert.ok(during && during.until.getTime() > Date.now());
-    assert.equal(await hold.mayConfirmDuringHold(user.id, byOld, during), true, "enrolled before the hold: may confirm");
-    const added = await db.passkey.create({ data: { id: `cred-${randomUUID()}`, userId: user.id, publicKey: new Uint8Array([2]), deviceType: "singleDevice", nickname: "New", createdAt: new Date(during.startedAt.getTime() + 1) } });
-    assert.equal(await hold.mayConfirmDuringHold(user.id, { kind: "passkey", passkeyId: added.id }, during), false, "enrolled during the hold: not until it ends");
-    assert.equal(await hold.mayConfirmDuringHold(user.id, { kind: "passkey", passkeyId: "unknown" }, during), false, "an unknown passkey: never");
+    assert.equal(
+      await hold.mayConfirmDuringHold(user.id, byOld, during),
+      true,
+      "enrolled before the hold: may confirm",
+    );
+    const added = await db.passkey.create({
+      data: {
+        id: `cred-${randomUUID()}`,
+        userId: user.id,
+        publicKey: new Uint8Array([2]),
+        deviceType: "singleDevice",
+        nickname: "New",
+        createdAt: new Date(during.startedAt.getTime() + 1),
+      },
+    });
+    assert.equal(
+      await hold.mayConfirmDuringHold(user.id, { kind: "passkey", passkeyId: added.id }, during),
+      false,
+      "enrolled during the hold: not until it ends",
+    );
+    assert.equal(
+      await hold.mayConfirmDuringHold(user.id, { kind: "passkey", passkeyId: "unknown" }, during),
+      false,
+      "an unknown passkey: never",
+    );
     assert.equal(await hold.mayConfirmDuringHold(user.id, null, during), false, "no recorded confirmer: never");
   });
 });

@@ -22,7 +22,12 @@ export async function getMyRecoveryView(): Promise<RecoveryView> {
   const user = await requireUser();
   const [status, hold] = await Promise.all([recoveryCodeStatus(user.id), recoveryHoldOf(user.id)]);
   const holdUntil = hold?.until ?? null;
-  return { ...status, holdUntil, holdUntilText: holdUntil && formatHoldEnd(holdUntil), recoveredSession: recoveryEnrolmentOpen(user.claims.recovery_time) };
+  return {
+    ...status,
+    holdUntil,
+    holdUntilText: holdUntil && formatHoldEnd(holdUntil),
+    recoveredSession: recoveryEnrolmentOpen(user.claims.recovery_time),
+  };
 }
 
 /** Just the cooling-off end for the signed-in user, for the banner on every bank page. */

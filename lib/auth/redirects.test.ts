@@ -6,7 +6,14 @@ const baseUrl = "http://localhost:3000";
 
 describe("where Auth.js may send the browser (issue 16, 10g)", () => {
   it("a callbackUrl that isn't a URL is input like any other: home, not an exception", () => {
-    for (const url of ["http://localhost:3000.evil.example/", "http://localhost:99999/", "http://[::1/", "https://", "not a url", ""]) {
+    for (const url of [
+      "http://localhost:3000.evil.example/",
+      "http://localhost:99999/",
+      "http://[::1/",
+      "https://",
+      "not a url",
+      "",
+    ]) {
       assert.equal(authRedirect({ url, baseUrl }), baseUrl, url);
     }
   });

@@ -40,7 +40,16 @@ async function newSession(method: "password" | "passkey" = "password") {
 async function intent(userId: string, sessionId: string, status: string) {
   const id = `intent-${randomUUID()}`;
   await db.stepUpIntent.create({
-    data: { id, userId, sessionId, action: "payee.add", payload: "{}", payloadHash: "h", status, expiresAt: new Date(Date.now() + 300_000) },
+    data: {
+      id,
+      userId,
+      sessionId,
+      action: "payee.add",
+      payload: "{}",
+      payloadHash: "h",
+      status,
+      expiresAt: new Date(Date.now() + 300_000),
+    },
   });
   return id;
 }
@@ -61,7 +70,11 @@ describe(`session rotation (${TEST_PROVIDER})`, () => {
     assert.equal(fresh.userId, s.userId);
     assert.equal(fresh.method, "passkey");
     assert.equal(fresh.expiresAt.getTime(), before.expiresAt.getTime(), "a rotation doesn't extend the session");
-    assert.equal(fresh.createdAt.getTime(), before.createdAt.getTime(), "the session list still shows when the customer signed in");
+    assert.equal(
+      fresh.createdAt.getTime(),
+      before.createdAt.getTime(),
+      "the session list still shows when the customer signed in",
+    );
     assert.equal(await sessions.isSessionLive(s.sid, s.userId), false);
     assert.equal(await sessions.isSessionLive(newSid, s.userId), true);
   });
@@ -96,12 +109,28 @@ describe(`session rotation (${TEST_PROVIDER})`, () => {
     const deps = { consumeGrant: grants.consumeSessionGrant, rotateSession: sessions.rotateSession };
 
     const rotateOnly = await grants.mintRotationGrant({ userId: s.userId, sessionId: s.sid });
-    const rotated = await callbacks.jwtCallback({ token: { ...token }, trigger: "update", session: { grant: rotateOnly }, ...deps });
+    const rotated = await callbacks.jwtCallback({
+      token: { ...token },
+      trigger: "update",
+      session: { grant: rotateOnly },
+      ...deps,
+    });
     assert.notEqual(rotated.sid, s.sid);
     assert.deepEqual({ ...rotated, sid: s.sid }, token, "a rotation changes nothing but the sid");
 
-    const raise = await grants.mintGrant({ userId: s.userId, sessionId: rotated.sid!, amr: ["pop", "user", "mfa"], acr: ACR.PHR, authTime: 2_000 });
-    const raised = await callbacks.jwtCallback({ token: rotated, trigger: "update", session: { grant: raise }, ...deps });
+    const raise = await grants.mintGrant({
+      userId: s.userId,
+      sessionId: rotated.sid!,
+      amr: ["pop", "user", "mfa"],
+      acr: ACR.PHR,
+      authTime: 2_000,
+    });
+    const raised = await callbacks.jwtCallback({
+      token: rotated,
+      trigger: "update",
+      session: { grant: raise },
+      ...deps,
+    });
     assert.notEqual(raised.sid, rotated.sid);
     assert.equal(raised.acr, ACR.PHR);
     assert.equal(raised.phr_time, 2_000);
@@ -145,9 +174,31 @@ describe(`API access tokens end with the sessions (${TEST_PROVIDER})`, () => {
     const later = new Date(Date.now() + 3_600_000);
     for (const userId of [mine.userId, theirs.userId]) {
       const clientId = `client-${randomUUID()}`;
-      await db.apiClient.create({ data: { id: clientId, userId, name: "App", scopes: "accounts:read", secretHash: randomUUID(), acr: ACR.PHR, authTime: new Date(), expiresAt: later } });
+      await db.apiClient.create({
+        data: {
+          id: clientId,
+          userId,
+          name: "App",
+          scopes: "accounts:read",
+          secretHash: randomUUID(),
+          acr: ACR.PHR,
+          authTime: new Date(),
+          expiresAt: later,
+        },
+      });
       for (let i = 0; i < 2; i++) {
-        await db.apiAccessToken.create({ data: { id: randomUUID(), tokenHash: randomUUID(), clientId, userId, scopes: "accounts:read", acr: ACR.PHR, authTime: new Date(), expiresAt: later } });
+        await db.apiAccessToken.create({
+          data: {
+            id: randomUUID(),
+            tokenHash: randomUUID(),
+            clientId,
+            userId,
+            scopes: "accounts:read",
+            acr: ACR.PHR,
+            authTime: new Date(),
+            expiresAt: later,
+          },
+        });
       }
     }
     assert.equal(await tokens.revokeAccessTokensOf(db, mine.userId), 2);

@@ -38,8 +38,16 @@ describe(`server-side sessions (${TEST_PROVIDER})`, () => {
     const s = await newSession();
     const idleMs = env.SESSION_IDLE_TIMEOUT_S * 1000;
     const later = new Date(Date.now() + idleMs - 5_000);
-    assert.equal(await sessions.isSessionLive(s.id, s.userId, later), true, "just inside the window; this touches lastSeenAt");
-    assert.equal(await sessions.isSessionLive(s.id, s.userId, new Date(later.getTime() + idleMs - 5_000)), true, "activity moved the window");
+    assert.equal(
+      await sessions.isSessionLive(s.id, s.userId, later),
+      true,
+      "just inside the window; this touches lastSeenAt",
+    );
+    assert.equal(
+      await sessions.isSessionLive(s.id, s.userId, new Date(later.getTime() + idleMs - 5_000)),
+      true,
+      "activity moved the window",
+    );
     await db.session.update({ where: { id: s.id }, data: { lastSeenAt: new Date(Date.now() - idleMs - 1_000) } });
     assert.equal(await sessions.isSessionLive(s.id, s.userId), false);
   });
@@ -71,7 +79,12 @@ describe(`server-side sessions (${TEST_PROVIDER})`, () => {
   });
 
   it("names devices briefly", () => {
-    assert.equal(sessions.deviceNameOf("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"), "Chrome on Linux");
+    assert.equal(
+      sessions.deviceNameOf(
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
+      ),
+      "Chrome on Linux",
+    );
     assert.equal(sessions.deviceNameOf(null), "Unknown device");
   });
 });

@@ -19,10 +19,21 @@ import { notFound } from "@/lib/errors";
 /** lastSeenAt is written at most this often, so an active session costs one read per request, not a write. */
 const TOUCH_EVERY_MS = 60_000;
 
-export async function startSession(input: { id: string; userId: string; method: "password" | "passkey" | "recovery" | "sso" }): Promise<void> {
+export async function startSession(input: {
+  id: string;
+  userId: string;
+  method: "password" | "passkey" | "recovery" | "sso";
+}): Promise<void> {
   const { ip, userAgent } = await getRequestContext();
   await db.session.create({
-    data: { id: input.id, userId: input.userId, method: input.method, ip, userAgent, expiresAt: new Date(Date.now() + env.SESSION_MAX_AGE_S * 1000) },
+    data: {
+      id: input.id,
+      userId: input.userId,
+      method: input.method,
+      ip,
+      userAgent,
+      expiresAt: new Date(Date.now() + env.SESSION_MAX_AGE_S * 1000),
+    },
   });
 }
 
@@ -64,13 +75,26 @@ export async function presentedSessionToken(): Promise<{ sid?: unknown; uid?: un
 export async function endReplacedSession(newUserId: string): Promise<void> {
   const previous = await presentedSessionToken();
   if (typeof previous?.sid !== "string" || typeof previous.uid !== "string") return;
-  const { count } = await db.session.updateMany({ where: { id: previous.sid, userId: previous.uid, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: "replaced_by_sign_in" } });
-  if (count === 1) await recordAudit({ userId: previous.uid, action: "auth.sign_out", outcome: "SUCCESS", reason: "replaced_by_sign_in", metadata: { sameCustomer: previous.uid === newUserId } });
+  const { count } = await db.session.updateMany({
+    where: { id: previous.sid, userId: previous.uid, revokedAt: null },
+    data: { revokedAt: new Date(), revokedReason: "replaced_by_sign_in" },
+  });
+  if (count === 1)
+    await recordAudit({
+      userId: previous.uid,
+      action: "auth.sign_out",
+      outcome: "SUCCESS",
+      reason: "replaced_by_sign_in",
+      metadata: { sameCustomer: previous.uid === newUserId },
+    });
 }
 
 /** True when the session exists for this user, isn't revoked, and is within both timeouts. Refreshes lastSeenAt. */
 export async function isSessionLive(sid: string, userId: string, now = new Date()): Promise<boolean> {
-  const row = await db.session.findUnique({ where: { id: sid }, select: { userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, revokedReason: true } });
+  const row = await db.session.findUnique({
+    where: { id: sid },
+    select: { userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, revokedReason: true },
+  });
   if (!row || row.userId !== userId) return false;
   const refused = row.revokedAt
     ? "revoked"
@@ -95,11 +119,20 @@ export async function isSessionLive(sid: string, userId: string, now = new Date(
  * page render asks for the session several times (React's cache() is per request).
  */
 const auditRefusedSession = cache(async (sid: string, userId: string, reason: string, revokedReason: string | null) => {
-  await recordAudit({ userId, action: "auth.session_refused", outcome: "DENIED", reason, metadata: { session: sid.slice(0, 8), revokedReason } });
+  await recordAudit({
+    userId,
+    action: "auth.session_refused",
+    outcome: "DENIED",
+    reason,
+    metadata: { session: sid.slice(0, 8), revokedReason },
+  });
 });
 
 export async function revokeSession(sid: string, reason: string): Promise<void> {
-  await db.session.updateMany({ where: { id: sid, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+  await db.session.updateMany({
+    where: { id: sid, revokedAt: null },
+    data: { revokedAt: new Date(), revokedReason: reason },
+  });
 }
 
 /**
@@ -108,9 +141,14 @@ export async function revokeSession(sid: string, reason: string): Promise<void> 
  * session it names ends server-side, so a copy of the cookie is refused afterwards. Audited once: a
  * session already ended (e.g. by the session list just before) changes nothing and writes nothing.
  */
-export async function endSignedOutSession(token: { sid?: unknown; uid?: unknown } | null | undefined): Promise<boolean> {
+export async function endSignedOutSession(
+  token: { sid?: unknown; uid?: unknown } | null | undefined,
+): Promise<boolean> {
   if (typeof token?.sid !== "string" || typeof token.uid !== "string") return false;
-  const { count } = await db.session.updateMany({ where: { id: token.sid, userId: token.uid, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: "signed_out" } });
+  const { count } = await db.session.updateMany({
+    where: { id: token.sid, userId: token.uid, revokedAt: null },
+    data: { revokedAt: new Date(), revokedReason: "signed_out" },
+  });
   if (count !== 1) return false;
   await recordAudit({ userId: token.uid, action: "auth.sign_out", outcome: "SUCCESS" });
   return true;
@@ -131,20 +169,45 @@ export async function rotateSession(oldSid: string, userId: string, now = new Da
   return db.$transaction(async (tx) => {
     const old = await tx.session.findUnique({ where: { id: oldSid } });
     if (!old || old.userId !== userId || old.revokedAt || old.expiresAt <= now) return null;
-    const ended = await tx.session.updateMany({ where: { id: oldSid, userId, revokedAt: null }, data: { revokedAt: now, revokedReason: "rotated" } });
+    const ended = await tx.session.updateMany({
+      where: { id: oldSid, userId, revokedAt: null },
+      data: { revokedAt: now, revokedReason: "rotated" },
+    });
     if (ended.count !== 1) return null; // a racing rotation or sign-out got there first
     await tx.session.create({
-      data: { id: newSid, userId, method: old.method, ip: ip ?? old.ip, userAgent: userAgent ?? old.userAgent, createdAt: old.createdAt, lastSeenAt: now, expiresAt: old.expiresAt },
+      data: {
+        id: newSid,
+        userId,
+        method: old.method,
+        ip: ip ?? old.ip,
+        userAgent: userAgent ?? old.userAgent,
+        createdAt: old.createdAt,
+        lastSeenAt: now,
+        expiresAt: old.expiresAt,
+      },
     });
-    await tx.stepUpIntent.updateMany({ where: { userId, sessionId: oldSid, status: { in: ["PENDING", "AUTHORISED"] } }, data: { sessionId: newSid } });
-    await tx.ssoStepUp.updateMany({ where: { userId, sessionId: oldSid, consumedAt: null }, data: { sessionId: newSid } });
-    await tx.assuranceGrant.updateMany({ where: { userId, sessionId: oldSid, consumedAt: null }, data: { sessionId: newSid } });
+    await tx.stepUpIntent.updateMany({
+      where: { userId, sessionId: oldSid, status: { in: ["PENDING", "AUTHORISED"] } },
+      data: { sessionId: newSid },
+    });
+    await tx.ssoStepUp.updateMany({
+      where: { userId, sessionId: oldSid, consumedAt: null },
+      data: { sessionId: newSid },
+    });
+    await tx.assuranceGrant.updateMany({
+      where: { userId, sessionId: oldSid, consumedAt: null },
+      data: { sessionId: newSid },
+    });
     return newSid;
   });
 }
 
 /** Ends every other live session of this user (e.g. inside a password change's transaction). */
-export async function revokeOtherSessions(client: Tx | typeof db, user: { id: string; sid: string }, reason: string): Promise<number> {
+export async function revokeOtherSessions(
+  client: Tx | typeof db,
+  user: { id: string; sid: string },
+  reason: string,
+): Promise<number> {
   const { count } = await client.session.updateMany({
     where: { userId: user.id, id: { not: user.sid }, revokedAt: null },
     data: { revokedAt: new Date(), revokedReason: reason },
@@ -152,7 +215,15 @@ export async function revokeOtherSessions(client: Tx | typeof db, user: { id: st
   return count;
 }
 
-export type SessionView = { id: string; current: boolean; method: string; ip: string | null; device: string; createdAt: Date; lastSeenAt: Date };
+export type SessionView = {
+  id: string;
+  current: boolean;
+  method: string;
+  ip: string | null;
+  device: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+};
 
 /** A short, readable device name ("Chrome on Linux", lib/audit/device.ts), or "Unknown device". */
 export const deviceNameOf = (userAgent: string | null): string => deviceOf(userAgent) ?? "Unknown device";
@@ -160,12 +231,25 @@ export const deviceNameOf = (userAgent: string | null): string => deviceOf(userA
 /** The user's live sessions, this one first. */
 export async function listSessionsFor(user: { id: string; sid: string }, now = new Date()): Promise<SessionView[]> {
   const rows = await db.session.findMany({
-    where: { userId: user.id, revokedAt: null, expiresAt: { gt: now }, lastSeenAt: { gt: new Date(now.getTime() - env.SESSION_IDLE_TIMEOUT_S * 1000) } },
+    where: {
+      userId: user.id,
+      revokedAt: null,
+      expiresAt: { gt: now },
+      lastSeenAt: { gt: new Date(now.getTime() - env.SESSION_IDLE_TIMEOUT_S * 1000) },
+    },
     orderBy: { lastSeenAt: "desc" },
     take: 50,
   });
   return rows
-    .map((r) => ({ id: r.id, current: r.id === user.sid, method: r.method, ip: r.ip, device: deviceNameOf(r.userAgent), createdAt: r.createdAt, lastSeenAt: r.lastSeenAt }))
+    .map((r) => ({
+      id: r.id,
+      current: r.id === user.sid,
+      method: r.method,
+      ip: r.ip,
+      device: deviceNameOf(r.userAgent),
+      createdAt: r.createdAt,
+      lastSeenAt: r.lastSeenAt,
+    }))
     .sort((a, b) => Number(b.current) - Number(a.current));
 }
 
@@ -177,5 +261,10 @@ export async function revokeSessionFor(user: { id: string; sid: string }, sessio
     data: { revokedAt: new Date(), revokedReason: sessionId === user.sid ? "signed_out" : "revoked_by_user" },
   });
   if (count !== 1) throw notFound("That session");
-  await recordAudit({ userId: user.id, action: "auth.session_revoke", outcome: "SUCCESS", metadata: { current: sessionId === user.sid } });
+  await recordAudit({
+    userId: user.id,
+    action: "auth.session_revoke",
+    outcome: "SUCCESS",
+    metadata: { current: sessionId === user.sid },
+  });
 }

@@ -40,15 +40,23 @@ describe(`password sign-in limits under concurrency (${TEST_PROVIDER})`, () => {
   for (const known of [true, false]) {
     it(`20 racing sign-ins for one ${known ? "customer's" : "unknown"} email, the right password last: at most 5 evaluated, and once locked the right one is refused`, async () => {
       const email = `${known ? "cus" : "nobody"}-${randomUUID()}@example.com`;
-      const user = known ? await users.createUser(users.signUpSchema.parse({ name: "Cus", email, password: PASSWORD })) : null;
+      const user = known
+        ? await users.createUser(users.signUpSchema.parse({ name: "Cus", email, password: PASSWORD }))
+        : null;
       const guesses = Array.from({ length: 20 }, (_, i) => (i === 19 ? PASSWORD : `wrong guess ${i} that is long`));
       const results = await Promise.all(guesses.map((guess) => signIn(email, guess)));
       // Every evaluated attempt is one audit row (SUCCESS or FAILURE); a refused one is DENIED. An unknown
       // email's rows have no user: this is the only test in this file that writes such rows before the last.
-      const rows = await db.auditEvent.groupBy({ by: ["outcome"], where: { action: "auth.sign_in", userId: user?.id ?? null, createdAt: { gte: new Date(Date.now() - 60_000) } }, _count: true });
+      const rows = await db.auditEvent.groupBy({
+        by: ["outcome"],
+        where: { action: "auth.sign_in", userId: user?.id ?? null, createdAt: { gte: new Date(Date.now() - 60_000) } },
+        _count: true,
+      });
       const count = (outcome: string) => rows.find((r) => r.outcome === outcome)?._count ?? 0;
       const evaluated = count("SUCCESS") + count("FAILURE");
-      console.log(`  sign-ins evaluated: ${evaluated} of 20 (${count("DENIED")} refused unevaluated); the right password (last): ${results[19]} (${TEST_PROVIDER}, ${known ? "known" : "unknown"} email)`);
+      console.log(
+        `  sign-ins evaluated: ${evaluated} of 20 (${count("DENIED")} refused unevaluated); the right password (last): ${results[19]} (${TEST_PROVIDER}, ${known ? "known" : "unknown"} email)`,
+      );
       assert.ok(evaluated <= 5, `${evaluated} evaluated: ${results.join(", ")}`);
       assert.equal(results.filter((r) => r === "signed in").length, results[19] === "signed in" ? 1 : 0);
       if (count("FAILURE") === 5) {
@@ -62,7 +70,13 @@ describe(`password sign-in limits under concurrency (${TEST_PROVIDER})`, () => {
     const email = `ip-${randomUUID()}@example.com`;
     await users.createUser(users.signUpSchema.parse({ name: "Ip", email, password: PASSWORD }));
     const ip = `198.51.100.${Math.floor(Math.random() * 200)}`;
-    await db.rateLimiterFlexible.create({ data: { key: `signin-ip:${ip}`, points: limits.SIGN_IN_IP_RULE.maxFailures, expire: new Date(Date.now() + 60_000) } });
+    await db.rateLimiterFlexible.create({
+      data: {
+        key: `signin-ip:${ip}`,
+        points: limits.SIGN_IN_IP_RULE.maxFailures,
+        expire: new Date(Date.now() + 60_000),
+      },
+    });
     assert.equal(await signIn(email, PASSWORD, ip), "paused");
     assert.equal((await limits.accountSignInLockout.get(email)).failures, 0, "the account's point was given back");
     assert.equal(await signIn(email, PASSWORD, "203.0.113.9"), "signed in");

@@ -59,11 +59,23 @@ export async function limitedSignIn<U extends { id: string }>(input: {
   if (!account.ok || (address && !address.ok)) {
     // Whichever was admitted gets its point back: nothing was evaluated.
     await Promise.all([account.ok ? account.ticket.refund() : null, address?.ok ? address.ticket.refund() : null]);
-    await recordAudit({ userId, action: "auth.sign_in", outcome: "DENIED", reason: account.ok ? "ip_paused" : "account_paused", metadata: { method } });
+    await recordAudit({
+      userId,
+      action: "auth.sign_in",
+      outcome: "DENIED",
+      reason: account.ok ? "ip_paused" : "account_paused",
+      metadata: { method },
+    });
     throw new SignInPaused();
   }
   const result = await input.attempt();
-  await recordAudit({ userId, action: "auth.sign_in", outcome: result.ok ? "SUCCESS" : "FAILURE", reason: result.ok ? undefined : result.reason, metadata: { method } });
+  await recordAudit({
+    userId,
+    action: "auth.sign_in",
+    outcome: result.ok ? "SUCCESS" : "FAILURE",
+    reason: result.ok ? undefined : result.reason,
+    metadata: { method },
+  });
   if (result.ok) {
     // A success ends the account's run of failures; for the address it only gives this point back,
     // so someone stuffing credentials can't reset the per-IP count with an account of their own.
@@ -72,7 +84,13 @@ export async function limitedSignIn<U extends { id: string }>(input: {
   }
   const after = account.ticket.failed(); // the address's point stays too
   if (after.locked) {
-    await recordAudit({ userId, action: "auth.sign_in_locked", outcome: "DENIED", reason: "too_many_failures", metadata: { method, minutes: LOCKOUT.blockS / 60 } });
+    await recordAudit({
+      userId,
+      action: "auth.sign_in_locked",
+      outcome: "DENIED",
+      reason: "too_many_failures",
+      metadata: { method, minutes: LOCKOUT.blockS / 60 },
+    });
     throw new SignInPaused();
   }
   if (after.failures >= LOCKOUT.warnAfter) throw new SignInFailedWithWarning(LOCKOUT.maxFailures - after.failures);

@@ -42,7 +42,11 @@ async function customer(left: number | "none") {
   if (left !== "none") {
     const fresh = await codes.makeRecoveryCodes();
     await db.$transaction((tx) => fresh.store(tx, user.id));
-    const used = await db.recoveryCode.findMany({ where: { userId: user.id }, take: codes.RECOVERY_CODE_COUNT - left, select: { id: true } });
+    const used = await db.recoveryCode.findMany({
+      where: { userId: user.id },
+      take: codes.RECOVERY_CODE_COUNT - left,
+      select: { id: true },
+    });
     await db.recoveryCode.updateMany({ where: { id: { in: used.map((u) => u.id) } }, data: { usedAt: new Date() } });
   }
   return email;
@@ -71,7 +75,9 @@ describe(`sign-in timing doesn't tell which emails have accounts (${TEST_PROVIDE
     const work = new Map<Kind, number>();
     for (const [kind, make] of Object.entries(KINDS) as [Kind, () => Promise<string>][]) {
       const email = await make();
-      const { work: n } = await measure(() => recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: WRONG_CODE }));
+      const { work: n } = await measure(() =>
+        recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: WRONG_CODE }),
+      );
       work.set(kind, n);
     }
     // One for the password, one per recovery code in a full set.
@@ -81,7 +87,9 @@ describe(`sign-in timing doesn't tell which emails have accounts (${TEST_PROVIDE
   it("password sign-in: one argon2 verification, known email or not", async () => {
     for (const make of [KINDS["unknown email"], KINDS["customer, no codes"]]) {
       const email = await make();
-      const { work } = await measure(() => users.authenticateWithPassword({ email, password: "not the password at all" }));
+      const { work } = await measure(() =>
+        users.authenticateWithPassword({ email, password: "not the password at all" }),
+      );
       assert.equal(work, 1);
     }
   });
@@ -99,7 +107,9 @@ describe(`sign-in timing doesn't tell which emails have accounts (${TEST_PROVIDE
     for (let round = 0; round < ROUNDS; round++) {
       for (const kind of [...kinds.slice(round % kinds.length), ...kinds.slice(0, round % kinds.length)]) {
         const email = emails.get(kind)![round];
-        const { ms } = await measure(() => recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: WRONG_CODE }));
+        const { ms } = await measure(() =>
+          recovery.authenticateWithRecoveryCode({ email, password: PASSWORD, code: WRONG_CODE }),
+        );
         times.get(kind)!.push(ms);
       }
     }
@@ -109,7 +119,10 @@ describe(`sign-in timing doesn't tell which emails have accounts (${TEST_PROVIDE
     for (const [kind, ms] of Object.entries(medians)) {
       // The old gap was 2.5–4x (one verification against eleven); equal work stays inside ±50% even on
       // a loaded machine. The exact proof is the count above; this bound only catches a gross gap.
-      assert.ok(ms > unknown / 1.5 && ms < unknown * 1.5, `${kind}: ${ms} ms against ${unknown} ms for an unknown email`);
+      assert.ok(
+        ms > unknown / 1.5 && ms < unknown * 1.5,
+        `${kind}: ${ms} ms against ${unknown} ms for an unknown email`,
+      );
     }
   });
 });

@@ -40,7 +40,13 @@ after(async () => {
 describe("a refused single sign-on", () => {
   it("comes back from the profile step as its reason (nothing thrown for Auth.js to log), and the signIn callback sends it to the login page", async () => {
     const users = await import("@/lib/auth/users");
-    const taken = await users.createUser(users.signUpSchema.parse({ name: "Pat", email: `pat-${randomUUID()}@example.com`, password: "a long test passphrase" }));
+    const taken = await users.createUser(
+      users.signUpSchema.parse({
+        name: "Pat",
+        email: `pat-${randomUUID()}@example.com`,
+        password: "a long test passphrase",
+      }),
+    );
     const cases = [
       [await idp.sign(idToken({ email: taken.email })), "email_taken"],
       [await idp.sign(idToken(), { foreignKey: true }), "not_verified"],
@@ -54,7 +60,10 @@ describe("a refused single sign-on", () => {
       assert.equal(sso.ssoSignInRedirect(user), `/login?error=SsoRefused&reason=${reason}`);
     }
     assert.equal(await db.federatedIdentity.count({ where: { userId: taken.id } }), 0);
-    const denied = await db.auditEvent.findMany({ where: { action: "auth.sign_in", outcome: "DENIED" }, select: { reason: true } });
+    const denied = await db.auditEvent.findMany({
+      where: { action: "auth.sign_in", outcome: "DENIED" },
+      select: { reason: true },
+    });
     assert.equal(denied.length, cases.length, "each refusal audited once");
   });
 

@@ -20,7 +20,8 @@ const kid = randomBytes(4).toString("hex");
 const tokens = new Map<string, JWTPayload>();
 let issuer = "";
 const server = http.createServer((req, res) => {
-  const send = (body: unknown) => res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
+  const send = (body: unknown) =>
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
   if (req.url === "/.well-known/openid-configuration") {
     send({
       issuer,
@@ -38,7 +39,10 @@ const server = http.createServer((req, res) => {
     req.on("data", (chunk: Buffer) => (body += chunk.toString()));
     req.on("end", () => {
       const claims = tokens.get(new URLSearchParams(body).get("code") ?? "");
-      if (!claims) return void res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: "invalid_grant" }));
+      if (!claims)
+        return void res
+          .writeHead(400, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: "invalid_grant" }));
       void new SignJWT(claims)
         .setProtectedHeader({ alg: "RS256", kid })
         .setIssuer(issuer)
@@ -75,7 +79,9 @@ const PASSWORD = "a long test passphrase";
 /** A customer with a password, linked to an account at the test IdP, in a password session. */
 async function ssoCustomer() {
   const users = await import("@/lib/auth/users");
-  const created = await users.createUser(users.signUpSchema.parse({ name: "Sso", email: `sso-${randomUUID()}@example.com`, password: PASSWORD }));
+  const created = await users.createUser(
+    users.signUpSchema.parse({ name: "Sso", email: `sso-${randomUUID()}@example.com`, password: PASSWORD }),
+  );
   const subject = `sub-${randomUUID()}`;
   await db.federatedIdentity.create({ data: { userId: created.id, issuer, subject } });
   const user: import("@/lib/auth/current-user").SessionUser = {
@@ -101,17 +107,31 @@ describe(`step-up at the IdP counts on the step-up lockout (${TEST_PROVIDER})`, 
       const request = await db.ssoStepUp.findFirstOrThrow({ where: { intentId } });
       const code = `code-${i}-${randomUUID()}`;
       // The racers signed in at the IdP as someone else; the last one as the customer, with the acr asked for.
-      tokens.set(code, { sub: i < 20 ? `someone-else-${i}` : subject, nonce: request.nonce, acr: STEP_UP_ACR, auth_time: Math.floor(Date.now() / 1000) });
+      tokens.set(code, {
+        sub: i < 20 ? `someone-else-${i}` : subject,
+        nonce: request.nonce,
+        acr: STEP_UP_ACR,
+        auth_time: Math.floor(Date.now() / 1000),
+      });
       const callback = new URL(`${ORIGIN}${ssoStepUp.SSO_STEP_UP_CALLBACK}`);
       callback.search = new URLSearchParams({ code, state: request.state }).toString();
       callbacks.push(callback);
     }
-    const results = await Promise.all(callbacks.slice(0, 20).map((cb) => ssoStepUp.completeSsoStepUpFor(user, cb, ORIGIN)));
+    const results = await Promise.all(
+      callbacks.slice(0, 20).map((cb) => ssoStepUp.completeSsoStepUpFor(user, cb, ORIGIN)),
+    );
     const problems = results.map((r) => (r.ok ? "ok" : r.problem));
-    const evaluated = await db.auditEvent.count({ where: { userId: user.id, action: "step_up.verify", reason: "sso_other_account" } });
-    console.log(`  IdP answers evaluated: ${evaluated} of 20; refused as locked: ${problems.filter((p) => p === "locked").length} (${TEST_PROVIDER})`);
+    const evaluated = await db.auditEvent.count({
+      where: { userId: user.id, action: "step_up.verify", reason: "sso_other_account" },
+    });
+    console.log(
+      `  IdP answers evaluated: ${evaluated} of 20; refused as locked: ${problems.filter((p) => p === "locked").length} (${TEST_PROVIDER})`,
+    );
     assert.ok(evaluated <= 5, `${evaluated} evaluated`);
-    assert.ok(problems.every((p) => p === "other_account" || p === "locked"), problems.join(", "));
+    assert.ok(
+      problems.every((p) => p === "other_account" || p === "locked"),
+      problems.join(", "),
+    );
     assert.equal(await db.auditEvent.count({ where: { userId: user.id, action: "step_up.locked" } }), 1);
     const right = await ssoStepUp.completeSsoStepUpFor(user, callbacks[20], ORIGIN);
     assert.equal(right.ok === false && right.problem, "locked", "the lock holds for the IdP as for passkeys");
@@ -137,7 +157,12 @@ describe(`step-up at the IdP counts on the step-up lockout (${TEST_PROVIDER})`, 
       assert.ok(begun.ok, JSON.stringify(begun));
       const request = await db.ssoStepUp.findFirstOrThrow({ where: { intentId }, orderBy: { requestedAt: "desc" } });
       const code = `code-hold-${randomUUID()}`;
-      tokens.set(code, { sub: subject, nonce: request.nonce, acr: STEP_UP_ACR, auth_time: Math.floor(Date.now() / 1000) + 1 });
+      tokens.set(code, {
+        sub: subject,
+        nonce: request.nonce,
+        acr: STEP_UP_ACR,
+        auth_time: Math.floor(Date.now() / 1000) + 1,
+      });
       const callback = new URL(`${ORIGIN}${ssoStepUp.SSO_STEP_UP_CALLBACK}`);
       callback.search = new URLSearchParams({ code, state: request.state }).toString();
       return callback;

@@ -128,7 +128,13 @@ export async function completeSsoStepUpFor(
     const state = ticket.failed();
     const refused = await refuse(problem, detail);
     if (state.locked) {
-      await recordAudit({ userId: user.id, action: "step_up.locked", outcome: "DENIED", reason: "too_many_failures", metadata: { minutes: LOCKOUT.blockS / 60, method: "sso" } });
+      await recordAudit({
+        userId: user.id,
+        action: "step_up.locked",
+        outcome: "DENIED",
+        reason: "too_many_failures",
+        metadata: { minutes: LOCKOUT.blockS / 60, method: "sso" },
+      });
     }
     return refused;
   };

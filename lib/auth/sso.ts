@@ -134,7 +134,8 @@ export function ssoSignInClaims(idToken: Record<string, unknown>, now = new Date
   if (typeof authTime !== "number" || !Number.isInteger(authTime))
     throw new SsoRefused("auth_time missing from the ID token", "auth_time");
   if (authTime > nowS + SKEW_S) throw new SsoRefused("auth_time in the future", "auth_time");
-  if (nowS - authTime > env.SESSION_MAX_AGE_S) throw new SsoRefused("auth_time older than the requested max_age", "auth_time");
+  if (nowS - authTime > env.SESSION_MAX_AGE_S)
+    throw new SsoRefused("auth_time older than the requested max_age", "auth_time");
   const amr = Array.isArray(idToken.amr)
     ? [...new Set(idToken.amr.filter((m): m is string => typeof m === "string" && RFC_8176_AMR.has(m)))]
     : [];

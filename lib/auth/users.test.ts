@@ -55,7 +55,10 @@ describe(`sign-up and password sign-in (${TEST_PROVIDER})`, () => {
   it("refuses a second account for the same email, in any case, and creates nothing", async () => {
     const before = { users: await lib.db.user.count(), accounts: await lib.db.account.count() };
     const input = lib.users.signUpSchema.parse({ name: "Carol 2", email: "CAROL@example.com", password: PASSWORD });
-    await assert.rejects(lib.users.createUser(input), (err: unknown) => err instanceof lib.DomainError && err.code === "email_taken");
+    await assert.rejects(
+      lib.users.createUser(input),
+      (err: unknown) => err instanceof lib.DomainError && err.code === "email_taken",
+    );
     assert.deepEqual({ users: await lib.db.user.count(), accounts: await lib.db.account.count() }, before);
   });
 
@@ -82,32 +85,56 @@ describe(`sign-up and password sign-in (${TEST_PROVIDER})`, () => {
   });
 
   it("counts the password in characters, not bytes", () => {
-    assert.equal(lib.users.signUpSchema.safeParse({ name: "A", email: "a@example.com", password: [..."🔐🦊🌍🎲🚲🌵🎈🧭🪁🛶🍋🎻🧩🪴"].join("") }).success, false);
-    assert.equal(lib.users.signUpSchema.safeParse({ name: "A", email: "a@example.com", password: "🔐🦊🌍🎲🚲🌵🎈🧭🪁🛶🍋🎻🧩🪴🦉" }).success, true);
+    assert.equal(
+      lib.users.signUpSchema.safeParse({
+        name: "A",
+        email: "a@example.com",
+        password: [..."🔐🦊🌍🎲🚲🌵🎈🧭🪁🛶🍋🎻🧩🪴"].join(""),
+      }).success,
+      false,
+    );
+    assert.equal(
+      lib.users.signUpSchema.safeParse({
+        name: "A",
+        email: "a@example.com",
+        password: "🔐🦊🌍🎲🚲🌵🎈🧭🪁🛶🍋🎻🧩🪴🦉",
+      }).success,
+      true,
+    );
   });
 
   it("signs in with the right password, in any email case, and audits each attempt", async () => {
     const user = await lib.users.authenticateWithPassword({ email: " CAROL@example.com", password: PASSWORD });
     assert.equal(user?.email, "carol@example.com");
-    assert.equal(await lib.users.authenticateWithPassword({ email: "carol@example.com", password: PASSWORD + "!" }), null);
+    assert.equal(
+      await lib.users.authenticateWithPassword({ email: "carol@example.com", password: PASSWORD + "!" }),
+      null,
+    );
     assert.equal(await lib.users.authenticateWithPassword({ email: "nobody@example.com", password: PASSWORD }), null);
     assert.equal(await lib.users.authenticateWithPassword({ email: 42, password: [] }), null);
-    const reasons = (await lib.db.auditEvent.findMany({ where: { action: "auth.sign_in" }, orderBy: { createdAt: "asc" } })).map(
-      (e) => `${e.outcome}:${e.reason ?? ""}`,
-    );
+    const reasons = (
+      await lib.db.auditEvent.findMany({ where: { action: "auth.sign_in" }, orderBy: { createdAt: "asc" } })
+    ).map((e) => `${e.outcome}:${e.reason ?? ""}`);
     assert.deepEqual(reasons, ["SUCCESS:", "FAILURE:wrong_password", "FAILURE:unknown_email"]);
   });
 
   it("pauses an email after 5 failures (even with the right password), and an IP after 100 across many emails", async () => {
     const { SignInPaused, SignInFailedWithWarning } = await import("@/lib/auth/sign-in-limits");
-    const dana = await lib.users.createUser(lib.users.signUpSchema.parse({ name: "Dana", email: "dana@example.com", password: PASSWORD }));
+    const dana = await lib.users.createUser(
+      lib.users.signUpSchema.parse({ name: "Dana", email: "dana@example.com", password: PASSWORD }),
+    );
     const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {
       const password = i < 5 ? `wrong password number ${i}` : PASSWORD;
       outcomes.push(
         await lib.users.authenticateWithPassword({ email: dana.email, password }).then(
           (u) => (u ? "user" : "null"),
-          (e: unknown) => (e instanceof SignInPaused ? "paused" : e instanceof SignInFailedWithWarning ? `left ${e.attemptsLeft}` : String(e)),
+          (e: unknown) =>
+            e instanceof SignInPaused
+              ? "paused"
+              : e instanceof SignInFailedWithWarning
+                ? `left ${e.attemptsLeft}`
+                : String(e),
         ),
       );
     }
@@ -118,13 +145,20 @@ describe(`sign-up and password sign-in (${TEST_PROVIDER})`, () => {
     let paused = 0;
     for (let i = 0; i < 50; i++) {
       for (const guess of ["guess one is long", "guess two is long"]) {
-        await lib.users.authenticateWithPassword({ email: `victim${i}@example.com`, password: guess }, ip).catch(() => undefined);
+        await lib.users
+          .authenticateWithPassword({ email: `victim${i}@example.com`, password: guess }, ip)
+          .catch(() => undefined);
       }
     }
-    await lib.users.authenticateWithPassword({ email: "carol@example.com", password: PASSWORD }, ip).catch((e: unknown) => {
-      if (e instanceof SignInPaused) paused++;
-    });
+    await lib.users
+      .authenticateWithPassword({ email: "carol@example.com", password: PASSWORD }, ip)
+      .catch((e: unknown) => {
+        if (e instanceof SignInPaused) paused++;
+      });
     assert.equal(paused, 1, "the 101st attempt from that address is refused, even a right one");
-    assert.ok(await lib.users.authenticateWithPassword({ email: "carol@example.com", password: PASSWORD }, "198.51.100.7"), "other addresses are unaffected");
+    assert.ok(
+      await lib.users.authenticateWithPassword({ email: "carol@example.com", password: PASSWORD }, "198.51.100.7"),
+      "other addresses are unaffected",
+    );
   });
 });

@@ -10,7 +10,6 @@ import { accountSignInLockout, limitedSignIn } from "@/lib/auth/sign-in-limits";
 import { db } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 
-
 const email = z
   .string({ error: "Enter your email address." })
   .trim()
@@ -32,7 +31,10 @@ export const signUpSchema = z.object({
     .refine((p) => [...p].length >= PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
     .refine((p) => [...p].length <= PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`)
     // §3.1.1.2 again: a blocklist of common and expected passwords, instead of composition rules.
-    .refine((p) => !isCommonPassword(p), "That's a well-known phrase or a common password, so it's easy to guess. Try words only you would put together."),
+    .refine(
+      (p) => !isCommonPassword(p),
+      "That's a well-known phrase or a common password, so it's easy to guess. Try words only you would put together.",
+    ),
 });
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
@@ -54,7 +56,11 @@ export async function createUser(input: SignUpInput) {
   } catch (err) {
     if ((err as { code?: string }).code === "P2002") {
       // Sign-up can't hide that an email is taken without an email round trip; keep it non-committal.
-      throw new DomainError("email_taken", "We couldn't create an account with that email. If it's yours, sign in.", "email");
+      throw new DomainError(
+        "email_taken",
+        "We couldn't create an account with that email. If it's yours, sign in.",
+        "email",
+      );
     }
     throw err;
   }
@@ -69,7 +75,10 @@ export async function authenticateWithPassword(raw: unknown, ip: string | null =
   const parsed = signInSchema.safeParse(raw);
   if (!parsed.success) return null;
   const email = parsed.data.email;
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
+  const user = await db.user.findUnique({
+    where: { email },
+    select: { id: true, email: true, name: true, passwordHash: true },
+  });
   return limitedSignIn({
     method: "password",
     email,
@@ -81,7 +90,8 @@ export async function authenticateWithPassword(raw: unknown, ip: string | null =
         await burnPasswordCheck(parsed.data.password);
         return { ok: false, reason: "unknown_email" };
       }
-      if (!(await verifyPassword(user.passwordHash, parsed.data.password))) return { ok: false, reason: "wrong_password" };
+      if (!(await verifyPassword(user.passwordHash, parsed.data.password)))
+        return { ok: false, reason: "wrong_password" };
       return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
     },
   });

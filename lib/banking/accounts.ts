@@ -113,22 +113,36 @@ export const accountReveal = defineOperation({
   policies: ["account.reveal"],
   input: revealInput,
   async prepare(actor, { accountId }) {
-    const account = accountId.length <= 64 ? await db.account.findFirst({ where: { id: accountId, userId: actor.id }, select: { number: true, name: true } }) : null;
+    const account =
+      accountId.length <= 64
+        ? await db.account.findFirst({
+            where: { id: accountId, userId: actor.id },
+            select: { number: true, name: true },
+          })
+        : null;
     if (!account) {
       await recordAudit({ userId: actor.id, action: "account.reveal", outcome: "DENIED", reason: "not_found" });
       throw notFound("That account");
     }
-    return { action: "account.reveal", payload: { accountId, accountName: account.name, last4: account.number.slice(-4) }, carry: account.number };
+    return {
+      action: "account.reveal",
+      payload: { accountId, accountName: account.name, last4: account.number.slice(-4) },
+      carry: account.number,
+    };
   },
   inputOf: (p) => ({ accountId: p.accountId }),
   describe: (p) => ({
     title: `Show the full number of ${p.accountName}`,
     details: [["Account", `${p.accountName} (•••• ${p.last4})`]],
-    after: "The number is shown right away, and for the next 10 minutes you can reveal numbers without confirming again.",
+    after:
+      "The number is shown right away, and for the next 10 minutes you can reveal numbers without confirming again.",
     backTo: `/accounts/${p.accountId}`,
   }),
   async run(tx, actor, { payload, carry: number }) {
-    await recordAudit({ userId: actor.id, action: "account.reveal", outcome: "SUCCESS", metadata: { accountId: payload.accountId } }, tx);
+    await recordAudit(
+      { userId: actor.id, action: "account.reveal", outcome: "SUCCESS", metadata: { accountId: payload.accountId } },
+      tx,
+    );
     return number;
   },
   record: () => ({ revealed: "1" }),

@@ -40,7 +40,18 @@ export async function listMyRecentActivity(limit = 10): Promise<ActivityRow[]> {
     const fromMine = t.fromAccount.userId === user.id;
     const toMine = !t.payeeId && t.toAccount.userId === user.id;
     const direction: Direction = fromMine && toMine ? "between" : fromMine ? "out" : "in";
-    return [{ id: t.id, amount: t.amount, currency: t.currency, memo: t.memo, createdAt: t.createdAt, fromName: t.fromAccount.name, toName: t.payee?.name ?? t.toAccount.name, direction }];
+    return [
+      {
+        id: t.id,
+        amount: t.amount,
+        currency: t.currency,
+        memo: t.memo,
+        createdAt: t.createdAt,
+        fromName: t.fromAccount.name,
+        toName: t.payee?.name ?? t.toAccount.name,
+        direction,
+      },
+    ];
   });
 }
 

@@ -72,7 +72,8 @@ export const bankDetailsSchema = z
     }
     const routingCode = input.routingCode.replace(/[\s-]/g, "");
     const accountNumber = input.accountNumber.replace(/[\s-]/g, "");
-    if (!routingCode) ctx.addIssue({ code: "custom", path: ["routingCode"], message: "Enter the routing number or sort code." });
+    if (!routingCode)
+      ctx.addIssue({ code: "custom", path: ["routingCode"], message: "Enter the routing number or sort code." });
     else if (!/^\d+$/.test(routingCode) || !(routingCode.length === 6 || isValidAbaRouting(routingCode))) {
       ctx.addIssue({
         code: "custom",
@@ -92,7 +93,13 @@ export type BankDetails = z.infer<typeof bankDetailsSchema>;
 /** The bank-details form fields to show again after an error (bounded; nothing secret in them). */
 export function bankDetailsFormValues(fields: Record<string, string>): Record<string, string> {
   const { name = "", scheme = "", iban = "", routingCode = "", accountNumber = "" } = fields;
-  return { name: name.slice(0, 200), scheme: scheme.slice(0, 16), iban: iban.slice(0, 64), routingCode: routingCode.slice(0, 64), accountNumber: accountNumber.slice(0, 64) };
+  return {
+    name: name.slice(0, 200),
+    scheme: scheme.slice(0, 16),
+    iban: iban.slice(0, 64),
+    routingCode: routingCode.slice(0, 64),
+    accountNumber: accountNumber.slice(0, 64),
+  };
 }
 
 /** Normalised details (as stored in an intent) back in the form the schema parses. */

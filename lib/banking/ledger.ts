@@ -90,7 +90,8 @@ export async function postTransfer(tx: Tx, p: Posting) {
       where: { id: p.toAccountId, currency: p.currency },
       data: { balance: { increment: p.amount } },
     });
-    if (changed.count !== 1) throw new DomainError("currency_mismatch", "The accounts use different currencies.", "toAccountId");
+    if (changed.count !== 1)
+      throw new DomainError("currency_mismatch", "The accounts use different currencies.", "toAccountId");
   };
   if (p.fromAccountId < p.toAccountId) {
     await debit();

@@ -27,7 +27,12 @@ async function paidLast24h(userId: string, client: Tx | typeof db): Promise<bigi
  * is asked for, and again inside the payment's transaction after its row lock (lib/banking/transfers.ts),
  * so racing payments can't all fit under it.
  */
-export async function checkDailyLimit(userId: string, amount: bigint, currency: Currency, client: Tx | typeof db = db): Promise<void> {
+export async function checkDailyLimit(
+  userId: string,
+  amount: bigint,
+  currency: Currency,
+  client: Tx | typeof db = db,
+): Promise<void> {
   const [user, paid] = await Promise.all([
     client.user.findUnique({ where: { id: userId }, select: { dailyLimitMinor: true } }),
     paidLast24h(userId, client),
@@ -47,7 +52,10 @@ export type DailyLimitView = { limitMinor: bigint; usedMinor: bigint; currency: 
 /** The signed-in customer's daily limit and what the last 24 hours used of it. */
 export async function getMyDailyLimit(): Promise<DailyLimitView> {
   const user = await requireUser();
-  const [row, used] = await Promise.all([db.user.findUnique({ where: { id: user.id }, select: { dailyLimitMinor: true } }), paidLast24h(user.id, db)]);
+  const [row, used] = await Promise.all([
+    db.user.findUnique({ where: { id: user.id }, select: { dailyLimitMinor: true } }),
+    paidLast24h(user.id, db),
+  ]);
   return { limitMinor: row?.dailyLimitMinor ?? 0n, usedMinor: used, currency: CURRENCY };
 }
 
@@ -59,18 +67,34 @@ export async function getMyDailyLimit(): Promise<DailyLimitView> {
  */
 export const limitChange = defineOperation({
   policies: ["limit.raise", "limit.lower"],
-  input: z.object({ limit: z.string({ error: "Enter a daily limit." }).trim().min(1, "Enter a daily limit.").max(32, "That amount is too long.") }),
+  input: z.object({
+    limit: z
+      .string({ error: "Enter a daily limit." })
+      .trim()
+      .min(1, "Enter a daily limit.")
+      .max(32, "That amount is too long."),
+  }),
   async prepare(actor, input) {
     const parsed = parseAmount(input.limit, CURRENCY);
     if (!parsed.ok) throw new InputError({ limit: parsed.message });
     if (parsed.amount < DAILY_LIMIT_MIN_MINOR || parsed.amount > DAILY_LIMIT_MAX_MINOR) {
-      throw new InputError({ limit: `Choose a limit from ${formatMoney(DAILY_LIMIT_MIN_MINOR, CURRENCY)} to ${formatMoney(DAILY_LIMIT_MAX_MINOR, CURRENCY)}.` });
+      throw new InputError({
+        limit: `Choose a limit from ${formatMoney(DAILY_LIMIT_MIN_MINOR, CURRENCY)} to ${formatMoney(DAILY_LIMIT_MAX_MINOR, CURRENCY)}.`,
+      });
     }
     const row = await db.user.findUnique({ where: { id: actor.id }, select: { dailyLimitMinor: true } });
     const current = row?.dailyLimitMinor ?? 0n;
     if (parsed.amount === current) throw new InputError({ limit: "That is already your daily limit." });
-    const payload = { from: toDecimalString(current, CURRENCY), to: toDecimalString(parsed.amount, CURRENCY), currency: CURRENCY };
-    return { action: parsed.amount > current ? "limit.raise" : "limit.lower", payload, carry: { from: current, to: parsed.amount } };
+    const payload = {
+      from: toDecimalString(current, CURRENCY),
+      to: toDecimalString(parsed.amount, CURRENCY),
+      currency: CURRENCY,
+    };
+    return {
+      action: parsed.amount > current ? "limit.raise" : "limit.lower",
+      payload,
+      carry: { from: current, to: parsed.amount },
+    };
   },
   inputOf: (p) => ({ limit: p.to }),
   describe: (p) => ({
@@ -84,9 +108,25 @@ export const limitChange = defineOperation({
   }),
   async run(tx, actor, { carry }) {
     // Only from the limit the customer saw: a change made meanwhile makes this one fail, not stack.
-    const changed = await tx.user.updateMany({ where: { id: actor.id, dailyLimitMinor: carry.from }, data: { dailyLimitMinor: carry.to } });
-    if (changed.count !== 1) throw new DomainError("limit_changed", "Your daily limit was changed elsewhere meanwhile. Check it and try again.", "limit");
-    await recordAudit({ userId: actor.id, action: "limit.change", outcome: "SUCCESS", metadata: { from: carry.from.toString(), to: carry.to.toString(), currency: CURRENCY } }, tx);
+    const changed = await tx.user.updateMany({
+      where: { id: actor.id, dailyLimitMinor: carry.from },
+      data: { dailyLimitMinor: carry.to },
+    });
+    if (changed.count !== 1)
+      throw new DomainError(
+        "limit_changed",
+        "Your daily limit was changed elsewhere meanwhile. Check it and try again.",
+        "limit",
+      );
+    await recordAudit(
+      {
+        userId: actor.id,
+        action: "limit.change",
+        outcome: "SUCCESS",
+        metadata: { from: carry.from.toString(), to: carry.to.toString(), currency: CURRENCY },
+      },
+      tx,
+    );
     return { limitMinor: carry.to };
   },
   record: (r) => ({ limit: r.limitMinor.toString() }),

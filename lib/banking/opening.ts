@@ -1,6 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { ensureInternalAccount, INTERNAL, newAccountNumber, postTransfer, type AccountType } from "@/lib/banking/ledger";
+import {
+  ensureInternalAccount,
+  INTERNAL,
+  newAccountNumber,
+  postTransfer,
+  type AccountType,
+} from "@/lib/banking/ledger";
 import type { Tx } from "@/lib/db";
 import type { Currency } from "@/lib/money";
 
@@ -33,4 +39,3 @@ export async function openDefaultAccounts(tx: Tx, userId: string, at?: Date) {
   }
   return opened;
 }
-

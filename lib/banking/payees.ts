@@ -13,7 +13,13 @@ export type PayeeSummary = { id: string; name: string; masked: string; currency:
 export async function listMyPayees(): Promise<PayeeSummary[]> {
   const user = await requireUser();
   const rows = await db.payee.findMany({ where: { userId: user.id, removedAt: null }, orderBy: { name: "asc" } });
-  return rows.map((p) => ({ id: p.id, name: p.name, masked: maskBankDetails(p), currency: p.currency as Currency, isNew: p.firstPaidAt === null }));
+  return rows.map((p) => ({
+    id: p.id,
+    name: p.name,
+    masked: maskBankDetails(p),
+    currency: p.currency as Currency,
+    isNew: p.firstPaidAt === null,
+  }));
 }
 
 /**
@@ -23,7 +29,11 @@ export async function listMyPayees(): Promise<PayeeSummary[]> {
 export const payeeAdd = defineOperation({
   policies: ["payee.add"],
   input: bankDetailsSchema,
-  prepare: async (_actor, details) => ({ action: "payee.add", payload: { payee: details, masked: maskBankDetails(details) }, carry: null }),
+  prepare: async (_actor, details) => ({
+    action: "payee.add",
+    payload: { payee: details, masked: maskBankDetails(details) },
+    carry: null,
+  }),
   inputOf: (p) => bankDetailsInput(p.payee),
   describe: (p) => ({
     title: `Add ${p.payee.name} as a payee`,
@@ -36,7 +46,15 @@ export const payeeAdd = defineOperation({
   }),
   async run(tx, actor, { payload }) {
     const payee = await tx.payee.create({ data: { userId: actor.id, currency: "USD", ...payload.payee } });
-    await recordAudit({ userId: actor.id, action: "payee.add", outcome: "SUCCESS", metadata: { payeeId: payee.id, destination: maskBankDetails(payee) } }, tx);
+    await recordAudit(
+      {
+        userId: actor.id,
+        action: "payee.add",
+        outcome: "SUCCESS",
+        metadata: { payeeId: payee.id, destination: maskBankDetails(payee) },
+      },
+      tx,
+    );
     return { id: payee.id, name: payee.name };
   },
   record: (r) => ({ payeeId: r.id }),

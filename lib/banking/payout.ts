@@ -21,7 +21,11 @@ export async function getMyPayoutDestination(): Promise<PayoutSummary> {
 export const payoutChange = defineOperation({
   policies: ["payout.change"],
   input: bankDetailsSchema,
-  prepare: async (_actor, details) => ({ action: "payout.change", payload: { payout: details, masked: maskBankDetails(details) }, carry: null }),
+  prepare: async (_actor, details) => ({
+    action: "payout.change",
+    payload: { payout: details, masked: maskBankDetails(details) },
+    carry: null,
+  }),
   inputOf: (p) => bankDetailsInput(p.payout),
   describe: (p) => ({
     title: `Send your payouts to ${p.masked}`,
@@ -41,7 +45,12 @@ export const payoutChange = defineOperation({
       update: { holderName: name, ...details },
     });
     await recordAudit(
-      { userId: actor.id, action: "payout.change", outcome: "SUCCESS", metadata: { from: before ? maskBankDetails(before) : null, to: maskBankDetails(after) } },
+      {
+        userId: actor.id,
+        action: "payout.change",
+        outcome: "SUCCESS",
+        metadata: { from: before ? maskBankDetails(before) : null, to: maskBankDetails(after) },
+      },
       tx,
     );
     return { masked: maskBankDetails(after) };

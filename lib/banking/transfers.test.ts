@@ -39,12 +39,25 @@ let bob: Customer;
 
 async function newCustomer(name: string): Promise<Customer> {
   const user = await users.createUser(
-    users.signUpSchema.parse({ name, email: `${name}-${randomUUID()}@example.com`, password: "a long test passphrase" }),
+    users.signUpSchema.parse({
+      name,
+      email: `${name}-${randomUUID()}@example.com`,
+      password: "a long test passphrase",
+    }),
   );
-  const actor: Actor = { id: user.id, sid: "test-session", claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) } };
+  const actor: Actor = {
+    id: user.id,
+    sid: "test-session",
+    claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
+  };
   const [checking, savings] = await db.account.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
   const { id: payee } = await withStepUp(actor, (o) =>
-    perform(payees.payeeAdd, actor, { name: `${name}'s landlord`, scheme: "iban", iban: "GB82 WEST 1234 5698 7654 32" }, o),
+    perform(
+      payees.payeeAdd,
+      actor,
+      { name: `${name}'s landlord`, scheme: "iban", iban: "GB82 WEST 1234 5698 7654 32" },
+      o,
+    ),
   );
   return { actor, checking: checking.id, savings: savings.id, payee };
 }
@@ -72,7 +85,11 @@ async function assertBooksBalance() {
     assert.equal(entries._sum.amount ?? 0n, account.balance, `entries of ${account.id}`);
     if (account.userId) assert.ok(account.balance >= 0n, `customer balance ${account.id} is negative`);
   }
-  const perTransfer = await db.ledgerEntry.groupBy({ by: ["transferId"], _sum: { amount: true }, _count: { _all: true } });
+  const perTransfer = await db.ledgerEntry.groupBy({
+    by: ["transferId"],
+    _sum: { amount: true },
+    _count: { _all: true },
+  });
   for (const t of perTransfer) {
     assert.equal(t._sum.amount, 0n, "a transfer's two entries sum to zero");
     assert.equal(t._count._all, 2);
@@ -137,7 +154,11 @@ describe(`transfers (${PROVIDER})`, () => {
         for (const { who, route, cents } of ops) {
           const c = who === "alice" ? alice : bob;
           const [from, to] =
-            route === "c2s" ? [c.checking, `account:${c.savings}`] : route === "s2c" ? [c.savings, `account:${c.checking}`] : [c.checking, `payee:${c.payee}`];
+            route === "c2s"
+              ? [c.checking, `account:${c.savings}`]
+              : route === "s2c"
+                ? [c.savings, `account:${c.checking}`]
+                : [c.checking, `payee:${c.payee}`];
           const amount = `${Math.trunc(cents / 100)}.${String(Math.abs(cents) % 100).padStart(2, "0")}`;
           const input = { fromAccountId: from, to, amount, idempotencyKey: key() };
           await withStepUp(c.actor, (o) => perform(transfers.transfer, c.actor, input, o)).catch((err: unknown) => {
@@ -174,10 +195,19 @@ describe(`transfers (${PROVIDER})`, () => {
     const ok = results.filter((r) => r.status === "fulfilled").length;
     const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
     for (const failure of failures) {
-      assert.ok(failure instanceof errors.DomainError && failure.code === "insufficient_funds", `unexpected failure: ${String(failure)}`);
+      assert.ok(
+        failure instanceof errors.DomainError && failure.code === "insufficient_funds",
+        `unexpected failure: ${String(failure)}`,
+      );
     }
     assert.ok(ok > 0 && failures.length > 0, `expected a mix, got ${ok} ok / ${failures.length} failed`);
-    const created = await db.transfer.count({ where: { userId: { in: [c.actor.id, d.actor.id] }, memo: null, NOT: { idempotencyKey: { startsWith: "opening:" } } } });
+    const created = await db.transfer.count({
+      where: {
+        userId: { in: [c.actor.id, d.actor.id] },
+        memo: null,
+        NOT: { idempotencyKey: { startsWith: "opening:" } },
+      },
+    });
     assert.equal(created, ok, "one transfer row per success");
     assert.equal((await db.account.aggregate({ _sum: { balance: true } }))._sum.balance, totalBefore);
     await assertBooksBalance();
@@ -188,14 +218,26 @@ describe(`transfers (${PROVIDER})`, () => {
     const k = key();
     const before = (await db.account.findUniqueOrThrow({ where: { id: bob.savings } })).balance;
     const results = await Promise.all(
-      Array.from({ length: 12 }, () => perform(transfers.transfer, bob.actor, { fromAccountId: bob.savings, to: `account:${bob.checking}`, amount: "10.00", idempotencyKey: k })),
+      Array.from({ length: 12 }, () =>
+        perform(transfers.transfer, bob.actor, {
+          fromAccountId: bob.savings,
+          to: `account:${bob.checking}`,
+          amount: "10.00",
+          idempotencyKey: k,
+        }),
+      ),
     );
     assert.equal(new Set(results.map((r) => r.id)).size, 1);
     assert.equal(results.filter((r) => !r.replayed).length, 1);
     assert.equal(await db.transfer.count({ where: { idempotencyKey: k } }), 1);
     assert.equal((await db.account.findUniqueOrThrow({ where: { id: bob.savings } })).balance, before - 1000n);
     // And a later retry returns the first result too.
-    const retry = await perform(transfers.transfer, bob.actor, { fromAccountId: bob.savings, to: `account:${bob.checking}`, amount: "10.00", idempotencyKey: k });
+    const retry = await perform(transfers.transfer, bob.actor, {
+      fromAccountId: bob.savings,
+      to: `account:${bob.checking}`,
+      amount: "10.00",
+      idempotencyKey: k,
+    });
     assert.deepEqual({ id: retry.id, replayed: retry.replayed }, { id: results[0].id, replayed: true });
     await assertBooksBalance();
   });
@@ -215,7 +257,9 @@ describe(`transfers (${PROVIDER})`, () => {
       await db.$executeRawUnsafe(
         `CREATE FUNCTION ${tag}() RETURNS trigger AS $$ BEGIN INSERT INTO "Transfer" (${columns}) VALUES (md5(random()::text), md5(random()::text), NEW."id", '${c.checking}', '${c.savings}', 25000, 'USD', md5(random()::text), 'EXEMPT_LOW_VALUE', now()); RETURN NEW; END $$ LANGUAGE plpgsql`,
       );
-      await db.$executeRawUnsafe(`CREATE TRIGGER ${tag} AFTER UPDATE ON "User" FOR EACH ROW WHEN (NEW."id" = '${c.actor.id}') EXECUTE FUNCTION ${tag}()`);
+      await db.$executeRawUnsafe(
+        `CREATE TRIGGER ${tag} AFTER UPDATE ON "User" FOR EACH ROW WHEN (NEW."id" = '${c.actor.id}') EXECUTE FUNCTION ${tag}()`,
+      );
     } else {
       await db.$executeRawUnsafe(
         `CREATE TRIGGER ${tag} AFTER UPDATE ON "User" FOR EACH ROW WHEN NEW."id" = '${c.actor.id}' BEGIN INSERT INTO "Transfer" (${columns}) VALUES (lower(hex(randomblob(12))), lower(hex(randomblob(12))), NEW."id", '${c.checking}', '${c.savings}', 25000, 'USD', lower(hex(randomblob(12))), 'EXEMPT_LOW_VALUE', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')); END`,
@@ -226,11 +270,19 @@ describe(`transfers (${PROVIDER})`, () => {
       const input = { fromAccountId: c.checking, to: `payee:${c.payee}`, amount: "10.00", idempotencyKey: key() };
       const lost = await perform(transfers.transfer, c.actor, input).then(
         () => "paid without a step-up",
-        (err: unknown) => (err instanceof guardModule.StepUpRequired ? "step-up" : err instanceof errors.DomainError ? `DomainError ${err.code}` : `crash: ${String(err)}`),
+        (err: unknown) =>
+          err instanceof guardModule.StepUpRequired
+            ? "step-up"
+            : err instanceof errors.DomainError
+              ? `DomainError ${err.code}`
+              : `crash: ${String(err)}`,
       );
       assert.equal(lost, "step-up");
       assert.deepEqual(await snapshot(), before, "nothing moved");
-      assert.equal(await db.auditEvent.count({ where: { userId: c.actor.id, reason: "exemption_budget_spent_concurrently" } }), 1);
+      assert.equal(
+        await db.auditEvent.count({ where: { userId: c.actor.id, reason: "exemption_budget_spent_concurrently" } }),
+        1,
+      );
       // Confirmed with a step-up, it goes out once, as a step-up payment (the trigger never fires: no exemption).
       const paid = await withStepUp(c.actor, (o) => perform(transfers.transfer, c.actor, input, o));
       assert.equal((await db.transfer.findUniqueOrThrow({ where: { id: paid.id } })).sca, "STEP_UP");
@@ -242,32 +294,89 @@ describe(`transfers (${PROVIDER})`, () => {
   });
 
   describe("rejects, with a clear message and no change", () => {
-    const cases: { name: string; input: () => Record<string, unknown>; actor?: () => Customer; field: string; message: RegExp }[] = [
+    const cases: {
+      name: string;
+      input: () => Record<string, unknown>;
+      actor?: () => Customer;
+      field: string;
+      message: RegExp;
+    }[] = [
       { name: "a zero amount", input: () => ({ amount: "0" }), field: "amount", message: /greater than zero/ },
       { name: "a negative amount", input: () => ({ amount: "-5.00" }), field: "amount", message: /positive/ },
       { name: "a malformed amount", input: () => ({ amount: "12abc" }), field: "amount", message: /digits/ },
       { name: "an exponent", input: () => ({ amount: "1e3" }), field: "amount", message: /digits/ },
       { name: "an empty amount", input: () => ({ amount: "" }), field: "amount", message: /Enter an amount/ },
       { name: "a non-text amount", input: () => ({ amount: 12.5 }), field: "amount", message: /Enter an amount/ },
-      { name: "more than 2 decimal places", input: () => ({ amount: "1.234" }), field: "amount", message: /2 decimal places/ },
-      { name: "more than the per-transfer maximum", input: () => ({ amount: "25000.01" }), field: "amount", message: /\$25,000\.00/ },
-      { name: "a transfer to the same account", input: () => ({ to: `account:${alice.checking}` }), field: "to", message: /two different accounts/ },
-      { name: "another user's source account", input: () => ({ fromAccountId: bob.checking }), field: "fromAccountId", message: /not found/ },
-      { name: "another user's destination account", input: () => ({ to: `account:${bob.savings}` }), field: "to", message: /not found/ },
+      {
+        name: "more than 2 decimal places",
+        input: () => ({ amount: "1.234" }),
+        field: "amount",
+        message: /2 decimal places/,
+      },
+      {
+        name: "more than the per-transfer maximum",
+        input: () => ({ amount: "25000.01" }),
+        field: "amount",
+        message: /\$25,000\.00/,
+      },
+      {
+        name: "a transfer to the same account",
+        input: () => ({ to: `account:${alice.checking}` }),
+        field: "to",
+        message: /two different accounts/,
+      },
+      {
+        name: "another user's source account",
+        input: () => ({ fromAccountId: bob.checking }),
+        field: "fromAccountId",
+        message: /not found/,
+      },
+      {
+        name: "another user's destination account",
+        input: () => ({ to: `account:${bob.savings}` }),
+        field: "to",
+        message: /not found/,
+      },
       { name: "another user's payee", input: () => ({ to: `payee:${bob.payee}` }), field: "to", message: /not found/ },
-      { name: "insufficient funds", input: () => ({ amount: "24999.99" }), field: "amount", message: /isn't enough money/ },
+      {
+        name: "insufficient funds",
+        input: () => ({ amount: "24999.99" }),
+        field: "amount",
+        message: /isn't enough money/,
+      },
       { name: "a malformed destination", input: () => ({ to: "account:../../x" }), field: "to", message: /Choose who/ },
-      { name: "a missing idempotency key", input: () => ({ idempotencyKey: undefined }), field: "idempotencyKey", message: /expired/ },
+      {
+        name: "a missing idempotency key",
+        input: () => ({ idempotencyKey: undefined }),
+        field: "idempotencyKey",
+        message: /expired/,
+      },
       { name: "a 10 kB memo", input: () => ({ memo: "m".repeat(10_000) }), field: "memo", message: /at most 140/ },
-      { name: "a prototype-pollution key", input: () => ({ __proto__: { amount: "1.00" }, amount: undefined }), field: "amount", message: /Enter an amount/ },
+      {
+        name: "a prototype-pollution key",
+        input: () => ({ __proto__: { amount: "1.00" }, amount: undefined }),
+        field: "amount",
+        message: /Enter an amount/,
+      },
     ];
     for (const c of cases) {
       it(c.name, async () => {
         const before = await snapshot();
-        const input = { fromAccountId: alice.checking, to: `account:${alice.savings}`, amount: "1.00", idempotencyKey: key(), ...c.input() };
+        const input = {
+          fromAccountId: alice.checking,
+          to: `account:${alice.savings}`,
+          amount: "1.00",
+          idempotencyKey: key(),
+          ...c.input(),
+        };
         await assert.rejects(perform(transfers.transfer, alice.actor, input), (err: unknown) => {
           assert.ok(err instanceof errors.DomainError, String(err));
-          const message = err instanceof errors.InputError ? err.fieldErrors[c.field] : err.field === c.field ? err.userMessage : undefined;
+          const message =
+            err instanceof errors.InputError
+              ? err.fieldErrors[c.field]
+              : err.field === c.field
+                ? err.userMessage
+                : undefined;
           assert.match(message ?? "(no message on that field)", c.message);
           return true;
         });
@@ -276,24 +385,39 @@ describe(`transfers (${PROVIDER})`, () => {
     }
 
     it("a currency mismatch", async () => {
-      const euro = await db.account.create({ data: { userId: alice.actor.id, name: "Euro", type: "CHECKING", currency: "EUR", number: `E${Date.now()}` } });
+      const euro = await db.account.create({
+        data: { userId: alice.actor.id, name: "Euro", type: "CHECKING", currency: "EUR", number: `E${Date.now()}` },
+      });
       const before = await snapshot();
       await assert.rejects(
-        perform(transfers.transfer, alice.actor, { fromAccountId: alice.checking, to: `account:${euro.id}`, amount: "1.00", idempotencyKey: key() }),
-        (err: unknown) => err instanceof errors.DomainError && err.code === "currency_mismatch" && /same currency/.test(err.userMessage),
+        perform(transfers.transfer, alice.actor, {
+          fromAccountId: alice.checking,
+          to: `account:${euro.id}`,
+          amount: "1.00",
+          idempotencyKey: key(),
+        }),
+        (err: unknown) =>
+          err instanceof errors.DomainError &&
+          err.code === "currency_mismatch" &&
+          /same currency/.test(err.userMessage),
       );
       assert.deepEqual(await snapshot(), before);
     });
 
     it("every rejection is audited as a failure", async () => {
-      const failures = await db.auditEvent.count({ where: { userId: alice.actor.id, action: "transfer.create", outcome: "FAILURE" } });
+      const failures = await db.auditEvent.count({
+        where: { userId: alice.actor.id, action: "transfer.create", outcome: "FAILURE" },
+      });
       assert.ok(failures >= 6, `only ${failures} failures audited`);
     });
   });
 
   it("won't let an outsider remove someone else's payee", async () => {
     const before = await snapshot();
-    await assert.rejects(payees.removePayeeFor(bob.actor, alice.payee), (err: unknown) => err instanceof errors.DomainError && err.code === "not_found");
+    await assert.rejects(
+      payees.removePayeeFor(bob.actor, alice.payee),
+      (err: unknown) => err instanceof errors.DomainError && err.code === "not_found",
+    );
     assert.equal((await db.payee.findUniqueOrThrow({ where: { id: alice.payee } })).removedAt, null);
     assert.deepEqual(await snapshot(), before);
   });
@@ -303,8 +427,16 @@ describe(`transfers (${PROVIDER})`, () => {
       [{ name: "X", scheme: "iban", iban: "GB82 WEST 1234 5698 7654 33" }, "iban", /isn't valid/],
       [{ name: "X", scheme: "iban", iban: "" }, "iban", /Enter the IBAN/],
       [{ name: "X", scheme: "domestic", routingCode: "12345", accountNumber: "12345678" }, "routingCode", /9-digit/],
-      [{ name: "X", scheme: "domestic", routingCode: "021000022", accountNumber: "12345678" }, "routingCode", /9-digit/], // bad ABA checksum
-      [{ name: "X", scheme: "domestic", routingCode: "021000021", accountNumber: "12ab" }, "accountNumber", /4 to 17 digits/],
+      [
+        { name: "X", scheme: "domestic", routingCode: "021000022", accountNumber: "12345678" },
+        "routingCode",
+        /9-digit/,
+      ], // bad ABA checksum
+      [
+        { name: "X", scheme: "domestic", routingCode: "021000021", accountNumber: "12ab" },
+        "accountNumber",
+        /4 to 17 digits/,
+      ],
       [{ name: "", scheme: "iban", iban: "GB82WEST12345698765432" }, "name", /Enter the name/],
       [{ name: "X", scheme: "swift" }, "scheme", /Choose IBAN/],
     ];
@@ -318,7 +450,12 @@ describe(`transfers (${PROVIDER})`, () => {
     }
     assert.equal(await db.payee.count(), count);
     const good = await withStepUp(alice.actor, (o) =>
-      perform(payees.payeeAdd, alice.actor, { name: "ACME Ltd", scheme: "domestic", routingCode: "021000021", accountNumber: "1234 5678" }, o),
+      perform(
+        payees.payeeAdd,
+        alice.actor,
+        { name: "ACME Ltd", scheme: "domestic", routingCode: "021000021", accountNumber: "1234 5678" },
+        o,
+      ),
     );
     assert.equal((await db.payee.findUniqueOrThrow({ where: { id: good.id } })).accountNumber, "12345678");
   });

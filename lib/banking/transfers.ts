@@ -98,11 +98,21 @@ export const transfer = defineOperation({
     return {
       action: "transfer.payee",
       payload,
-      facts: { amountMinor: plan.amount, payeeIsNew: plan.payeeIsNew, exemptedLast24hMinor: await exemptedLast24h(actor.id) },
+      facts: {
+        amountMinor: plan.amount,
+        payeeIsNew: plan.payeeIsNew,
+        exemptedLast24hMinor: await exemptedLast24h(actor.id),
+      },
       carry: plan,
     };
   },
-  inputOf: (p) => ({ fromAccountId: p.from.id, to: `${p.to.kind}:${p.to.id}`, amount: p.amount, memo: p.memo ?? undefined, idempotencyKey: p.idempotencyKey }),
+  inputOf: (p) => ({
+    fromAccountId: p.from.id,
+    to: `${p.to.kind}:${p.to.id}`,
+    amount: p.amount,
+    memo: p.memo ?? undefined,
+    idempotencyKey: p.idempotencyKey,
+  }),
   describe: (p) => ({
     title: `Send ${moneyText(p)} to ${p.to.name}`,
     details: [
@@ -121,12 +131,23 @@ export const transfer = defineOperation({
       // one writer at a time), so the counts below see every payment committed before this one.
       await tx.user.update({ where: { id: actor.id }, data: { updatedAt: new Date() } });
       // PSD2 RTS Art. 16: the cumulative budget must hold under concurrency too.
-      if (sca === "EXEMPT_LOW_VALUE" && (await exemptedLast24h(actor.id, tx)) + plan.amount > LOW_VALUE_DAILY_BUDGET_MINOR) throw new ExemptionSpent();
+      if (
+        sca === "EXEMPT_LOW_VALUE" &&
+        (await exemptedLast24h(actor.id, tx)) + plan.amount > LOW_VALUE_DAILY_BUDGET_MINOR
+      )
+        throw new ExemptionSpent();
       await checkDailyLimit(actor.id, plan.amount, plan.currency, tx);
     }
     const destination =
       plan.kind === "payee"
-        ? (await ensureInternalAccount(tx, INTERNAL.SETTLEMENT(plan.currency), "Outgoing payments (settlement)", plan.currency)).id
+        ? (
+            await ensureInternalAccount(
+              tx,
+              INTERNAL.SETTLEMENT(plan.currency),
+              "Outgoing payments (settlement)",
+              plan.currency,
+            )
+          ).id
         : plan.toAccountId;
     const created = await postTransfer(tx, {
       userId: actor.id,
@@ -140,14 +161,23 @@ export const transfer = defineOperation({
       sca,
     });
     if (plan.kind === "payee") {
-      await tx.payee.updateMany({ where: { id: plan.payeeId, firstPaidAt: null }, data: { firstPaidAt: created.createdAt } });
+      await tx.payee.updateMany({
+        where: { id: plan.payeeId, firstPaidAt: null },
+        data: { firstPaidAt: created.createdAt },
+      });
     }
     await recordAudit(
       {
         userId: actor.id,
         action: "transfer.create",
         outcome: "SUCCESS",
-        metadata: { reference: created.reference, amount: plan.amount.toString(), currency: plan.currency, to: plan.kind, sca },
+        metadata: {
+          reference: created.reference,
+          amount: plan.amount.toString(),
+          currency: plan.currency,
+          to: plan.kind,
+          sca,
+        },
       },
       tx,
     );
@@ -158,19 +188,31 @@ export const transfer = defineOperation({
   success: "Payment sent.",
   audit: { action: "transfer.create", label: "Transfer", failures: true },
   apiScope: "transfer:funds",
-  example: (c) => ({ fromAccountId: c.accountIds[0], to: `payee:${c.payeeId}`, amount: "1250.00", memo: "Invoice 7", idempotencyKey: `example-${randomUUID()}` }),
+  example: (c) => ({
+    fromAccountId: c.accountIds[0],
+    to: `payee:${c.payeeId}`,
+    amount: "1250.00",
+    memo: "Invoice 7",
+    idempotencyKey: `example-${randomUUID()}`,
+  }),
 });
 
 type Party = { id: string; name: string; masked: string };
-type Plan = { fromAccountId: string; amount: bigint; currency: Currency; from: Party; to: Party & { kind: "account" | "payee" } } & (
-  | { kind: "account"; toAccountId: string }
-  | { kind: "payee"; payeeId: string; payeeIsNew: boolean }
-);
+type Plan = {
+  fromAccountId: string;
+  amount: bigint;
+  currency: Currency;
+  from: Party;
+  to: Party & { kind: "account" | "payee" };
+} & ({ kind: "account"; toAccountId: string } | { kind: "payee"; payeeId: string; payeeIsNew: boolean });
 
 /** PSD2 RTS Art. 16: what low-value payments have already used of the rolling 24-hour budget. */
 async function exemptedLast24h(userId: string, client: Tx | typeof db = db): Promise<bigint> {
   const since = new Date(Date.now() - 24 * 60 * 60 * 1000);
-  const sum = await client.transfer.aggregate({ where: { userId, sca: "EXEMPT_LOW_VALUE", createdAt: { gte: since } }, _sum: { amount: true } });
+  const sum = await client.transfer.aggregate({
+    where: { userId, sca: "EXEMPT_LOW_VALUE", createdAt: { gte: since } },
+    _sum: { amount: true },
+  });
   return sum._sum.amount ?? 0n;
 }
 
@@ -193,7 +235,8 @@ async function planTransfer(actor: Actor, input: z.output<typeof transferInputSc
     throw new InputError({ amount: `The most you can send at once is ${formatMoney(MAX_TRANSFER_MINOR, currency)}.` });
   }
   // Checked before any passkey is asked for; the ledger checks it again when the money moves.
-  if (source.balance < parsed.amount) throw new DomainError("insufficient_funds", "There isn't enough money in that account.", "amount");
+  if (source.balance < parsed.amount)
+    throw new DomainError("insufficient_funds", "There isn't enough money in that account.", "amount");
 
   const [kind, targetId] = input.to.split(":") as ["account" | "payee", string];
   if (kind === "account") {
@@ -215,11 +258,24 @@ async function planTransfer(actor: Actor, input: z.output<typeof transferInputSc
   });
   if (!payee) throw new DomainError("not_found", "That payee was not found.", "to");
   if (payee.currency !== currency) {
-    throw new DomainError("currency_mismatch", `This payee is paid in ${payee.currency}; choose a ${payee.currency} account.`, "to");
+    throw new DomainError(
+      "currency_mismatch",
+      `This payee is paid in ${payee.currency}; choose a ${payee.currency} account.`,
+      "to",
+    );
   }
   await checkDailyLimit(actor.id, parsed.amount, currency);
   const to = { kind, id: payee.id, name: payee.name, masked: maskBankDetails(payee) };
-  return { kind, fromAccountId: source.id, payeeId: payee.id, payeeIsNew: payee.firstPaidAt === null, amount: parsed.amount, currency, from, to };
+  return {
+    kind,
+    fromAccountId: source.id,
+    payeeId: payee.id,
+    payeeIsNew: payee.firstPaidAt === null,
+    amount: parsed.amount,
+    currency,
+    from,
+    to,
+  };
 }
 
 export type TransferDetail = {
@@ -278,7 +334,11 @@ export async function listMyRecentTransfers(limit = 10): Promise<ActivityItem[]>
     where: { userId: user.id },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: Math.min(Math.max(limit, 1), 100),
-    include: { fromAccount: { select: { name: true } }, toAccount: { select: { name: true } }, payee: { select: { name: true } } },
+    include: {
+      fromAccount: { select: { name: true } },
+      toAccount: { select: { name: true } },
+      payee: { select: { name: true } },
+    },
   });
   return rows.map((t) => ({
     id: t.id,

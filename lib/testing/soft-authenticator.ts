@@ -49,8 +49,14 @@ export class SoftAuthenticator {
     const flags = 0x01 | (o.userVerified === false ? 0 : 0x04); // UP, UV
     const counter = Buffer.alloc(4);
     counter.writeUInt32BE(this.counter);
-    const authenticatorData = Buffer.concat([createHash("sha256").update(o.rpId).digest(), Buffer.from([flags]), counter]);
-    const clientDataJSON = Buffer.from(JSON.stringify({ type: "webauthn.get", challenge: o.challenge, origin: o.origin, crossOrigin: false }));
+    const authenticatorData = Buffer.concat([
+      createHash("sha256").update(o.rpId).digest(),
+      Buffer.from([flags]),
+      counter,
+    ]);
+    const clientDataJSON = Buffer.from(
+      JSON.stringify({ type: "webauthn.get", challenge: o.challenge, origin: o.origin, crossOrigin: false }),
+    );
     const signed = Buffer.concat([authenticatorData, createHash("sha256").update(clientDataJSON).digest()]);
     const signature = sign("sha256", signed, this.privateKey); // DER, as WebAuthn ES256 signatures are
     return {

@@ -27,7 +27,11 @@ export const raiseInProcess: RaiseClaims = async (user, grant) => {
   const consumed = await consumeGrant(raw, user.id, user.sid);
   if (!consumed) throw new Error("the grant just minted could not be consumed");
   user.claims = applyGrant(user.claims, consumed);
-  await encode({ token: { sub: user.id, sid: user.sid, ...user.claims }, secret: env.AUTH_SECRET, salt: "authjs.session-token" });
+  await encode({
+    token: { sub: user.id, sid: user.sid, ...user.claims },
+    secret: env.AUTH_SECRET,
+    salt: "authjs.session-token",
+  });
 };
 
 export type StepUpTimings = { beginMs: number; completeMs: number };

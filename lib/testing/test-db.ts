@@ -45,7 +45,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(path.join(tmpdir(), "vault-test-"));
   process.env.DATABASE_URL = `file:${path.join(dir, "test.db")}`;
   await deployMigrations(process.env.DATABASE_URL, () => {});
-  return { url: process.env.DATABASE_URL, provider: "sqlite", drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    url: process.env.DATABASE_URL,
+    provider: "sqlite",
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export type TestDb = {

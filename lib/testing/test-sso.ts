@@ -23,19 +23,17 @@ export async function startTestIssuer(): Promise<TestIssuer> {
   const server = http.createServer((req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     if (req.url === "/.well-known/openid-configuration") {
-      res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(
-          JSON.stringify({
-            issuer: base,
-            jwks_uri: `${base}/jwks`,
-            authorization_endpoint: `${base}/auth`,
-            token_endpoint: `${base}/token`,
-            response_types_supported: ["code"],
-            subject_types_supported: ["public"],
-            id_token_signing_alg_values_supported: ["RS256"],
-          }),
-        );
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          issuer: base,
+          jwks_uri: `${base}/jwks`,
+          authorization_endpoint: `${base}/auth`,
+          token_endpoint: `${base}/token`,
+          response_types_supported: ["code"],
+          subject_types_supported: ["public"],
+          id_token_signing_alg_values_supported: ["RS256"],
+        }),
+      );
     } else if (req.url === "/jwks") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] }));
     } else res.writeHead(404).end();
@@ -65,7 +63,12 @@ export async function startTestIssuer(): Promise<TestIssuer> {
  * SSO settings for an integration test that runs an IdP of its own, put in the environment before
  * lib/ is imported (lib/env.ts reads it once), so tests never touch process.env themselves.
  */
-export function useSsoSettings(settings: { issuer: string; clientId: string; clientSecret: string; stepUpAcr?: string }): void {
+export function useSsoSettings(settings: {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  stepUpAcr?: string;
+}): void {
   process.env.OIDC_ISSUER = settings.issuer;
   process.env.OIDC_CLIENT_ID = settings.clientId;
   process.env.OIDC_CLIENT_SECRET = settings.clientSecret;

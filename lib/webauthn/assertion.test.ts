@@ -23,10 +23,18 @@ let alice: Owner;
 let bob: Owner;
 
 async function ownerWithPasskey(name: string): Promise<Owner> {
-  const user = await db.user.create({ data: { email: `${name}-${randomUUID()}@example.com`, name, passwordHash: "x" } });
+  const user = await db.user.create({
+    data: { email: `${name}-${randomUUID()}@example.com`, name, passwordHash: "x" },
+  });
   const key = new SoftAuthenticator();
   await db.passkey.create({
-    data: { id: key.credentialId, userId: user.id, publicKey: new Uint8Array(key.cosePublicKey), deviceType: "singleDevice", nickname: `${name}'s key` },
+    data: {
+      id: key.credentialId,
+      userId: user.id,
+      publicKey: new Uint8Array(key.cosePublicKey),
+      deviceType: "singleDevice",
+      nickname: `${name}'s key`,
+    },
   });
   return { userId: user.id, key };
 }
@@ -49,7 +57,11 @@ after(async () => {
 describe(`verifying a passkey assertion (${TEST_PROVIDER})`, () => {
   it("accepts a correct assertion with UV, reports the flags, and stores the counter and last use", async () => {
     const c = challenge();
-    const result = await verifyAssertion(alice.key.assert({ challenge: c, origin: ORIGIN, rpId: RP_ID }), (x) => x === c, alice.userId);
+    const result = await verifyAssertion(
+      alice.key.assert({ challenge: c, origin: ORIGIN, rpId: RP_ID }),
+      (x) => x === c,
+      alice.userId,
+    );
     assert.equal(result.ok, true);
     assert.ok(result.ok && result.flags.userVerified && result.flags.deviceType === "singleDevice");
     const row = await db.passkey.findUniqueOrThrow({ where: { id: alice.key.credentialId } });
@@ -58,21 +70,61 @@ describe(`verifying a passkey assertion (${TEST_PROVIDER})`, () => {
   });
 
   const rejects: [string, (c: string) => Parameters<typeof verifyAssertion>][] = [
-    ["no user verification (UV=0): a single factor (NIST SP 800-63B-4 Appendix B)", (c) => [alice.key.assert({ challenge: c, origin: ORIGIN, rpId: RP_ID, userVerified: false }), (x) => x === c, alice.userId]],
-    ["an assertion made on another origin", (c) => [alice.key.assert({ challenge: c, origin: "http://localhost:4444", rpId: RP_ID }), (x) => x === c, alice.userId]],
-    ["an assertion for another relying party", (c) => [alice.key.assert({ challenge: c, origin: ORIGIN, rpId: "evil.example" }), (x) => x === c, alice.userId]],
-    ["a challenge the server didn't issue", (c) => [alice.key.assert({ challenge: challenge(), origin: ORIGIN, rpId: RP_ID }), (x) => x === c, alice.userId]],
-    ["another user's credential, in this user's step-up", (c) => [bob.key.assert({ challenge: c, origin: ORIGIN, rpId: RP_ID }), (x) => x === c, alice.userId]],
-    ["a rolled-back counter (a cloned key)", (c) => [alice.key.assert({ challenge: c, origin: ORIGIN, rpId: RP_ID, counter: 1 }), (x) => x === c, alice.userId]],
+    [
+      "no user verification (UV=0): a single factor (NIST SP 800-63B-4 Appendix B)",
+      (c) => [
+        alice.key.assert({ challenge: c, origin: ORIGIN, rpId: RP_ID, userVerified: false }),
+        (x) => x === c,
+        alice.userId,
+      ],
+    ],
+    [
+      "an assertion made on another origin",
+      (c) => [
+        alice.key.assert({ challenge: c, origin: "http://localhost:4444", rpId: RP_ID }),
+        (x) => x === c,
+        alice.userId,
+      ],
+    ],
+    [
+      "an assertion for another relying party",
+      (c) => [alice.key.assert({ challenge: c, origin: ORIGIN, rpId: "evil.example" }), (x) => x === c, alice.userId],
+    ],
+    [
+      "a challenge the server didn't issue",
+      (c) => [alice.key.assert({ challenge: challenge(), origin: ORIGIN, rpId: RP_ID }), (x) => x === c, alice.userId],
+    ],
+    [
+      "another user's credential, in this user's step-up",
+      (c) => [bob.key.assert({ challenge: c, origin: ORIGIN, rpId: RP_ID }), (x) => x === c, alice.userId],
+    ],
+    [
+      "a rolled-back counter (a cloned key)",
+      (c) => [
+        alice.key.assert({ challenge: c, origin: ORIGIN, rpId: RP_ID, counter: 1 }),
+        (x) => x === c,
+        alice.userId,
+      ],
+    ],
     ["a malformed response", (c) => [{ id: "x", response: "nope" }, (x) => x === c, alice.userId]],
-    ["an unknown credential", (c) => [{ ...alice.key.assert({ challenge: c, origin: ORIGIN, rpId: RP_ID }), id: "unknown", rawId: "unknown" }, (x) => x === c, alice.userId]],
+    [
+      "an unknown credential",
+      (c) => [
+        { ...alice.key.assert({ challenge: c, origin: ORIGIN, rpId: RP_ID }), id: "unknown", rawId: "unknown" },
+        (x) => x === c,
+        alice.userId,
+      ],
+    ],
   ];
   for (const [what, args] of rejects) {
     it(`rejects ${what}, leaving the stored counter as it was`, async () => {
       const counterBefore = (await db.passkey.findUniqueOrThrow({ where: { id: alice.key.credentialId } })).counter;
       const result = await verifyAssertion(...args(challenge()));
       assert.equal(result.ok, false);
-      assert.equal((await db.passkey.findUniqueOrThrow({ where: { id: alice.key.credentialId } })).counter, counterBefore);
+      assert.equal(
+        (await db.passkey.findUniqueOrThrow({ where: { id: alice.key.credentialId } })).counter,
+        counterBefore,
+      );
     });
   }
 
@@ -88,15 +140,28 @@ describe(`verifying a passkey assertion (${TEST_PROVIDER})`, () => {
 
 describe(`transaction binding with a real signature (${TEST_PROVIDER})`, () => {
   it("verifies against the stored intent, and fails once one byte of it changes (PSD2 RTS Art. 5(1)(d))", async () => {
-    const intent = binding.canonicalJson({ action: "transfer.payee", amount: "1250.00", currency: "USD", to: { name: "ACME Ltd" } });
+    const intent = binding.canonicalJson({
+      action: "transfer.payee",
+      amount: "1250.00",
+      currency: "USD",
+      to: { name: "ACME Ltd" },
+    });
     const nonce = randomBytes(32);
     const signed = Buffer.from(binding.boundChallenge(nonce, binding.payloadHashOf(intent))).toString("base64url");
-    const ok = await verifyAssertion(alice.key.assert({ challenge: signed, origin: ORIGIN, rpId: RP_ID }), (x) => binding.challengeMatches(x, nonce, intent), alice.userId);
+    const ok = await verifyAssertion(
+      alice.key.assert({ challenge: signed, origin: ORIGIN, rpId: RP_ID }),
+      (x) => binding.challengeMatches(x, nonce, intent),
+      alice.userId,
+    );
     assert.equal(ok.ok, true);
 
     const changed = intent.replace("1250.00", "9250.00");
     const again = Buffer.from(binding.boundChallenge(nonce, binding.payloadHashOf(intent))).toString("base64url");
-    const bad = await verifyAssertion(alice.key.assert({ challenge: again, origin: ORIGIN, rpId: RP_ID }), (x) => binding.challengeMatches(x, nonce, changed), alice.userId);
+    const bad = await verifyAssertion(
+      alice.key.assert({ challenge: again, origin: ORIGIN, rpId: RP_ID }),
+      (x) => binding.challengeMatches(x, nonce, changed),
+      alice.userId,
+    );
     assert.equal(bad.ok, false);
   });
 });
@@ -113,7 +178,9 @@ describe(`usernameless passkey sign-in (${TEST_PROVIDER})`, () => {
     const options = await begin();
     assert.equal(options.userVerification, "required");
     assert.deepEqual(options.allowCredentials ?? [], []);
-    const response = JSON.stringify(alice.key.assert({ challenge: options.challenge, origin: ORIGIN, rpId: RP_ID, userHandle: userHandle(alice) }));
+    const response = JSON.stringify(
+      alice.key.assert({ challenge: options.challenge, origin: ORIGIN, rpId: RP_ID, userHandle: userHandle(alice) }),
+    );
     const user = await signIn.verifyPasskeySignIn(response);
     assert.equal(user?.id, alice.userId);
     assert.deepEqual(user?.claims.amr, ["pop", "user", "mfa"]);
@@ -124,14 +191,26 @@ describe(`usernameless passkey sign-in (${TEST_PROVIDER})`, () => {
 
   it("refuses a user handle that names someone else or is missing, a challenge it never issued, and junk", async () => {
     const options = await begin();
-    const lying = alice.key.assert({ challenge: options.challenge, origin: ORIGIN, rpId: RP_ID, userHandle: userHandle(bob) });
+    const lying = alice.key.assert({
+      challenge: options.challenge,
+      origin: ORIGIN,
+      rpId: RP_ID,
+      userHandle: userHandle(bob),
+    });
     assert.equal(await signIn.verifyPasskeySignIn(JSON.stringify(lying)), null);
     const fresh = await begin();
     const noHandle = alice.key.assert({ challenge: fresh.challenge, origin: ORIGIN, rpId: RP_ID }); // discoverable credentials must return it
     assert.equal(await signIn.verifyPasskeySignIn(JSON.stringify(noHandle)), null);
     const unissued = alice.key.assert({ challenge: challenge(), origin: ORIGIN, rpId: RP_ID });
     assert.equal(await signIn.verifyPasskeySignIn(JSON.stringify(unissued)), null);
-    for (const junk of [undefined, "", "{", "null", "x".repeat(20_000), JSON.stringify({ response: { clientDataJSON: "%%%" } })]) {
+    for (const junk of [
+      undefined,
+      "",
+      "{",
+      "null",
+      "x".repeat(20_000),
+      JSON.stringify({ response: { clientDataJSON: "%%%" } }),
+    ]) {
       assert.equal(await signIn.verifyPasskeySignIn(junk), null);
     }
   });

@@ -20,7 +20,13 @@ export const assertionSchema = z.object({
   authenticatorAttachment: z.string().max(32).optional(),
 });
 
-export type VerifiedAssertion = { passkeyId: string; userId: string; flags: AssertionFlags; nickname: string; enrolledAt: Date };
+export type VerifiedAssertion = {
+  passkeyId: string;
+  userId: string;
+  flags: AssertionFlags;
+  nickname: string;
+  enrolledAt: Date;
+};
 export type AssertionFailure = { ok: false; reason: string };
 
 /**

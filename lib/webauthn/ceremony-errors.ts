@@ -41,7 +41,10 @@ export function ceremonyMessage(problem: CeremonyProblem, brand: string): string
 export function verificationFailureReason(reason: string | null | undefined): string | null {
   if (!reason) return null;
   const rules: [RegExp, string][] = [
-    [/counter value \d+ was lower than expected/i, "the passkey's use count went backwards, which can mean it was copied. If that wasn't you, remove that passkey"],
+    [
+      /counter value \d+ was lower than expected/i,
+      "the passkey's use count went backwards, which can mean it was copied. If that wasn't you, remove that passkey",
+    ],
     [/origin/i, "it was signed on another website's address"],
     [/RP ?ID/i, "the passkey belongs to another site"],
     [/user verification|not_verified|userVerified/i, "your device didn't check your PIN, fingerprint or face"],

@@ -5,9 +5,17 @@ import { CHALLENGE_TTL_MS } from "@/lib/webauthn/config";
 export type ChallengePurpose = "REGISTER" | "AUTHENTICATE" | "SIGN_IN";
 
 /** Stores a server-side challenge. For a user+purpose(+intent) only the newest one is live. */
-export async function storeChallenge(input: { userId: string | null; purpose: ChallengePurpose; challenge: string; intentId?: string; ttlMs?: number }) {
+export async function storeChallenge(input: {
+  userId: string | null;
+  purpose: ChallengePurpose;
+  challenge: string;
+  intentId?: string;
+  ttlMs?: number;
+}) {
   if (input.userId) {
-    await db.webAuthnChallenge.deleteMany({ where: { userId: input.userId, purpose: input.purpose, intentId: input.intentId ?? null } });
+    await db.webAuthnChallenge.deleteMany({
+      where: { userId: input.userId, purpose: input.purpose, intentId: input.intentId ?? null },
+    });
   }
   await db.webAuthnChallenge.create({
     data: {
@@ -24,7 +32,12 @@ export async function storeChallenge(input: { userId: string | null; purpose: Ch
  * Takes (deletes) a challenge: single-use whatever the outcome, so a replayed response finds nothing.
  * Returns null when there is none, it expired, or a concurrent request took it first.
  */
-export async function takeChallenge(where: { userId?: string | null; purpose: ChallengePurpose; intentId?: string; challenge?: string }) {
+export async function takeChallenge(where: {
+  userId?: string | null;
+  purpose: ChallengePurpose;
+  intentId?: string;
+  challenge?: string;
+}) {
   const row = await db.webAuthnChallenge.findFirst({
     where: {
       purpose: where.purpose,

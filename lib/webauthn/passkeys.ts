@@ -17,7 +17,13 @@ export type PasskeyView = {
 export async function listMyPasskeys(): Promise<PasskeyView[]> {
   const user = await requireUser();
   const rows = await db.passkey.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
-  return rows.map((p) => ({ id: p.id, nickname: p.nickname, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt, synced: p.deviceType === "multiDevice" }));
+  return rows.map((p) => ({
+    id: p.id,
+    nickname: p.nickname,
+    createdAt: p.createdAt,
+    lastUsedAt: p.lastUsedAt,
+    synced: p.deviceType === "multiDevice",
+  }));
 }
 
 export const nicknameSchema = z
@@ -65,7 +71,13 @@ export const passkeyRemove = defineOperation({
   // Any id that is missing, not text or too long is simply not found.
   input: z.object({ passkeyId: z.string().catch("") }),
   async prepare(actor, { passkeyId }) {
-    const passkey = passkeyId.length > 1024 ? null : await db.passkey.findFirst({ where: { id: passkeyId, userId: actor.id }, select: { id: true, nickname: true } });
+    const passkey =
+      passkeyId.length > 1024
+        ? null
+        : await db.passkey.findFirst({
+            where: { id: passkeyId, userId: actor.id },
+            select: { id: true, nickname: true },
+          });
     if (!passkey) throw notFound("That passkey");
     return { action: "passkey.remove", payload: { passkeyId: passkey.id, nickname: passkey.nickname }, carry: null };
   },
@@ -79,7 +91,10 @@ export const passkeyRemove = defineOperation({
   async run(tx, actor, { payload }) {
     const removed = await tx.passkey.deleteMany({ where: { id: payload.passkeyId, userId: actor.id } });
     if (removed.count !== 1) throw notFound("That passkey");
-    await recordAudit({ userId: actor.id, action: "passkey.remove", outcome: "SUCCESS", metadata: { nickname: payload.nickname } }, tx);
+    await recordAudit(
+      { userId: actor.id, action: "passkey.remove", outcome: "SUCCESS", metadata: { nickname: payload.nickname } },
+      tx,
+    );
     return { removed: payload.passkeyId };
   },
   record: (r) => r,

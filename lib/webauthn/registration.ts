@@ -29,7 +29,9 @@ import { CEREMONY_TIMEOUT_MS, rp } from "@/lib/webauthn/config";
  * Password re-entry for the bootstrapping rule: records reauth_time on the session through a
  * single-use grant. It proves the password, nothing more (acr stays AAL1).
  */
-export async function reauthenticateWithPassword(password: unknown): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function reauthenticateWithPassword(
+  password: unknown,
+): Promise<{ ok: true } | { ok: false; message: string }> {
   const user = await requireUser();
   const checked = await verifyPasswordAgain(user.id, password, "auth.reauth");
   if (!checked.ok) return checked;
@@ -51,7 +53,8 @@ export type RegistrationStart =
  */
 async function checkMayEnrol(actor: Actor, createIntent: boolean): Promise<RegistrationStart | null> {
   // An SSO customer with no passkey (and no password) confirms at the IdP instead: a step-up like any other.
-  const hasPasskey = (await db.passkey.count({ where: { userId: actor.id } })) > 0 || (await ssoStepUpFor(actor.id)) !== null;
+  const hasPasskey =
+    (await db.passkey.count({ where: { userId: actor.id } })) > 0 || (await ssoStepUpFor(actor.id)) !== null;
   if (!hasPasskey) {
     const decision = evaluatePolicy(POLICIES["passkey.add"], actor.claims, { hasPasskey }, epochSeconds());
     await recordAudit({
@@ -65,7 +68,8 @@ async function checkMayEnrol(actor: Actor, createIntent: boolean): Promise<Regis
   }
   if (!createIntent) {
     const decision = evaluatePolicy(POLICIES["passkey.add"], actor.claims, { hasPasskey }, epochSeconds());
-    if (decision.outcome !== "allowed") throw new DomainError("step_up_required", "Confirm with your passkey first, then add the new one.");
+    if (decision.outcome !== "allowed")
+      throw new DomainError("step_up_required", "Confirm with your passkey first, then add the new one.");
     return null;
   }
   try {
@@ -91,7 +95,10 @@ export async function startPasskeyRegistration(): Promise<RegistrationStart> {
     attestationType: "none",
     timeout: CEREMONY_TIMEOUT_MS,
     // One passkey per authenticator: the browser refuses to register a second on the same device.
-    excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports ? (p.transports.split(",") as never) : undefined })),
+    excludeCredentials: existing.map((p) => ({
+      id: p.id,
+      transports: p.transports ? (p.transports.split(",") as never) : undefined,
+    })),
     authenticatorSelection: { residentKey: "required", userVerification: "required" },
   });
   await storeChallenge({ userId: user.id, purpose: "REGISTER", challenge: options.challenge });
@@ -99,7 +106,10 @@ export async function startPasskeyRegistration(): Promise<RegistrationStart> {
 }
 
 /** The new passkey, and recovery codes to show once when this enrolment issued them. */
-export async function finishPasskeyRegistration(response: unknown, nickname: unknown): Promise<{ id: string; recoveryCodes: string[] | null }> {
+export async function finishPasskeyRegistration(
+  response: unknown,
+  nickname: unknown,
+): Promise<{ id: string; recoveryCodes: string[] | null }> {
   const user = await requireUser();
   await checkMayEnrol(user, false).then((blocked) => {
     if (blocked) throw new DomainError("step_up_required", "Confirm your password first, then add the passkey.");
@@ -117,42 +127,73 @@ export async function finishPasskeyRegistration(response: unknown, nickname: unk
       requireUserVerification: true,
     });
   } catch (err) {
-    await recordAudit({ userId: user.id, action: "passkey.add", outcome: "FAILURE", reason: err instanceof Error ? err.message.slice(0, 200) : "invalid" });
+    await recordAudit({
+      userId: user.id,
+      action: "passkey.add",
+      outcome: "FAILURE",
+      reason: err instanceof Error ? err.message.slice(0, 200) : "invalid",
+    });
     throw new DomainError("registration_failed", "That passkey couldn't be registered. Please try again.");
   }
-  if (!verification.verified) throw new DomainError("registration_failed", "That passkey couldn't be registered. Please try again.");
+  if (!verification.verified)
+    throw new DomainError("registration_failed", "That passkey couldn't be registered. Please try again.");
   const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verification.registrationInfo;
   // The first passkey (or any, once no unused recovery code is left) comes with recovery codes; but
   // not during a recovery cooling-off, which holds making new codes (policy "recovery.regenerate"):
   // whoever used the last code may not be the customer. They can make new ones when it ends.
-  const [unusedCodes, hold] = await Promise.all([db.recoveryCode.count({ where: { userId: user.id, usedAt: null } }), recoveryHoldOf(user.id)]);
+  const [unusedCodes, hold] = await Promise.all([
+    db.recoveryCode.count({ where: { userId: user.id, usedAt: null } }),
+    recoveryHoldOf(user.id),
+  ]);
   const recovery = unusedCodes === 0 && !hold ? await makeRecoveryCodes() : null;
-  const passkey = await db.$transaction(async (tx) => {
-    const created = await tx.passkey.create({
-      data: {
-        id: credential.id,
+  const passkey = await db
+    .$transaction(async (tx) => {
+      const created = await tx.passkey.create({
+        data: {
+          id: credential.id,
+          userId: user.id,
+          publicKey: new Uint8Array(credential.publicKey),
+          counter: BigInt(credential.counter),
+          transports: (credential.transports ?? []).join(","),
+          deviceType: credentialDeviceType,
+          backedUp: credentialBackedUp,
+          aaguid,
+          nickname: name,
+        },
+      });
+      await recordAudit(
+        {
+          userId: user.id,
+          action: "passkey.add",
+          outcome: "SUCCESS",
+          metadata: { nickname: name, synced: credentialDeviceType === "multiDevice" },
+        },
+        tx,
+      );
+      if (recovery) {
+        await recovery.store(tx, user.id);
+        await recordAudit(
+          {
+            userId: user.id,
+            action: "recovery.codes_issued",
+            outcome: "SUCCESS",
+            metadata: { count: recovery.codes.length, why: "passkey_enrolled" },
+          },
+          tx,
+        );
+      }
+      return created;
+    })
+    .catch(async (err: unknown) => {
+      // The credential id is already registered (a crafted response reusing one): nothing changes.
+      if ((err as { code?: string } | null)?.code !== "P2002") throw err;
+      await recordAudit({
         userId: user.id,
-        publicKey: new Uint8Array(credential.publicKey),
-        counter: BigInt(credential.counter),
-        transports: (credential.transports ?? []).join(","),
-        deviceType: credentialDeviceType,
-        backedUp: credentialBackedUp,
-        aaguid,
-        nickname: name,
-      },
+        action: "passkey.add",
+        outcome: "FAILURE",
+        reason: "credential_already_registered",
+      });
+      throw new DomainError("registration_failed", "That passkey is already registered.");
     });
-    await recordAudit({ userId: user.id, action: "passkey.add", outcome: "SUCCESS", metadata: { nickname: name, synced: credentialDeviceType === "multiDevice" } }, tx);
-    if (recovery) {
-      await recovery.store(tx, user.id);
-      await recordAudit({ userId: user.id, action: "recovery.codes_issued", outcome: "SUCCESS", metadata: { count: recovery.codes.length, why: "passkey_enrolled" } }, tx);
-    }
-    return created;
-  }).catch(async (err: unknown) => {
-    // The credential id is already registered (a crafted response reusing one): nothing changes.
-    if ((err as { code?: string } | null)?.code !== "P2002") throw err;
-    await recordAudit({ userId: user.id, action: "passkey.add", outcome: "FAILURE", reason: "credential_already_registered" });
-    throw new DomainError("registration_failed", "That passkey is already registered.");
-  });
   return { id: passkey.id, recoveryCodes: recovery?.codes ?? null };
 }
-

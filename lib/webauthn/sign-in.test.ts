@@ -23,7 +23,14 @@ withTestDb(async (testDb) => {
 
 const signInCount = () => db.webAuthnChallenge.count({ where: { purpose: "SIGN_IN" } });
 const answer = (challenge: string) =>
-  JSON.stringify(alice.key.assert({ challenge, origin: ORIGIN, rpId: RP_ID, userHandle: Buffer.from(alice.userId).toString("base64url") }));
+  JSON.stringify(
+    alice.key.assert({
+      challenge,
+      origin: ORIGIN,
+      rpId: RP_ID,
+      userHandle: Buffer.from(alice.userId).toString("base64url"),
+    }),
+  );
 
 describe(`passkey sign-in challenges (${TEST_PROVIDER})`, () => {
   it("a flood of option requests from one anonymous client stores nothing, and the next customer still gets options and signs in", async () => {
@@ -33,7 +40,11 @@ describe(`passkey sign-in challenges (${TEST_PROVIDER})`, () => {
     assert.equal(await signInCount(), before, "asking for options wrote nothing to the database");
     // Even with the table as full as the old shared cap (10,000 live challenges) allowed, sign-in goes on.
     const expiresAt = new Date(Date.now() + 60_000);
-    const filler = Array.from({ length: 10_000 }, () => ({ purpose: "SIGN_IN", challenge: randomBytes(32).toString("base64url"), expiresAt }));
+    const filler = Array.from({ length: 10_000 }, () => ({
+      purpose: "SIGN_IN",
+      challenge: randomBytes(32).toString("base64url"),
+      expiresAt,
+    }));
     await db.webAuthnChallenge.createMany({ data: filler });
     try {
       const start = await signIn.beginPasskeySignIn();
@@ -50,7 +61,11 @@ describe(`passkey sign-in challenges (${TEST_PROVIDER})`, () => {
     const response = answer(start.options.challenge);
     const results = await Promise.all(Array.from({ length: 10 }, () => signIn.verifyPasskeySignIn(response)));
     assert.equal(results.filter((r) => r?.id === alice.userId).length, 1);
-    assert.equal(await signIn.verifyPasskeySignIn(answer(start.options.challenge)), null, "a fresh assertion over the used challenge");
+    assert.equal(
+      await signIn.verifyPasskeySignIn(answer(start.options.challenge)),
+      null,
+      "a fresh assertion over the used challenge",
+    );
   });
 
   it("refuses a challenge Vault didn't issue (a forged or altered one) and one that has expired", async () => {
@@ -59,14 +74,24 @@ describe(`passkey sign-in challenges (${TEST_PROVIDER})`, () => {
     altered[20] ^= 1; // a later expiry, with the old MAC
     const forged = randomBytes(issued.length);
     const expired = Buffer.from(signIn.mintSignInChallenge(Date.now() - 1));
-    for (const challenge of [altered, forged, expired]) assert.equal(await signIn.verifyPasskeySignIn(answer(challenge.toString("base64url"))), null);
+    for (const challenge of [altered, forged, expired])
+      assert.equal(await signIn.verifyPasskeySignIn(answer(challenge.toString("base64url"))), null);
     assert.equal((await signIn.verifyPasskeySignIn(answer(issued.toString("base64url"))))?.id, alice.userId);
   });
 
   it("records used challenges only until they expire", async () => {
     const used = Buffer.from(signIn.mintSignInChallenge(Date.now() + 60_000)).toString("base64url");
-    await db.webAuthnChallenge.create({ data: { purpose: "SIGN_IN", challenge: randomBytes(40).toString("base64url"), expiresAt: new Date(Date.now() - 1000) } });
+    await db.webAuthnChallenge.create({
+      data: {
+        purpose: "SIGN_IN",
+        challenge: randomBytes(40).toString("base64url"),
+        expiresAt: new Date(Date.now() - 1000),
+      },
+    });
     assert.ok(await signIn.verifyPasskeySignIn(answer(used)));
-    assert.equal(await db.webAuthnChallenge.count({ where: { purpose: "SIGN_IN", expiresAt: { lte: new Date() } } }), 0);
+    assert.equal(
+      await db.webAuthnChallenge.count({ where: { purpose: "SIGN_IN", expiresAt: { lte: new Date() } } }),
+      0,
+    );
   });
 });

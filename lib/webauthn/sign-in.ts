@@ -37,7 +37,8 @@ const challengeKey = Buffer.from(hkdfSync("sha256", env.AUTH_SECRET, "", "vault/
 const NONCE_BYTES = 16;
 const MAC_BYTES = 16;
 const CHALLENGE_BYTES = NONCE_BYTES + 8 + MAC_BYTES;
-const macOf = (nonceAndExpiry: Buffer) => createHmac("sha256", challengeKey).update(nonceAndExpiry).digest().subarray(0, MAC_BYTES);
+const macOf = (nonceAndExpiry: Buffer) =>
+  createHmac("sha256", challengeKey).update(nonceAndExpiry).digest().subarray(0, MAC_BYTES);
 
 /** A sign-in challenge that expires at `expiresAt` (ms since the epoch); exported for the tests. */
 export function mintSignInChallenge(expiresAt: number): Uint8Array<ArrayBuffer> {
@@ -57,7 +58,8 @@ function issuedChallengeExpiry(challenge: string, now = Date.now()): Date | null
   return expiresAt > now ? new Date(expiresAt) : null;
 }
 
-export type SignInOptions = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string };
+export type SignInOptions =
+  { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string };
 const BUSY = "Too many sign-in attempts right now. Wait a minute, then try again.";
 
 export async function beginPasskeySignIn(): Promise<SignInOptions> {
@@ -130,8 +132,16 @@ export async function verifyPasskeySignIn(rawResponse: unknown): Promise<Passkey
   if (typeof userHandle !== "string" || Buffer.from(userHandle, "base64url").toString("utf8") !== verified.userId) {
     return fail("user_handle_mismatch", verified.userId);
   }
-  const user = await db.user.findUnique({ where: { id: verified.userId }, select: { id: true, email: true, name: true } });
+  const user = await db.user.findUnique({
+    where: { id: verified.userId },
+    select: { id: true, email: true, name: true },
+  });
   if (!user) return fail("unknown_user");
-  await recordAudit({ userId: user.id, action: "auth.sign_in", outcome: "SUCCESS", metadata: { method: "passkey", passkey: verified.nickname } });
+  await recordAudit({
+    userId: user.id,
+    action: "auth.sign_in",
+    outcome: "SUCCESS",
+    metadata: { method: "passkey", passkey: verified.nickname },
+  });
   return { ...user, claims: passkeySignInClaims(verified.flags) };
 }

@@ -33,24 +33,40 @@ describe(`npm run setup and demo data (${TEST_PROVIDER})`, () => {
 
   it("with --demo, seeds the demo customers into an empty database, once", async () => {
     assert.equal(await setup.seedIfAsked(db, { demo: true }), "seeded");
-    assert.deepEqual((await db.user.findMany({ select: { email: true }, orderBy: { email: "asc" } })).map((u) => u.email), ["alice@example.com", "bob@example.com"]);
+    assert.deepEqual(
+      (await db.user.findMany({ select: { email: true }, orderBy: { email: "asc" } })).map((u) => u.email),
+      ["alice@example.com", "bob@example.com"],
+    );
     assert.equal(await setup.seedIfAsked(db, { demo: true }), "has_users");
     assert.equal(await db.user.count(), 2);
   });
 
   it("npm run dev asks for the demo data; npm run setup itself doesn't", () => {
-    const scripts = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
     assert.match(scripts.dev, new RegExp(`npm run setup -- ${setup.DEMO_FLAG}\\b`));
     assert.doesNotMatch(scripts.setup, /--demo/);
   });
 
   it("importing the setup module runs nothing (the script part only runs as `npm run setup`)", () => {
     // A child that imports it and exits: no .env written, no migration, no seed output.
-    const child = spawnSync(process.execPath, ["--import", "tsx", "--import", "./prisma/tools/outside-next.mjs", "-e", 'await import("./prisma/tools/setup.ts")'], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, DATABASE_URL: testDb.url },
-    });
+    const child = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--import",
+        "./prisma/tools/outside-next.mjs",
+        "-e",
+        'await import("./prisma/tools/setup.ts")',
+      ],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, DATABASE_URL: testDb.url },
+      },
+    );
     assert.equal(child.status, 0, child.stderr);
     assert.equal(child.stdout, "");
   });

@@ -17,7 +17,9 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 
 function ensureEnvFile() {
   const envPath = path.join(ROOT, ".env");
-  const text = existsSync(envPath) ? readFileSync(envPath, "utf8") : readFileSync(path.join(ROOT, ".env.example"), "utf8");
+  const text = existsSync(envPath)
+    ? readFileSync(envPath, "utf8")
+    : readFileSync(path.join(ROOT, ".env.example"), "utf8");
   if (/^AUTH_SECRET=\S{32,}/m.test(text)) return;
   const secret = randomBytes(33).toString("base64url");
   const next = /^AUTH_SECRET=.*$/m.test(text)

@@ -18,14 +18,21 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ next?: string | string[]; error?: string | string[]; reason?: string | string[]; signed_out?: string | string[] }>;
+  searchParams: Promise<{
+    next?: string | string[];
+    error?: string | string[];
+    reason?: string | string[];
+    signed_out?: string | string[];
+  }>;
 }) {
   const { next, error, reason, signed_out: signedOut } = await searchParams;
   const nextPath = safeNextPath(Array.isArray(next) ? next[0] : next);
   if (await getSessionUser()) redirect(nextPath);
   // A session cookie that no longer signs anyone in: the session ended (idle, its time limit, or
   // signed out from another device). Signing out here clears the cookie, and says so instead.
-  const ended = signedOut === undefined && (await cookies()).getAll().some((c) => /^(__Secure-)?authjs\.session-token(\.\d+)?$/.test(c.name));
+  const ended =
+    signedOut === undefined &&
+    (await cookies()).getAll().some((c) => /^(__Secure-)?authjs\.session-token(\.\d+)?$/.test(c.name));
   return (
     <AuthCard
       title={`Sign in to ${BRAND.name}`}
@@ -40,12 +47,20 @@ export default async function LoginPage({
     >
       <div className="space-y-5">
         {signedOut !== undefined && error === undefined && (
-          <p role="status" data-testid="signed-out" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">
+          <p
+            role="status"
+            data-testid="signed-out"
+            className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800"
+          >
             You&apos;ve signed out. Sign in again whenever you&apos;re ready.
           </p>
         )}
         {ended && error === undefined && (
-          <p role="status" data-testid="session-ended" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm font-medium text-amber-900">
+          <p
+            role="status"
+            data-testid="session-ended"
+            className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm font-medium text-amber-900"
+          >
             Your session ended, so you&apos;ve been signed out. Sign in again to carry on.
           </p>
         )}

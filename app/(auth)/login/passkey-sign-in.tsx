@@ -46,7 +46,10 @@ export function PasskeySignIn({ next }: { next: string }) {
 
   async function withButton() {
     if (!browserSupportsWebAuthn()) {
-      return setPhase({ kind: "error", message: "This browser can't use passkeys. Sign in with your password instead." });
+      return setPhase({
+        kind: "error",
+        message: "This browser can't use passkeys. Sign in with your password instead.",
+      });
     }
     setPhase({ kind: "waiting" });
     try {

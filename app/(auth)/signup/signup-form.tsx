@@ -19,7 +19,15 @@ export function SignUpForm() {
     <form action={action} noValidate>
       <PendingFieldset className="space-y-4">
         <FormAlert message={failed?.message} fieldErrors={failed?.fieldErrors} />
-        <Field name="name" label="Full name" autoComplete="name" required defaultValue={values.name} key={k("name")} error={failed?.fieldErrors.name} />
+        <Field
+          name="name"
+          label="Full name"
+          autoComplete="name"
+          required
+          defaultValue={values.name}
+          key={k("name")}
+          error={failed?.fieldErrors.name}
+        />
         <Field
           name="email"
           label="Email"

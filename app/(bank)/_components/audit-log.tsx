@@ -3,7 +3,13 @@ import { EmptyState } from "@/app/_components/empty-state";
 import { When } from "@/app/_components/when";
 import { AUDIT_LABELS } from "@/lib/audit/actions";
 import { deviceOf } from "@/lib/audit/device";
-import { AUDIT_CATEGORIES, AUDIT_OUTCOMES, listMyAuditEvents, type AuditFilters, type AuditView } from "@/lib/audit/list";
+import {
+  AUDIT_CATEGORIES,
+  AUDIT_OUTCOMES,
+  listMyAuditEvents,
+  type AuditFilters,
+  type AuditView,
+} from "@/lib/audit/list";
 import { auditSentence } from "@/lib/audit/sentence";
 import { OPERATIONS } from "@/lib/operations";
 
@@ -90,9 +96,15 @@ export async function AuditLog({
       ) : (
         <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" data-testid="audit-log">
           {events.map((e) => (
-            <li key={e.id} className="flex flex-wrap justify-between gap-x-4 gap-y-1 px-5 py-3 text-sm" data-testid="audit-event">
+            <li
+              key={e.id}
+              className="flex flex-wrap justify-between gap-x-4 gap-y-1 px-5 py-3 text-sm"
+              data-testid="audit-event"
+            >
               <div className="min-w-0 flex-1 basis-64">
-                <p className={e.outcome === "FAILURE" || e.outcome === "DENIED" ? "font-medium text-red-800" : ""}>{sentenceOf(e)}</p>
+                <p className={e.outcome === "FAILURE" || e.outcome === "DENIED" ? "font-medium text-red-800" : ""}>
+                  {sentenceOf(e)}
+                </p>
                 <details className="mt-0.5 text-slate-600">
                   <summary className="cursor-pointer text-xs">Details</summary>
                   <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 text-xs">

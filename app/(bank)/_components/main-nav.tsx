@@ -28,7 +28,9 @@ export function MainNav() {
     >
       <ul className="flex gap-x-4 max-md:grid max-md:grid-cols-6 max-md:gap-0">
         {ITEMS.map((item) => {
-          const current = item.on.some((p) => (p.endsWith("/") ? pathname.startsWith(p) : pathname === p || pathname.startsWith(`${p}/`)));
+          const current = item.on.some((p) =>
+            p.endsWith("/") ? pathname.startsWith(p) : pathname === p || pathname.startsWith(`${p}/`),
+          );
           return (
             <li key={item.href} className="max-md:min-w-0">
               <Link

@@ -6,7 +6,11 @@ import { AuditLog } from "@/app/(bank)/_components/audit-log";
 
 export const metadata: Metadata = { title: "Activity log" };
 
-export default async function ActivityPage({ searchParams }: { searchParams: Promise<{ category?: string; outcome?: string }> }) {
+export default async function ActivityPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ category?: string; outcome?: string }>;
+}) {
   await requireUser();
   const filters = parseAuditFilters(await searchParams);
   return (

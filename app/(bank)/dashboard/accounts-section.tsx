@@ -8,7 +8,15 @@ import { HISTORY_RANGES, type BalanceHistory } from "@/lib/banking/balance-histo
 import { formatMoney } from "@/lib/money";
 
 /** The customer's accounts, each with its balance and a chart that streams in after it. */
-export function AccountsSection({ accounts, range, histories }: { accounts: AccountSummary[]; range: number; histories: Promise<BalanceHistory[]> }) {
+export function AccountsSection({
+  accounts,
+  range,
+  histories,
+}: {
+  accounts: AccountSummary[];
+  range: number;
+  histories: Promise<BalanceHistory[]>;
+}) {
   if (accounts.length === 0) return <EmptyState>You have no accounts yet.</EmptyState>;
   return (
     <section aria-labelledby="accounts-heading" className="space-y-3">
@@ -41,7 +49,8 @@ export function AccountsSection({ accounts, range, histories }: { accounts: Acco
             className="relative rounded-2xl border border-slate-200 bg-white p-5 shadow-sm hover:border-accent-600"
           >
             <p className="text-sm text-slate-600">
-              {account.type === "SAVINGS" ? "Savings" : "Checking"} · <span className="whitespace-nowrap">•••• {account.last4}</span>
+              {account.type === "SAVINGS" ? "Savings" : "Checking"} ·{" "}
+              <span className="whitespace-nowrap">•••• {account.last4}</span>
             </p>
             <h3 className="mt-1 font-medium">
               {/* The link covers the whole card (after:inset-0); the chart stays outside its name. */}
@@ -88,4 +97,3 @@ async function AccountChart({
     <BalanceChart points={history.points} currency={history.currency} days={days} label={label} />
   ) : null;
 }
-

@@ -9,7 +9,10 @@ import { payeeAdd, removePayeeFor } from "@/lib/banking/payees";
 import { setFlash } from "@/lib/flash-server";
 
 export const addPayeeAction = operationAction(payeeAdd, {
-  keep: (formData) => bankDetailsFormValues(Object.fromEntries([...formData.entries()].filter((e): e is [string, string] => typeof e[1] === "string"))),
+  keep: (formData) =>
+    bankDetailsFormValues(
+      Object.fromEntries([...formData.entries()].filter((e): e is [string, string] => typeof e[1] === "string")),
+    ),
   message: (payee) => `${payee.name} was added to your payees.`,
   revalidate: ["/payees"],
 });

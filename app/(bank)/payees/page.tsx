@@ -27,12 +27,20 @@ export default async function PayeesPage() {
                 <div className="min-w-0">
                   <p className="font-medium">
                     {p.name}{" "}
-                    {p.isNew && <Badge tone="warning" className="ml-1">New</Badge>}
+                    {p.isNew && (
+                      <Badge tone="warning" className="ml-1">
+                        New
+                      </Badge>
+                    )}
                   </p>
                   <p className="text-sm text-slate-600">{p.masked}</p>
                 </div>
                 <div className="flex shrink-0 items-center gap-2">
-                  <Link href={`/transfers/new?to=payee:${encodeURIComponent(p.id)}`} aria-label={`Pay ${p.name}`} className={buttonClass("primary", "sm")}>
+                  <Link
+                    href={`/transfers/new?to=payee:${encodeURIComponent(p.id)}`}
+                    aria-label={`Pay ${p.name}`}
+                    className={buttonClass("primary", "sm")}
+                  >
                     Pay
                   </Link>
                   <RemovePayeeButton payeeId={p.id} name={p.name} />

@@ -18,11 +18,21 @@ export function AddPayeeForm() {
   const failed = state.status === "error" ? state : null;
   return (
     // A successful add re-keys the form, which clears it for the next payee.
-    <form key={state.status === "success" ? state.message : "form"} action={action} className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm" noValidate>
+    <form
+      key={state.status === "success" ? state.message : "form"}
+      action={action}
+      className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm"
+      noValidate
+    >
       <PendingFieldset className="space-y-4">
         <FormAlert message={failed?.message} fieldErrors={failed?.fieldErrors} />
         <FormSuccess message={state.status === "success" ? state.message : null} />
-        <BankDetailsFields key={failed?.values.scheme || "iban"} nameLabel="Payee name" values={failed?.values ?? {}} errors={failed?.fieldErrors ?? {}} />
+        <BankDetailsFields
+          key={failed?.values.scheme || "iban"}
+          nameLabel="Payee name"
+          values={failed?.values ?? {}}
+          errors={failed?.fieldErrors ?? {}}
+        />
         <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
           <RequiresPasskey /> You&apos;ll confirm a new payee with your passkey.
         </p>
@@ -38,14 +48,25 @@ export function RemovePayeeButton({ payeeId, name }: { payeeId: string; name: st
   const [asking, setAsking] = useState(false);
   return (
     <div>
-      <button type="button" onClick={() => setAsking(true)} disabled={pending} aria-label={`Remove ${name}`} className={buttonClass("secondary", "sm")}>
+      <button
+        type="button"
+        onClick={() => setAsking(true)}
+        disabled={pending}
+        aria-label={`Remove ${name}`}
+        className={buttonClass("secondary", "sm")}
+      >
         {pending ? "Removing…" : "Remove"}
       </button>
       <Dialog
         open={asking}
         onClose={() => setAsking(false)}
         title={`Remove ${name}?`}
-        description={<>You won&apos;t be able to pay {name} until you add them again, which asks for your passkey. Past payments stay in your history.</>}
+        description={
+          <>
+            You won&apos;t be able to pay {name} until you add them again, which asks for your passkey. Past payments
+            stay in your history.
+          </>
+        }
       >
         <form action={action} onSubmit={() => setAsking(false)} className="flex flex-wrap justify-end gap-2">
           <input type="hidden" name="payeeId" value={payeeId} />

@@ -18,11 +18,17 @@ export async function GET() {
   try {
     await Promise.race([
       db.$queryRaw`SELECT 1`,
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("database health check timed out")), DATABASE_TIMEOUT_MS))),
+      new Promise(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new Error("database health check timed out")), DATABASE_TIMEOUT_MS)),
+      ),
     ]);
     return answer({ status: "ok", database: "ok" }, 200);
   } catch (err) {
-    log.warn({ event: "health.database_unavailable", err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "health check failed");
+    log.warn(
+      { event: "health.database_unavailable", err: { name: (err as Error)?.name, message: (err as Error)?.message } },
+      "health check failed",
+    );
     return answer({ status: "degraded", database: "unavailable" }, 503);
   } finally {
     clearTimeout(timer);

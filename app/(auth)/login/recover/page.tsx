@@ -21,11 +21,12 @@ export default async function RecoverPage() {
     >
       <div className="space-y-4">
         <p className="text-sm text-slate-700">
-          Sign in with your password and one of the recovery codes you saved when you added your first passkey. Then add a new passkey on
-          this device.
+          Sign in with your password and one of the recovery codes you saved when you added your first passkey. Then add
+          a new passkey on this device.
         </p>
         <p className="rounded-lg bg-amber-50 p-3 text-sm text-amber-900">
-          For your safety, for 24 hours after a recovery sign-in {BRAND.name} holds new payees, payout changes and payments that need your passkey.
+          For your safety, for 24 hours after a recovery sign-in {BRAND.name} holds new payees, payout changes and
+          payments that need your passkey.
         </p>
         <RecoverForm />
       </div>

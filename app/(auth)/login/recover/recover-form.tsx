@@ -15,7 +15,15 @@ export function RecoverForm() {
     <form action={action} noValidate>
       <PendingFieldset className="space-y-4">
         <FormAlert message={state.status === "error" ? state.message : undefined} />
-        <Field name="email" label="Email" type="email" autoComplete="username" required defaultValue={values.email} key={`email-${values.email ?? ""}`} />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="username"
+          required
+          defaultValue={values.email}
+          key={`email-${values.email ?? ""}`}
+        />
         <Field name="password" label="Password" type="password" autoComplete="current-password" required />
         <Field
           name="code"

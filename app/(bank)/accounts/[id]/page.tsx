@@ -11,7 +11,13 @@ import { RevealNumber } from "./reveal-number";
 
 export const metadata: Metadata = { title: "Account" };
 
-export default async function AccountPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ page?: string; reveal?: string }> }) {
+export default async function AccountPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ page?: string; reveal?: string }>;
+}) {
   await requireUser();
   const [{ id }, { page, reveal }] = await Promise.all([params, searchParams]);
   const data = await getMyAccount(id, page).catch((err: unknown) => {
@@ -31,7 +37,10 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
           <p className="text-3xl font-semibold tabular-nums" data-testid="account-balance">
             {formatMoney(account.balance, account.currency)}
           </p>
-          <Link href={`/transfers/new?from=${account.id}`} className="mt-2 inline-block text-sm font-medium text-accent-700 underline">
+          <Link
+            href={`/transfers/new?from=${account.id}`}
+            className="mt-2 inline-block text-sm font-medium text-accent-700 underline"
+          >
             Move money from this account
           </Link>
         </div>
@@ -41,16 +50,25 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
         <Table
           caption={`Transactions on ${account.name}, newest first, page ${data.page}`}
           testId="ledger"
-          columns={[{ label: "Date" }, { label: "Description" }, { label: "Amount", align: "right" }, { label: "Balance", align: "right" }]}
+          columns={[
+            { label: "Date" },
+            { label: "Description" },
+            { label: "Amount", align: "right" },
+            { label: "Balance", align: "right" },
+          ]}
         >
           {entries.map((e) => (
             <tr key={e.id}>
-              <Td className="whitespace-nowrap text-slate-600"><When date={e.createdAt} style="date" /></Td>
+              <Td className="whitespace-nowrap text-slate-600">
+                <When date={e.createdAt} style="date" />
+              </Td>
               <Td>
                 <Link href={`/transfers/${e.transferId}`} className="hover:underline">
                   {e.memo ?? e.counterparty}
                 </Link>
-                <span className="block text-xs text-slate-500">{e.amount < 0n ? `To ${e.counterparty}` : `From ${e.counterparty}`}</span>
+                <span className="block text-xs text-slate-500">
+                  {e.amount < 0n ? `To ${e.counterparty}` : `From ${e.counterparty}`}
+                </span>
               </Td>
               <Td align="right" className={`whitespace-nowrap ${e.amount < 0n ? "" : "text-emerald-700"}`}>
                 {formatMoney(e.amount, account.currency, { signDisplay: "always" })}
@@ -63,9 +81,21 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
         </Table>
         {(data.page > 1 || data.hasOlder) && (
           <nav aria-label="Pages" className="mt-3 flex items-center justify-between text-sm">
-            {data.page > 1 ? <Link href={`?page=${data.page - 1}`} className="font-medium text-accent-700 underline">Newer</Link> : <span />}
+            {data.page > 1 ? (
+              <Link href={`?page=${data.page - 1}`} className="font-medium text-accent-700 underline">
+                Newer
+              </Link>
+            ) : (
+              <span />
+            )}
             <span className="text-slate-600">Page {data.page}</span>
-            {data.hasOlder ? <Link href={`?page=${data.page + 1}`} className="font-medium text-accent-700 underline">Older</Link> : <span />}
+            {data.hasOlder ? (
+              <Link href={`?page=${data.page + 1}`} className="font-medium text-accent-700 underline">
+                Older
+              </Link>
+            ) : (
+              <span />
+            )}
           </nav>
         )}
       </section>

@@ -13,7 +13,15 @@ import { revealAction } from "./actions";
  * number can be copied, and hidden again (which forgets it here: showing it again asks the server).
  * The routing number is public, so it is always shown.
  */
-export function RevealNumber({ accountId, last4, autoReveal }: { accountId: string; last4: string; autoReveal: boolean }) {
+export function RevealNumber({
+  accountId,
+  last4,
+  autoReveal,
+}: {
+  accountId: string;
+  last4: string;
+  autoReveal: boolean;
+}) {
   const [state, action, pending] = useActionState<ActionState<string>, FormData>(revealAction, idle);
   const [hiddenAgain, setHiddenAgain] = useState(false);
   const [copied, setCopied] = useState(false);
@@ -49,7 +57,12 @@ export function RevealNumber({ accountId, last4, autoReveal }: { accountId: stri
           <>
             <button
               type="button"
-              onClick={() => navigator.clipboard.writeText(shown).then(() => setCopied(true), () => setCopied(false))}
+              onClick={() =>
+                navigator.clipboard.writeText(shown).then(
+                  () => setCopied(true),
+                  () => setCopied(false),
+                )
+              }
               className={buttonClass("secondary", "sm")}
             >
               {copied ? "Copied" : "Copy number"}

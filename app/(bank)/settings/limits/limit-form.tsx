@@ -15,11 +15,23 @@ export function LimitForm({ current }: { current: string }) {
   useSuccessToast(state);
   const failed = state.status === "error" ? state : null;
   return (
-    <form key={state.status === "success" ? "saved" : "form"} action={action} className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm" noValidate data-testid="limit-form">
+    <form
+      key={state.status === "success" ? "saved" : "form"}
+      action={action}
+      className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm"
+      noValidate
+      data-testid="limit-form"
+    >
       <PendingFieldset className="space-y-4">
         <FormAlert message={failed && !failed.fieldErrors.limit ? failed.message : undefined} />
         <FormSuccess message={state.status === "success" ? state.message : null} />
-        <Field name="limit" label="New daily limit (USD)" inputMode="decimal" defaultValue={failed?.values.limit ?? current} error={failed?.fieldErrors.limit} />
+        <Field
+          name="limit"
+          label="New daily limit (USD)"
+          inputMode="decimal"
+          defaultValue={failed?.values.limit ?? current}
+          error={failed?.fieldErrors.limit}
+        />
         <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
           <RequiresPasskey /> Raising it asks for your passkey. Lowering it never does.
         </p>

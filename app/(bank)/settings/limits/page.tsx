@@ -11,7 +11,10 @@ export default async function LimitsPage() {
   const left = limitMinor > usedMinor ? limitMinor - usedMinor : 0n;
   return (
     <div className="max-w-xl space-y-6">
-      <PageHeader title="Daily payment limit" description="The most you can send to payees in any 24 hours. Moving money between your own accounts doesn't count." />
+      <PageHeader
+        title="Daily payment limit"
+        description="The most you can send to payees in any 24 hours. Moving money between your own accounts doesn't count."
+      />
       <div className="rounded-2xl border border-slate-200 bg-white p-5" data-testid="limit-current">
         <p className="text-sm text-slate-600">Your limit</p>
         <p className="mt-1 text-xl font-semibold">{formatMoney(limitMinor, currency)}</p>

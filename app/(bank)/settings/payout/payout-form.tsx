@@ -15,11 +15,21 @@ export function PayoutForm() {
   useSuccessToast(state);
   const failed = state.status === "error" ? state : null;
   return (
-    <form key={state.status === "success" ? "saved" : "form"} action={action} className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm" noValidate>
+    <form
+      key={state.status === "success" ? "saved" : "form"}
+      action={action}
+      className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm"
+      noValidate
+    >
       <PendingFieldset className="space-y-4">
         <FormAlert message={failed?.message} fieldErrors={failed?.fieldErrors} />
         <FormSuccess message={state.status === "success" ? state.message : null} />
-        <BankDetailsFields key={failed?.values.scheme || "iban"} nameLabel="Account holder" values={failed?.values ?? {}} errors={failed?.fieldErrors ?? {}} />
+        <BankDetailsFields
+          key={failed?.values.scheme || "iban"}
+          nameLabel="Account holder"
+          values={failed?.values ?? {}}
+          errors={failed?.fieldErrors ?? {}}
+        />
         <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
           <RequiresPasskey /> You&apos;ll confirm the change with your passkey.
         </p>

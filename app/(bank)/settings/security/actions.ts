@@ -12,7 +12,12 @@ import { getSessionUser } from "@/lib/auth/current-user";
 import { DomainError, InputError } from "@/lib/errors";
 import { setFlash } from "@/lib/flash-server";
 import { passkeyRemove, renamePasskey } from "@/lib/webauthn/passkeys";
-import { finishPasskeyRegistration, reauthenticateWithPassword, startPasskeyRegistration, type RegistrationStart } from "@/lib/webauthn/registration";
+import {
+  finishPasskeyRegistration,
+  reauthenticateWithPassword,
+  startPasskeyRegistration,
+  type RegistrationStart,
+} from "@/lib/webauthn/registration";
 
 export async function startRegistrationAction(): Promise<RegistrationStart> {
   return startPasskeyRegistration();
@@ -22,7 +27,10 @@ export async function startRegistrationAction(): Promise<RegistrationStart> {
  * On success, `recoveryCodes` when this enrolment issued them (the first passkey): they go to the
  * customer exactly once, in this response, and are stored only as hashes.
  */
-export async function finishRegistrationAction(response: unknown, nickname: string): Promise<{ ok: true; recoveryCodes: string[] | null } | { ok: false; message: string }> {
+export async function finishRegistrationAction(
+  response: unknown,
+  nickname: string,
+): Promise<{ ok: true; recoveryCodes: string[] | null } | { ok: false; message: string }> {
   let recoveryCodes: string[] | null;
   try {
     ({ recoveryCodes } = await finishPasskeyRegistration(response, nickname));
@@ -44,7 +52,13 @@ export async function renamePasskeyAction(_prev: ActionState, formData: FormData
   try {
     await renamePasskey(formData.get("passkeyId"), formData.get("nickname"));
   } catch (err) {
-    if (err instanceof InputError) return { status: "error", message: Object.values(err.fieldErrors)[0] ?? err.userMessage, fieldErrors: err.fieldErrors, values: {} };
+    if (err instanceof InputError)
+      return {
+        status: "error",
+        message: Object.values(err.fieldErrors)[0] ?? err.userMessage,
+        fieldErrors: err.fieldErrors,
+        values: {},
+      };
     return toErrorState(err, {});
   }
   revalidatePath("/settings/security");
@@ -56,7 +70,8 @@ export const removePasskeyAction = operationAction(passkeyRemove, { flash: true,
 
 /** The current password and the new one's rules are checked first; the intent holds only the new hash. */
 export const changePasswordAction = operationAction(passwordChange, {
-  input: (fields, actor) => passwordChangeInput(actor, { currentPassword: fields.currentPassword, newPassword: fields.newPassword }),
+  input: (fields, actor) =>
+    passwordChangeInput(actor, { currentPassword: fields.currentPassword, newPassword: fields.newPassword }),
   message: () => "Your password was changed.",
   // OWASP ASVS 5 V7.2.4: a new session token when the password changes (a step-up rotates it as it resumes).
   after: (actor) => rotateSessionToken(actor),

@@ -12,11 +12,19 @@ import { setFlash } from "@/lib/flash-server";
  * once. Only its hash is stored, so it can't be shown again.
  */
 export const createApiClientAction = operationAction(apiClientCreate, {
-  input: (fields, _actor, formData) => ({ name: fields.name, scopes: formData.getAll("scopes").filter((v) => typeof v === "string"), days: fields.days }),
+  input: (fields, _actor, formData) => ({
+    name: fields.name,
+    scopes: formData.getAll("scopes").filter((v) => typeof v === "string"),
+    days: fields.days,
+  }),
   keep: (formData) => ({
     name: String(formData.get("name") ?? "").slice(0, 60),
     days: String(formData.get("days") ?? "").slice(0, 4),
-    scopes: formData.getAll("scopes").filter((v) => typeof v === "string").join(" ").slice(0, 100),
+    scopes: formData
+      .getAll("scopes")
+      .filter((v) => typeof v === "string")
+      .join(" ")
+      .slice(0, 100),
   }),
   show: (created) => ({ clientId: created.clientId, secret: created.secret, name: created.name }),
   revalidate: ["/settings/security"],

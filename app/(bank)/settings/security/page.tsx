@@ -26,10 +26,25 @@ const NOTICES: Record<string, string> = {
   removed: "Passkey removed.",
   confirmed: "Confirmed. You can add a new passkey for the next 5 minutes.",
   password: "Your password was changed.",
-  recovered: "You're signed in with a recovery code. Add a new passkey on this device now (within 15 minutes), then remove the one you lost.",
+  recovered:
+    "You're signed in with a recovery code. Add a new passkey on this device now (within 15 minutes), then remove the one you lost.",
 };
 
-export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ next?: string; removed?: string; confirmed?: string; password?: string; recovered?: string; recovery?: string; category?: string; outcome?: string; api?: string }> }) {
+export default async function SecurityPage({
+  searchParams,
+}: {
+  searchParams: Promise<{
+    next?: string;
+    removed?: string;
+    confirmed?: string;
+    password?: string;
+    recovered?: string;
+    recovery?: string;
+    category?: string;
+    outcome?: string;
+    api?: string;
+  }>;
+}) {
   const user = await requireUser();
   const params = await searchParams;
   const [passkeys, sessions, recovery, payout, apiClients, apiDraft] = await Promise.all([
@@ -51,10 +66,19 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           ? NOTICES.recovered
           : null;
   const requirement: EnrolRequirement =
-    passkeys.length === 0 ? ((await ssoStepUpFor(user.id)) ? "sso" : "password") : recovery.recoveredSession ? "recovery" : "passkey";
+    passkeys.length === 0
+      ? (await ssoStepUpFor(user.id))
+        ? "sso"
+        : "password"
+      : recovery.recoveredSession
+        ? "recovery"
+        : "passkey";
   return (
     <div className="max-w-5xl space-y-6">
-      <PageHeader title="Security" description="Passkeys confirm sensitive actions. They can't be phished, and never leave your device." />
+      <PageHeader
+        title="Security"
+        description="Passkeys confirm sensitive actions. They can't be phished, and never leave your device."
+      />
       <FormSuccess message={notice} />
       {/* Two columns on wide screens: how you prove it's you, and what is connected to your account. */}
       <div className="grid gap-6 lg:grid-cols-2 lg:items-start">
@@ -62,7 +86,11 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           <PasskeysSection passkeys={passkeys} requirement={requirement} next={next} />
           <section className="space-y-3" id="recovery">
             <h2 className="text-lg font-semibold">Recovery codes</h2>
-            <RecoverySection unused={recovery.unused} issued={recovery.issuedAt !== null} confirmed={params.recovery === "confirmed"} />
+            <RecoverySection
+              unused={recovery.unused}
+              issued={recovery.issuedAt !== null}
+              confirmed={params.recovery === "confirmed"}
+            />
           </section>
           <section className="space-y-3">
             <h2 className="text-lg font-semibold">Password</h2>
@@ -89,7 +117,12 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           </Link>
           .
         </p>
-        <AuditLog filters={parseAuditFilters(params, "security")} basePath="/settings/security" defaultCategory="security" take={20} />
+        <AuditLog
+          filters={parseAuditFilters(params, "security")}
+          basePath="/settings/security"
+          defaultCategory="security"
+          take={20}
+        />
       </section>
     </div>
   );

@@ -7,7 +7,13 @@ import { startRegistration } from "@simplewebauthn/browser";
 import { Field } from "@/app/_components/field";
 import { idle } from "@/app/_lib/action-state";
 import { RecoveryCodeList } from "./recovery-codes";
-import { finishRegistrationAction, reauthAction, removePasskeyAction, renamePasskeyAction, startRegistrationAction } from "./actions";
+import {
+  finishRegistrationAction,
+  reauthAction,
+  removePasskeyAction,
+  renamePasskeyAction,
+  startRegistrationAction,
+} from "./actions";
 import { BRAND } from "@/lib/brand";
 import { Badge, RequiresPasskey } from "@/app/_components/badge";
 
@@ -92,25 +98,57 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
   return (
     <div className="space-y-3 rounded-2xl border border-slate-200 bg-white p-5">
       {fromStepUp && (
-        <p className="rounded-lg border border-accent-100 bg-accent-50 px-3 py-2 text-sm text-accent-800" data-testid="add-passkey-why">
-          <strong>Add a passkey to finish what you started.</strong> The request you were confirming needs a passkey, and you don&apos;t have one
-          yet. Add it here; then we&apos;ll take you straight back to confirm the request, with nothing to type again.
+        <p
+          className="rounded-lg border border-accent-100 bg-accent-50 px-3 py-2 text-sm text-accent-800"
+          data-testid="add-passkey-why"
+        >
+          <strong>Add a passkey to finish what you started.</strong> The request you were confirming needs a passkey,
+          and you don&apos;t have one yet. Add it here; then we&apos;ll take you straight back to confirm the request,
+          with nothing to type again.
         </p>
       )}
       <p className="text-sm text-slate-600">
-        {requirement === "passkey" ? <RequiresPasskey className="mr-1" /> : <Badge tone="accent" className="mr-1">{badge}</Badge>}
+        {requirement === "passkey" ? (
+          <RequiresPasskey className="mr-1" />
+        ) : (
+          <Badge tone="accent" className="mr-1">
+            {badge}
+          </Badge>
+        )}
         {text}
       </p>
-      <Field name="nickname" label="Passkey name" value={nickname} onChange={(e) => setNickname(e.target.value)} maxLength={60} />
+      <Field
+        name="nickname"
+        label="Passkey name"
+        value={nickname}
+        onChange={(e) => setNickname(e.target.value)}
+        maxLength={60}
+      />
       {phase === "password" ? (
         <form onSubmit={reauth} className="space-y-3" data-testid="reauth-form">
-          <Field name="current-password" label="Your password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={message ?? undefined} />
-          <button type="submit" className="rounded-lg bg-accent-600 px-4 py-2 font-medium text-white hover:bg-accent-700">
+          <Field
+            name="current-password"
+            label="Your password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={message ?? undefined}
+          />
+          <button
+            type="submit"
+            className="rounded-lg bg-accent-600 px-4 py-2 font-medium text-white hover:bg-accent-700"
+          >
             Confirm password
           </button>
         </form>
       ) : (
-        <button type="button" onClick={add} disabled={phase === "waiting"} className="rounded-lg bg-accent-600 px-4 py-2 font-medium text-white hover:bg-accent-700 disabled:opacity-70">
+        <button
+          type="button"
+          onClick={add}
+          disabled={phase === "waiting"}
+          className="rounded-lg bg-accent-600 px-4 py-2 font-medium text-white hover:bg-accent-700 disabled:opacity-70"
+        >
           {phase === "waiting" ? "Waiting for your device…" : "Add a passkey"}
         </button>
       )}
@@ -128,7 +166,8 @@ export function PasskeyRow({ id, nickname, detail }: { id: string; nickname: str
   const [removeState, remove, removing] = useActionState(removePasskeyAction, idle);
   useSuccessToast(renameState);
   const [editing, setEditing] = useState(false);
-  const error = renameState.status === "error" ? renameState.message : removeState.status === "error" ? removeState.message : null;
+  const error =
+    renameState.status === "error" ? renameState.message : removeState.status === "error" ? removeState.message : null;
   return (
     <li className="space-y-2 px-5 py-3" data-testid="passkey-row">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -139,12 +178,21 @@ export function PasskeyRow({ id, nickname, detail }: { id: string; nickname: str
           <p className="text-sm text-slate-600">{detail}</p>
         </div>
         <div className="flex gap-2">
-          <button type="button" onClick={() => setEditing(!editing)} className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-100">
+          <button
+            type="button"
+            onClick={() => setEditing(!editing)}
+            className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-100"
+          >
             Rename
           </button>
           <form action={remove}>
             <input type="hidden" name="passkeyId" value={id} />
-            <button type="submit" disabled={removing} aria-label={`Remove ${nickname} (requires passkey)`} className="rounded-lg border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50">
+            <button
+              type="submit"
+              disabled={removing}
+              aria-label={`Remove ${nickname} (requires passkey)`}
+              className="rounded-lg border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
+            >
               Remove
             </button>
           </form>
@@ -154,7 +202,14 @@ export function PasskeyRow({ id, nickname, detail }: { id: string; nickname: str
         <form action={rename} className="flex items-end gap-2" onSubmit={() => setEditing(false)}>
           <input type="hidden" name="passkeyId" value={id} />
           <div className="flex-1">
-            <Field name="nickname" id={`rename-${id}`} label="New name" defaultValue={nickname} maxLength={60} disabled={renaming} />
+            <Field
+              name="nickname"
+              id={`rename-${id}`}
+              label="New name"
+              defaultValue={nickname}
+              maxLength={60}
+              disabled={renaming}
+            />
           </div>
           <button type="submit" className="rounded-lg bg-accent-600 px-3 py-2 text-sm font-medium text-white">
             Save

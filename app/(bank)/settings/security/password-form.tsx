@@ -17,7 +17,12 @@ export function ChangePasswordForm() {
   useSuccessToast(state);
   const failed = state.status === "error" ? state : null;
   return (
-    <form key={state.status === "success" ? "done" : "form"} action={action} className="rounded-2xl border border-slate-200 bg-white p-5" noValidate>
+    <form
+      key={state.status === "success" ? "done" : "form"}
+      action={action}
+      className="rounded-2xl border border-slate-200 bg-white p-5"
+      noValidate
+    >
       <PendingFieldset className="space-y-4">
         <p className="text-sm text-slate-600">
           <RequiresPasskey className="mr-1" />
@@ -25,7 +30,13 @@ export function ChangePasswordForm() {
         </p>
         <FormAlert message={failed?.message} fieldErrors={failed?.fieldErrors} />
         <FormSuccess message={state.status === "success" ? state.message : null} />
-        <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" error={failed?.fieldErrors.currentPassword} />
+        <Field
+          name="currentPassword"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          error={failed?.fieldErrors.currentPassword}
+        />
         <Field
           name="newPassword"
           label="New password"

@@ -20,15 +20,23 @@ import { RequiresPasskey } from "@/app/_components/badge";
 export function RecoveryCodeList({ codes, onDone }: { codes: string[]; onDone: () => void }) {
   const text = `${BRAND.name} recovery codes\nEach code works once. Keep them somewhere safe, away from your devices.\n\n${codes.join("\n")}\n`;
   return (
-    <div className="space-y-3 rounded-2xl border border-amber-300 bg-amber-50 p-5" data-testid="recovery-codes" data-print-area>
+    <div
+      className="space-y-3 rounded-2xl border border-amber-300 bg-amber-50 p-5"
+      data-testid="recovery-codes"
+      data-print-area
+    >
       <h3 className="font-semibold text-amber-950">Save your recovery codes</h3>
       <p className="text-sm text-amber-950">
-        If you lose every passkey, sign in with your password and one of these codes. Each works once. Keep them somewhere safe, away from
-        this device: {BRAND.name} can&apos;t show them again.
+        If you lose every passkey, sign in with your password and one of these codes. Each works once. Keep them
+        somewhere safe, away from this device: {BRAND.name} can&apos;t show them again.
       </p>
       <ol className="grid grid-cols-2 gap-2 font-mono text-sm" aria-label="Recovery codes">
         {codes.map((code) => (
-          <li key={code} className="rounded bg-white px-2 py-1 text-center tracking-wider whitespace-nowrap" data-testid="recovery-code">
+          <li
+            key={code}
+            className="rounded bg-white px-2 py-1 text-center tracking-wider whitespace-nowrap"
+            data-testid="recovery-code"
+          >
             {code}
           </li>
         ))}
@@ -46,14 +54,27 @@ export function RecoveryCodeList({ codes, onDone }: { codes: string[]; onDone: (
         </button>
       </div>
       <div className="print:hidden">
-        <ShownOnceActions copyText={codes.join("\n")} copyLabel="Copy all" savedLabel="I've saved these codes" onDone={onDone} />
+        <ShownOnceActions
+          copyText={codes.join("\n")}
+          copyLabel="Copy all"
+          savedLabel="I've saved these codes"
+          onDone={onDone}
+        />
       </div>
     </div>
   );
 }
 
 /** How many codes are left, and new ones under a passkey step-up (which invalidates the old ones). */
-export function RecoverySection({ unused, issued, confirmed }: { unused: number; issued: boolean; confirmed: boolean }) {
+export function RecoverySection({
+  unused,
+  issued,
+  confirmed,
+}: {
+  unused: number;
+  issued: boolean;
+  confirmed: boolean;
+}) {
   const [state, action] = useActionState<ActionState<string[]>, FormData>(regenerateRecoveryCodesAction, idle);
   const [hidden, setHidden] = useState(false);
   const [asking, setAsking] = useState(false);
@@ -61,11 +82,14 @@ export function RecoverySection({ unused, issued, confirmed }: { unused: number;
   useEffect(() => {
     if (state.status === "success") showToast(state.message);
   }, [state]);
-  if (state.status === "success" && state.result && !hidden) return <RecoveryCodeList codes={state.result} onDone={() => setHidden(true)} />;
+  if (state.status === "success" && state.result && !hidden)
+    return <RecoveryCodeList codes={state.result} onDone={() => setHidden(true)} />;
   return (
     <div className="space-y-3 rounded-2xl border border-slate-200 bg-white p-5">
       <p className="text-sm text-slate-700" data-testid="recovery-status">
-        {issued ? `${unused} of 10 recovery codes left.` : "You have no recovery codes yet. They come with your first passkey."}
+        {issued
+          ? `${unused} of 10 recovery codes left.`
+          : "You have no recovery codes yet. They come with your first passkey."}
         {issued && unused <= 3 ? " Make new ones soon." : ""}
       </p>
       {confirmed && (

@@ -12,19 +12,32 @@ export async function SessionList({ sessions }: { sessions: SessionView[] }) {
     <div className="space-y-3">
       <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" aria-label="Sessions">
         {sessions.map((s) => (
-          <li key={s.id} className="flex flex-wrap items-center justify-between gap-3 px-5 py-3" data-testid="session-row">
+          <li
+            key={s.id}
+            className="flex flex-wrap items-center justify-between gap-3 px-5 py-3"
+            data-testid="session-row"
+          >
             <div>
               <p className="font-medium">
                 {s.device}
-                {s.current && <Badge tone="success" className="ml-2">This device</Badge>}
+                {s.current && (
+                  <Badge tone="success" className="ml-2">
+                    This device
+                  </Badge>
+                )}
               </p>
               <p className="text-sm text-slate-600">
-                {[`signed in with ${s.method}`, s.ip, `since ${when(s.createdAt)}`, `last active ${when(s.lastSeenAt)}`].filter(Boolean).join(" · ")}
+                {[`signed in with ${s.method}`, s.ip, `since ${when(s.createdAt)}`, `last active ${when(s.lastSeenAt)}`]
+                  .filter(Boolean)
+                  .join(" · ")}
               </p>
             </div>
             <form action={revokeSessionAction}>
               <input type="hidden" name="sessionId" value={s.id} />
-              <button type="submit" className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-100">
+              <button
+                type="submit"
+                className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-100"
+              >
                 {s.current ? "Sign out here" : "End session"}
               </button>
             </form>
@@ -33,7 +46,10 @@ export async function SessionList({ sessions }: { sessions: SessionView[] }) {
       </ul>
       {sessions.length > 1 && (
         <form action={revokeOtherSessionsAction}>
-          <button type="submit" className="rounded-lg border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50">
+          <button
+            type="submit"
+            className="rounded-lg border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
+          >
             Sign out everywhere else
           </button>
         </form>

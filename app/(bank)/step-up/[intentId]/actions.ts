@@ -6,7 +6,13 @@ import { beginSsoStepUpFor } from "@/lib/auth/sso-step-up";
 import { requireUser } from "@/lib/auth/current-user";
 import { env } from "@/lib/env";
 import { setFlash } from "@/lib/flash-server";
-import { beginStepUp, cancelStepUp, completeStepUp, type BeginResult, type CompleteResult } from "@/lib/assurance/step-up";
+import {
+  beginStepUp,
+  cancelStepUp,
+  completeStepUp,
+  type BeginResult,
+  type CompleteResult,
+} from "@/lib/assurance/step-up";
 
 /** Each is a public endpoint: the lib/ functions check the session, the intent's owner and session. */
 export async function beginStepUpAction(intentId: string): Promise<BeginResult> {
@@ -24,7 +30,13 @@ export async function completeStepUpAction(intentId: string, response: unknown):
 export async function beginSsoStepUpAction(formData: FormData): Promise<void> {
   const intentId = isFormData(formData) ? formData.get("intentId") : null;
   const begun = await beginSsoStepUpFor(await requireUser(), intentId, env.APP_ORIGINS[0]);
-  redirect(begun.ok ? begun.url : typeof intentId === "string" && /^[A-Za-z0-9_-]{10,64}$/.test(intentId) ? `/step-up/${intentId}?sso=${begun.problem}` : "/dashboard");
+  redirect(
+    begun.ok
+      ? begun.url
+      : typeof intentId === "string" && /^[A-Za-z0-9_-]{10,64}$/.test(intentId)
+        ? `/step-up/${intentId}?sso=${begun.problem}`
+        : "/dashboard",
+  );
 }
 
 /** Not found, or not a form: back to the dashboard (cancelStepUp decides), never a crash. */

@@ -7,8 +7,8 @@ export default function StepUpNotFound() {
     <div className="mx-auto max-w-lg space-y-4" data-testid="step-up-not-here">
       <h1 className="text-2xl font-semibold tracking-tight">This confirmation isn&apos;t here</h1>
       <p className="text-slate-600">
-        It may belong to another of your sign-ins (a confirmation only works in the browser where you started it), or the link is
-        incomplete. Nothing was sent or changed.
+        It may belong to another of your sign-ins (a confirmation only works in the browser where you started it), or
+        the link is incomplete. Nothing was sent or changed.
       </p>
       <Link href="/dashboard" className={buttonClass("primary", "md")}>
         Back to your accounts

@@ -80,7 +80,11 @@ export default async function StepUpPage({
         </p>
       )}
       {done ? (
-        <div role="status" className="rounded-xl border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900" data-testid="step-up-status">
+        <div
+          role="status"
+          className="rounded-xl border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900"
+          data-testid="step-up-status"
+        >
           <span className="font-medium">Done. {done.message}</span>
           {done.location ? (
             <Link href={done.location} className="mt-2 block font-medium underline">
@@ -93,7 +97,11 @@ export default async function StepUpPage({
           )}
         </div>
       ) : !pending ? (
-        <div role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="step-up-status">
+        <div
+          role="alert"
+          className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
+          data-testid="step-up-status"
+        >
           {failed
             ? `You confirmed, but it couldn't go ahead: ${failed} Nothing was sent or changed.`
             : intent.status === "EXPIRED"
@@ -177,4 +185,3 @@ export default async function StepUpPage({
     </div>
   );
 }
-

@@ -11,7 +11,12 @@ import { ceremonyMessage, classifyCeremonyError } from "@/lib/webauthn/ceremony-
 
 const noSubscription = () => () => {};
 
-type Phase = { kind: "idle" } | { kind: "starting" } | { kind: "waiting" } | { kind: "verifying" } | { kind: "error"; message: string; locked?: boolean; warn?: boolean };
+type Phase =
+  | { kind: "idle" }
+  | { kind: "starting" }
+  | { kind: "waiting" }
+  | { kind: "verifying" }
+  | { kind: "error"; message: string; locked?: boolean; warn?: boolean };
 
 /** Seconds left until `expiresAtMs`, ticking; null until mounted (the server can't know the client's clock). */
 function useSecondsLeft(expiresAtMs: number): number | null {
@@ -43,12 +48,17 @@ export function StepUpCeremony({
   after: string;
   initialLockout: string | null;
   /** The server half; the API's authorize page passes its own (same ceremony, a code at the end). */
-  actions?: { begin: (intentId: string) => Promise<BeginResult>; complete: (intentId: string, response: unknown) => Promise<CompleteResult> };
+  actions?: {
+    begin: (intentId: string) => Promise<BeginResult>;
+    complete: (intentId: string, response: unknown) => Promise<CompleteResult>;
+  };
 }) {
   const router = useRouter();
   // Known only in the browser; the server render assumes support, so there is no flash for most users.
   const supported = useSyncExternalStore(noSubscription, browserSupportsWebAuthn, () => true);
-  const [phase, setPhase] = useState<Phase>(initialLockout ? { kind: "error", message: initialLockout, locked: true } : { kind: "idle" });
+  const [phase, setPhase] = useState<Phase>(
+    initialLockout ? { kind: "error", message: initialLockout, locked: true } : { kind: "idle" },
+  );
   const secondsLeft = useSecondsLeft(expiresAtMs);
   const idle = phase.kind === "idle" || (phase.kind === "error" && !phase.locked);
   // A stale tab: when the customer comes back to it (and every 30 s), the page is asked again, so an
@@ -85,14 +95,18 @@ export function StepUpCeremony({
     setPhase({ kind: "verifying" });
     const done = await actions.complete(intentId, response);
     // Back to an API client's loopback redirect is a full navigation to another origin.
-    if (done.ok) return done.redirectTo.startsWith("/") ? router.replace(done.redirectTo) : window.location.assign(done.redirectTo);
+    if (done.ok)
+      return done.redirectTo.startsWith("/")
+        ? router.replace(done.redirectTo)
+        : window.location.assign(done.redirectTo);
     setPhase({ kind: "error", message: done.message, locked: done.code === "locked", warn: done.warn });
   }
 
   if (!supported) {
     return (
       <p role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
-        This browser can&apos;t use passkeys. Open {BRAND.name} in a current version of Chrome, Safari, Edge or Firefox, or on your phone, to confirm.
+        This browser can&apos;t use passkeys. Open {BRAND.name} in a current version of Chrome, Safari, Edge or Firefox,
+        or on your phone, to confirm.
       </p>
     );
   }
@@ -100,7 +114,11 @@ export function StepUpCeremony({
   const locked = phase.kind === "error" && phase.locked;
   if (expired) {
     return (
-      <div role="alert" className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="step-up-expired">
+      <div
+        role="alert"
+        className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
+        data-testid="step-up-expired"
+      >
         This confirmation expired: for your safety it lasts only a few minutes. Nothing was sent or changed.
         <Link href={backTo} className="mt-2 block font-medium underline">
           Start again
@@ -111,17 +129,27 @@ export function StepUpCeremony({
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">
-        Use {passkeyNames.length === 1 ? <>your passkey &quot;{passkeyNames[0]}&quot;</> : <>one of your passkeys ({passkeyNames.join(", ")})</>}.{" "}
-        {after}
+        Use{" "}
+        {passkeyNames.length === 1 ? (
+          <>your passkey &quot;{passkeyNames[0]}&quot;</>
+        ) : (
+          <>one of your passkeys ({passkeyNames.join(", ")})</>
+        )}
+        . {after}
       </p>
       {phase.kind === "error" && (
-        <p role="alert" data-testid="step-up-error" className={`rounded-lg border px-3 py-2 text-sm font-medium ${phase.warn || locked ? "border-red-300 bg-red-50 text-red-800" : "border-amber-200 bg-amber-50 text-amber-900"}`}>
+        <p
+          role="alert"
+          data-testid="step-up-error"
+          className={`rounded-lg border px-3 py-2 text-sm font-medium ${phase.warn || locked ? "border-red-300 bg-red-50 text-red-800" : "border-amber-200 bg-amber-50 text-amber-900"}`}
+        >
           {phase.message}
         </p>
       )}
       {locked && (
         <p className="text-sm text-slate-700" data-testid="step-up-next-step">
-          Nothing was sent or changed. You can cancel this request below; everything else in {BRAND.name} works as usual.
+          Nothing was sent or changed. You can cancel this request below; everything else in {BRAND.name} works as
+          usual.
         </p>
       )}
       <button
@@ -131,13 +159,27 @@ export function StepUpCeremony({
         aria-describedby={phase.kind === "waiting" ? "step-up-waiting" : undefined}
         className="w-full rounded-lg bg-accent-600 px-4 py-2.5 font-medium text-white hover:bg-accent-700 disabled:cursor-not-allowed disabled:opacity-70"
       >
-        {phase.kind === "starting" ? "Preparing…" : phase.kind === "waiting" ? "Waiting for your passkey…" : phase.kind === "verifying" ? "Confirming…" : "Confirm with passkey"}
+        {phase.kind === "starting"
+          ? "Preparing…"
+          : phase.kind === "waiting"
+            ? "Waiting for your passkey…"
+            : phase.kind === "verifying"
+              ? "Confirming…"
+              : "Confirm with passkey"}
       </button>
       {phase.kind === "waiting" && (
-        <p id="step-up-waiting" role="status" className="flex items-center justify-between gap-3 text-sm text-slate-700">
+        <p
+          id="step-up-waiting"
+          role="status"
+          className="flex items-center justify-between gap-3 text-sm text-slate-700"
+        >
           <span>Waiting for your passkey… Follow your device&apos;s prompt.</span>
           {/* Aborts the browser's prompt (AbortError), so a customer never waits out the full minute. */}
-          <button type="button" onClick={() => WebAuthnAbortService.cancelCeremony()} className="rounded-lg border border-slate-300 px-3 py-1 font-medium hover:bg-slate-100">
+          <button
+            type="button"
+            onClick={() => WebAuthnAbortService.cancelCeremony()}
+            className="rounded-lg border border-slate-300 px-3 py-1 font-medium hover:bg-slate-100"
+          >
             Stop waiting
           </button>
         </p>

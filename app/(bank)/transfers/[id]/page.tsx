@@ -31,7 +31,12 @@ export default async function TransferPage({ params }: { params: Promise<{ id: s
     ["To", toLabel],
     ["Memo", t.memo ?? "—"],
     ["Date", <When key="date" date={t.createdAt} />],
-    ["Reference", <span key="ref" className="font-mono">{t.reference}</span>],
+    [
+      "Reference",
+      <span key="ref" className="font-mono">
+        {t.reference}
+      </span>,
+    ],
   ];
   const summary = [
     `You ${verb} ${amount} to ${t.to.name}.`,
@@ -44,24 +49,46 @@ export default async function TransferPage({ params }: { params: Promise<{ id: s
   return (
     <div className="max-w-xl space-y-6">
       <div data-print-area className="space-y-6">
-        <div className="rounded-2xl border border-emerald-200 bg-emerald-50 p-5 text-center" data-testid="receipt-success">
-          <svg aria-hidden="true" viewBox="0 0 24 24" className="mx-auto size-12 text-emerald-700" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" strokeLinejoin="round">
+        <div
+          className="rounded-2xl border border-emerald-200 bg-emerald-50 p-5 text-center"
+          data-testid="receipt-success"
+        >
+          <svg
+            aria-hidden="true"
+            viewBox="0 0 24 24"
+            className="mx-auto size-12 text-emerald-700"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2.5"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          >
             <circle cx="12" cy="12" r="10" />
             <path d="m7.5 12.5 3 3 6-6.5" />
           </svg>
           <h1 className="mt-2 text-2xl font-semibold text-emerald-950">
-            You {verb} <span className="whitespace-nowrap tabular-nums" data-testid="transfer-amount">{amount}</span> to {t.to.name}
+            You {verb}{" "}
+            <span className="whitespace-nowrap tabular-nums" data-testid="transfer-amount">
+              {amount}
+            </span>{" "}
+            to {t.to.name}
           </h1>
           {t.balanceAfter !== null && (
             <p className="mt-1 text-sm text-emerald-900" data-testid="receipt-balance">
-              {t.from.name} balance after it: <span className="font-medium whitespace-nowrap tabular-nums">{formatMoney(t.balanceAfter, t.currency)}</span>
+              {t.from.name} balance after it:{" "}
+              <span className="font-medium whitespace-nowrap tabular-nums">
+                {formatMoney(t.balanceAfter, t.currency)}
+              </span>
             </p>
           )}
           <p className="mt-1 text-sm text-emerald-900">
             Reference <span className="font-mono font-medium">{t.reference}</span>
           </p>
         </div>
-        <dl className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white" data-testid="transfer-detail">
+        <dl
+          className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white"
+          data-testid="transfer-detail"
+        >
           {rows.map(([label, value]) => (
             <div key={label} className="flex justify-between gap-4 px-5 py-3 text-sm">
               <dt className="shrink-0 text-slate-600">{label}</dt>

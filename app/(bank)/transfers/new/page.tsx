@@ -13,9 +13,18 @@ import { LOW_VALUE_DAILY_BUDGET_MINOR, LOW_VALUE_MAX_MINOR } from "@/lib/assuran
 
 export const metadata: Metadata = { title: "Move money" };
 
-export default async function NewTransferPage({ searchParams }: { searchParams: Promise<{ from?: string; to?: string; amount?: string; memo?: string }> }) {
+export default async function NewTransferPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ from?: string; to?: string; amount?: string; memo?: string }>;
+}) {
   await requireUser();
-  const [{ from, to, amount, memo }, accounts, payees, limit] = await Promise.all([searchParams, listMyAccounts(), listMyPayees(), getMyDailyLimit()]);
+  const [{ from, to, amount, memo }, accounts, payees, limit] = await Promise.all([
+    searchParams,
+    listMyAccounts(),
+    listMyPayees(),
+    getMyDailyLimit(),
+  ]);
   // "Pay" on a payee links here with ?to=payee:<id>: preselected only if it is one of this customer's.
   const choices = new Set([...accounts.map((a) => `account:${a.id}`), ...payees.map((p) => `payee:${p.id}`)]);
   const defaultTo = typeof to === "string" && choices.has(to) ? to : undefined;
@@ -30,14 +39,18 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
         // Only shown again in the form (bounded), never acted on: submitting checks everything anew.
         defaultAmount={typeof amount === "string" ? amount.slice(0, 32) : undefined}
         defaultMemo={typeof memo === "string" ? memo.slice(0, 140) : undefined}
-        accounts={accounts.map((a) => ({ id: a.id, label: `${a.name} (•••• ${a.last4}) · ${formatMoney(a.balance, a.currency)}` }))}
+        accounts={accounts.map((a) => ({
+          id: a.id,
+          label: `${a.name} (•••• ${a.last4}) · ${formatMoney(a.balance, a.currency)}`,
+        }))}
         payees={payees.map((p) => ({ id: p.id, label: `${p.name} (${p.masked})${p.isNew ? " · new" : ""}` }))}
       />
       <p className="mt-4 text-sm text-slate-600" data-testid="transfer-passkey-hint">
         <RequiresPasskey className="mr-1.5" />
         <span>
-          for a payment to a new payee, of {formatMoney(LOW_VALUE_MAX_MINOR, "USD")} or more, or past {formatMoney(LOW_VALUE_DAILY_BUDGET_MINOR, "USD")} of
-          small payments in a day. Moving money between your own accounts never does.
+          for a payment to a new payee, of {formatMoney(LOW_VALUE_MAX_MINOR, "USD")} or more, or past{" "}
+          {formatMoney(LOW_VALUE_DAILY_BUDGET_MINOR, "USD")} of small payments in a day. Moving money between your own
+          accounts never does.
         </span>
       </p>
       <p className="mt-2 text-sm text-slate-600" data-testid="transfer-limit">

@@ -38,16 +38,31 @@ export function TransferForm({
     <form action={action} className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm" noValidate>
       <PendingFieldset className="space-y-5">
         {/* The key is a hidden field: its error ("this form has expired") is the form's message. */}
-        <FormAlert message={failed?.fieldErrors.idempotencyKey ?? failed?.message} fieldErrors={{ ...failed?.fieldErrors, idempotencyKey: undefined }} />
+        <FormAlert
+          message={failed?.fieldErrors.idempotencyKey ?? failed?.message}
+          fieldErrors={{ ...failed?.fieldErrors, idempotencyKey: undefined }}
+        />
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
-        <SelectField name="fromAccountId" label="From" defaultValue={values.fromAccountId ?? defaultFrom ?? accounts[0]?.id} key={k("fromAccountId")} error={failed?.fieldErrors.fromAccountId}>
+        <SelectField
+          name="fromAccountId"
+          label="From"
+          defaultValue={values.fromAccountId ?? defaultFrom ?? accounts[0]?.id}
+          key={k("fromAccountId")}
+          error={failed?.fieldErrors.fromAccountId}
+        >
           {accounts.map((a) => (
             <option key={a.id} value={a.id}>
               {a.label}
             </option>
           ))}
         </SelectField>
-        <SelectField name="to" label="To" defaultValue={values.to ?? defaultTo ?? ""} key={k("to")} error={failed?.fieldErrors.to}>
+        <SelectField
+          name="to"
+          label="To"
+          defaultValue={values.to ?? defaultTo ?? ""}
+          key={k("to")}
+          error={failed?.fieldErrors.to}
+        >
           <option value="" disabled>
             Choose an account or payee
           </option>
@@ -68,8 +83,25 @@ export function TransferForm({
             </optgroup>
           )}
         </SelectField>
-        <Field name="amount" label="Amount (USD)" inputMode="decimal" autoComplete="off" placeholder="0.00" defaultValue={values.amount ?? defaultAmount} key={k("amount")} error={failed?.fieldErrors.amount} hint="Up to $25,000.00 per transfer." />
-        <Field name="memo" label="Memo (optional)" maxLength={140} defaultValue={values.memo ?? defaultMemo} key={k("memo")} error={failed?.fieldErrors.memo} />
+        <Field
+          name="amount"
+          label="Amount (USD)"
+          inputMode="decimal"
+          autoComplete="off"
+          placeholder="0.00"
+          defaultValue={values.amount ?? defaultAmount}
+          key={k("amount")}
+          error={failed?.fieldErrors.amount}
+          hint="Up to $25,000.00 per transfer."
+        />
+        <Field
+          name="memo"
+          label="Memo (optional)"
+          maxLength={140}
+          defaultValue={values.memo ?? defaultMemo}
+          key={k("memo")}
+          error={failed?.fieldErrors.memo}
+        />
         <SubmitButton pendingLabel="Sending…">Send money</SubmitButton>
       </PendingFieldset>
     </form>

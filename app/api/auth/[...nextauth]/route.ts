@@ -18,12 +18,18 @@ function isHttpUrl(value: string): boolean {
 }
 
 function badCallbackUrl(request: NextRequest): boolean {
-  const values = [request.nextUrl.searchParams.get("callbackUrl"), ...CALLBACK_COOKIES.map((name) => request.cookies.get(name)?.value)];
+  const values = [
+    request.nextUrl.searchParams.get("callbackUrl"),
+    ...CALLBACK_COOKIES.map((name) => request.cookies.get(name)?.value),
+  ];
   return values.some((value) => value != null && !isHttpUrl(value));
 }
 
 const badRequest = () =>
-  new Response("Bad request: the callback address is not valid.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  new Response("Bad request: the callback address is not valid.", {
+    status: 400,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
 
 export async function GET(request: NextRequest) {
   return badCallbackUrl(request) ? badRequest() : handlers.GET(request);

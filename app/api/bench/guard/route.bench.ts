@@ -29,6 +29,13 @@ export async function GET(request: Request) {
       throw err;
     }
   }
-  const accounts = await db.account.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" }, select: { id: true, balance: true } });
-  return Response.json(accounts.map((a) => ({ id: a.id, balance: a.balance.toString() })), { headers: { "cache-control": "no-store" } });
+  const accounts = await db.account.findMany({
+    where: { userId: user.id },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, balance: true },
+  });
+  return Response.json(
+    accounts.map((a) => ({ id: a.id, balance: a.balance.toString() })),
+    { headers: { "cache-control": "no-store" } },
+  );
 }
