@@ -51,7 +51,11 @@ export type DailyLimitView = { limitMinor: bigint; usedMinor: bigint; currency: 
 
 /** The signed-in customer's daily limit and what the last 24 hours used of it. */
 export async function getMyDailyLimit(): Promise<DailyLimitView> {
-  const user = await requireUser();
+  return getDailyLimitFor(await requireUser());
+}
+
+/** The same for a customer the caller authenticated. */
+export async function getDailyLimitFor(user: { id: string }): Promise<DailyLimitView> {
   const [row, used] = await Promise.all([
     db.user.findUnique({ where: { id: user.id }, select: { dailyLimitMinor: true } }),
     paidLast24h(user.id, db),
