@@ -18,7 +18,13 @@ export const isPostgres = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
 export function createDb(url: string = env.DATABASE_URL): Db {
   if (isPostgres(url)) {
-    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+    // A burst of one customer's payments queues for the pool's 10 connections (their transactions
+    // serialise on the customer's row); Prisma's default 2 s wait for a connection turned a busy
+    // moment into errors. They wait up to 10 s now; a transaction itself still ends within 15 s.
+    return new PostgresClient({
+      adapter: new PrismaPg({ connectionString: url }),
+      transactionOptions: { maxWait: 10_000, timeout: 15_000 },
+    }) as unknown as Db;
   }
   return new SqliteClient({ adapter: sqliteAdapter(url) });
 }

@@ -80,12 +80,16 @@ export const transfer = defineOperation({
   policies: ["transfer.own", "transfer.payee"],
   input: transferInputSchema,
   async prepare(actor, input): Promise<Prepared<TransferPayload, Plan> | { replay: TransferResult }> {
-    const previous = await db.transfer.findUnique({
-      where: { userId_idempotencyKey: { userId: actor.id, idempotencyKey: input.idempotencyKey } },
-      select: { id: true, reference: true },
-    });
+    const previous = await findByKey(actor.id, input.idempotencyKey);
     if (previous) return { replay: { ...previous, replayed: true } };
-    const plan = await planTransfer(actor, input);
+    const plan = await planTransfer(actor, input).catch(async (err: unknown) => {
+      // A retry racing its own first submit: the first may have committed since the read above (and
+      // spent the balance this one then found missing). Its result is the answer, not the refusal.
+      const first = err instanceof DomainError ? await findByKey(actor.id, input.idempotencyKey) : null;
+      if (first) return { replay: { ...first, replayed: true } } as const;
+      throw err;
+    });
+    if ("replay" in plan) return plan;
     const payload: TransferPayload = {
       from: plan.from,
       to: plan.to,
@@ -196,6 +200,13 @@ export const transfer = defineOperation({
     idempotencyKey: `example-${randomUUID()}`,
   }),
 });
+
+/** The customer's transfer made with this idempotency key, if any. */
+const findByKey = (userId: string, idempotencyKey: string) =>
+  db.transfer.findUnique({
+    where: { userId_idempotencyKey: { userId, idempotencyKey } },
+    select: { id: true, reference: true },
+  });
 
 type Party = { id: string; name: string; masked: string };
 type Plan = {
