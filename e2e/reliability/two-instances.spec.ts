@@ -14,10 +14,12 @@ import { expect, requireProvider, test as reliability } from "./fixtures";
 
 /**
  * The balancer on a free port, started before the page so the page's baseURL can be its origin;
- * the test says where it routes once the instances run.
+ * the test says where it routes once the instances run. It depends on `apps` so that it closes
+ * before the instances stop: a page still prefetching would otherwise get the balancer's 502s.
  */
 const test = reliability.extend<{ balancer: ReverseProxy & { routeBy(route: Route): void } }>({
-  balancer: async ({}, use) => {
+  balancer: async ({ apps }, use) => {
+    void apps;
     let route: Route | undefined;
     const proxy = await startReverseProxy(0, (request) => {
       if (!route) throw new Error("the balancer has no instances yet");

@@ -3,8 +3,8 @@
 // no globs, hence this file). tsx compiles TypeScript and resolves the @/ alias; outside-next.mjs lets
 // lib/ load outside Next. The database tests run on a fresh SQLite file each; when TEST_DATABASE_URL
 // names a PostgreSQL server they run a second time there, each file in a database of its own.
-// Files run UNIT_CONCURRENCY at a time (default 4: a file spends much of its time starting up and
-// waiting for its database, so more files than cores keeps both cores busy). Files that compare
+// Files run UNIT_CONCURRENCY at a time on SQLite (default 4: a file spends much of its time starting
+// up and waiting for its database), and UNIT_PG_CONCURRENCY (default 1) on PostgreSQL. Files that compare
 // timings (*timing.test.ts) run afterwards, alone, so the other files' work isn't measured as theirs.
 //   node e2e/tools/run-unit.mjs [--sqlite-only | --postgres-only] [filter …]
 import { spawnSync } from "node:child_process";
@@ -25,6 +25,9 @@ function find(dir) {
 const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith("--")));
 const filters = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const concurrency = Math.max(1, Number(process.env.UNIT_CONCURRENCY ?? 4));
+// One file at a time on PostgreSQL: the server is shared by every file, and its 240-way transfer race
+// ran out of Prisma's transaction wait when other files' work shared it on a loaded machine.
+const postgresConcurrency = Math.max(1, Number(process.env.UNIT_PG_CONCURRENCY ?? 1));
 const files = [...find(path.join(root, "lib")), ...find(path.join(root, "prisma"))]
   .sort()
   .filter((f) => !filters.length || filters.some((o) => f.includes(o)));
@@ -33,12 +36,12 @@ const usesDatabase = (file) => /\b(createTestDatabase|withTestDb)\(/.test(readFi
 const timingSensitive = (file) => /timing\.test\.ts$/.test(file);
 
 /** The files concurrently, then the timing-sensitive ones alone; both run even if the first fails. */
-function run(label, selected, extraEnv) {
+function run(label, selected, extraEnv, filesAtOnce = concurrency) {
   const together = runFiles(
     label,
     selected.filter((f) => !timingSensitive(f)),
     extraEnv,
-    concurrency,
+    filesAtOnce,
   );
   const alone = runFiles(`${label}, timing-sensitive, alone`, selected.filter(timingSensitive), extraEnv, 1);
   return together || alone;
@@ -83,6 +86,11 @@ const sqlite = flags.has("--postgres-only")
 let pg = 0;
 if (flags.has("--sqlite-only")) pg = 0;
 else if (postgres)
-  pg = run("integration tests (PostgreSQL)", files.filter(usesDatabase), { TEST_DATABASE_URL: postgres });
+  pg = run(
+    "integration tests (PostgreSQL)",
+    files.filter(usesDatabase),
+    { TEST_DATABASE_URL: postgres },
+    postgresConcurrency,
+  );
 else console.log("\n# PostgreSQL integration tests skipped: set TEST_DATABASE_URL=postgresql://… to run them");
 process.exit(sqlite || pg);
