@@ -39,7 +39,7 @@ test.describe("sign-up", () => {
       email: "common@example.com",
       password: "Password Password!",
       field: "Password",
-      error: /too common/,
+      error: /a common password, so it.s easy to guess/,
     },
     {
       what: "a 10 kB name",
