@@ -113,7 +113,8 @@ async function main() {
     fields.append("scopes", "accounts:read");
     fields.append("scopes", "transfer:funds");
     fields.append("days", "7");
-    const created = actionValue<{ status: string; clientId?: string; secret?: string; message?: string }>(
+    // The one ActionState every form action answers (app/_lib/action-state.ts): the token is its result, shown once.
+    const answer = actionValue<{ status: string; message?: string; result?: { clientId?: string; secret?: string } }>(
       await callAction(
         endpoint,
         "/settings/security",
@@ -122,8 +123,9 @@ async function main() {
         cookie,
       ),
     );
-    if (created.status !== "created" || !created.clientId || !created.secret)
-      throw new Error(`token not created: ${JSON.stringify(created)}`);
+    const created = answer.result;
+    if (answer.status !== "success" || !created?.clientId || !created.secret)
+      throw new Error(`token not created: ${JSON.stringify(answer)}`);
     const client = { id: created.clientId, secret: created.secret };
     console.log(dim(`  client_id ${client.id}, token ${short(client.secret)} (shown once; Vault keeps its SHA-256)`));
 
