@@ -112,7 +112,7 @@ export async function growLedger(
  */
 export async function explainHotQueries(sql: Sql, userId: string, accountId: string) {
   const queries: Record<string, [string, unknown[]]> = {
-    "recent activity (lib/banking/transfers.ts listMyRecentTransfers)": [
+    "recent activity (lib/banking/activity.ts listMyRecentActivity)": [
       `SELECT "id" FROM "Transfer" WHERE "userId" = ? ORDER BY "createdAt" DESC, "id" DESC LIMIT 10`,
       [userId],
     ],

@@ -326,39 +326,3 @@ export async function getMyTransfer(transferId: unknown): Promise<TransferDetail
       : { kind: "account", id: t.toAccount.id, name: t.toAccount.name, last4: t.toAccount.number.slice(-4) },
   };
 }
-
-export type ActivityItem = {
-  id: string;
-  reference: string;
-  amount: bigint;
-  currency: Currency;
-  memo: string | null;
-  createdAt: Date;
-  fromName: string;
-  toName: string;
-};
-
-/** The signed-in user's latest transfers across all their accounts, newest first. */
-export async function listMyRecentTransfers(limit = 10): Promise<ActivityItem[]> {
-  const user = await requireUser();
-  const rows = await db.transfer.findMany({
-    where: { userId: user.id },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: Math.min(Math.max(limit, 1), 100),
-    include: {
-      fromAccount: { select: { name: true } },
-      toAccount: { select: { name: true } },
-      payee: { select: { name: true } },
-    },
-  });
-  return rows.map((t) => ({
-    id: t.id,
-    reference: t.reference,
-    amount: t.amount,
-    currency: t.currency as Currency,
-    memo: t.memo,
-    createdAt: t.createdAt,
-    fromName: t.fromAccount.name,
-    toName: t.payee?.name ?? t.toAccount.name,
-  }));
-}
