@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
+import { signedUpCustomerWithPasskey } from "@/lib/testing/fixtures";
+import type { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
 import { raiseInProcess, stepUpInProcess } from "@/lib/testing/step-up-in-process";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
@@ -30,44 +31,18 @@ type Operation = import("@/lib/assurance/operation").Operation<
 type Customer = { user: User; key: SoftAuthenticator; example: import("@/lib/assurance/operation").ExampleCustomer };
 
 async function customer(): Promise<Customer> {
-  const users = await import("@/lib/auth/users");
-  const created = await users.createUser(
-    users.signUpSchema.parse({
-      name: "Op Tester",
-      email: `ops-${randomUUID()}@example.com`,
-      password: "a long test passphrase",
-    }),
-  );
-  const key = new SoftAuthenticator();
-  await db.passkey.create({
-    data: {
-      id: key.credentialId,
-      userId: created.id,
-      publicKey: new Uint8Array(key.cosePublicKey),
-      deviceType: "singleDevice",
-      nickname: "Test key",
-    },
-  });
+  const c = await signedUpCustomerWithPasskey(db, "Op Tester");
   const payee = await db.payee.create({
-    data: { userId: created.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" },
-  });
-  const accounts = await db.account.findMany({
-    where: { userId: created.id },
-    orderBy: { createdAt: "asc" },
-    select: { id: true },
+    data: { userId: c.userId, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" },
   });
   const user: User = {
-    id: created.id,
-    email: created.email,
-    name: created.name,
+    id: c.userId,
+    email: c.email,
+    name: "Op Tester",
     sid: `sid-${randomUUID()}`,
     claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
   };
-  return {
-    user,
-    key,
-    example: { accountIds: accounts.map((a) => a.id), payeeId: payee.id, passkeyId: key.credentialId },
-  };
+  return { user, key: c.key, example: { accountIds: c.accountIds, payeeId: payee.id, passkeyId: c.key.credentialId } };
 }
 
 /** Runs the operation for `actor` and returns the intent the guard stored (it must ask for step-up). */

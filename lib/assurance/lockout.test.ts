@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
 import { TEST_RP } from "@/lib/testing/step-up-in-process";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
@@ -140,28 +139,13 @@ describe(`the lockout counts before the work (${TEST_PROVIDER})`, () => {
 
 describe(`racing step-up completions (${TEST_PROVIDER})`, () => {
   it(`of ${RACERS} racing completions with bad assertions, at most 5 are verified; then the right passkey is refused too`, async () => {
-    const users = await import("@/lib/auth/users");
     const { createIntent } = await import("@/lib/assurance/intents");
     const { beginStepUpFor, completeStepUpFor } = await import("@/lib/assurance/step-up");
-    const created = await users.createUser(
-      users.signUpSchema.parse({
-        name: "Rae",
-        email: `rae-${randomUUID()}@example.com`,
-        password: "a long test passphrase",
-      }),
-    );
-    const key = new SoftAuthenticator();
-    await db.passkey.create({
-      data: {
-        id: key.credentialId,
-        userId: created.id,
-        publicKey: new Uint8Array(key.cosePublicKey),
-        deviceType: "singleDevice",
-        nickname: "Rae's key",
-      },
-    });
+    const { signedUpCustomerWithPasskey } = await import("@/lib/testing/fixtures");
+    const created = await signedUpCustomerWithPasskey(db, "Rae");
+    const key = created.key;
     const user: import("@/lib/auth/current-user").SessionUser = {
-      id: created.id,
+      id: created.userId,
       email: created.email,
       name: "Rae",
       sid: `sid-${randomUUID()}`,

@@ -25,3 +25,31 @@ export async function customerWithPasskey(db: Db, name = "Alice"): Promise<Custo
   });
   return { userId: user.id, email, key };
 }
+
+export type SignedUpCustomer = CustomerWithPasskey & { accountIds: string[] };
+
+/**
+ * A customer made through sign-up itself (a real argon2id password, the default accounts with their
+ * opening deposits) plus one passkey held by a software authenticator: for tests that move money.
+ */
+export async function signedUpCustomerWithPasskey(db: Db, name = "Alice"): Promise<SignedUpCustomer> {
+  const users = await import("@/lib/auth/users");
+  const email = `${name.toLowerCase().replace(/[^a-z]/g, "") || "customer"}-${randomUUID()}@example.com`;
+  const user = await users.createUser(users.signUpSchema.parse({ name, email, password: "a long test passphrase" }));
+  const key = new SoftAuthenticator();
+  await db.passkey.create({
+    data: {
+      id: key.credentialId,
+      userId: user.id,
+      publicKey: new Uint8Array(key.cosePublicKey),
+      deviceType: "singleDevice",
+      nickname: `${name}'s key`,
+    },
+  });
+  const accounts = await db.account.findMany({
+    where: { userId: user.id },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+  });
+  return { userId: user.id, email: user.email, key, accountIds: accounts.map((a) => a.id) };
+}
