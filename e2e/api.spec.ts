@@ -193,6 +193,23 @@ test("an app gets a single-use token for one payment the customer confirmed with
   expect(refused.status()).toBe(401);
 });
 
+test('a path no API route claims, including an id of "." or ".." that URL parsing folds away, answers with the API\'s error object', async ({
+  request,
+}) => {
+  const paths = ["/api/v1/accounts/./transactions", "/api/v1/accounts/../number", "/api/v1/nope", "/api/nope"];
+  for (const path of paths) {
+    for (const method of ["GET", "POST", "DELETE"] as const) {
+      const res = await request.fetch(path, { method, headers: { authorization: "Bearer x" } });
+      expect(res.status(), `${method} ${path}`).toBe(404);
+      expect(res.headers()["content-type"], `${method} ${path}`).toContain("application/json");
+      expect(await res.json()).toMatchObject({
+        error: "not_found",
+        error_description: expect.stringContaining("openapi"),
+      });
+    }
+  }
+});
+
 test("the authorize page refuses a malformed request or a redirect that isn't loopback, and sends a signed-out customer to sign in first", async ({
   page,
   newUser,

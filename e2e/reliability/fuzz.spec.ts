@@ -309,9 +309,11 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
         const q = new URLSearchParams({ v: text.slice(0, 500) }).toString().slice(2); // lone surrogates become U+FFFD
         const body = bodies[i];
         const bearer = i % 4 === 0 ? `Bearer ${q}` : i % 4 === 1 ? q : `Bearer ${accessToken}`;
-        const id = i % 3 === 0 ? forged[i % forged.length] : i % 3 === 1 ? aliceAccount : q || "x";
+        // An id of "." or ".." is folded away by URL parsing (RFC 3986 §5.2.4), so the path reaches no route handler: always sent.
+        const dotSegment = [".", ".."][i];
+        const id = dotSegment ?? (i % 3 === 0 ? forged[i % forged.length] : i % 3 === 1 ? aliceAccount : q || "x");
         // Alice's own account with her real token would be a real reveal (and, Alice having no passkey, a stored intent).
-        const revealId = i % 2 ? forged[i % forged.length] : q || "x";
+        const revealId = dotSegment ?? (i % 2 ? forged[i % forged.length] : q || "x");
         const api = (target: string, path: string, options: Parameters<typeof request>[2]) =>
           cases.push({
             target,
