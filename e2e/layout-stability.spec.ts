@@ -17,6 +17,7 @@ import { enrolFirstPasskey, expect, test, type Credentials } from "./fixtures";
 declare global {
   interface Window {
     __shift: number;
+    __shiftSources: string[];
     __firstPaint: { fontFamily: string; background: string; theme: string | null } | null;
   }
 }
@@ -25,10 +26,25 @@ declare global {
 async function watch(page: Page) {
   await page.addInitScript(() => {
     window.__shift = 0;
+    window.__shiftSources = [];
     window.__firstPaint = null;
+    type Rect = { x: number; y: number; width: number; height: number };
+    type Source = { node?: Node | null; previousRect: Rect; currentRect: Rect };
+    const name = (node?: Node | null) =>
+      node instanceof Element
+        ? `<${node.tagName.toLowerCase()}${node.id ? `#${node.id}` : ""}${node.getAttribute("data-testid") ? ` data-testid=${node.getAttribute("data-testid")}` : ""} class="${String(node.getAttribute("class") ?? "").slice(0, 60)}">`
+        : String(node?.nodeName ?? "?");
+    const rect = (r: Rect) => `${r.x},${r.y} ${r.width}x${r.height}`;
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
-        if (!entry.hadRecentInput) window.__shift += entry.value;
+      type Shift = PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: Source[] };
+      for (const entry of list.getEntries() as Shift[]) {
+        if (entry.hadRecentInput) continue;
+        window.__shift += entry.value;
+        // Which element moved, from where to where: what a failure needs to be diagnosed.
+        for (const source of entry.sources ?? [])
+          window.__shiftSources.push(
+            `${entry.value.toFixed(5)} at ${Math.round(entry.startTime)} ms: ${name(source.node)} ${rect(source.previousRect)} -> ${rect(source.currentRect)}`,
+          );
       }
     }).observe({ type: "layout-shift", buffered: true });
     document.addEventListener("DOMContentLoaded", () => {
@@ -59,6 +75,7 @@ async function load(page: Page, path: string) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return page.evaluate(() => ({
     shift: window.__shift,
+    sources: window.__shiftSources,
     firstPaint: window.__firstPaint,
     settledBackground: getComputedStyle(document.body).backgroundColor,
   }));
@@ -86,13 +103,15 @@ test("every page loads without a layout shift, styled and in the chosen theme fr
     stepUp,
   ];
   const shifts: Record<string, number> = {};
+  const moved: string[] = [];
   const backgrounds = new Map<string, Set<string>>();
   for (const theme of ["light", "dark"] as const) {
     await page.context().addCookies([{ name: "vault-theme", value: theme, url: new URL("/", page.url()).toString() }]);
     backgrounds.set(theme, new Set());
     for (const path of pages) {
-      const { shift, firstPaint, settledBackground } = await load(page, path);
+      const { shift, sources, firstPaint, settledBackground } = await load(page, path);
       shifts[`${theme} ${path}`] = shift;
+      moved.push(...sources.map((s) => `${theme} ${path}: ${s}`));
       expect(firstPaint, `${path} (${theme}) reached DOMContentLoaded`).not.toBeNull();
       expect(firstPaint!.fontFamily, `${path} (${theme}) is styled at first paint`).toContain("system-ui");
       expect(firstPaint!.theme, `${path} is rendered in the chosen theme`).toBe(theme);
@@ -106,7 +125,7 @@ test("every page loads without a layout shift, styled and in the chosen theme fr
   expect(backgrounds.get("light")!.size).toBe(1);
   expect(backgrounds.get("dark")!.size).toBe(1);
   expect([...backgrounds.get("light")!][0]).not.toBe([...backgrounds.get("dark")!][0]);
-  expect(shifts).toEqual(Object.fromEntries(Object.keys(shifts).map((k) => [k, 0])));
+  expect(shifts, moved.join("\n")).toEqual(Object.fromEntries(Object.keys(shifts).map((k) => [k, 0])));
 });
 
 test("signed-out pages load without a layout shift, styled from the first paint", async ({ page }) => {
