@@ -16,6 +16,9 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export const isPostgres = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
+/** Tests count the SQL statements an operation costs (lib/testing/statements.ts): Prisma's query events, only then. */
+const log = env.NODE_ENV === "test" ? [{ emit: "event" as const, level: "query" as const }] : undefined;
+
 export function createDb(url: string = env.DATABASE_URL): Db {
   if (isPostgres(url)) {
     // A burst of one customer's payments queues for the pool's 10 connections (their transactions
@@ -24,9 +27,10 @@ export function createDb(url: string = env.DATABASE_URL): Db {
     return new PostgresClient({
       adapter: new PrismaPg({ connectionString: url }),
       transactionOptions: { maxWait: 10_000, timeout: 15_000 },
+      log,
     }) as unknown as Db;
   }
-  return new SqliteClient({ adapter: sqliteAdapter(url) });
+  return new SqliteClient({ adapter: sqliteAdapter(url), log }) as unknown as Db;
 }
 
 /**

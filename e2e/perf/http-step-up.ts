@@ -59,12 +59,12 @@ export async function revealWithStepUp(endpoint: Endpoint, cookie: string, accou
     endpoint,
     `/accounts/${accountId}`,
     serverAction("revealAction"),
-    [{ status: "hidden" }, formData({ accountId })],
+    [{ status: "idle" }, formData({ accountId })],
     cookie,
   );
   const stepUpPage = asked.redirect;
   if (!stepUpPage?.startsWith("/step-up/"))
-    throw new Error(`expected a step-up, got ${asked.status} ${asked.body.slice(0, 200)}`);
+    throw new Error(`expected a step-up, got ${asked.status} to ${asked.redirect ?? "no redirect"}`);
   const intentId = stepUpPage.slice("/step-up/".length);
   const t0 = performance.now();
   const begin = actionValue<{ ok: boolean; options?: { challenge: string } }>(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { statementsOf } from "@/lib/testing/statements";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 const PROVIDER = TEST_PROVIDER;
@@ -335,5 +336,54 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     assert.equal(audit?.outcome, "SUCCESS");
     assert.equal(audit?.reason, "no_step_up_needed");
     assert.match(audit?.metadata ?? "", /"policy":"transfer.own"/);
+  });
+
+  it("an allowed operation commits once: the guard's decision is written with the operation's own records, in one INSERT", async () => {
+    const savings = (await db.account.findFirstOrThrow({ where: { userId: bob.actor.id, type: "SAVINGS" } })).id;
+    const before = await db.auditEvent.count({ where: { userId: bob.actor.id } });
+    const { commits, writes } = await statementsOf(() =>
+      perform(transfers.transfer, bob.actor, {
+        fromAccountId: bob.checking,
+        to: `account:${savings}`,
+        amount: "5.00",
+        idempotencyKey: key(),
+      }),
+    );
+    assert.equal(commits, 1, "one transaction commits the transfer and every record of it");
+    const auditInserts = writes.filter((w) => /INSERT INTO \S*"?AuditEvent/.test(w.replaceAll("`", '"')));
+    assert.equal(auditInserts.length, 1, writes.join("\n"));
+    const rows = await db.auditEvent.findMany({
+      where: { userId: bob.actor.id },
+      orderBy: { createdAt: "asc" },
+      skip: before,
+    });
+    assert.deepEqual(rows.map((r) => [r.action, r.outcome]).sort(), [
+      ["assurance.decision", "SUCCESS"],
+      ["transfer.create", "SUCCESS"],
+    ]);
+  });
+
+  it("a decision whose operation fails when it runs is still audited, once", async () => {
+    const { z } = await import("zod");
+    // The transfer operation, but whose run fails the way a rule re-checked inside the transaction does.
+    const failing = {
+      ...transfers.transfer,
+      input: z.object({}),
+      prepare: async () => ({ action: "transfer.own" as const, payload: { test: "fails in run" }, carry: null }),
+      run: async () => {
+        throw new errors.DomainError("not_found", "Gone meanwhile.");
+      },
+    } as unknown as typeof transfers.transfer;
+    const before = await db.auditEvent.count({ where: { userId: bob.actor.id, action: "assurance.decision" } });
+    await assert.rejects(perform(failing, bob.actor, {}), /Gone meanwhile/);
+    const decisions = await db.auditEvent.findMany({
+      where: { userId: bob.actor.id, action: "assurance.decision" },
+      orderBy: { createdAt: "asc" },
+      skip: before,
+    });
+    assert.deepEqual(
+      decisions.map((d) => [d.outcome, d.reason]),
+      [["SUCCESS", "no_step_up_needed"]],
+    );
   });
 });

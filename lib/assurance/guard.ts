@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAudit } from "@/lib/audit/log";
+import { recordAudit, type AuditInput } from "@/lib/audit/log";
 import { epochSeconds } from "@/lib/auth/claims";
 import type { Actor, Sca } from "@/lib/assurance/operation";
 import { canonicalJson } from "@/lib/assurance/binding";
@@ -37,20 +37,25 @@ export type GuardPass = {
   /** How strong customer authentication was satisfied, for the record (Transfer.sca). */
   sca: Sca;
   /**
-   * Call inside the operation's transaction when it resumes an authorised intent: marks the intent
+   * Call inside the operation's transaction: writes the decision's audit row there, so an allowed
+   * operation costs one commit, not two, and when it resumes an authorised intent, marks the intent
    * consumed, so a replay or a racing second completion rolls back instead of running twice.
    */
-  consume(tx: Tx, result: Record<string, string>): Promise<void>;
+  commit(tx: Tx, result: Record<string, string>): Promise<void>;
+  /**
+   * Call when the operation's transaction did not commit (it failed, or is decided again): the
+   * decision is still audited, in its own write.
+   */
+  recordUncommitted(): Promise<void>;
 };
-
-const noConsume = async () => {};
 
 /**
  * The assurance guard. The pipeline (lib/assurance/pipeline.ts) calls it for every protected
  * operation, with the exact operation the user is about to perform (`payload`, which is what the
  * step-up page shows and the passkey signs).
  *
- * - Policy satisfied (or exempted): returns, and the decision is audited.
+ * - Policy satisfied (or exempted): returns a pass, whose decision is audited in the operation's own
+ *   transaction (`commit`), or on its own if the operation doesn't commit (`recordUncommitted`).
  * - Held (the cooling-off period after a recovery-code sign-in): throws DomainError "recovery_hold".
  * - Resuming (`intentId`): passes only for an AUTHORISED intent of this user, session and action
  *   whose stored payload is byte-for-byte this operation (RFC 9470 §4–5 / PSD2 RTS Art. 5(1)).
@@ -62,18 +67,33 @@ export async function guard(
   action: PolicyAction,
   op: { payload: Record<string, unknown>; facts?: Omit<GuardFacts, "hasPasskey">; intentId?: string },
 ): Promise<GuardPass> {
-  const audit = (
+  const decisionOf = (
     outcome: "SUCCESS" | "EXEMPTED" | "STEP_UP_REQUIRED" | "DENIED",
     reason: string,
     extra: Record<string, string> = {},
-  ) =>
-    recordAudit({
-      userId: actor.id,
-      action: "assurance.decision",
-      outcome,
-      reason,
-      metadata: { policy: action, ...extra },
-    });
+  ): AuditInput => ({
+    userId: actor.id,
+    action: "assurance.decision",
+    outcome,
+    reason,
+    metadata: { policy: action, ...extra },
+  });
+  // Refusals and step-up requirements run no operation: their row is written now, on its own.
+  const audit = (...args: Parameters<typeof decisionOf>) => recordAudit(decisionOf(...args));
+  // A pass is audited with the operation it lets through, in the same transaction (one commit).
+  const pass = (
+    decision: AuditInput,
+    fields: Pick<GuardPass, "outcome" | "reason" | "sca">,
+    consume?: (tx: Tx, result: Record<string, string>) => Promise<void>,
+  ): GuardPass => ({
+    ...fields,
+    async commit(tx, result) {
+      await consume?.(tx, result);
+      await recordAudit(decision, tx);
+    },
+    // Only after the transaction rolled back, so the row exists exactly once either way.
+    recordUncommitted: () => recordAudit(decision),
+  });
 
   // A credential bound to one intent runs only as that intent: never as another one, never directly.
   const bound = actor.intentId ?? undefined;
@@ -102,13 +122,11 @@ export async function guard(
     // Re-checked now, when the operation runs, not only when the intent was made or confirmed: a
     // recovery-code sign-in since then holds it (README "Account recovery"), on every channel.
     await refuseIfHeld(actor, action, intent, audit);
-    await audit("SUCCESS", "authorised_intent", { intentId: intent.id });
-    return {
-      outcome: "allowed",
-      reason: "authorised_intent",
-      sca: "STEP_UP",
-      consume: (tx, result) => consumeIntent(tx, actor, intent.id, { action, canonical }, result),
-    };
+    return pass(
+      decisionOf("SUCCESS", "authorised_intent", { intentId: intent.id }),
+      { outcome: "allowed", reason: "authorised_intent", sca: "STEP_UP" },
+      (tx, result) => consumeIntent(tx, actor, intent.id, { action, canonical }, result),
+    );
   }
 
   // One read for both facts a step-up policy needs about the user: any passkey, and a recovery hold.
@@ -130,12 +148,14 @@ export async function guard(
   };
   const decision: Decision = evaluatePolicy(policy, actor.claims, facts, epochSeconds());
   if (decision.outcome === "allowed") {
-    await audit("SUCCESS", decision.reason);
-    return { outcome: "allowed", reason: decision.reason, sca: "NONE", consume: noConsume };
+    return pass(decisionOf("SUCCESS", decision.reason), { outcome: "allowed", reason: decision.reason, sca: "NONE" });
   }
   if (decision.outcome === "exempted") {
-    await audit("EXEMPTED", decision.reason);
-    return { outcome: "exempted", reason: decision.reason, sca: "EXEMPT_LOW_VALUE", consume: noConsume };
+    return pass(decisionOf("EXEMPTED", decision.reason), {
+      outcome: "exempted",
+      reason: decision.reason,
+      sca: "EXEMPT_LOW_VALUE",
+    });
   }
   if (decision.outcome === "held") {
     const until = new Date(decision.until * 1000);

@@ -1,12 +1,13 @@
 import "server-only";
-import { guard } from "@/lib/assurance/guard";
+import { guard, type GuardPass } from "@/lib/assurance/guard";
 import { consumeIntent, type Intent } from "@/lib/assurance/intents";
 import { ExemptionSpent, type Actor, type IntentDescription, type Operation } from "@/lib/assurance/operation";
 import type { PolicyAction } from "@/lib/assurance/policy";
 import type { AuditAction } from "@/lib/audit/actions";
-import { recordAudit } from "@/lib/audit/log";
+import { auditedTransaction, recordAudit } from "@/lib/audit/log";
 import { db } from "@/lib/db";
 import { DomainError, parseInput } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { OPERATIONS } from "@/lib/operations";
 
 /** The operation a policy action belongs to (lib/operations.ts). */
@@ -50,26 +51,32 @@ async function attempt<In, P extends Record<string, unknown>, C, R>(
   exemptionSpent: boolean,
 ): Promise<R> {
   let action: PolicyAction | null = null;
+  let pass: GuardPass | null = null;
   try {
     const prepared = await op.prepare(actor, input);
     if ("replay" in prepared) return prepared.replay;
     action = prepared.action;
-    const pass = await guard(actor, prepared.action, {
+    const passed = (pass = await guard(actor, prepared.action, {
       payload: prepared.payload,
       facts: { ...prepared.facts, exemptionSpent },
       intentId: options.intentId,
-    });
+    }));
     const ready = op.compute ? { ...prepared, carry: await op.compute(actor, prepared) } : prepared;
-    return await db.$transaction(async (tx) => {
-      const result = await op.run(tx, actor, ready, { sca: pass.sca });
-      // Where the result is shown, for the step-up page of a used intent ("Payment sent. View receipt").
-      await pass.consume(tx, {
+    return await auditedTransaction(async (tx) => {
+      const result = await op.run(tx, actor, ready, { sca: passed.sca });
+      // The decision's audit row commits with the operation; where the result is shown, for the
+      // step-up page of a used intent ("Payment sent. View receipt").
+      await passed.commit(tx, {
         ...op.record(result),
         ...(op.resume.kind === "run" ? { location: op.resume.to(result) } : {}),
       });
       return result;
     });
   } catch (err) {
+    // Every decision is audited: one whose operation didn't commit gets its own row.
+    await pass
+      ?.recordUncommitted()
+      .catch((auditErr: unknown) => log.error({ err: auditErr }, "A guard decision could not be audited"));
     if (err instanceof ExemptionSpent && !exemptionSpent) {
       // A concurrent operation used the exemption first: decide again without it (PSD2 RTS Art. 16's
       // budget holds under concurrency), which now asks for step-up, so this can't happen twice.

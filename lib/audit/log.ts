@@ -79,6 +79,19 @@ export function auditLogRecord(event: AuditInput, requestId: string | null | und
   };
 }
 
+type AuditRow = {
+  userId: string | null;
+  action: string;
+  outcome: AuditOutcome;
+  reason: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  metadata: string;
+};
+
+/** The rows an auditedTransaction is holding, written in one statement just before it commits. */
+const held = new WeakMap<object, AuditRow[]>();
+
 /**
  * Appends one audit event, and logs it. Pass the transaction when the event belongs to a change, so
  * the change and its record commit or roll back together. Nothing ever updates or deletes these rows.
@@ -86,15 +99,35 @@ export function auditLogRecord(event: AuditInput, requestId: string | null | und
 export async function recordAudit(event: AuditInput, tx: Tx | typeof db = db) {
   const context = event.context ?? (await getRequestContext());
   log.info(auditLogRecord(event, context.requestId), event.action);
-  await tx.auditEvent.create({
-    data: {
-      userId: event.userId,
-      action: event.action,
-      outcome: event.outcome,
-      reason: event.reason ?? null,
-      ip: context.ip,
-      userAgent: context.userAgent,
-      metadata: JSON.stringify(event.metadata ?? {}),
-    },
+  const row: AuditRow = {
+    userId: event.userId,
+    action: event.action,
+    outcome: event.outcome,
+    reason: event.reason ?? null,
+    ip: context.ip,
+    userAgent: context.userAgent,
+    metadata: JSON.stringify(event.metadata ?? {}),
+  };
+  const rows = held.get(tx);
+  if (rows) rows.push(row);
+  else await tx.auditEvent.create({ data: row });
+}
+
+/**
+ * A transaction whose audit rows (every recordAudit(…, tx) inside it) are inserted together, in one
+ * statement, as its last write: an operation and the guard decision that let it through cost one
+ * INSERT for their records, not one each, and still commit or roll back with the change.
+ */
+export function auditedTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction(async (tx) => {
+    const rows: AuditRow[] = [];
+    held.set(tx, rows);
+    try {
+      const result = await work(tx);
+      if (rows.length > 0) await tx.auditEvent.createMany({ data: rows });
+      return result;
+    } finally {
+      held.delete(tx);
+    }
   });
 }
