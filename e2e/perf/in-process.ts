@@ -56,7 +56,8 @@ async function timeEach(iterations: number, run: (i: number) => Promise<void>) {
 
 const actor = passwordSession();
 
-// 1. Allowed, no step-up policy: a transfer between the customer's own accounts (one audit row).
+// 1. Allowed, no step-up policy: a transfer between the customer's own accounts (the decision only: its audit
+//    row is written by the operation's transaction, lib/assurance/pipeline.ts).
 const allowed = await timeEach(GUARD_ITERATIONS, async (i) => {
   const pass = await guard(actor, "transfer.own", { payload: { from: "a", to: "b", amount: String(i) } });
   if (pass.outcome !== "allowed") throw new Error(`expected allowed, got ${pass.outcome}`);

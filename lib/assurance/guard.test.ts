@@ -363,6 +363,36 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     ]);
   });
 
+  it("a grace window the session's claims already satisfy is decided on them alone: the guard sends no SQL", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const steppedUp: Actor = {
+      ...alice.actor,
+      claims: {
+        amr: ["pwd", "hwk", "user", "mfa"],
+        acr: "urn:vault:acr:phr",
+        auth_time: now - 900,
+        phr_time: now - 120,
+      },
+    };
+    const { result: pass, statements } = await statementsOf(() =>
+      guardModule.guard(steppedUp, "account.reveal", { payload: { accountId: alice.checking } }),
+    );
+    assert.equal(pass.outcome, "allowed");
+    assert.deepEqual(statements, []);
+    // A policy the user's facts can change (held after a recovery sign-in) still reads them.
+    const { statements: read } = await statementsOf(() =>
+      guardModule.guard(steppedUp, "recovery.regenerate", { payload: {} }),
+    );
+    assert.equal(read.length, 1, read.join("\n"));
+    // And a session past the window still asks for a passkey.
+    await assert.rejects(
+      guardModule.guard({ ...steppedUp, claims: { ...steppedUp.claims, phr_time: now - 601 } }, "account.reveal", {
+        payload: { accountId: alice.checking },
+      }),
+      guardModule.StepUpRequired,
+    );
+  });
+
   it("a decision whose operation fails when it runs is still audited, once", async () => {
     const { z } = await import("zod");
     // The transfer operation, but whose run fails the way a rule re-checked inside the transaction does.

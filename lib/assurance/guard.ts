@@ -129,6 +129,18 @@ export async function guard(
     );
   }
 
+  // The user's facts (any passkey, a recovery hold) can change the decision only for a policy that
+  // bootstraps, or is held or bound after a recovery sign-in. Any other policy that the session's claims
+  // already satisfy is decided by them alone (OIDC Core §3.1.2.1 max_age: a passkey authentication
+  // within max_age is the evidence asked for), so the hot path of a grace window reads nothing.
+  const rules: Policy = policy;
+  const factsMatter = rules.bootstrap !== undefined || !!rules.heldAfterRecovery || !!rules.boundAfterRecovery;
+  if (policy.acr !== null && !factsMatter) {
+    const byClaims = evaluatePolicy(policy, actor.claims, { ...op.facts, hasPasskey: true }, epochSeconds());
+    if (byClaims.outcome === "allowed")
+      return pass(decisionOf("SUCCESS", byClaims.reason), { outcome: "allowed", reason: byClaims.reason, sca: "NONE" });
+  }
+
   // One read for both facts a step-up policy needs about the user: any passkey, and a recovery hold.
   // A policy that asks for no step-up (acr null) decides on nothing, so it reads nothing.
   const user =
