@@ -21,13 +21,15 @@ const securityHeaders = [
 
 /**
  * `npm run bench` builds its own copy with VAULT_BENCH_BUILD=1 (e2e/perf/build.ts): into .next-bench,
- * and with `*.bench.ts` files as routes too, so the twin routes that time the guard exist only there.
+ * and with `*.bench.ts(x)` files as routes and pages too, so the twins that time the guard and the session read exist only there.
  * A normal build has no such route at all: there is no switch to leave on in production.
  */
 const benchBuild = process.env.VAULT_BENCH_BUILD === "1";
 
 const nextConfig = {
-  ...(benchBuild ? { distDir: ".next-bench", pageExtensions: ["bench.ts", "tsx", "ts", "jsx", "js"] } : {}),
+  ...(benchBuild
+    ? { distDir: ".next-bench", pageExtensions: ["bench.ts", "bench.tsx", "tsx", "ts", "jsx", "js"] }
+    : {}),
   poweredByHeader: false,
   // Next copies every request body that passes through proxy.ts into memory before any route runs,
   // by default up to 10 MB, whatever the route's own limit. Vault's routes take at most 16 kB (the API,

@@ -25,8 +25,10 @@ process.env.VAULT_BENCH_BUILD = "1";
 const PG_BASE = process.env.BENCH_DATABASE_URL || undefined;
 const provider: Provider = PG_BASE ? "postgresql" : "sqlite";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5); // per throughput run
-/** BENCH_PARTS=guard,load (any of inprocess, weight, guard, load, scale) runs only those parts. */
-const PARTS = new Set((process.env.BENCH_PARTS ?? "inprocess,weight,guard,load,scale").split(",").map((p) => p.trim()));
+/** BENCH_PARTS=guard,load (any of inprocess, weight, guard, session, load, scale) runs only those parts. */
+const PARTS = new Set(
+  (process.env.BENCH_PARTS ?? "inprocess,weight,guard,session,load,scale").split(",").map((p) => p.trim()),
+);
 const BENCH_ENV = { LOG_LEVEL: "error" };
 /** BENCH_PROFILE=<dir>: every server and the in-process run write a V8 CPU profile there (node --cpu-prof). */
 const PROFILE_DIR = process.env.BENCH_PROFILE ? path.resolve(process.env.BENCH_PROFILE) : null;
@@ -133,7 +135,7 @@ try {
   if (PARTS.has("inprocess")) await inProcessPart();
 
   // ── HTTP: one production server for page weight, the guard ratio and throughput ──────────────────
-  if (PARTS.has("weight") || PARTS.has("guard") || PARTS.has("load")) await httpParts();
+  if (["weight", "guard", "session", "load"].some((part) => PARTS.has(part))) await httpParts();
 
   // ── 5: scaling ────────────────────────────────────────────────────────────────────────────────
   if (PARTS.has("scale")) await scalePart();
@@ -193,6 +195,7 @@ async function inProcessPart() {
   const inProcess = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as {
     guard: Record<"allowed" | "allowedSensitive" | "stepUpRequired", ReturnType<typeof percentiles>>;
     stepUp: Record<"withSigning" | "server" | "intent" | "begin" | "complete", ReturnType<typeof percentiles>>;
+    session: Record<"decryptOnly" | "read", ReturnType<typeof percentiles>>;
   };
   report.keep("inProcess", inProcess);
   const g = inProcess.guard;
@@ -206,7 +209,7 @@ async function inProcessPart() {
     "guard",
     `guard: allowed, account.reveal (n=${g.allowedSensitive.n})`,
     `p50 ${ms(g.allowedSensitive.p50)}`,
-    `p99 ${ms(g.allowedSensitive.p99)}  (passkey 2 min ago: 1 read; the audit row goes with the operation)`,
+    `p99 ${ms(g.allowedSensitive.p99)}  (passkey 2 min ago: the claims decide, no read; the audit row goes with the operation)`,
   );
   report.row(
     "guard",
@@ -214,6 +217,20 @@ async function inProcessPart() {
     `p50 ${ms(g.stepUpRequired.p50)}`,
     `p99 ${ms(g.stepUpRequired.p99)}  (1 read, intent + audit row)`,
   );
+  const sr = inProcess.session;
+  report.row(
+    "session",
+    `session read, whole (n=${sr.read.n})`,
+    `p50 ${ms(sr.read.p50)}`,
+    `p99 ${ms(sr.read.p99)}  (decrypt, claims, the session row checked)`,
+  );
+  report.row(
+    "session",
+    "  floor: the cookie's JWE decrypted alone",
+    `p50 ${ms(sr.decryptOnly.p50)}`,
+    `p99 ${ms(sr.decryptOnly.p99)}`,
+  );
+  report.target("session read p50 in-process (ms)", sr.read.p50, "<=", 1);
   const s = inProcess.stepUp;
   report.row(
     "step-up",
@@ -249,6 +266,7 @@ async function httpParts() {
 
   if (PARTS.has("weight")) await weightPart(endpoint, alice, httpUrl);
   if (PARTS.has("guard")) await guardPart(endpoint, alice, httpUrl);
+  if (PARTS.has("session")) await sessionPart(endpoint, alice);
   if (PARTS.has("load")) await loadPart(endpoint, movers, httpUrl);
   await app.stop();
 }
@@ -373,6 +391,42 @@ async function guardPart(endpoint: Endpoint, alice: Mover & { userId: string }, 
     report.target(`guarded ÷ unguarded p50 latency (${policy})`, ratio(on.p50, off.p50), "<=", 1.05);
   }
   report.keep("guardHttp", { stepUpOverHttp: { begin, complete }, ...results });
+}
+
+/** A signed-in page with the session read and the same page with it stubbed out (app/bench/session/page.bench.tsx). */
+async function sessionPart(endpoint: Endpoint, alice: Mover & { userId: string }) {
+  section("Session read over HTTP: the same signed-in page with and without it (c=1, interleaved blocks)");
+  const samples = { on: [] as number[], off: [] as number[], authjs: [] as number[] };
+  const paths = {
+    on: "/bench/session?read=on",
+    off: `/bench/session?read=off&user=${alice.userId}`,
+    authjs: "/bench/session?read=authjs",
+  };
+  for (let round = 0; round < 16; round++) {
+    const order = ["off", "on", "authjs"] as const;
+    for (const mode of round % 2 === 0 ? order : [...order].reverse()) {
+      const send = getOk(endpoint, paths[mode], alice.cookie); // the same cookie both ways: the same request size
+      for (let i = 0; i < 100; i++) {
+        const t0 = performance.now();
+        if (!(await send())) throw new Error(`${paths[mode]} failed`);
+        if (round > 0) samples[mode].push(performance.now() - t0); // round 0 warms up
+      }
+    }
+  }
+  const on = percentiles(samples.on);
+  const off = percentiles(samples.off);
+  report.row("session", `page, session read stubbed out (n=${off.n})`, `p50 ${ms(off.p50)}`, `p99 ${ms(off.p99)}`);
+  const authjs = percentiles(samples.authjs);
+  report.row("session", `page, session read (n=${on.n})`, `p50 ${ms(on.p50)}`, `p99 ${ms(on.p99)}`);
+  report.row(
+    "session",
+    `page, Auth.js auth() round as before (n=${authjs.n})`,
+    `p50 ${ms(authjs.p50)}`,
+    `p99 ${ms(authjs.p99)}, × ${fmt(ratio(authjs.p50, off.p50))} of stubbed`,
+  );
+  report.row("session", "page: with ÷ without the session read", `p50 × ${fmt(ratio(on.p50, off.p50))}`);
+  report.target("signed-in page ÷ same page, session read stubbed (p50)", ratio(on.p50, off.p50), "<=", 1.15);
+  report.keep("sessionHttp", { on, off, authjs });
 }
 
 async function loadPart(endpoint: Endpoint, movers: Mover[], httpUrl: string) {

@@ -1,7 +1,7 @@
 import "server-only";
 import { deviceOf } from "@/lib/audit/device";
 import { randomUUID } from "node:crypto";
-import { decode } from "next-auth/jwt";
+import { decode, type JWT } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { getRequestContext, recordAudit } from "@/lib/audit/log";
@@ -44,7 +44,7 @@ const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"
  * The session token this request's browser presents, decoded (Auth.js encrypts it with AUTH_SECRET,
  * the cookie name as salt), or null: no cookie, outside a request, or not a token of ours.
  */
-export async function presentedSessionToken(): Promise<{ sid?: unknown; uid?: unknown } | null> {
+export async function presentedSessionToken(): Promise<JWT | null> {
   let jar: Awaited<ReturnType<typeof cookies>>;
   try {
     jar = await cookies();
