@@ -6,6 +6,7 @@
  * targets, and writes the same figures to bench-results.json. It never fails on a missed target.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { prepareDatabase, startAppServer, type AppServer } from "../support/app-server";
@@ -14,8 +15,8 @@ import { callAction, formData, serverAction, signInCookie, type Endpoint } from 
 import { freshDatabase, openSql, type Provider } from "../support/sql";
 import { checkLedger } from "../reliability/ledger-invariants";
 import { BARE_APP, buildBareApp, ensureBenchBuild, NEXT_BIN, ROOT } from "./build";
-import { closedLoop, getOk, transferSender, type LoadResult, type Mover } from "./http";
-import { addSoftPasskey, revealWithStepUp } from "./http-step-up";
+import { apiTransferSender, closedLoop, getOk, transferSender, type LoadResult, type Mover } from "./http";
+import { addSoftPasskey, apiAccessToken, revealWithStepUp } from "./http-step-up";
 import { explainHotQueries, growLedger } from "./ledger";
 import { firstLoadJs } from "./page-weight";
 import { fmt, ms, percentiles, ratio, Report } from "./report";
@@ -267,7 +268,7 @@ async function httpParts() {
   if (PARTS.has("weight")) await weightPart(endpoint, alice, httpUrl);
   if (PARTS.has("guard")) await guardPart(endpoint, alice, httpUrl);
   if (PARTS.has("session")) await sessionPart(endpoint, alice);
-  if (PARTS.has("load")) await loadPart(endpoint, movers, httpUrl);
+  if (PARTS.has("load")) await loadPart(endpoint, movers, httpUrl, app.pid);
   await app.stop();
 }
 
@@ -429,7 +430,33 @@ async function sessionPart(endpoint: Endpoint, alice: Mover & { userId: string }
   report.keep("sessionHttp", { on, off, authjs });
 }
 
-async function loadPart(endpoint: Endpoint, movers: Mover[], httpUrl: string) {
+/** Resident memory of a process and its descendants, in MiB (Linux /proc). */
+function rssMiB(pid: number): number {
+  const children = (p: number): number[] => {
+    try {
+      return readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const rssOf = (p: number) => {
+    try {
+      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0) / 1024;
+    } catch {
+      return 0;
+    }
+  };
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
+  return all.reduce((sum, p) => sum + rssOf(p), 0);
+}
+
+async function loadPart(
+  endpoint: Endpoint,
+  movers: (Mover & { userId: string })[],
+  httpUrl: string,
+  serverPid: number,
+) {
   section(`Throughput: transfers (server action, as the form sends it) vs /api/health, ${SECONDS} s each`);
   const sql = await openSql(httpUrl);
   const [{ n: transfersBefore }] = await sql.all<{ n: bigint }>(`SELECT COUNT(*) AS n FROM "Transfer"`);
@@ -446,6 +473,38 @@ async function loadPart(endpoint: Endpoint, movers: Mover[], httpUrl: string) {
     report.row("load", `transfers ÷ no-op, c=${concurrency}`, `× ${fmt(ratio(transfers.rps, health.rps))}`);
   }
   report.keep("throughput", throughput);
+
+  // The web flow at c=1: a transfer from the form until its receipt has arrived (Next's action redirect
+  // renders the receipt into the same response), against a plain GET of a receipt page.
+  const [{ id: receiptId }] = await sql.all<{ id: string }>(
+    `SELECT "id" FROM "Transfer" WHERE "userId" = ? ORDER BY "createdAt" DESC LIMIT 1`,
+    movers[0].userId,
+  );
+  const receipt = await closedLoop(1, SECONDS, getOk(endpoint, `/transfers/${receiptId}`, movers[0].cookie));
+  loadRow("receipt page GET, c=1", receipt);
+  const webRatio = ratio(throughput[0].transfers.p50, receipt.p50);
+  report.row("load", "transfer + receipt ÷ receipt GET, p50 c=1", `× ${fmt(webRatio)}`);
+  report.target("web transfer until receipt ÷ plain receipt GET (p50, c=1)", webRatio, "<=", 1.5);
+
+  // The bearer API at c=32: own-account transfers against /api/health in the same run.
+  const key = await addSoftPasskey(sql, movers[0].userId);
+  const accessToken = await apiAccessToken(
+    endpoint,
+    () => signInCookie(endpoint, CUSTOMERS[0].email, CUSTOMERS[0].password),
+    movers[0].accountIds[0],
+    key,
+  );
+  const apiHealth = await closedLoop(32, SECONDS, getOk(endpoint, "/api/health"));
+  const api = await closedLoop(32, SECONDS, apiTransferSender(endpoint, [{ ...movers[0], accessToken }]));
+  made += api.requests - api.failed;
+  loadRow("/api/health, c=32 (API round)", apiHealth);
+  loadRow("POST /api/v1/transfers, c=32", api);
+  report.row("load", "API transfers ÷ no-op, c=32", `× ${fmt(ratio(api.rps, apiHealth.rps))}`);
+  report.target("API transfers/s ÷ /api/health req/s at c=32", ratio(api.rps, apiHealth.rps), ">=", 0.5);
+  report.keep("api", { health: apiHealth, transfers: api, receipt, webRatio });
+  const rss = rssMiB(serverPid);
+  report.row("load", "server RSS after the load", `${fmt(rss)} MiB`, "next start and its children");
+  report.keep("serverRssMiB", rss);
   report.target(
     "transfers/s ÷ no-op req/s at c=32",
     throughput[2].ratio,

@@ -5,7 +5,7 @@
  * database directly (enrolment is e2e-tested in a real browser).
  */
 import { SoftAuthenticator } from "../../lib/testing/soft-authenticator";
-import { callAction, formData, serverAction, type Endpoint, type HttpResult } from "../support/server-actions";
+import { callAction, formData, request, serverAction, type Endpoint, type HttpResult } from "../support/server-actions";
 import type { Sql } from "../support/sql";
 
 export async function addSoftPasskey(sql: Sql, userId: string): Promise<SoftAuthenticator> {
@@ -89,4 +89,42 @@ export async function revealWithStepUp(endpoint: Endpoint, cookie: string, accou
   const done = actionValue<{ ok: boolean; message?: string }>(completed);
   if (!done.ok) throw new Error(`completeStepUpAction refused: ${done.message}`);
   return { cookie: mergeCookies(cookie, completed), beginMs, completeMs };
+}
+
+/**
+ * An access token for `accountId`'s owner, as an app gets one: a passkey step-up in the browser's place
+ * (creating an API token needs one), the token made in the security centre's action, then the OAuth
+ * client-credentials exchange. Scopes accounts:read and transfer:funds.
+ */
+export async function apiAccessToken(
+  endpoint: Endpoint,
+  signIn: () => Promise<string>,
+  accountId: string,
+  key: SoftAuthenticator,
+): Promise<string> {
+  const { cookie } = await revealWithStepUp(endpoint, await signIn(), accountId, key);
+  const fields = formData({ name: "bench", days: "7" });
+  fields.append("scopes", "accounts:read");
+  fields.append("scopes", "transfer:funds");
+  const made = actionValue<{ status: string; result?: { clientId?: string; secret?: string } }>(
+    await callAction(
+      endpoint,
+      "/settings/security",
+      serverAction("createApiClientAction"),
+      [{ status: "idle" }, fields],
+      cookie,
+    ),
+  );
+  if (made.status !== "success" || !made.result?.clientId || !made.result.secret)
+    throw new Error(`API token not created: ${JSON.stringify(made)}`);
+  const basic = Buffer.from(`${made.result.clientId}:${made.result.secret}`).toString("base64");
+  const answer = await request(endpoint, "/api/v1/oauth/token", {
+    method: "POST",
+    headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded" },
+    body: "grant_type=client_credentials",
+  });
+  const token = (JSON.parse(answer.body) as { access_token?: string }).access_token;
+  if (answer.status !== 200 || !token)
+    throw new Error(`token exchange failed: ${answer.status} ${answer.body.slice(0, 200)}`);
+  return token;
 }

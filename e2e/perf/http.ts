@@ -99,3 +99,26 @@ export async function transferSender(endpoint: Endpoint, movers: Mover[]): Promi
     return answer.status === 200 && answer.redirect?.startsWith("/transfers/") === true;
   };
 }
+
+/**
+ * $1.00 transfers between each customer's own two accounts through the bearer API (POST /api/v1/transfers,
+ * policy transfer.own), alternating direction, each with its own idempotency key. True on 201.
+ */
+export function apiTransferSender(endpoint: Endpoint, movers: (Mover & { accessToken: string })[]) {
+  let next = 0;
+  return async () => {
+    const n = next++;
+    const m = movers[n % movers.length];
+    const i = Math.floor(n / movers.length) % 2;
+    const answer = await request(endpoint, "/api/v1/transfers", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${m.accessToken}`,
+        "content-type": "application/json",
+        "idempotency-key": randomBytes(18).toString("base64url"),
+      },
+      body: JSON.stringify({ from_account_id: m.accountIds[i], to: `account:${m.accountIds[1 - i]}`, amount: "1.00" }),
+    });
+    return answer.status === 201;
+  };
+}
