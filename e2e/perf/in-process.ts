@@ -5,7 +5,7 @@
  *   node --import tsx --import ./prisma/tools/outside-next.mjs e2e/perf/in-process.ts
  */
 import { randomUUID } from "node:crypto";
-import { SoftAuthenticator } from "../../lib/testing/soft-authenticator";
+import { signedUpCustomerWithPasskey } from "../../lib/testing/fixtures";
 import { stepUpInProcess, type StepUpTimings } from "../../lib/testing/step-up-in-process";
 import { percentiles } from "./report";
 
@@ -15,26 +15,11 @@ const WARM_UP = 200;
 
 const { db } = await import("@/lib/db");
 const { guard, StepUpRequired } = await import("@/lib/assurance/guard");
-const users = await import("@/lib/auth/users");
 type SessionUser = import("@/lib/auth/current-user").SessionUser;
 
-const created = await users.createUser(
-  users.signUpSchema.parse({
-    name: "Bench Customer",
-    email: `bench-${randomUUID()}@example.com`,
-    password: "a long bench passphrase",
-  }),
-);
-const key = new SoftAuthenticator();
-await db.passkey.create({
-  data: {
-    id: key.credentialId,
-    userId: created.id,
-    publicKey: new Uint8Array(key.cosePublicKey),
-    deviceType: "singleDevice",
-    nickname: "Bench key",
-  },
-});
+const customer = await signedUpCustomerWithPasskey(db, "Bench Customer");
+const key = customer.key;
+const created = { id: customer.userId, email: customer.email, name: "Bench Customer" };
 const passwordSession = (): SessionUser => ({
   id: created.id,
   email: created.email,

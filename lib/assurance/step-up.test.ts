@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
+import { signedUpCustomerWithPasskey } from "@/lib/testing/fixtures";
+import type { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
 import { statementsOf } from "@/lib/testing/statements";
 import { stepUpInProcess, TEST_RP } from "@/lib/testing/step-up-in-process";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
@@ -25,27 +26,10 @@ let bob: Customer;
 const idempotencyKey = () => randomUUID().replaceAll("-", "");
 
 async function customer(name: string): Promise<Customer> {
-  const users = await import("@/lib/auth/users");
-  const created = await users.createUser(
-    users.signUpSchema.parse({
-      name,
-      email: `${name}-${randomUUID()}@example.com`,
-      password: "a long test passphrase",
-    }),
-  );
-  const key = new SoftAuthenticator();
-  await db.passkey.create({
-    data: {
-      id: key.credentialId,
-      userId: created.id,
-      publicKey: new Uint8Array(key.cosePublicKey),
-      deviceType: "singleDevice",
-      nickname: `${name}'s key`,
-    },
-  });
+  const { userId: id, email, key } = await signedUpCustomerWithPasskey(db, name);
   const user: User = {
-    id: created.id,
-    email: created.email,
+    id,
+    email,
     name,
     sid: `sid-${name}-${randomUUID()}`,
     claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
