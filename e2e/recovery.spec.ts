@@ -16,6 +16,9 @@ import {
   type Credentials,
 } from "./fixtures";
 
+// A customer in Paris (CET, GMT+1 in November): the hold's end is told in their own time zone.
+test.use({ timezoneId: "Europe/Paris" });
+
 const auditReasons = (email: string, action: string) =>
   queryE2eDb<{ outcome: string; reason: string | null }>(
     `SELECT outcome, reason FROM "AuditEvent" WHERE userId = ? AND action = ? ORDER BY createdAt`,
@@ -71,7 +74,7 @@ test("lose the passkey, recover with a code, enrol a new one; large payments and
   await recoverWith(page, newUser, codes[0].toLowerCase().replaceAll("-", " "), { viaLogin: true });
   await expect(page).toHaveURL(/\/settings\/security\?recovered=1$/);
   await expect(page.getByRole("status").filter({ hasText: "signed in with a recovery code" })).toBeVisible();
-  await expect(page.getByTestId("recovery-hold")).toContainText(/Recovery cooling-off until .+ UTC/);
+  await expect(page.getByTestId("recovery-hold")).toContainText(/Recovery cooling-off until .+ GMT\+[12]\./);
   await expect(page.getByTestId("recovery-status")).toHaveText("9 of 10 recovery codes left.");
 
   // A new passkey, with no passkey and no password prompt: the recovery sign-in is the proof.
@@ -85,7 +88,7 @@ test("lose the passkey, recover with a code, enrol a new one; large payments and
   await fillTransfer(page, "ACME Ltd", "1250.00");
   await page.getByRole("button", { name: "Send money" }).click();
   await expect(page.getByTestId("form-alert")).toContainText(
-    /You signed in with a recovery code, so for your safety this is on hold until .+ UTC/,
+    /You signed in with a recovery code, so for your safety this is on hold until [A-Z][a-z]{2} \d+, \d{4}, \d+:\d{2} [AP]M GMT\+[12]\./,
   );
   await expect(page).toHaveURL(/\/transfers\/new$/);
   expect(queryE2eDb(`SELECT id FROM "Transfer" WHERE userId = ?`, userId(newUser.email))).toHaveLength(transfersBefore);

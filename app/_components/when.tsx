@@ -1,9 +1,8 @@
-import { cookies } from "next/headers";
-import { cache } from "react";
-import { formatWhen, parseTimeZone, TIME_ZONE_COOKIE, type WhenStyle } from "@/lib/time-zone";
+import { requestTimeZone } from "@/lib/request-time-zone";
+import { formatWhen, type WhenStyle } from "@/lib/time-zone";
 
 /** The customer's time zone for this render (lib/time-zone.ts); UTC until the browser has told us. */
-export const getTimeZone = cache(async () => parseTimeZone((await cookies()).get(TIME_ZONE_COOKIE)?.value) ?? "UTC");
+export const getTimeZone = requestTimeZone;
 
 /** A time in the customer's own zone, as a <time> element with the exact instant in dateTime. */
 export async function When({

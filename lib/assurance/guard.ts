@@ -17,6 +17,7 @@ import {
 } from "@/lib/assurance/recovery-hold";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
+import { requestTimeZone } from "@/lib/request-time-zone";
 import { DomainError } from "@/lib/errors";
 
 /** Thrown when the session falls short: the validated operation waits as intent `intentId`. */
@@ -172,7 +173,7 @@ export async function guard(
   if (decision.outcome === "held") {
     const until = new Date(decision.until * 1000);
     await audit("DENIED", decision.reason, { until: until.toISOString() });
-    throw new DomainError("recovery_hold", heldMessage(until));
+    throw new DomainError("recovery_hold", heldMessage(until, await requestTimeZone()));
   }
 
   const intentId = await createIntent(actor, action, op.payload);
@@ -201,13 +202,13 @@ async function refuseIfHeld(
   if (!hold) return;
   if (policy.heldAfterRecovery) {
     await audit("DENIED", "recovery_cooling_off", { intentId: intent.id, until: hold.until.toISOString() });
-    throw new DomainError("recovery_hold", heldMessage(hold.until));
+    throw new DomainError("recovery_hold", heldMessage(hold.until, await requestTimeZone()));
   }
   if (!(await mayConfirmDuringHold(actor.id, confirmerOf(intent.authorisedBy), hold))) {
     await audit("DENIED", "passkey_enrolled_during_cooling_off", {
       intentId: intent.id,
       until: hold.until.toISOString(),
     });
-    throw new DomainError("recovery_hold", enrolledDuringHoldMessage(hold.until));
+    throw new DomainError("recovery_hold", enrolledDuringHoldMessage(hold.until, await requestTimeZone()));
   }
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { RECOVERY_COOLING_OFF_S } from "@/lib/assurance/policy";
 import { db, type Tx } from "@/lib/db";
+import { formatWhen } from "@/lib/time-zone";
 
 /**
  * The cooling-off period after a recovery-code sign-in, kept on the user (not the session), so every
@@ -53,15 +54,14 @@ export async function startRecoveryHold(
   return { ...hold, cancelledIntents: count };
 }
 
-/** "23 Nov 2026, 14:05 UTC": the server can't know the customer's time zone, so it says which it uses. */
-export const formatHoldEnd = (until: Date) =>
-  `${new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" }).format(until)} UTC`;
+/** "Nov 29, 2026, 1:15 AM GMT+1": in the customer's time zone (lib/request-time-zone.ts), naming it. */
+export const formatHoldEnd = (until: Date, timeZone: string) => formatWhen(until, timeZone);
 
-export const heldMessage = (until: Date) =>
-  `You signed in with a recovery code, so for your safety this is on hold until ${formatHoldEnd(until)}. Small payments to payees you've paid before still work.`;
+export const heldMessage = (until: Date, timeZone: string) =>
+  `You signed in with a recovery code, so for your safety this is on hold until ${formatHoldEnd(until, timeZone)}. Small payments to payees you've paid before still work.`;
 
-export const enrolledDuringHoldMessage = (until: Date) =>
-  `A passkey added after a recovery sign-in can't confirm this until ${formatHoldEnd(until)}. Use a passkey you had before, or try again then.`;
+export const enrolledDuringHoldMessage = (until: Date, timeZone: string) =>
+  `A passkey added after a recovery sign-in can't confirm this until ${formatHoldEnd(until, timeZone)}. Use a passkey you had before, or try again then.`;
 
 export const cancelledByRecoveryMessage =
   "This was cancelled because someone signed in to your account with a recovery code. Nothing was sent or changed. If that was you, start again; if not, review your security settings now.";

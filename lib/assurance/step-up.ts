@@ -23,6 +23,7 @@ import {
 } from "@/lib/assurance/recovery-hold";
 import { db } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
+import { requestTimeZone } from "@/lib/request-time-zone";
 import { verifyAssertion } from "@/lib/webauthn/assertion";
 import { storeChallenge, takeChallenge } from "@/lib/webauthn/challenges";
 import { CEREMONY_TIMEOUT_MS, CHALLENGE_TTL_MS, rp } from "@/lib/webauthn/config";
@@ -302,7 +303,7 @@ export async function authoriseAndResume(
       reason: "recovery_cooling_off",
       metadata: { intentId: intent.id, policy: intent.action },
     });
-    return { ok: false, code: "held", message: heldMessage(hold.until) };
+    return { ok: false, code: "held", message: heldMessage(hold.until, await requestTimeZone()) };
   }
   if (hold && !(await mayConfirmDuringHold(user.id, factor.confirmer, hold))) {
     await recordAudit({
@@ -312,7 +313,7 @@ export async function authoriseAndResume(
       reason: "passkey_enrolled_during_cooling_off",
       metadata: { intentId: intent.id, policy: intent.action, ...factor.audit },
     });
-    return { ok: false, code: "failed", message: enrolledDuringHoldMessage(hold.until) };
+    return { ok: false, code: "failed", message: enrolledDuringHoldMessage(hold.until, await requestTimeZone()) };
   }
   if (!(await authoriseIntent(user, intent.id, intent.canonical, confirmerKey(factor.confirmer)))) {
     return { ok: false, code: "used", message: "This confirmation was already completed, cancelled or expired." };

@@ -4,6 +4,7 @@ import { formatHoldEnd, recoveryHoldOf } from "@/lib/assurance/recovery-hold";
 import { epochSeconds } from "@/lib/auth/claims";
 import { recoveryCodeStatus, type RecoveryCodeStatus } from "@/lib/auth/recovery-codes";
 import { requireUser } from "@/lib/auth/current-user";
+import { requestTimeZone } from "@/lib/request-time-zone";
 
 /** The signed-in user's recovery codes and cooling-off period (lib/auth/recovery-sign-in.ts starts it). */
 export type RecoveryView = RecoveryCodeStatus & {
@@ -25,7 +26,7 @@ export async function getMyRecoveryView(): Promise<RecoveryView> {
   return {
     ...status,
     holdUntil,
-    holdUntilText: holdUntil && formatHoldEnd(holdUntil),
+    holdUntilText: holdUntil && formatHoldEnd(holdUntil, await requestTimeZone()),
     recoveredSession: recoveryEnrolmentOpen(user.claims.recovery_time),
   };
 }
@@ -34,5 +35,5 @@ export async function getMyRecoveryView(): Promise<RecoveryView> {
 export async function getMyRecoveryHold(): Promise<{ until: Date; text: string } | null> {
   const user = await requireUser();
   const hold = await recoveryHoldOf(user.id);
-  return hold && { until: hold.until, text: formatHoldEnd(hold.until) };
+  return hold && { until: hold.until, text: formatHoldEnd(hold.until, await requestTimeZone()) };
 }
