@@ -18,7 +18,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { DEMO } from "../fixtures";
-import { actionValue, addSoftPasskey, mergeCookies, revealWithStepUp } from "../perf/http-step-up";
+import { actionValue, addSoftPasskey, createApiToken, mergeCookies, revealWithStepUp } from "../perf/http-step-up";
 import { prepareDatabase, startAppServer } from "../support/app-server";
 import { callAction, request, serverAction, signInCookie, type HttpResult } from "../support/server-actions";
 import { openSql } from "../support/sql";
@@ -108,24 +108,7 @@ async function main() {
     const key = await addSoftPasskey(sql, alice.id);
     let cookie = await signInCookie(endpoint, DEMO.alice.email, DEMO.alice.password);
     ({ cookie } = await revealWithStepUp(endpoint, cookie, checking.id, key)); // any passkey step-up opens the 5-minute window
-    const fields = new FormData();
-    fields.append("name", "api:demo");
-    fields.append("scopes", "accounts:read");
-    fields.append("scopes", "transfer:funds");
-    fields.append("days", "7");
-    // The one ActionState every form action answers (app/_lib/action-state.ts): the token is its result, shown once.
-    const answer = actionValue<{ status: string; message?: string; result?: { clientId?: string; secret?: string } }>(
-      await callAction(
-        endpoint,
-        "/settings/security",
-        serverAction("createApiClientAction"),
-        [{ status: "idle" }, fields],
-        cookie,
-      ),
-    );
-    const created = answer.result;
-    if (answer.status !== "success" || !created?.clientId || !created.secret)
-      throw new Error(`token not created: ${JSON.stringify(answer)}`);
+    const created = await createApiToken(endpoint, cookie, "api:demo", ["accounts:read", "transfer:funds"]);
     const client = { id: created.clientId, secret: created.secret };
     console.log(dim(`  client_id ${client.id}, token ${short(client.secret)} (shown once; Vault keeps its SHA-256)`));
 

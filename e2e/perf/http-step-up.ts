@@ -92,20 +92,18 @@ export async function revealWithStepUp(endpoint: Endpoint, cookie: string, accou
 }
 
 /**
- * An access token for `accountId`'s owner, as an app gets one: a passkey step-up in the browser's place
- * (creating an API token needs one), the token made in the security centre's action, then the OAuth
- * client-credentials exchange. Scopes accounts:read and transfer:funds.
+ * An API token made in the security centre's action (the session must have passed a passkey step-up
+ * within 5 minutes: creating a credential is a step-up action). Its secret is shown this once.
  */
-export async function apiAccessToken(
+export async function createApiToken(
   endpoint: Endpoint,
-  signIn: () => Promise<string>,
-  accountId: string,
-  key: SoftAuthenticator,
-): Promise<string> {
-  const { cookie } = await revealWithStepUp(endpoint, await signIn(), accountId, key);
-  const fields = formData({ name: "bench", days: "7" });
-  fields.append("scopes", "accounts:read");
-  fields.append("scopes", "transfer:funds");
+  cookie: string,
+  name: string,
+  scopes: string[],
+): Promise<{ clientId: string; secret: string }> {
+  const fields = formData({ name, days: "7" });
+  for (const scope of scopes) fields.append("scopes", scope);
+  // The one ActionState every form action answers (app/_lib/action-state.ts): the token is its result.
   const made = actionValue<{ status: string; result?: { clientId?: string; secret?: string } }>(
     await callAction(
       endpoint,
@@ -117,7 +115,23 @@ export async function apiAccessToken(
   );
   if (made.status !== "success" || !made.result?.clientId || !made.result.secret)
     throw new Error(`API token not created: ${JSON.stringify(made)}`);
-  const basic = Buffer.from(`${made.result.clientId}:${made.result.secret}`).toString("base64");
+  return { clientId: made.result.clientId, secret: made.result.secret };
+}
+
+/**
+ * An access token for `accountId`'s owner, as an app gets one: a passkey step-up in the browser's place,
+ * the token made in the security centre, then the OAuth client-credentials exchange. Scopes
+ * accounts:read and transfer:funds.
+ */
+export async function apiAccessToken(
+  endpoint: Endpoint,
+  signIn: () => Promise<string>,
+  accountId: string,
+  key: SoftAuthenticator,
+): Promise<string> {
+  const { cookie } = await revealWithStepUp(endpoint, await signIn(), accountId, key);
+  const client = await createApiToken(endpoint, cookie, "bench", ["accounts:read", "transfer:funds"]);
+  const basic = Buffer.from(`${client.clientId}:${client.secret}`).toString("base64");
   const answer = await request(endpoint, "/api/v1/oauth/token", {
     method: "POST",
     headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded" },
