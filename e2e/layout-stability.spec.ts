@@ -23,6 +23,9 @@ declare global {
   }
 }
 
+// One page at a time, after every other e2e test (the "layout" project in e2e/playwright.config.ts).
+test.describe.configure({ mode: "serial" });
+
 /**
  * The smallest total shift that fails: a thousandth of the viewport's area moved a thousandth of its
  * size (CLS counts 0.1 as the limit of "good"). The teeth test below shows content pushed in scores 50×
@@ -144,8 +147,8 @@ test("every page loads without a layout shift, styled and in the chosen theme fr
 test("signed-out pages load without a layout shift, styled from the first paint", async ({ page }) => {
   await watch(page);
   for (const path of ["/", "/login", "/signup", "/login/recover"]) {
-    const { shift, firstPaint, settledBackground } = await load(page, path);
-    expect(shift, path).toBeLessThan(NOTICEABLE);
+    const { shift, sources, firstPaint, settledBackground } = await load(page, path);
+    expect(shift, `${path}\n${sources.join("\n")}`).toBeLessThan(NOTICEABLE);
     expect(firstPaint!.fontFamily, path).toContain("system-ui");
     expect(firstPaint!.background, path).toBe(settledBackground);
   }

@@ -120,9 +120,12 @@ export default defineConfig({
   },
   projects: [
     // The reliability specs run their own servers: `npm run test:reliability` (e2e/reliability/playwright.config.ts).
-    { name: "chromium", testIgnore: [/short-ttl\.spec\.ts$/, /reliability\//] },
+    { name: "chromium", testIgnore: [/short-ttl\.spec\.ts$/, /layout-stability\.spec\.ts$/, /reliability\//] },
     // Expiry is tested against a second server whose step-up intents live 3 s (the env, not a clock hack).
     { name: "short-ttl", testMatch: /short-ttl\.spec\.ts$/, use: { baseURL: `http://localhost:${SHORT_TTL_PORT}` } },
+    // Layout stability is measured last, on its own (its file runs serially): a page's own late content
+    // is what it looks for, not the other worker's browser competing for the same two cores.
+    { name: "layout", testMatch: /layout-stability\.spec\.ts$/, dependencies: ["chromium", "short-ttl"] },
   ],
   webServer: [
     idpServer,
