@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
+import { addPasskey } from "@/lib/testing/fixtures";
+import type { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
 import { TEST_RP } from "@/lib/testing/step-up-in-process";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
@@ -43,16 +44,7 @@ async function customer(name: string): Promise<Customer> {
       password: "a long test passphrase",
     }),
   );
-  const key = new SoftAuthenticator();
-  await db.passkey.create({
-    data: {
-      id: key.credentialId,
-      userId: created.id,
-      publicKey: new Uint8Array(key.cosePublicKey),
-      deviceType: "singleDevice",
-      nickname: `${name}'s key`,
-    },
-  });
+  const key = await addPasskey(db, created.id, `${name}'s key`);
   const user: User = {
     id: created.id,
     email: created.email,

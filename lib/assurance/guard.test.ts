@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { statementsOf } from "@/lib/testing/statements";
+import { addPasskey } from "@/lib/testing/fixtures";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 const PROVIDER = TEST_PROVIDER;
@@ -37,15 +38,7 @@ async function customer(name: string): Promise<Customer> {
   );
   const actor: Actor = { id: user.id, sid: `sid-${name}`, claims: passwordClaims() };
   // A passkey row, so policies ask for a passkey rather than enrolment (the ceremony is e2e-tested).
-  await db.passkey.create({
-    data: {
-      id: `cred-${randomUUID()}`,
-      userId: user.id,
-      publicKey: new Uint8Array([1]),
-      deviceType: "singleDevice",
-      nickname: "Test key",
-    },
-  });
+  await addPasskey(db, user.id, "Test key");
   const checking = (await db.account.findFirstOrThrow({ where: { userId: user.id, type: "CHECKING" } })).id;
   const payee = (
     await db.payee.create({

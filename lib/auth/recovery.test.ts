@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { addPasskey } from "@/lib/testing/fixtures";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 let testDb: TestDatabase;
@@ -35,15 +36,7 @@ const PASSWORD = "a long recovery test passphrase";
 async function customerWithCodes() {
   const email = `rec-${randomUUID()}@example.com`;
   const user = await users.createUser(users.signUpSchema.parse({ name: "Rec", email, password: PASSWORD }));
-  await db.passkey.create({
-    data: {
-      id: `cred-${randomUUID()}`,
-      userId: user.id,
-      publicKey: new Uint8Array([1]),
-      deviceType: "singleDevice",
-      nickname: "Lost phone",
-    },
-  });
+  await addPasskey(db, user.id, "Lost phone");
   const fresh = await codes.makeRecoveryCodes();
   await db.$transaction((tx) => fresh.store(tx, user.id));
   return { user, email, shown: fresh.codes };

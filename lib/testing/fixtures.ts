@@ -7,22 +7,28 @@ import { SoftAuthenticator } from "./soft-authenticator";
 
 type Db = typeof import("@/lib/db").db;
 
+/** A passkey for `userId`, held by a new software authenticator that can sign real assertions with it. */
+export async function addPasskey(db: Db, userId: string, nickname: string): Promise<SoftAuthenticator> {
+  const key = new SoftAuthenticator();
+  await db.passkey.create({
+    data: {
+      id: key.credentialId,
+      userId,
+      publicKey: new Uint8Array(key.cosePublicKey),
+      deviceType: "singleDevice",
+      nickname,
+    },
+  });
+  return key;
+}
+
 export type CustomerWithPasskey = { userId: string; email: string; key: SoftAuthenticator };
 
 /** A customer (no password anyone could use, no accounts) with one passkey held by a software authenticator. */
 export async function customerWithPasskey(db: Db, name = "Alice"): Promise<CustomerWithPasskey> {
   const email = `${name.toLowerCase()}-${randomUUID()}@example.com`;
   const user = await db.user.create({ data: { email, name, passwordHash: "x" } });
-  const key = new SoftAuthenticator();
-  await db.passkey.create({
-    data: {
-      id: key.credentialId,
-      userId: user.id,
-      publicKey: new Uint8Array(key.cosePublicKey),
-      deviceType: "singleDevice",
-      nickname: `${name}'s key`,
-    },
-  });
+  const key = await addPasskey(db, user.id, `${name}'s key`);
   return { userId: user.id, email, key };
 }
 
@@ -36,16 +42,7 @@ export async function signedUpCustomerWithPasskey(db: Db, name = "Alice"): Promi
   const users = await import("@/lib/auth/users");
   const email = `${name.toLowerCase().replace(/[^a-z]/g, "") || "customer"}-${randomUUID()}@example.com`;
   const user = await users.createUser(users.signUpSchema.parse({ name, email, password: "a long test passphrase" }));
-  const key = new SoftAuthenticator();
-  await db.passkey.create({
-    data: {
-      id: key.credentialId,
-      userId: user.id,
-      publicKey: new Uint8Array(key.cosePublicKey),
-      deviceType: "singleDevice",
-      nickname: `${name}'s key`,
-    },
-  });
+  const key = await addPasskey(db, user.id, `${name}'s key`);
   const accounts = await db.account.findMany({
     where: { userId: user.id },
     orderBy: { createdAt: "asc" },

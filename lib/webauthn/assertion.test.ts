@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import * as binding from "@/lib/assurance/binding";
-import { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
+import { customerWithPasskey } from "@/lib/testing/fixtures";
+import type { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 /**
@@ -23,20 +24,8 @@ let alice: Owner;
 let bob: Owner;
 
 async function ownerWithPasskey(name: string): Promise<Owner> {
-  const user = await db.user.create({
-    data: { email: `${name}-${randomUUID()}@example.com`, name, passwordHash: "x" },
-  });
-  const key = new SoftAuthenticator();
-  await db.passkey.create({
-    data: {
-      id: key.credentialId,
-      userId: user.id,
-      publicKey: new Uint8Array(key.cosePublicKey),
-      deviceType: "singleDevice",
-      nickname: `${name}'s key`,
-    },
-  });
-  return { userId: user.id, key };
+  const { userId, key } = await customerWithPasskey(db, name);
+  return { userId, key };
 }
 
 const challenge = () => randomBytes(32).toString("base64url");
