@@ -409,7 +409,7 @@ describe(`bearer-token API (${TEST_PROVIDER})`, () => {
     const c = await customer("dave");
     const { makeRecoveryCodes } = await import("@/lib/auth/recovery-codes");
     const codes = await makeRecoveryCodes();
-    await db.$transaction((tx) => codes.store(tx, c.user.id));
+    await db.$transaction((tx) => codes.store(tx, c.user.id, "regenerated"));
     const client = await makeClient(c, "transfer:funds");
     const token = await accessToken(client);
     const payment = (amount: string) => ({

@@ -59,7 +59,7 @@ async function customer() {
   const own = new SoftAuthenticator();
   await enrol(created.id, own, "Carol's phone", new Date(Date.now() - 86_400_000));
   const fresh = await codes.makeRecoveryCodes();
-  await db.$transaction((tx) => fresh.store(tx, created.id));
+  await db.$transaction((tx) => fresh.store(tx, created.id, "regenerated"));
   const checking = (await db.account.findFirstOrThrow({ where: { userId: created.id, type: "CHECKING" } })).id;
   const payee = (
     await db.payee.create({

@@ -38,19 +38,24 @@ export function normaliseRecoveryCode(raw: unknown): string | null {
 
 /**
  * A fresh set of codes: `codes` (formatted) to show once, and `store`, which replaces the user's old
- * codes (used or not) inside the caller's transaction. The slow hashing happens here, before it.
+ * codes (used or not) inside the caller's transaction and records that they were issued, and why.
+ * The slow hashing happens here, before it.
  */
 export async function makeRecoveryCodes(): Promise<{
   codes: string[];
-  store: (tx: Tx, userId: string) => Promise<void>;
+  store: (tx: Tx, userId: string, why: "regenerated" | "passkey_enrolled") => Promise<void>;
 }> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newCode);
   const hashes = await Promise.all(codes.map((code) => hashPassword(code)));
   return {
     codes: codes.map(formatRecoveryCode),
-    async store(tx, userId) {
+    async store(tx, userId, why) {
       await tx.recoveryCode.deleteMany({ where: { userId } });
       await tx.recoveryCode.createMany({ data: hashes.map((codeHash) => ({ userId, codeHash })) });
+      await recordAudit(
+        { userId, action: "recovery.codes_issued", outcome: "SUCCESS", metadata: { count: codes.length, why } },
+        tx,
+      );
     },
   };
 }
@@ -114,16 +119,7 @@ export const recoveryRegenerate = defineOperation({
   compute: async () => makeRecoveryCodes(),
   async run(tx, actor, { carry: fresh }) {
     if (!fresh) throw new Error("recovery codes were not made");
-    await fresh.store(tx, actor.id);
-    await recordAudit(
-      {
-        userId: actor.id,
-        action: "recovery.codes_issued",
-        outcome: "SUCCESS",
-        metadata: { count: fresh.codes.length, why: "regenerated" },
-      },
-      tx,
-    );
+    await fresh.store(tx, actor.id, "regenerated");
     return fresh.codes;
   },
   record: (codes) => ({ count: String(codes.length) }),

@@ -38,7 +38,7 @@ async function customerWithCodes() {
   const user = await users.createUser(users.signUpSchema.parse({ name: "Rec", email, password: PASSWORD }));
   await addPasskey(db, user.id, "Lost phone");
   const fresh = await codes.makeRecoveryCodes();
-  await db.$transaction((tx) => fresh.store(tx, user.id));
+  await db.$transaction((tx) => fresh.store(tx, user.id, "regenerated"));
   return { user, email, shown: fresh.codes };
 }
 

@@ -41,7 +41,7 @@ async function customer(left: number | "none") {
   const user = await users.createUser(users.signUpSchema.parse({ name: "T", email, password: PASSWORD }));
   if (left !== "none") {
     const fresh = await codes.makeRecoveryCodes();
-    await db.$transaction((tx) => fresh.store(tx, user.id));
+    await db.$transaction((tx) => fresh.store(tx, user.id, "regenerated"));
     const used = await db.recoveryCode.findMany({
       where: { userId: user.id },
       take: codes.RECOVERY_CODE_COUNT - left,

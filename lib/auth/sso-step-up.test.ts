@@ -145,7 +145,7 @@ describe(`step-up at the IdP counts on the step-up lockout (${TEST_PROVIDER})`, 
     const { StepUpRequired } = await import("@/lib/assurance/guard");
     const { user, subject } = await ssoCustomer();
     const sheet = await codes.makeRecoveryCodes();
-    await db.$transaction((tx) => sheet.store(tx, user.id));
+    await db.$transaction((tx) => sheet.store(tx, user.id, "regenerated"));
     const mallory = { name: "Mallory", scheme: "iban", iban: "DE89370400440532013000" };
     const intentId = await perform(payeeAdd, user, mallory).then(
       () => assert.fail("expected a step-up"),

@@ -171,16 +171,7 @@ export async function finishPasskeyRegistration(
         tx,
       );
       if (recovery) {
-        await recovery.store(tx, user.id);
-        await recordAudit(
-          {
-            userId: user.id,
-            action: "recovery.codes_issued",
-            outcome: "SUCCESS",
-            metadata: { count: recovery.codes.length, why: "passkey_enrolled" },
-          },
-          tx,
-        );
+        await recovery.store(tx, user.id, "passkey_enrolled");
       }
       return created;
     })
