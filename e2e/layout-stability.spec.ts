@@ -69,13 +69,23 @@ async function watch(page: Page) {
   });
 }
 
-/** A customer with a passkey and a payee waiting on the step-up page: every kind of page to visit. */
+/** A customer with a passkey and a payee waiting on the step-up page; returns every kind of page to visit. */
 async function customerWithPendingStepUp(page: Page, user: Credentials) {
   await enrolFirstPasskey(page, user);
   const [checking] = accountsOf(user.email);
   await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32", { confirm: false });
   await expect(page).toHaveURL(/\/step-up\//);
-  return { checking, stepUp: new URL(page.url()).pathname };
+  return [
+    "/dashboard",
+    "/dashboard?range=90",
+    `/accounts/${checking.id}`,
+    "/transfers/new",
+    "/payees",
+    "/activity",
+    "/settings/security",
+    "/settings/payout",
+    new URL(page.url()).pathname,
+  ];
 }
 
 /** Loads `path` afresh and returns the settled page's total layout shift and its styles at DOMContentLoaded. */
@@ -99,20 +109,9 @@ test("every page loads without a layout shift, styled and in the chosen theme fr
 }) => {
   test.setTimeout(120_000);
   void authenticator;
-  const { checking, stepUp } = await customerWithPendingStepUp(page, newUser);
+  const pages = await customerWithPendingStepUp(page, newUser);
   await watch(page);
 
-  const pages = [
-    "/dashboard",
-    "/dashboard?range=90",
-    `/accounts/${checking.id}`,
-    "/transfers/new",
-    "/payees",
-    "/activity",
-    "/settings/security",
-    "/settings/payout",
-    stepUp,
-  ];
   const shifts: Record<string, number> = {};
   const moved: string[] = [];
   const backgrounds = new Map<string, Set<string>>();
@@ -166,19 +165,10 @@ test("at 360 px, the narrowest phone we support, no page scrolls sideways", asyn
   authenticator,
 }) => {
   void authenticator;
-  const { checking, stepUp } = await customerWithPendingStepUp(page, newUser);
+  const pages = await customerWithPendingStepUp(page, newUser);
   await page.setViewportSize({ width: 360, height: 740 });
   const overflowing: Record<string, number> = {};
-  for (const path of [
-    "/dashboard",
-    `/accounts/${checking.id}`,
-    "/transfers/new",
-    "/payees",
-    "/activity",
-    "/settings/security",
-    "/settings/payout",
-    stepUp,
-  ]) {
+  for (const path of pages) {
     await page.goto(path);
     // The main navigation row scrolls sideways by design; the page itself must not.
     const extra = await page.evaluate(
