@@ -60,7 +60,6 @@ async function businessState(sql: Sql) {
     payouts: `SELECT * FROM "PayoutDestination" ORDER BY "id"`,
     passkeys: `SELECT "id", "userId", "nickname", "counter" FROM "Passkey" ORDER BY "id"`,
     intents: `SELECT "id", "status", "payloadHash" FROM "StepUpIntent" ORDER BY "id"`,
-    grants: `SELECT "id", "consumedAt" FROM "AssuranceGrant" ORDER BY "id"`,
     sessions: `SELECT "id", "userId", "revokedAt" FROM "Session" ORDER BY "id"`, // lastSeenAt moves with every request
     apiClients: `SELECT "id", "userId", "scopes", "revokedAt" FROM "ApiClient" ORDER BY "id"`, // lastUsedAt moves with every token request
     accessTokens: `SELECT "id", "scopes", "intentId", "consumedAt" FROM "ApiAccessToken" ORDER BY "id"`,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { boundChallenge, canonicalJson, challengeMatches, payloadHashOf } from "@/lib/assurance/binding";
+import { boundChallenge, canonicalJson, challengeMatches, nonceOf, payloadHashOf } from "@/lib/assurance/binding";
 
 const payload = canonicalJson({
   action: "transfer.payee",
@@ -45,6 +45,12 @@ describe("challenge binding (PSD2 RTS Art. 5(1))", () => {
     assert.equal(challengeMatches(challenge.slice(0, -2), nonce, payload), false);
     assert.equal(challengeMatches(challenge + "AA", nonce, payload), false);
     assert.equal(challengeMatches("", nonce, payload), false);
+  });
+
+  it("names its nonce, and only a well-formed challenge names one", () => {
+    assert.equal(nonceOf(challenge), nonce.toString("base64url"));
+    for (const bad of ["", challenge.slice(0, -2), `${challenge}AA`, `${challenge.slice(0, -1)}=`, "x".repeat(86)])
+      assert.equal(nonceOf(bad), null, bad);
   });
 
   it("a changed amount is a different challenge", () => {

@@ -6,7 +6,11 @@ import { createHash, timingSafeEqual } from "node:crypto";
  * and any change to them invalidates it.
  *
  *   payloadHash = SHA-256(canonical JSON of the intent)
- *   challenge   = SHA-256(nonce ‖ payloadHash)        (nonce: 32 fresh random bytes, single-use)
+ *   challenge   = nonce ‖ SHA-256(nonce ‖ payloadHash)   (nonce: 32 fresh random bytes, single-use)
+ *
+ * The nonce travels in the clear so the server can find the one live challenge it names (stored on
+ * the intent, lib/assurance/intents.ts) in the same write that authorises the intent; the digest is
+ * then recomputed from the intent as stored, so the assertion binds the payload itself.
  */
 
 /** JSON with sorted keys and no whitespace, so equal values always hash equally. Bigints as strings. */
@@ -28,9 +32,19 @@ export const sha256 = (data: string | Uint8Array) => createHash("sha256").update
 
 export const payloadHashOf = (canonicalPayload: string) => sha256(canonicalPayload).toString("hex");
 
-/** The 32 bytes the authenticator signs for this intent. */
+export const NONCE_BYTES = 32;
+
+/** The 64 bytes the authenticator signs for this intent: the nonce, then the digest binding it to the payload. */
 export function boundChallenge(nonce: Uint8Array, payloadHashHex: string): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(sha256(Buffer.concat([Buffer.from(nonce), Buffer.from(payloadHashHex, "hex")])));
+  const digest = sha256(Buffer.concat([Buffer.from(nonce), Buffer.from(payloadHashHex, "hex")]));
+  return new Uint8Array(Buffer.concat([Buffer.from(nonce), digest]));
+}
+
+/** The nonce a presented challenge (base64url, from clientDataJSON, not yet trusted) names, or null. */
+export function nonceOf(challengeB64url: string): string | null {
+  const bytes = Buffer.from(challengeB64url, "base64url");
+  if (bytes.length !== NONCE_BYTES + 32 || bytes.toString("base64url") !== challengeB64url) return null;
+  return bytes.subarray(0, NONCE_BYTES).toString("base64url");
 }
 
 /** Checks a challenge from clientDataJSON (base64url) against the one recomputed from the stored intent. */

@@ -48,6 +48,8 @@ export type Intent = {
   authorisedBy: string | null;
   /** Why it was cancelled, when the customer didn't cancel it (e.g. "recovery_sign_in"). */
   cancelReason: string | null;
+  /** Whether a passkey ceremony begun for it can still be answered (its challenge is unspent and unexpired). */
+  challengeLive: boolean;
 };
 
 /** Stores a new pending intent; its id is unguessable (it appears in the step-up URL). */
@@ -86,11 +88,22 @@ export async function createIntent(
 const effectiveStatus = (status: string, expiresAt: Date, now: Date): IntentStatus =>
   (status === "PENDING" || status === "AUTHORISED") && expiresAt <= now ? "EXPIRED" : (status as IntentStatus);
 
-/** The intent, if it belongs to this user and this session; anyone else gets null ("not found"). */
-export async function findIntent(owner: IntentOwner, intentId: unknown, now = new Date()): Promise<Intent | null> {
-  if (typeof intentId !== "string" || !/^[A-Za-z0-9_-]{10,64}$/.test(intentId)) return null;
-  const row = await db.stepUpIntent.findFirst({ where: { id: intentId, userId: owner.id, sessionId: owner.sid } });
-  if (!row) return null;
+export const isIntentId = (id: unknown): id is string => typeof id === "string" && /^[A-Za-z0-9_-]{10,64}$/.test(id);
+
+type IntentRow = {
+  id: string;
+  payload: string;
+  status: string;
+  failedAttempts: number;
+  expiresAt: Date;
+  result: string | null;
+  authorisedBy: string | null;
+  cancelReason: string | null;
+  challengeNonce: string | null;
+  challengeExpiresAt: Date | null;
+};
+
+function intentOf(row: IntentRow, now: Date): Intent {
   const { action, ...payload } = JSON.parse(row.payload) as { action: PolicyAction } & Record<string, unknown>;
   return {
     id: row.id,
@@ -103,13 +116,77 @@ export async function findIntent(owner: IntentOwner, intentId: unknown, now = ne
     result: row.result ? (JSON.parse(row.result) as Record<string, string>) : null,
     authorisedBy: row.authorisedBy,
     cancelReason: row.cancelReason,
+    challengeLive: row.challengeNonce !== null && row.challengeExpiresAt !== null && row.challengeExpiresAt > now,
   };
 }
 
+/** The intent, if it belongs to this user and this session; anyone else gets null ("not found"). */
+export async function findIntent(owner: IntentOwner, intentId: unknown, now = new Date()): Promise<Intent | null> {
+  if (!isIntentId(intentId)) return null;
+  const row = await db.stepUpIntent.findFirst({ where: { id: intentId, userId: owner.id, sessionId: owner.sid } });
+  return row ? intentOf(row, now) : null;
+}
+
 /**
- * PENDING -> AUTHORISED, once, before expiry, and only if the stored intent is still exactly the one the
- * assertion was verified against (`verifiedCanonical`, the text its challenge was derived from).
+ * Starts a passkey ceremony for a pending intent: `nonce` becomes its one live challenge (any earlier
+ * one is replaced), for `ttlMs` and never past the intent's own expiry. One UPDATE … RETURNING; null
+ * when the intent isn't this owner's, pending and live (findIntent then says which).
  */
+export async function issueChallenge(
+  owner: IntentOwner,
+  intentId: unknown,
+  nonce: string,
+  ttlMs: number,
+  now = new Date(),
+): Promise<Intent | null> {
+  if (!isIntentId(intentId)) return null;
+  const [row] = await db.stepUpIntent.updateManyAndReturn({
+    where: { id: intentId, userId: owner.id, sessionId: owner.sid, status: "PENDING", expiresAt: { gt: now } },
+    data: { challengeNonce: nonce, challengeExpiresAt: new Date(now.getTime() + ttlMs) },
+  });
+  return row ? intentOf(row, now) : null;
+}
+
+/**
+ * PENDING -> AUTHORISED, once, before expiry, in one UPDATE … RETURNING that restates every premise:
+ * - `nonce`: the passkey's challenge named this intent's live nonce, which the same write clears
+ *   (single-use, however many racing requests carry the same assertion);
+ * - `canonical`: the stored intent is still exactly the one that was confirmed, byte for byte.
+ * `finish` goes straight to CONSUMED, for an operation that has nothing left to run ("revisit").
+ * Returns the intent as authorised, or null when any premise no longer holds.
+ */
+export async function authoriseIntentIn(
+  client: Tx | typeof db,
+  owner: IntentOwner,
+  intentId: string,
+  how: { nonce?: string; canonical?: string; authorisedBy: string | null; finish?: boolean },
+  now = new Date(),
+): Promise<Intent | null> {
+  const [row] = await client.stepUpIntent.updateManyAndReturn({
+    where: {
+      id: intentId,
+      userId: owner.id,
+      sessionId: owner.sid,
+      status: "PENDING",
+      expiresAt: { gt: now },
+      ...(how.nonce !== undefined ? { challengeNonce: how.nonce, challengeExpiresAt: { gt: now } } : {}),
+      ...(how.canonical !== undefined ? { payload: how.canonical, payloadHash: payloadHashOf(how.canonical) } : {}),
+    },
+    data: {
+      status: how.finish ? "CONSUMED" : "AUTHORISED",
+      authorisedAt: now,
+      authorisedBy: how.authorisedBy,
+      challengeNonce: null,
+      challengeExpiresAt: null,
+      ...(how.finish ? { consumedAt: now, result: "{}" } : {}),
+    },
+  });
+  if (!row) return null;
+  if (row.payloadHash !== payloadHashOf(row.payload)) throw new Error(`intent ${row.id}: payload and hash disagree`);
+  return intentOf(row, now);
+}
+
+/** authoriseIntentIn for a known payload, outside any transaction (tests that confirm an intent directly). */
 export async function authoriseIntent(
   owner: IntentOwner,
   intentId: string,
@@ -117,19 +194,7 @@ export async function authoriseIntent(
   authorisedBy: string | null = null,
   now = new Date(),
 ): Promise<boolean> {
-  const changed = await db.stepUpIntent.updateMany({
-    where: {
-      id: intentId,
-      userId: owner.id,
-      sessionId: owner.sid,
-      status: "PENDING",
-      expiresAt: { gt: now },
-      payload: verifiedCanonical,
-      payloadHash: payloadHashOf(verifiedCanonical),
-    },
-    data: { status: "AUTHORISED", authorisedAt: now, authorisedBy },
-  });
-  return changed.count === 1;
+  return (await authoriseIntentIn(db, owner, intentId, { canonical: verifiedCanonical, authorisedBy }, now)) !== null;
 }
 
 /**
@@ -172,6 +237,18 @@ export async function cancelIntent(
   return changed.count === 1;
 }
 
+/** Spends the intent's live challenge, if any, without authorising anything (a confirmation a rule refused). */
+export async function spendChallenge(intentId: string): Promise<void> {
+  await db.stepUpIntent.updateMany({
+    where: { id: intentId },
+    data: { challengeNonce: null, challengeExpiresAt: null },
+  });
+}
+
+/** A failed confirmation: counted on the intent, and its live challenge (if any) is spent. */
 export async function recordFailedAttempt(intentId: string): Promise<void> {
-  await db.stepUpIntent.updateMany({ where: { id: intentId }, data: { failedAttempts: { increment: 1 } } });
+  await db.stepUpIntent.updateMany({
+    where: { id: intentId },
+    data: { failedAttempts: { increment: 1 }, challengeNonce: null, challengeExpiresAt: null },
+  });
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Db } from "@/lib/db";
+import { db, type Db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { DomainError, type DomainErrorCode } from "@/lib/errors";
 
@@ -24,8 +24,8 @@ export type Ticket = {
   readonly attempt: number;
   /** The attempt failed: the point stays. The state to show: a warning from `warnAfter`, the block at the last. */
   failed(): LockoutState;
-  /** The attempt succeeded: the count starts again (the rule is about failures in a row). */
-  succeeded(): Promise<void>;
+  /** The attempt succeeded: the count starts again (the rule is about failures in a row). In `tx` when given, to commit with the success. */
+  succeeded(tx?: Tx): Promise<void>;
   /** The attempt wasn't evaluated, or its success says nothing about the others: the point is given back. */
   refund(): Promise<void>;
 };
@@ -75,7 +75,7 @@ export function createLockout(keyPrefix: string, rule: LockoutRule = LOCKOUT, cl
   const ticket = (k: string, attempt: number, expire: Date): Ticket => ({
     attempt,
     failed: () => ({ locked: attempt >= max, failures: attempt, retryAfterS: retryAfterS(expire) }),
-    succeeded: () => store.deleteMany({ where: { key: k } }).then(() => undefined),
+    succeeded: (tx) => (tx ? tx.rateLimiterFlexible : store).deleteMany({ where: { key: k } }).then(() => undefined),
     refund: () =>
       store
         .updateMany({ where: { key: k, points: { gt: 0 } }, data: { points: { decrement: 1 } } })
@@ -86,7 +86,9 @@ export function createLockout(keyPrefix: string, rule: LockoutRule = LOCKOUT, cl
     const k = keyOf(key);
     for (let round = 0; round < 8; round++) {
       const now = new Date();
-      const row = await store.findUnique({ where: { key: k } });
+      // The first round assumes the common case, nothing on record (a success deletes the row), and
+      // takes the first point with one INSERT; a row already there makes it read and decide.
+      const row = round === 0 ? null : await store.findUnique({ where: { key: k } });
       const live = !!row?.expire && row.expire > now;
       if (row && live && row.points >= max)
         return {
@@ -99,7 +101,7 @@ export function createLockout(keyPrefix: string, rule: LockoutRule = LOCKOUT, cl
         try {
           await store.create({ data: { key: k, points: 1, expire } });
         } catch (err) {
-          if (isUniqueViolation(err)) continue; // another take created it: read again
+          if (isUniqueViolation(err)) continue; // there already (or another take just made it): read it
           throw err;
         }
         attempt = 1;

@@ -3,8 +3,8 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { signedUpCustomerWithPasskey } from "@/lib/testing/fixtures";
 import type { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
-import { statementsOf } from "@/lib/testing/statements";
-import { stepUpInProcess, TEST_RP } from "@/lib/testing/step-up-in-process";
+import { statementsOf, statementsSoFar } from "@/lib/testing/statements";
+import { raiseInProcess, stepUpInProcess, TEST_RP } from "@/lib/testing/step-up-in-process";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 /**
@@ -94,14 +94,16 @@ describe(`step-up on the server with a software authenticator (${TEST_PROVIDER})
     assert.equal(transfer.sca, "STEP_UP");
     assert.equal(await balanceOf(alice.checking), before - 12_500n);
     assert.equal((await db.stepUpIntent.findUniqueOrThrow({ where: { id: intentId } })).status, "CONSUMED");
-    // The session's claims were raised through a single-use grant, now consumed.
+    // The session's claims were raised through a sealed grant (lib/auth/grants.ts), and the challenge is spent.
     assert.equal(alice.user.claims.acr, "urn:vault:acr:phr");
     assert.ok(alice.user.claims.phr_time && alice.user.claims.phr_time >= alice.user.claims.auth_time);
-    assert.equal(await db.assuranceGrant.count({ where: { userId: alice.user.id, consumedAt: null } }), 0);
+    const row = await db.stepUpIntent.findUniqueOrThrow({ where: { id: intentId } });
+    assert.equal(row.challengeNonce, null);
+    assert.ok(row.authorisedBy?.startsWith("passkey:"));
   });
 
-  it("one step-up (options, then verification, claim raise and resume) costs a counted number of SQL statements", async () => {
-    // account.reveal resumes by revisiting its page, so only the step-up's own statements are counted.
+  it("one step-up costs at most 8 SQL statements (options, verification, authorisation, claim raise), then its operation runs", async () => {
+    // account.reveal resumes by revisiting its page: its operation only uses the intent up.
     // A password session (the test before raised Alice's claims, and a recent passkey would need no step-up).
     alice.user.claims = { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) };
     let intentId = "";
@@ -111,14 +113,32 @@ describe(`step-up on the server with a software authenticator (${TEST_PROVIDER})
       if (!(err instanceof guardModule.StepUpRequired)) throw err;
       intentId = err.intentId;
     }
-    const { result, statements, commits } = await statementsOf(() => stepUpInProcess(alice.user, intentId, alice.key));
+    const { beginStepUpFor, completeStepUpFor } = await import("@/lib/assurance/step-up");
+    const { resumeIntent } = await import("@/lib/assurance/pipeline");
+    let atResume = -1;
+    const { result, statements, commits } = await statementsOf(async () => {
+      const begin = await beginStepUpFor(alice.user, intentId);
+      assert.ok(begin.ok, JSON.stringify(begin));
+      const assertion = alice.key.assert({ challenge: begin.options.challenge, ...TEST_RP });
+      return completeStepUpFor(alice.user, intentId, assertion, raiseInProcess, (user, intent) => {
+        atResume = statementsSoFar();
+        return resumeIntent(user, intent);
+      });
+    });
     assert.equal(result.ok, true, JSON.stringify(result));
-    const data = statements.filter((s) => !/^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(s));
-    console.log(`one step-up: ${data.length} statements, ${commits} explicit commit(s)`);
-    // Today's count, as a ceiling a regression can't pass. Issue 18 aims at 8, with the challenge on
-    // the intent row, the lockout read once and a MAC'd intent-bound claim grant (docs/performance.md).
-    const CEILING = 19;
-    assert.ok(data.length <= CEILING, `${data.length} statements:\n${data.join("\n")}`);
+    assert.ok(atResume > 0);
+    const data = (list: string[]) => list.filter((s) => !/^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(s));
+    const stepUp = data(statements.slice(0, atResume));
+    const operation = data(statements.slice(atResume));
+    console.log(
+      `one step-up: ${stepUp.length} statements, ${commits} explicit commit(s) in all; its operation: ${operation.length}`,
+    );
+    // Issue 18's budget, kept by design (docs/performance.md): the challenge lives on the intent row,
+    // the lockout is touched once before the work and once in the success's transaction, the claim
+    // grant is sealed instead of stored, and the authorisation, the passkey's counter and the audit row
+    // commit together.
+    assert.ok(stepUp.length <= 8, `${stepUp.length} statements:\n${stepUp.join("\n")}`);
+    assert.ok(operation.length <= 1, `${operation.length} statements:\n${operation.join("\n")}`);
   });
 
   it("a replayed assertion authorises nothing the second time", async () => {

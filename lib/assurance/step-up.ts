@@ -1,14 +1,23 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { recordAudit } from "@/lib/audit/log";
+import { auditedTransaction, recordAudit } from "@/lib/audit/log";
 import { ACR, epochSeconds, passkeyAmr, type Grant } from "@/lib/auth/claims";
 import { raiseSessionClaims } from "@/lib/auth/raise-claims";
 import { requireUser, type SessionUser } from "@/lib/auth/current-user";
-import { boundChallenge, challengeMatches, payloadHashOf } from "@/lib/assurance/binding";
+import { boundChallenge, challengeMatches, NONCE_BYTES, nonceOf, payloadHashOf } from "@/lib/assurance/binding";
 import type { IntentDescription } from "@/lib/assurance/operation";
 import { describeIntent, operationOf, resumeIntent } from "@/lib/assurance/pipeline";
-import { authoriseIntent, cancelIntent, findIntent, recordFailedAttempt, type Intent } from "@/lib/assurance/intents";
+import {
+  authoriseIntentIn,
+  cancelIntent,
+  findIntent,
+  isIntentId,
+  issueChallenge,
+  recordFailedAttempt,
+  spendChallenge,
+  type Intent,
+} from "@/lib/assurance/intents";
 import { LOCKOUT, lockedMessage, stepUpLockout, type LockoutState } from "@/lib/assurance/lockout";
 import { requirementOf, type Requirement } from "@/lib/assurance/evaluate";
 import { POLICIES, type Policy } from "@/lib/assurance/policy";
@@ -21,11 +30,11 @@ import {
   recoveryHoldOf,
   type Confirmer,
 } from "@/lib/assurance/recovery-hold";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { requestTimeZone } from "@/lib/request-time-zone";
-import { verifyAssertion } from "@/lib/webauthn/assertion";
-import { storeChallenge, takeChallenge } from "@/lib/webauthn/challenges";
+import { checkAssertion, recordPasskeyUse } from "@/lib/webauthn/assertion";
+import { challengeOfResponse } from "@/lib/webauthn/challenges";
 import { CEREMONY_TIMEOUT_MS, CHALLENGE_TTL_MS, rp } from "@/lib/webauthn/config";
 
 export type StepUpView = {
@@ -128,10 +137,21 @@ export async function confirmable(
   return { ok: true, intent, lockout };
 }
 
+/** Why an intent that isn't pending (or isn't this user's) can't begin a ceremony. */
+async function whyNotPending(user: SessionUser, intentId: unknown): Promise<Extract<BeginResult, { ok: false }>> {
+  return (
+    (await notPending(user.id, await findIntent(user, intentId))) ?? {
+      ok: false,
+      code: "expired",
+      message: "This confirmation expired: for your safety it lasts only a few minutes. Please start again.",
+    }
+  );
+}
+
 /**
- * Starts the passkey ceremony for an intent. The challenge is H(nonce ‖ H(intent)), so the assertion
- * can only ever authorise this intent (PSD2 RTS Art. 5(1)); allowCredentials lists only this
- * user's passkeys, and UV is required.
+ * Starts the passkey ceremony for an intent. The challenge is nonce ‖ H(nonce ‖ H(intent)), so the
+ * assertion can only ever authorise this intent (PSD2 RTS Art. 5(1)); allowCredentials lists only
+ * this user's passkeys, and UV is required.
  */
 export async function beginStepUp(intentId: unknown): Promise<BeginResult> {
   return beginStepUpFor(await requireUser(), intentId);
@@ -139,20 +159,11 @@ export async function beginStepUp(intentId: unknown): Promise<BeginResult> {
 
 /** beginStepUp for a user already authenticated by the caller (the bench and the integration tests). */
 export async function beginStepUpFor(user: SessionUser, intentId: unknown): Promise<BeginResult> {
-  const ready = await confirmable(user, intentId);
-  if (!ready.ok) return ready;
-  const { intent } = ready;
+  const nonce = randomBytes(NONCE_BYTES);
+  const intent = await issueChallenge(user, intentId, nonce.toString("base64url"), CHALLENGE_TTL_MS);
+  if (!intent) return whyNotPending(user, intentId);
   const passkeys = await db.passkey.findMany({ where: { userId: user.id }, select: { id: true, transports: true } });
   if (passkeys.length === 0) return { ok: false, code: "no_passkey", message: "Add a passkey first." };
-
-  const nonce = randomBytes(32);
-  await storeChallenge({
-    userId: user.id,
-    purpose: "AUTHENTICATE",
-    challenge: nonce.toString("base64url"),
-    intentId: intent.id,
-    ttlMs: Math.min(CHALLENGE_TTL_MS, intent.expiresAt.getTime() - Date.now()),
-  });
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     allowCredentials: passkeys.map((p) => ({
@@ -165,7 +176,6 @@ export async function beginStepUpFor(user: SessionUser, intentId: unknown): Prom
   });
   return { ok: true, options };
 }
-
 export type CompleteResult =
   /** `message`: the operation's own confirmation, for the toast on the page it resumes to. */
   | { ok: true; redirectTo: string; action: Intent["action"]; message: string }
@@ -178,9 +188,8 @@ export type CompleteResult =
     };
 
 /**
- * Verifies the assertion against a challenge recomputed from the intent as stored now (so a changed
- * intent fails), authorises the intent (once), raises the session's claims through a single-use
- * grant, and resumes the original operation from the stored intent.
+ * Verifies the assertion, authorises the intent it was made for (once), raises the session's claims
+ * through a sealed grant, and resumes the original operation from the stored intent.
  */
 export async function completeStepUp(intentId: unknown, response: unknown): Promise<CompleteResult> {
   return completeStepUpFor(await requireUser(), intentId, response);
@@ -192,9 +201,15 @@ export type RaiseClaims = (user: SessionUser, grant: Grant) => Promise<void>;
 /**
  * completeStepUp for a user already authenticated by the caller. `raise` is where the upgraded claims
  * go: the session cookie in the app; the bench and the integration tests, which have no response to
- * set a cookie on, pass one that mints and consumes the grant the same way (lib/auth/grants.ts).
- * `then` runs once the intent is authorised and returns where to go: by default the operation
- * resumes; an API client's intent instead gets an authorization code (lib/api/authorize.ts).
+ * set a cookie on, pass one that opens the grant the same way (lib/auth/grants.ts). `then` runs once
+ * the intent is authorised and returns where to go: by default the operation resumes; an API
+ * client's intent instead gets an authorization code (lib/api/authorize.ts).
+ *
+ * The server's part costs a fixed handful of statements (lib/assurance/step-up.test.ts counts them):
+ * the lockout's point, the passkey, then one transaction in which a single conditional write spends
+ * the challenge and authorises the intent, with the passkey's counter, the lockout's reset and the
+ * audit row committing beside it. Nothing is read to decide the common case; a refusal reads what it
+ * needs to explain itself.
  */
 export async function completeStepUpFor(
   user: SessionUser,
@@ -203,17 +218,52 @@ export async function completeStepUpFor(
   raise: RaiseClaims = raiseSessionClaims,
   then: (user: SessionUser, intent: Intent) => Promise<string> = resumeIntent,
 ): Promise<CompleteResult> {
-  const ready = await confirmable(user, intentId);
-  if (!ready.ok) return ready;
-  const { intent } = ready;
-
+  if (!isIntentId(intentId)) return NOT_FOUND;
   // The attempt's point is taken before the assertion is verified, so racing completions can't all
   // be evaluated before the first failure is counted (PSD2 RTS Art. 4(3)(b)).
   const taken = await stepUpLockout.take(user.id);
   if (!taken.ok) return { ok: false, code: "locked", message: lockedMessage(taken.state) };
-  const challengeRow = await takeChallenge({ userId: user.id, purpose: "AUTHENTICATE", intentId: intent.id });
-  if (!challengeRow) {
-    await taken.ticket.refund(); // nothing was verified
+
+  // The challenge the browser signed names the intent's live nonce; the signature is checked over
+  // it here, and the authorising write below accepts it only if it is that intent's live challenge,
+  // derived from the intent as stored (binding.ts).
+  const presented = challengeOfResponse(response as Parameters<typeof challengeOfResponse>[0]);
+  const nonce = presented ? nonceOf(presented) : null;
+  const verified = nonce
+    ? await checkAssertion(response, (challenge) => challenge === presented, user.id)
+    : { ok: false as const, reason: "malformed_challenge" };
+  if (verified.ok && nonce && presented) {
+    const outcome = await authorise(
+      user,
+      intentId,
+      {
+        amr: passkeyAmr(verified.flags),
+        confirmer: { kind: "passkey", passkeyId: verified.passkeyId },
+        audit: { passkey: verified.nickname },
+        challenge: { nonce, presented },
+        commit: async (tx) => {
+          await recordPasskeyUse(tx, verified);
+          await taken.ticket.succeeded(tx); // a verified passkey ends the run of failures
+        },
+      },
+      raise,
+      then,
+    );
+    if (outcome) {
+      if (!outcome.ok) await taken.ticket.succeeded(); // refused by a rule, but the passkey was right
+      return outcome;
+    }
+  }
+
+  // Not authorised: say why, and count the attempt only if there was something to confirm.
+  const intent = await findIntent(user, intentId);
+  const problem = await notPending(user.id, intent);
+  if (problem || !intent) {
+    await taken.ticket.refund(); // nothing could have been confirmed: the attempt says nothing
+    return problem ?? NOT_FOUND;
+  }
+  if (!intent.challengeLive) {
+    await taken.ticket.refund();
     await recordAudit({
       userId: user.id,
       action: "step_up.verify",
@@ -223,108 +273,122 @@ export async function completeStepUpFor(
     });
     return { ok: false, code: "failed", message: "That confirmation was already used or timed out. Try again." };
   }
-  const nonce = Buffer.from(challengeRow.challenge, "base64url");
-  const verified = await verifyAssertion(
-    response,
-    (challenge) => challengeMatches(challenge, nonce, intent.canonical),
-    user.id,
-  );
-
-  if (!verified.ok) {
-    await recordFailedAttempt(intent.id);
-    const state = taken.ticket.failed();
+  await recordFailedAttempt(intent.id);
+  const state = taken.ticket.failed();
+  await recordAudit({
+    userId: user.id,
+    action: "step_up.verify",
+    outcome: "FAILURE",
+    reason: verified.ok ? "challenge_of_another_intent" : verified.reason,
+    metadata: { intentId: intent.id, failures: state.failures },
+  });
+  if (state.locked) {
     await recordAudit({
       userId: user.id,
-      action: "step_up.verify",
-      outcome: "FAILURE",
-      reason: verified.reason,
-      metadata: { intentId: intent.id, failures: state.failures },
+      action: "step_up.locked",
+      outcome: "DENIED",
+      reason: "too_many_failures",
+      metadata: { minutes: LOCKOUT.blockS / 60 },
     });
-    if (state.locked) {
-      await recordAudit({
-        userId: user.id,
-        action: "step_up.locked",
-        outcome: "DENIED",
-        reason: "too_many_failures",
-        metadata: { minutes: LOCKOUT.blockS / 60 },
-      });
-      return { ok: false, code: "locked", message: lockedMessage(state), failures: state.failures };
-    }
-    const left = LOCKOUT.maxFailures - state.failures;
-    return {
-      ok: false,
-      code: "failed",
-      message:
-        state.failures >= LOCKOUT.warnAfter
-          ? `Your passkey wasn't accepted. ${left} attempt${left === 1 ? "" : "s"} left before confirmation is paused for 15 minutes.`
-          : "Your passkey wasn't accepted. Try again, or use another passkey.",
-      failures: state.failures,
-      warn: state.failures >= LOCKOUT.warnAfter,
-    };
+    return { ok: false, code: "locked", message: lockedMessage(state), failures: state.failures };
   }
+  const left = LOCKOUT.maxFailures - state.failures;
+  return {
+    ok: false,
+    code: "failed",
+    message:
+      state.failures >= LOCKOUT.warnAfter
+        ? `Your passkey wasn't accepted. ${left} attempt${left === 1 ? "" : "s"} left before confirmation is paused for 15 minutes.`
+        : "Your passkey wasn't accepted. Try again, or use another passkey.",
+    failures: state.failures,
+    warn: state.failures >= LOCKOUT.warnAfter,
+  };
+}
 
-  await taken.ticket.succeeded(); // a verified passkey ends the run of failures
+const NOT_FOUND = { ok: false, code: "not_found", message: "This confirmation was not found." } as const;
 
-  return authoriseAndResume(
-    user,
-    intent,
-    {
-      amr: passkeyAmr(verified.flags),
-      confirmer: { kind: "passkey", passkeyId: verified.passkeyId },
-      audit: { passkey: verified.nickname },
-    },
-    raise,
-    then,
-  );
+/** A verified second factor, as authorise needs it. */
+type Factor = {
+  amr: string[];
+  confirmer: Confirmer;
+  audit: Record<string, string>;
+  /** A passkey's: the live nonce its challenge named, and the challenge, checked against the stored intent. */
+  challenge?: { nonce: string; presented: string };
+  /** The intent as the caller read it (the IdP's step-up): the authorising write requires it unchanged. */
+  canonical?: string;
+  /** Writes that commit with the authorisation (the passkey's counter, the lockout's reset). */
+  commit?: (tx: Tx) => Promise<void>;
+};
+
+/** Thrown inside authorise's transaction to roll it back; `deny` then says why, when a rule refused. */
+class NotAuthorised extends Error {
+  constructor(readonly deny: (() => Promise<Extract<CompleteResult, { ok: false }>>) | null = null) {
+    super("not authorised");
+  }
 }
 
 /**
  * After a verified second factor (a passkey assertion, or the IdP's answer to a step-up request):
  * the intent is authorised, the session's claims raised, the success audited, and the operation
- * resumed. Shared, so every factor ends the same way.
+ * resumed. Shared, so every factor ends the same way. Null when the intent wasn't there to authorise
+ * (used, expired, cancelled, changed, or not the challenge's), for the caller to explain.
+ *
+ * The recovery cooling-off is checked before anything is authorised, inside the same transaction,
+ * so the customer hears the real reason (the guard checks it again when the operation runs, on every
+ * channel).
  */
-export async function authoriseAndResume(
+async function authorise(
   user: SessionUser,
-  intent: Intent,
-  factor: { amr: string[]; confirmer: Confirmer; audit: Record<string, string> },
-  raise: RaiseClaims = raiseSessionClaims,
-  then: (user: SessionUser, intent: Intent) => Promise<string> = resumeIntent,
-): Promise<CompleteResult> {
-  // The recovery cooling-off, checked before anything is authorised, so the customer hears the real
-  // reason (the guard checks it again when the operation runs, on every channel).
-  const policy: Policy = POLICIES[intent.action];
-  const hold = policy.heldAfterRecovery || policy.boundAfterRecovery ? await recoveryHoldOf(user.id) : null;
-  if (hold && policy.heldAfterRecovery) {
-    await cancelIntent(user, intent.id, "recovery_sign_in");
-    await recordAudit({
-      userId: user.id,
-      action: "step_up.verify",
-      outcome: "DENIED",
-      reason: "recovery_cooling_off",
-      metadata: { intentId: intent.id, policy: intent.action },
+  intentId: string,
+  factor: Factor,
+  raise: RaiseClaims,
+  then: (user: SessionUser, intent: Intent) => Promise<string>,
+): Promise<CompleteResult | null> {
+  let intent: Intent;
+  try {
+    intent = await auditedTransaction(async (tx) => {
+      const now = new Date();
+      const authorised = await authoriseIntentIn(
+        tx,
+        user,
+        intentId,
+        {
+          nonce: factor.challenge?.nonce,
+          canonical: factor.canonical,
+          authorisedBy: confirmerKey(factor.confirmer),
+        },
+        now,
+      );
+      if (!authorised) throw new NotAuthorised();
+      const challenge = factor.challenge;
+      if (
+        challenge &&
+        !challengeMatches(challenge.presented, Buffer.from(challenge.nonce, "base64url"), authorised.canonical)
+      )
+        throw new NotAuthorised(); // signed for another payload than the one stored: dynamic linking fails
+      const policy: Policy = POLICIES[authorised.action];
+      const hold =
+        policy.heldAfterRecovery || policy.boundAfterRecovery ? await recoveryHoldOf(user.id, now, tx) : null;
+      if (hold && policy.heldAfterRecovery) throw new NotAuthorised(() => refuseHeld(user, authorised, hold.until));
+      if (hold && !(await mayConfirmDuringHold(user.id, factor.confirmer, hold, tx)))
+        throw new NotAuthorised(() => refuseEnrolledDuringHold(user, authorised, factor, hold.until));
+      await factor.commit?.(tx);
+      await recordAudit(
+        {
+          userId: user.id,
+          action: "step_up.verify",
+          outcome: "SUCCESS",
+          metadata: { intentId: authorised.id, policy: authorised.action, ...factor.audit },
+        },
+        tx,
+      );
+      return authorised;
     });
-    return { ok: false, code: "held", message: heldMessage(hold.until, await requestTimeZone()) };
-  }
-  if (hold && !(await mayConfirmDuringHold(user.id, factor.confirmer, hold))) {
-    await recordAudit({
-      userId: user.id,
-      action: "step_up.verify",
-      outcome: "DENIED",
-      reason: "passkey_enrolled_during_cooling_off",
-      metadata: { intentId: intent.id, policy: intent.action, ...factor.audit },
-    });
-    return { ok: false, code: "failed", message: enrolledDuringHoldMessage(hold.until, await requestTimeZone()) };
-  }
-  if (!(await authoriseIntent(user, intent.id, intent.canonical, confirmerKey(factor.confirmer)))) {
-    return { ok: false, code: "used", message: "This confirmation was already completed, cancelled or expired." };
+  } catch (err) {
+    if (err instanceof NotAuthorised) return err.deny ? err.deny() : null;
+    throw err;
   }
   await raise(user, { amr: factor.amr, acr: ACR.PHR, authTime: epochSeconds() });
-  await recordAudit({
-    userId: user.id,
-    action: "step_up.verify",
-    outcome: "SUCCESS",
-    metadata: { intentId: intent.id, policy: intent.action, ...factor.audit },
-  });
   try {
     return {
       ok: true,
@@ -336,6 +400,59 @@ export async function authoriseAndResume(
     if (err instanceof DomainError) return { ok: false, code: "operation_failed", message: err.userMessage };
     throw err;
   }
+}
+
+async function refuseHeld(
+  user: SessionUser,
+  intent: Intent,
+  until: Date,
+): Promise<Extract<CompleteResult, { ok: false }>> {
+  await cancelIntent(user, intent.id, "recovery_sign_in");
+  await recordAudit({
+    userId: user.id,
+    action: "step_up.verify",
+    outcome: "DENIED",
+    reason: "recovery_cooling_off",
+    metadata: { intentId: intent.id, policy: intent.action },
+  });
+  return { ok: false, code: "held", message: heldMessage(until, await requestTimeZone()) };
+}
+
+async function refuseEnrolledDuringHold(
+  user: SessionUser,
+  intent: Intent,
+  factor: Factor,
+  until: Date,
+): Promise<Extract<CompleteResult, { ok: false }>> {
+  await spendChallenge(intent.id);
+  await recordAudit({
+    userId: user.id,
+    action: "step_up.verify",
+    outcome: "DENIED",
+    reason: "passkey_enrolled_during_cooling_off",
+    metadata: { intentId: intent.id, policy: intent.action, ...factor.audit },
+  });
+  return { ok: false, code: "failed", message: enrolledDuringHoldMessage(until, await requestTimeZone()) };
+}
+
+/**
+ * The IdP's step-up (lib/auth/sso-step-up.ts) ends here, as a passkey's does: `intent` as the caller
+ * read it, authorised only if it is still exactly that.
+ */
+export async function authoriseAndResume(
+  user: SessionUser,
+  intent: Intent,
+  factor: { amr: string[]; confirmer: Confirmer; audit: Record<string, string> },
+  raise: RaiseClaims = raiseSessionClaims,
+  then: (user: SessionUser, intent: Intent) => Promise<string> = resumeIntent,
+): Promise<CompleteResult> {
+  return (
+    (await authorise(user, intent.id, { ...factor, canonical: intent.canonical }, raise, then)) ?? {
+      ok: false,
+      code: "used",
+      message: "This confirmation was already completed, cancelled or expired.",
+    }
+  );
 }
 
 /** Cancel leaves no trace but the audit: the intent is marked cancelled and nothing runs. */

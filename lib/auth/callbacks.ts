@@ -5,10 +5,13 @@ import "@/lib/auth/types";
 import { ACR, applyGrant, isAcr, passwordSignInClaims, type Grant } from "@/lib/auth/claims";
 
 /**
- * Consumes a single-use grant for this user and session; null when unknown, used, expired or foreign,
- * "rotate" for a grant that only rotates the session.
+ * Opens a server-sealed grant for this user and session (lib/auth/grants.ts); null when forged,
+ * expired or foreign, "rotate" for a grant that only rotates the session.
  */
-export type ConsumeGrant = (raw: string, userId: string, sessionId: string) => Promise<Grant | "rotate" | null>;
+export type OpenGrant = (raw: string, userId: string, sessionId: string) => Promise<Grant | "rotate" | null>;
+
+/** Longest grant read from an update: a sealed raise with every amr value fits well under it. */
+const MAX_GRANT_LENGTH = 512;
 
 /** Replaces the live session `sid` with a new one (lib/auth/session-records.ts rotateSession); null if it isn't live. */
 export type RotateSession = (sid: string, userId: string) => Promise<string | null>;
@@ -22,20 +25,22 @@ export type RotateSession = (sid: string, userId: string) => Promise<string | nu
  *
  * jwt, on update: `trigger === "update"` is reachable by any signed-in browser (POST
  * /api/auth/session with any `data`), so nothing from `session` is ever copied into the token. The
- * only thing read from it is an opaque grant id, which raises claims only if the server minted it
- * for this user and this session and it has not been used (lib/auth/grants.ts). The raw grant never
- * leaves the server, so a browser can't present one.
+ * only thing read from it is a sealed grant, which raises claims only if the server minted it for
+ * this user and this session, within the minute (lib/auth/grants.ts). A grant never leaves the
+ * server, so a browser can't present one.
  *
- * Every consumed grant also rotates the session when `rotateSession` is given (OWASP ASVS 5 V7.2.4:
- * re-authentication issues a new session token and ends the old one): the token gets a new `sid`, the
- * old session row is ended, and the cookie set on this response is the only one that still works.
+ * A grant is applied only together with rotating the session (OWASP ASVS 5 V7.2.4: re-authentication
+ * issues a new session token and ends the old one): the token gets a new `sid`, the old session row
+ * is ended, and the cookie set on this response is the only one that still works. That rotation, one
+ * conditional write, is also what makes a grant single-use: presented again, it names a session that
+ * is no longer live, and nothing is raised.
  */
 export async function jwtCallback({
   token,
   user,
   trigger,
   session,
-  consumeGrant,
+  openGrant,
   startSession,
   rotateSession,
   now = new Date(),
@@ -44,14 +49,14 @@ export async function jwtCallback({
   user?: User;
   trigger?: string;
   session?: unknown;
-  consumeGrant: ConsumeGrant;
+  openGrant: OpenGrant;
   /** Records the new sign-in server-side (lib/auth/session-records.ts); the token only names it by `sid`. */
   startSession?: (session: {
     id: string;
     userId: string;
     method: "password" | "passkey" | "recovery" | "sso";
   }) => Promise<void>;
-  rotateSession?: RotateSession;
+  rotateSession: RotateSession;
   now?: Date;
 }): Promise<JWT> {
   const userId = user?.vaultUserId ?? user?.id;
@@ -78,11 +83,10 @@ export async function jwtCallback({
   }
   if (trigger === "update" && token.uid && token.sid) {
     const raw = (session as { grant?: unknown } | null | undefined)?.grant;
-    if (typeof raw !== "string" || raw.length > 128) return token;
-    const grant = await consumeGrant(raw, token.uid, token.sid);
+    if (typeof raw !== "string" || raw.length > MAX_GRANT_LENGTH) return token;
+    const grant = await openGrant(raw, token.uid, token.sid);
     if (!grant) return token;
     const raised = grant === "rotate" ? { ...token } : applyGrant(token, grant);
-    if (!rotateSession) return raised;
     const sid = await rotateSession(token.sid, token.uid);
     // The old session is no longer live (ended meanwhile): nothing is raised on a token that is refused anyway.
     return sid ? { ...raised, sid } : token;

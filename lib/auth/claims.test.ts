@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
-import { jwtCallback, sessionCallback, type ConsumeGrant } from "@/lib/auth/callbacks";
+import { jwtCallback, sessionCallback, type OpenGrant, type RotateSession } from "@/lib/auth/callbacks";
 import {
   ACR,
   acrSatisfies,
@@ -17,15 +17,23 @@ const NOW = new Date("2026-11-22T10:00:00Z");
 const NOW_S = 1_795_341_600;
 
 /** A grant store with the real rules (single use, bound to user and session), in memory for unit speed. */
-function grantStore(grants: Record<string, { userId: string; sessionId: string; grant: Grant }>): ConsumeGrant {
+function grantStore(grants: Record<string, { userId: string; sessionId: string; grant: Grant }>): OpenGrant {
   return async (raw, userId, sessionId) => {
     const entry = grants[raw];
     if (!entry || entry.userId !== userId || entry.sessionId !== sessionId) return null;
-    delete grants[raw];
     return entry.grant;
   };
 }
 const noGrants = grantStore({});
+/** Sessions as lib/auth/session-records.ts keeps them: each live sid can be rotated once. */
+function sessionStore(): RotateSession {
+  const ended = new Set<string>();
+  return async (sid) => {
+    if (ended.has(sid)) return null;
+    ended.add(sid);
+    return `${sid}'`;
+  };
+}
 
 describe("session claims at sign-in", () => {
   it("a password gives amr [pwd], acr AAL1 and auth_time in epoch seconds", () => {
@@ -38,7 +46,8 @@ describe("session claims at sign-in", () => {
       user: { id: "u1" },
       trigger: "signIn",
       now: NOW,
-      consumeGrant: noGrants,
+      openGrant: noGrants,
+      rotateSession: sessionStore(),
     });
     assert.deepEqual(token.amr, ["pwd"]);
     assert.equal(token.acr, ACR.AAL1);
@@ -62,7 +71,8 @@ describe("session claims at sign-in", () => {
       user: { id: "u1" },
       trigger: "signIn",
       now: NOW,
-      consumeGrant: noGrants,
+      openGrant: noGrants,
+      rotateSession: sessionStore(),
     });
     assert.deepEqual(token.amr, ["pwd"]);
     assert.equal(token.acr, ACR.AAL1);
@@ -78,7 +88,8 @@ describe("session claims at sign-in", () => {
       user: { id: "u1", claims },
       trigger: "signIn",
       now: NOW,
-      consumeGrant: noGrants,
+      openGrant: noGrants,
+      rotateSession: sessionStore(),
     });
     assert.deepEqual(token.amr, ["pop", "user", "mfa"]);
     assert.equal(token.acr, ACR.PHR);
@@ -120,15 +131,23 @@ describe("raising claims with a grant", () => {
   });
 
   it("the update trigger raises claims from a valid grant, once", async () => {
-    const consumeGrant = grantStore({ g1: { userId: "u1", sessionId: "s1", grant: passkeyGrant } });
-    const raised = await jwtCallback({ token: { ...base }, trigger: "update", session: { grant: "g1" }, consumeGrant });
+    const deps = {
+      openGrant: grantStore({ g1: { userId: "u1", sessionId: "s1", grant: passkeyGrant } }),
+      rotateSession: sessionStore(),
+    };
+    const raised = await jwtCallback({ token: { ...base }, trigger: "update", session: { grant: "g1" }, ...deps });
     assert.equal(raised.acr, ACR.PHR);
-    const again = await jwtCallback({ token: { ...base }, trigger: "update", session: { grant: "g1" }, consumeGrant });
+    assert.equal(raised.sid, "s1'", "applied with a rotation");
+    // Presented again with the old session's token: that session was rotated away, so nothing is raised.
+    const again = await jwtCallback({ token: { ...base }, trigger: "update", session: { grant: "g1" }, ...deps });
     assert.deepEqual(again, base);
   });
 
   it("the browser-reachable update path ignores forged claims and foreign grants", async () => {
-    const consumeGrant = grantStore({ other: { userId: "u2", sessionId: "s9", grant: passkeyGrant } });
+    const deps = {
+      openGrant: grantStore({ other: { userId: "u2", sessionId: "s9", grant: passkeyGrant } }),
+      rotateSession: sessionStore(),
+    };
     for (const session of [
       { amr: ["hwk", "mfa"], acr: ACR.PHR, phr_time: NOW_S },
       { grant: "forged", acr: ACR.PHR },
@@ -137,7 +156,7 @@ describe("raising claims with a grant", () => {
       { grant: "x".repeat(10_000) },
       null,
     ]) {
-      const after = await jwtCallback({ token: { ...base }, trigger: "update", session, consumeGrant });
+      const after = await jwtCallback({ token: { ...base }, trigger: "update", session, ...deps });
       assert.deepEqual(after, base, JSON.stringify(session)?.slice(0, 60));
     }
   });

@@ -4,7 +4,7 @@ import { CredentialsSignin } from "@auth/core/errors";
 import Credentials from "next-auth/providers/credentials";
 import "@/lib/auth/types";
 import { jwtCallback, sessionCallback } from "@/lib/auth/callbacks";
-import { consumeSessionGrant } from "@/lib/auth/grants";
+import { openSessionGrant } from "@/lib/auth/grants";
 import { endReplacedSession, endSignedOutSession, rotateSession, startSession } from "@/lib/auth/session-records";
 import { authRedirect } from "@/lib/auth/redirects";
 import { clientIpFrom } from "@/lib/audit/log";
@@ -90,7 +90,7 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
         user,
         trigger,
         session,
-        consumeGrant: consumeSessionGrant,
+        openGrant: openSessionGrant,
         startSession: async (started) => {
           await endReplacedSession(started.userId);
           await startSession(started);

@@ -6,7 +6,7 @@ import { mintGrant, mintRotationGrant } from "@/lib/auth/grants";
 /**
  * The one place that changes a live session's token. Auth.js has no stable server-side API for it:
  * `unstable_update` re-runs the jwt callback with trigger "update" and sets the new cookie on this
- * response. Only a freshly minted grant id is passed; the callback consumes it (lib/auth/callbacks.ts).
+ * response. Only a freshly sealed grant is passed; the callback applies it with the rotation (lib/auth/callbacks.ts).
  *
  * Each call also rotates the session (OWASP ASVS 5 V7.2.4): the cookie set here names a new session
  * id and the old one is ended, so a copy of the cookie from before is refused. auth_time stays: it is
@@ -21,10 +21,10 @@ async function update(user: { id: string; sid: string }, raw: string): Promise<v
 
 /** Raises the session's claims after a verified factor (a step-up, a password re-entry), and rotates it. */
 export async function raiseSessionClaims(user: { id: string; sid: string }, grant: Grant): Promise<void> {
-  await update(user, await mintGrant({ userId: user.id, sessionId: user.sid, ...grant }));
+  await update(user, mintGrant({ userId: user.id, sessionId: user.sid, ...grant }));
 }
 
 /** Rotates the session without changing its claims: after a password change, or "sign out everywhere else". */
 export async function rotateSessionToken(user: { id: string; sid: string }): Promise<void> {
-  await update(user, await mintRotationGrant({ userId: user.id, sessionId: user.sid }));
+  await update(user, mintRotationGrant({ userId: user.id, sessionId: user.sid }));
 }

@@ -106,9 +106,9 @@ describe(`session rotation (${TEST_PROVIDER})`, () => {
   it("the jwt callback gives a new sid for every consumed grant: a raise, or a rotation only", async () => {
     const s = await newSession();
     const token = { uid: s.userId, sid: s.sid, amr: ["pwd"], acr: ACR.AAL1, auth_time: 1_000 };
-    const deps = { consumeGrant: grants.consumeSessionGrant, rotateSession: sessions.rotateSession };
+    const deps = { openGrant: grants.openSessionGrant, rotateSession: sessions.rotateSession };
 
-    const rotateOnly = await grants.mintRotationGrant({ userId: s.userId, sessionId: s.sid });
+    const rotateOnly = grants.mintRotationGrant({ userId: s.userId, sessionId: s.sid });
     const rotated = await callbacks.jwtCallback({
       token: { ...token },
       trigger: "update",
@@ -118,7 +118,7 @@ describe(`session rotation (${TEST_PROVIDER})`, () => {
     assert.notEqual(rotated.sid, s.sid);
     assert.deepEqual({ ...rotated, sid: s.sid }, token, "a rotation changes nothing but the sid");
 
-    const raise = await grants.mintGrant({
+    const raise = grants.mintGrant({
       userId: s.userId,
       sessionId: rotated.sid!,
       amr: ["pop", "user", "mfa"],
@@ -138,12 +138,22 @@ describe(`session rotation (${TEST_PROVIDER})`, () => {
     assert.equal(await sessions.isSessionLive(raised.sid!, s.userId), true);
     assert.equal(await sessions.isSessionLive(rotated.sid!, s.userId), false);
 
-    // A grant replayed, or one for the old sid, changes nothing.
+    // A grant replayed, with the new session's token or the old one's, changes nothing: it names the
+    // session it rotated away (grants are single-use through that rotation, lib/auth/grants.ts).
     const again = await callbacks.jwtCallback({ token: raised, trigger: "update", session: { grant: raise }, ...deps });
-    assert.equal(again.sid, raised.sid);
-    // consumeGrant (what the raise path without a session cookie uses) never reads a rotation grant as claims.
-    const another = await grants.mintRotationGrant({ userId: s.userId, sessionId: raised.sid! });
-    assert.equal(await grants.consumeGrant(another, s.userId, raised.sid!), null);
+    assert.deepEqual(again, raised);
+    const old = await callbacks.jwtCallback({ token: rotated, trigger: "update", session: { grant: raise }, ...deps });
+    assert.deepEqual(old, rotated);
+    assert.equal(await db.session.count({ where: { userId: s.userId, revokedAt: null } }), 1);
+    // A forged or tampered grant is nothing.
+    const [payload, mac] = raise.split(".");
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), s: raised.sid }),
+    ).toString("base64url");
+    assert.equal(await grants.openSessionGrant(`${forged}.${mac}`, s.userId, raised.sid!), null);
+    // openGrant (what the raise path without a session cookie uses) never reads a rotation grant as claims.
+    const another = grants.mintRotationGrant({ userId: s.userId, sessionId: raised.sid! });
+    assert.equal(await grants.openGrant(another, s.userId, raised.sid!), null);
   });
 });
 

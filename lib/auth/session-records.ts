@@ -194,10 +194,6 @@ export async function rotateSession(oldSid: string, userId: string, now = new Da
       where: { userId, sessionId: oldSid, consumedAt: null },
       data: { sessionId: newSid },
     });
-    await tx.assuranceGrant.updateMany({
-      where: { userId, sessionId: oldSid, consumedAt: null },
-      data: { sessionId: newSid },
-    });
     return newSid;
   });
 }

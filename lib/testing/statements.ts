@@ -10,6 +10,9 @@ type Observable = { $on(event: "query", listener: (e: QueryEvent) => void): void
 let recording: string[] | null = null;
 const listening = new WeakSet<object>();
 
+/** How many statements the statementsOf window in progress has counted so far (to split it into phases). */
+export const statementsSoFar = (): number => recording?.length ?? 0;
+
 export async function statementsOf<T>(
   work: () => Promise<T>,
 ): Promise<{ result: T; statements: string[]; writes: string[]; commits: number }> {

@@ -12,21 +12,22 @@ import type { SoftAuthenticator } from "./soft-authenticator";
 export const TEST_RP = { origin: "http://localhost:3000", rpId: "localhost" };
 
 /**
- * The claim raise without a response to set a cookie on: the same single-use grant the session
- * callback consumes (lib/auth/grants.ts, lib/auth/callbacks.ts), applied to `user.claims`, and the
- * session JWT sealed again, as Auth.js does when it sets the upgraded cookie.
+ * The claim raise without a response to set a cookie on: the same sealed grant the session callback
+ * opens (lib/auth/grants.ts, lib/auth/callbacks.ts), applied to `user.claims`, and the session JWT
+ * sealed again, as Auth.js does when it sets the upgraded cookie. The session rotation that goes with
+ * it in the app is not run here (there is no cookie to rotate): rotation.test.ts covers it.
  */
 export const raiseInProcess: RaiseClaims = async (user, grant) => {
-  const [{ mintGrant, consumeGrant }, { applyGrant }, { encode }, { env }] = await Promise.all([
+  const [{ mintGrant, openGrant }, { applyGrant }, { encode }, { env }] = await Promise.all([
     import("@/lib/auth/grants"),
     import("@/lib/auth/claims"),
     import("next-auth/jwt"),
     import("@/lib/env"),
   ]);
-  const raw = await mintGrant({ userId: user.id, sessionId: user.sid, ...grant });
-  const consumed = await consumeGrant(raw, user.id, user.sid);
-  if (!consumed) throw new Error("the grant just minted could not be consumed");
-  user.claims = applyGrant(user.claims, consumed);
+  const raw = mintGrant({ userId: user.id, sessionId: user.sid, ...grant });
+  const opened = await openGrant(raw, user.id, user.sid);
+  if (!opened) throw new Error("the grant just minted could not be opened");
+  user.claims = applyGrant(user.claims, opened);
   await encode({
     token: { sub: user.id, sid: user.sid, ...user.claims },
     secret: env.AUTH_SECRET,

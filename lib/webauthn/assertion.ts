@@ -2,7 +2,7 @@ import "server-only";
 import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { z } from "zod";
 import type { AssertionFlags } from "@/lib/auth/claims";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { rp } from "@/lib/webauthn/config";
 
 /** The shape of an AuthenticationResponseJSON, checked before anything else reads it. */
@@ -26,6 +26,8 @@ export type VerifiedAssertion = {
   flags: AssertionFlags;
   nickname: string;
   enrolledAt: Date;
+  /** What the assertion says about its passkey now, for recordPasskeyUse. */
+  use: { counter: bigint; backedUp: boolean; deviceType: string };
 };
 export type AssertionFailure = { ok: false; reason: string };
 
@@ -35,6 +37,28 @@ export type AssertionFailure = { ok: false; reason: string };
  * (NIST SP 800-63B-4 Appendix B: no UV means single-factor). The counter and flags are stored.
  */
 export async function verifyAssertion(
+  raw: unknown,
+  expectedChallenge: (challenge: string) => boolean,
+  expectUserId?: string,
+): Promise<({ ok: true } & VerifiedAssertion) | AssertionFailure> {
+  const verified = await checkAssertion(raw, expectedChallenge, expectUserId);
+  if (verified.ok) await recordPasskeyUse(db, verified);
+  return verified;
+}
+
+/** Stores what a verified assertion says about its passkey: the signature counter, flags and last use. */
+export async function recordPasskeyUse(client: Tx | typeof db, verified: VerifiedAssertion): Promise<void> {
+  await client.passkey.update({
+    where: { id: verified.passkeyId },
+    data: { ...verified.use, lastUsedAt: new Date() },
+  });
+}
+
+/**
+ * verifyAssertion without the write: for a caller that records the use in the transaction its
+ * success commits in (a step-up, lib/assurance/step-up.ts), so a refused step-up stores nothing.
+ */
+export async function checkAssertion(
   raw: unknown,
   expectedChallenge: (challenge: string) => boolean,
   expectUserId?: string,
@@ -60,15 +84,6 @@ export async function verifyAssertion(
       requireUserVerification: true,
     });
     if (!verified || !authenticationInfo.userVerified) return { ok: false, reason: "not_verified" };
-    await db.passkey.update({
-      where: { id: passkey.id },
-      data: {
-        counter: BigInt(authenticationInfo.newCounter),
-        backedUp: authenticationInfo.credentialBackedUp,
-        deviceType: authenticationInfo.credentialDeviceType,
-        lastUsedAt: new Date(),
-      },
-    });
     return {
       ok: true,
       passkeyId: passkey.id,
@@ -76,6 +91,11 @@ export async function verifyAssertion(
       nickname: passkey.nickname,
       enrolledAt: passkey.createdAt,
       flags: { userVerified: authenticationInfo.userVerified, deviceType: authenticationInfo.credentialDeviceType },
+      use: {
+        counter: BigInt(authenticationInfo.newCounter),
+        backedUp: authenticationInfo.credentialBackedUp,
+        deviceType: authenticationInfo.credentialDeviceType,
+      },
     };
   } catch (err) {
     // SimpleWebAuthn explains what failed (origin, challenge, counter, UV): keep it for the audit.

@@ -2,27 +2,24 @@ import "server-only";
 import { db } from "@/lib/db";
 import { CHALLENGE_TTL_MS } from "@/lib/webauthn/config";
 
-export type ChallengePurpose = "REGISTER" | "AUTHENTICATE" | "SIGN_IN";
+/** A step-up's challenge lives on its intent instead (lib/assurance/intents.ts issueChallenge). */
+export type ChallengePurpose = "REGISTER" | "SIGN_IN";
 
-/** Stores a server-side challenge. For a user+purpose(+intent) only the newest one is live. */
+/** Stores a server-side challenge. For a user+purpose only the newest one is live. */
 export async function storeChallenge(input: {
   userId: string | null;
   purpose: ChallengePurpose;
   challenge: string;
-  intentId?: string;
   ttlMs?: number;
 }) {
   if (input.userId) {
-    await db.webAuthnChallenge.deleteMany({
-      where: { userId: input.userId, purpose: input.purpose, intentId: input.intentId ?? null },
-    });
+    await db.webAuthnChallenge.deleteMany({ where: { userId: input.userId, purpose: input.purpose } });
   }
   await db.webAuthnChallenge.create({
     data: {
       userId: input.userId,
       purpose: input.purpose,
       challenge: input.challenge,
-      intentId: input.intentId ?? null,
       expiresAt: new Date(Date.now() + (input.ttlMs ?? CHALLENGE_TTL_MS)),
     },
   });
@@ -32,17 +29,11 @@ export async function storeChallenge(input: {
  * Takes (deletes) a challenge: single-use whatever the outcome, so a replayed response finds nothing.
  * Returns null when there is none, it expired, or a concurrent request took it first.
  */
-export async function takeChallenge(where: {
-  userId?: string | null;
-  purpose: ChallengePurpose;
-  intentId?: string;
-  challenge?: string;
-}) {
+export async function takeChallenge(where: { userId?: string | null; purpose: ChallengePurpose; challenge?: string }) {
   const row = await db.webAuthnChallenge.findFirst({
     where: {
       purpose: where.purpose,
       ...(where.userId !== undefined ? { userId: where.userId } : {}),
-      ...(where.intentId !== undefined ? { intentId: where.intentId } : {}),
       ...(where.challenge !== undefined ? { challenge: where.challenge } : {}),
     },
     orderBy: { createdAt: "desc" },
