@@ -197,6 +197,7 @@ async function inProcessPart() {
     guard: Record<"allowed" | "allowedSensitive" | "stepUpRequired", ReturnType<typeof percentiles>>;
     stepUp: Record<"withSigning" | "server" | "intent" | "begin" | "complete", ReturnType<typeof percentiles>>;
     session: Record<"decryptOnly" | "read", ReturnType<typeof percentiles>>;
+    floors: Record<"verifyOnly" | "oneCommit", ReturnType<typeof percentiles>>;
   };
   report.keep("inProcess", inProcess);
   const g = inProcess.guard;
@@ -242,6 +243,19 @@ async function inProcessPart() {
   report.row("step-up", "  intent (guard decides, stores it)", `p50 ${ms(s.intent.p50)}`, `p95 ${ms(s.intent.p95)}`);
   report.row("step-up", "  options (bound challenge stored)", `p50 ${ms(s.begin.p50)}`, `p95 ${ms(s.begin.p95)}`);
   report.row("step-up", "  verify, raise claims, consume", `p50 ${ms(s.complete.p50)}`, `p95 ${ms(s.complete.p95)}`);
+  const f = inProcess.floors;
+  report.row(
+    "step-up",
+    "  floor: ES256 assertion verified alone",
+    `p50 ${ms(f.verifyOnly.p50)}`,
+    `p95 ${ms(f.verifyOnly.p95)}`,
+  );
+  report.row(
+    "step-up",
+    "  floor: one durable commit alone",
+    `p50 ${ms(f.oneCommit.p50)}`,
+    `p95 ${ms(f.oneCommit.p95)}  (a one-row UPDATE; a step-up and its intent commit 5 times)`,
+  );
   report.target(
     "step-up server cost p95 (ms)",
     s.server.p95,

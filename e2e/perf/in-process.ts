@@ -120,6 +120,28 @@ const sessionRead = await timeEach(GUARD_ITERATIONS, async () => {
   if (!token || !(await sessionUserOf(token))) throw new Error("the session didn't read as live");
 });
 
+// 5. The floors a step-up can't go under: verifying an ES256 assertion alone (SimpleWebAuthn, no
+//    database), and one durable commit alone (a one-row UPDATE: an fsync on SQLite's WAL with
+//    synchronous=FULL, a WAL flush on PostgreSQL with fsync=on).
+const { verifyAuthenticationResponse } = await import("@simplewebauthn/server");
+const { TEST_RP } = await import("../../lib/testing/step-up-in-process");
+const floorChallenge = Buffer.alloc(64, 7).toString("base64url");
+const floorAssertion = key.assert({ challenge: floorChallenge, ...TEST_RP });
+const verifyOnly = await timeEach(GUARD_ITERATIONS / 10, async () => {
+  const { verified } = await verifyAuthenticationResponse({
+    response: floorAssertion as never,
+    expectedChallenge: floorChallenge,
+    expectedOrigin: TEST_RP.origin,
+    expectedRPID: TEST_RP.rpId,
+    credential: { id: key.credentialId, publicKey: new Uint8Array(key.cosePublicKey), counter: 0 },
+    requireUserVerification: true,
+  });
+  if (!verified) throw new Error("the floor assertion didn't verify");
+});
+const oneCommit = await timeEach(GUARD_ITERATIONS / 10, async () => {
+  await db.session.update({ where: { id: sid }, data: { lastSeenAt: new Date() } });
+});
+
 // The sample above includes the authenticator's signing (client work); the server's share is the sum of the phases.
 const serverShare = phases.intent.map((v, i) => v + phases.begin[i] + phases.complete[i]).slice(WARM_UP);
 const of = (xs: number[]) => percentiles(xs.slice(WARM_UP));
@@ -129,6 +151,7 @@ console.log(
   JSON.stringify({
     guard: { allowed, allowedSensitive, stepUpRequired },
     session: { decryptOnly, read: sessionRead },
+    floors: { verifyOnly, oneCommit },
     stepUp: {
       withSigning: stepUp,
       server: percentiles(serverShare),

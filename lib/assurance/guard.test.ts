@@ -356,6 +356,24 @@ describe(`the assurance guard (${PROVIDER})`, () => {
     ]);
   });
 
+  it("a step-up requirement commits once: the intent and the decision that asked for it, together", async () => {
+    const { commits, writes } = await statementsOf(() =>
+      guardModule
+        .guard(alice.actor, "account.reveal", { payload: { accountId: alice.checking } })
+        .then(() => assert.fail("expected a step-up"))
+        .catch((err: unknown) => {
+          if (!(err instanceof guardModule.StepUpRequired)) throw err;
+          return err.intentId;
+        }),
+    );
+    // Prisma reports a transaction's COMMIT (not its BEGIN): one, and no write outside it.
+    assert.equal(commits, 1, writes.join("\n"));
+    assert.deepEqual(
+      writes.map((w) => /INSERT INTO \S*?"?(\w+)"? /.exec(w.replaceAll("`", '"'))?.[1]),
+      ["StepUpIntent", "AuditEvent"],
+    );
+  });
+
   it("a grace window the session's claims already satisfy is decided on them alone: the guard sends no SQL", async () => {
     const now = Math.floor(Date.now() / 1000);
     const steppedUp: Actor = {

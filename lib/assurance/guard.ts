@@ -176,12 +176,14 @@ export async function guard(
     throw new DomainError("recovery_hold", heldMessage(until, await requestTimeZone()));
   }
 
-  const intentId = await createIntent(actor, action, op.payload);
-  await audit("STEP_UP_REQUIRED", decision.reason, {
-    intentId,
-    acr_values: decision.requirement.acr_values,
-    max_age: String(decision.requirement.max_age),
-  });
+  // The intent and the decision that asked for it commit together.
+  const intentId = await createIntent(actor, action, op.payload, (id) =>
+    decisionOf("STEP_UP_REQUIRED", decision.reason, {
+      intentId: id,
+      acr_values: decision.requirement.acr_values,
+      max_age: String(decision.requirement.max_age),
+    }),
+  );
   throw new StepUpRequired(intentId, decision.requirement, decision.reason);
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { canonicalJson, payloadHashOf } from "@/lib/assurance/binding";
+import { auditRowOf, type AuditInput } from "@/lib/audit/log";
 import { intentLimit, RateLimited } from "@/lib/assurance/lockout";
 import type { Actor } from "@/lib/assurance/operation";
 import type { PolicyAction } from "@/lib/assurance/policy";
@@ -52,11 +53,15 @@ export type Intent = {
   challengeLive: boolean;
 };
 
-/** Stores a new pending intent; its id is unguessable (it appears in the step-up URL). */
+/**
+ * Stores a new pending intent; its id is unguessable (it appears in the step-up URL). `audit`, when
+ * given, is the decision that asked for it: its row commits with the intent, in one transaction.
+ */
 export async function createIntent(
   owner: IntentOwner,
   action: PolicyAction,
   payload: Record<string, unknown>,
+  audit?: (intentId: string) => AuditInput,
 ): Promise<string> {
   // An API client stores an intent with every RFC 9470 401 it provokes, as fast as it can call, so
   // intents made by API clients are capped per customer, counted before the row is written (racing
@@ -71,17 +76,22 @@ export async function createIntent(
   }
   const canonical = canonicalJson({ action, ...payload });
   const id = randomBytes(18).toString("base64url");
-  await db.stepUpIntent.create({
-    data: {
-      id,
-      userId: owner.id,
-      sessionId: owner.sid,
-      action,
-      payload: canonical,
-      payloadHash: payloadHashOf(canonical),
-      expiresAt: new Date(Date.now() + env.STEP_UP_INTENT_TTL_S * 1000),
-    },
-  });
+  const data = {
+    id,
+    userId: owner.id,
+    sessionId: owner.sid,
+    action,
+    payload: canonical,
+    payloadHash: payloadHashOf(canonical),
+    expiresAt: new Date(Date.now() + env.STEP_UP_INTENT_TTL_S * 1000),
+  };
+  // A batch transaction: both rows are known up front, so no interactive round trips are needed.
+  if (!audit) await db.stepUpIntent.create({ data });
+  else
+    await db.$transaction([
+      db.stepUpIntent.create({ data }),
+      db.auditEvent.create({ data: await auditRowOf(audit(id)) }),
+    ]);
   return id;
 }
 
@@ -199,10 +209,11 @@ export async function authoriseIntent(
 
 /**
  * AUTHORISED -> CONSUMED inside the operation's own transaction: if the operation fails, the intent
- * stays authorised; if two completions race, exactly one consumes it and the other rolls back.
+ * stays authorised; if two completions race, exactly one consumes it and the other rolls back. An
+ * operation with nothing else to run ("revisit") passes `db`: the one conditional write is atomic alone.
  */
 export async function consumeIntent(
-  tx: Tx,
+  tx: Tx | typeof db,
   owner: IntentOwner,
   intentId: string,
   expected: { action: PolicyAction; canonical: string },

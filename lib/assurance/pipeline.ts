@@ -110,9 +110,8 @@ async function attempt<In, P extends Record<string, unknown>, C, R>(
 export async function resumeIntent(actor: Actor, intent: Intent): Promise<string> {
   const op = operationOf(intent.action);
   if (op.resume.kind === "revisit") {
-    await db.$transaction((tx) =>
-      consumeIntent(tx, actor, intent.id, { action: intent.action, canonical: intent.canonical }, {}),
-    );
+    // One conditional write, atomic on its own: no transaction around it.
+    await consumeIntent(db, actor, intent.id, { action: intent.action, canonical: intent.canonical }, {});
     return op.resume.to(intent.payload, intent.id);
   }
   try {

@@ -97,9 +97,20 @@ const held = new WeakMap<object, AuditRow[]>();
  * the change and its record commit or roll back together. Nothing ever updates or deletes these rows.
  */
 export async function recordAudit(event: AuditInput, tx: Tx | typeof db = db) {
+  const row = await auditRowOf(event);
+  const rows = held.get(tx);
+  if (rows) rows.push(row);
+  else await tx.auditEvent.create({ data: row });
+}
+
+/**
+ * The row an audit event is stored as, logged now: for a caller that writes it in a batch
+ * transaction beside the change it records (`db.$transaction([change, db.auditEvent.create({ data: row })])`).
+ */
+export async function auditRowOf(event: AuditInput): Promise<AuditRow> {
   const context = event.context ?? (await getRequestContext());
   log.info(auditLogRecord(event, context.requestId), event.action);
-  const row: AuditRow = {
+  return {
     userId: event.userId,
     action: event.action,
     outcome: event.outcome,
@@ -108,9 +119,6 @@ export async function recordAudit(event: AuditInput, tx: Tx | typeof db = db) {
     userAgent: context.userAgent,
     metadata: JSON.stringify(event.metadata ?? {}),
   };
-  const rows = held.get(tx);
-  if (rows) rows.push(row);
-  else await tx.auditEvent.create({ data: row });
 }
 
 /**
