@@ -5,7 +5,7 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { addPayee, accountsOf, fillTransfer, TRANSFER_PAGE } from "./support/bank";
+import { addPayee, accountsOf, fillTransfer, TRANSFER_PAGE, sendTransfer, reviewTransfer } from "./support/bank";
 import { enrolFirstPasskey, expect, test } from "./fixtures";
 
 const WIDTHS = [390, 1280] as const;
@@ -54,7 +54,7 @@ for (const width of WIDTHS) {
         const [checking] = accountsOf(newUser.email);
         // A receipt: a small transfer between the customer's own accounts needs no step-up.
         await fillTransfer(page, "Savings", "5.00");
-        await page.getByRole("button", { name: "Send money" }).click();
+        await sendTransfer(page);
         await expect(page).toHaveURL(TRANSFER_PAGE);
         const receipt = new URL(page.url()).pathname;
         for (const path of [
@@ -74,9 +74,14 @@ for (const width of WIDTHS) {
         await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32", { confirm: false });
         await expect(page).toHaveURL(/\/step-up\//);
         await expectAccessible(page, "the step-up page");
+        // The review before a payment.
+        await fillTransfer(page, "Savings", "5.00");
+        await reviewTransfer(page);
+        await expect(page.getByTestId("transfer-review")).toBeVisible();
+        await expectAccessible(page, "the review before a payment");
         // A field error on the transfer form.
         await fillTransfer(page, "Savings", "12.345");
-        await page.getByRole("button", { name: "Send money" }).click();
+        await reviewTransfer(page);
         await expect(page.getByTestId("form-alert")).toBeVisible();
         await expectAccessible(page, "/transfers/new with a field error");
       });

@@ -9,15 +9,17 @@ import {
   TRANSFER_FORM,
   TRANSFER_PAGE,
   userId,
+  sendTransfer,
+  reviewTransfer,
 } from "./support/bank";
 import type { Page } from "@playwright/test";
-import { confirmStepUp, DEMO, enrolFirstPasskey, expect, hydrated, signIn, test, type Credentials } from "./fixtures";
+import { confirmStepUp, DEMO, enrolFirstPasskey, expect, signIn, test, type Credentials } from "./fixtures";
 
 test.describe("transfers", () => {
   test("between own accounts: detail page, new balances and the activity feed", async ({ page, newUser }) => {
     void newUser;
     await fillTransfer(page, "Savings", "125.50", "Holiday fund");
-    await page.getByRole("button", { name: "Send money" }).click();
+    await sendTransfer(page);
     await expect(page).toHaveURL(TRANSFER_PAGE);
     await expect(page.getByTestId("transfer-amount")).toHaveText("$125.50");
     // A toast confirms it, once: it's gone after a reload, and can be dismissed.
@@ -84,7 +86,7 @@ test.describe("transfers", () => {
     await expect(row).toContainText("New");
 
     await fillTransfer(page, "ACME Ltd", "40.00");
-    await page.getByRole("button", { name: "Send money" }).click();
+    await sendTransfer(page);
     await confirmStepUp(page); // a new payee: step-up even for a small amount
     await expect(page.getByTestId("transfer-detail")).toContainText("ACME Ltd (IBAN ••• 5432)");
     await page.goto("/payees");
@@ -92,10 +94,11 @@ test.describe("transfers", () => {
     expect(accountsOf(newUser.email)[0].balance).toBe(250_000 - 4_000);
   });
 
-  test("a double-clicked submit moves money once", async ({ page, newUser }) => {
+  test("a double-clicked send moves money once", async ({ page, newUser }) => {
     await fillTransfer(page, "Savings", "7.77");
-    // Two submits in the same tick: the second can't be stopped by the disabled button, only by the key.
-    await hydrated(page);
+    await reviewTransfer(page);
+    await expect(page.getByTestId("transfer-review")).toBeVisible();
+    // Two sends in the same tick: the second can't be stopped by the disabled button, only by the key.
     await page.evaluate(() => {
       const form = document.querySelector<HTMLFormElement>("form:has([name=idempotencyKey])")!;
       form.requestSubmit();
@@ -118,7 +121,7 @@ test.describe("transfers", () => {
   test("keeps the typed values and shows a field error when funds are short", async ({ page, newUser }) => {
     void newUser;
     await fillTransfer(page, "Savings", "2600", "Too much");
-    await page.getByRole("button", { name: "Send money" }).click();
+    await reviewTransfer(page);
     await expect(page.locator("#amount-error")).toHaveText("There isn't enough money in that account.");
     await expect(page.getByLabel("Amount (USD)")).toHaveValue("2600");
     await expect(page.getByLabel("Memo (optional)")).toHaveValue("Too much");
@@ -219,14 +222,14 @@ test.describe("another customer's data", () => {
       to: `account:${accountsOf(DEMO.bob.email)[0].id}`,
       amount: "100.00",
     });
-    await page.getByRole("button", { name: "Send money" }).click();
+    await reviewTransfer(page);
     await expect(page.locator("#fromAccountId-error")).toHaveText("That account was not found.");
 
     // Into Alice's account, and to Alice's payee.
     for (const to of [`account:${alice[1].id}`, `payee:${alicePayee}`]) {
       await page.goto("/transfers/new");
       await craft(page, TRANSFER_FORM, { to, amount: "1.00" });
-      await page.getByRole("button", { name: "Send money" }).click();
+      await reviewTransfer(page);
       await expect(page.locator("#to-error")).toHaveText(/was not found/);
     }
 
@@ -276,7 +279,7 @@ test.describe("malformed input to every banking action", () => {
         ...values,
         ...(values.to === "SAME" ? { to: `account:${checking.id}` } : {}),
       });
-      await page.getByRole("button", { name: "Send money" }).click();
+      await reviewTransfer(page);
       if (field === "idempotencyKey") await expect(page.getByTestId("form-alert"), what).toHaveText(/form has expired/);
       else await expect(page.locator(`#${field}-error`), what).toBeVisible();
       expect(snapshot(newUser.email), what).toEqual(before);
@@ -392,15 +395,16 @@ test("while a transfer is sending, its fields and button are disabled and say so
   void newUser;
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
+  await fillTransfer(page, "Savings", "42.00", "Held for a moment");
+  await reviewTransfer(page);
+  await expect(page.getByTestId("transfer-review")).toBeVisible();
   await page.route("**/transfers/new", async (route) => {
     if (route.request().method() === "POST") await held; // hold the server action until the test has looked
     await route.continue();
   });
-  await fillTransfer(page, "Savings", "42.00", "Held for a moment");
   await page.getByRole("button", { name: "Send money" }).click();
   await expect(page.getByRole("button", { name: "Sending…" })).toBeDisabled();
-  await expect(page.getByLabel("Amount (USD)")).toBeDisabled();
-  await expect(page.getByLabel("To")).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Edit" })).toBeDisabled();
   await expect(page.locator("fieldset[aria-busy=true]")).toHaveCount(1);
   release();
   await expect(page).toHaveURL(TRANSFER_PAGE);

@@ -4,7 +4,7 @@
  * demo customer read-only), so tests are independent and parallel-safe.
  */
 import type { Page } from "@playwright/test";
-import { accountsOf, fillTransfer, TRANSFER_PAGE } from "./support/bank";
+import { accountsOf, fillTransfer, TRANSFER_PAGE, sendTransfer, reviewTransfer } from "./support/bank";
 import { DEMO, expect, test } from "./fixtures";
 
 /** The page is no wider than the screen: nothing scrolls sideways. */
@@ -50,7 +50,7 @@ test.describe("on a 360 px phone", () => {
     void newUser;
     const memo = "A".repeat(140);
     await fillTransfer(page, "Savings", "3.21", memo);
-    await page.getByRole("button", { name: "Send money" }).click();
+    await sendTransfer(page);
     await expect(page).toHaveURL(TRANSFER_PAGE);
     const receipt = new URL(page.url()).pathname;
     const [checking, savings] = accountsOf(newUser.email);
@@ -72,13 +72,45 @@ test.describe("on a 360 px phone", () => {
   });
 });
 
+test("the review before a payment: exactly what will happen and the balance after, nothing sent until Send; Edit keeps what was typed", async ({
+  page,
+  newUser,
+}) => {
+  void newUser;
+  const transfersOf = () => accountsOf(newUser.email).map((a) => a.balance);
+  const before = transfersOf();
+  await fillTransfer(page, "Savings", "125.50", "Holiday fund");
+  await reviewTransfer(page);
+  const review = page.getByTestId("transfer-review");
+  await expect(review.getByRole("heading", { name: "Send $125.50 to Savings" })).toBeFocused();
+  const details = page.getByTestId("transfer-review-details");
+  await expect(details).toContainText("Amount$125.50");
+  await expect(details).toContainText(/FromEveryday Checking \(•••• \d{4}\)/);
+  await expect(details).toContainText(/ToSavings \(•••• \d{4}\)/);
+  await expect(details).toContainText("MemoHoliday fund");
+  await expect(details).toContainText("Everyday Checking balance after$2,374.50");
+  expect(transfersOf(), "the review writes nothing").toEqual(before);
+
+  // Edit: back to the form with everything as typed; change the amount and review again.
+  await page.getByRole("button", { name: "Edit" }).click();
+  await expect(page.getByLabel("Amount (USD)")).toHaveValue("125.50");
+  await expect(page.getByLabel("Memo (optional)")).toHaveValue("Holiday fund");
+  await page.getByLabel("Amount (USD)").fill("100.00");
+  await reviewTransfer(page);
+  await expect(details).toContainText("Everyday Checking balance after$2,400.00");
+  await page.getByRole("button", { name: "Send money" }).click();
+  await expect(page).toHaveURL(TRANSFER_PAGE);
+  await expect(page.getByTestId("transfer-amount")).toHaveText("$100.00");
+  expect(transfersOf()).toEqual([before[0] - 10_000, before[1] + 10_000]);
+});
+
 test("the receipt: a check mark, what was sent to whom, the balance after it and the reference, ready to print or share", async ({
   page,
   newUser,
 }) => {
   void newUser;
   await fillTransfer(page, "Savings", "125.50", "Holiday fund");
-  await page.getByRole("button", { name: "Send money" }).click();
+  await sendTransfer(page);
   await expect(page).toHaveURL(TRANSFER_PAGE);
   const success = page.getByTestId("receipt-success");
   await expect(success.getByRole("heading")).toHaveText("You moved $125.50 to Savings");
@@ -142,7 +174,7 @@ test("a sign-in error keeps the typed email", async ({ page }) => {
 test("an empty transfer form flags every field at once", async ({ page, newUser }) => {
   void newUser;
   await page.goto("/transfers/new");
-  await page.getByRole("button", { name: "Send money" }).click();
+  await reviewTransfer(page);
   await expect(page.locator("#to-error")).toBeVisible();
   await expect(page.locator("#amount-error")).toBeVisible();
 });

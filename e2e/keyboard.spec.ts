@@ -39,7 +39,7 @@ test("sign-in, a transfer and its step-up, with the keyboard alone", async ({ pa
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/transfers\/new$/);
 
-  // Choose the payee with the arrow keys, type the amount, submit with Enter.
+  // Choose the payee with the arrow keys, type the amount, continue with Enter.
   const to = page.getByLabel("To");
   await tabTo(page, to);
   const payee = await to.locator("option", { hasText: "ACME Ltd" }).getAttribute("value");
@@ -47,6 +47,12 @@ test("sign-in, a transfer and its step-up, with the keyboard alone", async ({ pa
   await expect(to).toHaveValue(payee!);
   await tabTo(page, page.getByLabel("Amount (USD)"));
   await page.keyboard.type("1250.00");
+  await page.keyboard.press("Enter");
+
+  // The review says what will happen, and takes the focus; send from the keyboard.
+  await expect(page.getByTestId("transfer-review-details")).toContainText("$1,250.00");
+  await expect(page.getByRole("heading", { name: "Send $1,250.00 to ACME Ltd" })).toBeFocused();
+  await tabTo(page, page.getByRole("button", { name: "Send money" }));
   await page.keyboard.press("Enter");
 
   // The step-up page says what is being authorised; confirm with the passkey from the keyboard.

@@ -3,7 +3,7 @@
  * needs a passkey bound to the new amount (policy "limit.raise"); lowering it needs none
  * ("limit.lower"); and a payment past it is refused before any passkey is asked for.
  */
-import { addPayee, fillTransfer, userId } from "./support/bank";
+import { addPayee, fillTransfer, userId, reviewTransfer } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
 import { confirmStepUp, enrolFirstPasskey, expect, test } from "./fixtures";
 
@@ -33,7 +33,7 @@ test("lowering the daily limit needs no passkey; raising it shows the new amount
   // A payment past the limit is refused on the form: no passkey is asked for.
   await page.goto("/transfers/new");
   await fillTransfer(page, "ACME Ltd", "60.00");
-  await page.getByRole("button", { name: "Send money" }).click();
+  await reviewTransfer(page);
   await expect(page.locator("#amount-error")).toContainText("over your daily limit of $50.00");
   await expect(page).toHaveURL(/\/transfers\/new$/);
 

@@ -4,7 +4,7 @@
  * holds large payments, new payees and payout changes. Real ceremonies with the CDP authenticator.
  */
 import type { Page } from "@playwright/test";
-import { addPayee, fillTransfer, userId } from "./support/bank";
+import { addPayee, fillTransfer, userId, sendTransfer } from "./support/bank";
 import { queryE2eDb, writeE2eDb } from "./support/e2e-db";
 import {
   blockPasskeyAutofill,
@@ -86,7 +86,7 @@ test("lose the passkey, recover with a code, enrol a new one; large payments and
   // A large payment is held, not sent to step-up, and nothing moves or waits.
   const transfersBefore = queryE2eDb(`SELECT id FROM "Transfer" WHERE userId = ?`, userId(newUser.email)).length;
   await fillTransfer(page, "ACME Ltd", "1250.00");
-  await page.getByRole("button", { name: "Send money" }).click();
+  await sendTransfer(page);
   await expect(page.getByTestId("form-alert")).toContainText(
     /You signed in with a recovery code, so for your safety this is on hold until [A-Z][a-z]{2} \d+, \d{4}, \d+:\d{2} [AP]M GMT\+[12]\./,
   );

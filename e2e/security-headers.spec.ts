@@ -1,7 +1,7 @@
 /** The production server's security headers (OWASP ASVS 5 V3.4) and what its error pages reveal. */
 import { randomUUID } from "node:crypto";
 import { nextActionCall, startOtherOrigin } from "./support/attacks";
-import { fillTransfer, snapshot, TRANSFER_PAGE } from "./support/bank";
+import { fillTransfer, snapshot, TRANSFER_PAGE, reviewTransfer } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
 import { serverAction } from "./support/server-actions";
 import { DEMO, expect, test } from "./fixtures";
@@ -134,6 +134,7 @@ test("a server action POST from a foreign origin, or with none, is refused with 
   newUser,
 }) => {
   await fillTransfer(page, "Savings", "1.00");
+  await reviewTransfer(page);
   const captured = nextActionCall(page, (body) => body.includes("idempotencyKey"));
   await page.getByRole("button", { name: "Send money" }).click();
   const call = await captured;

@@ -7,7 +7,7 @@
  */
 import type { Page } from "@playwright/test";
 import { IDP } from "./playwright.config";
-import { accountsOf, addPayee, fillTransfer, snapshot, TRANSFER_PAGE } from "./support/bank";
+import { accountsOf, addPayee, fillTransfer, snapshot, TRANSFER_PAGE, sendTransfer } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
 import { IDP_ACCOUNTS, type Misbehaviour } from "./support/idp";
 import { blockPasskeyAutofill, expect, saveRecoveryCodes, test } from "./fixtures";
@@ -43,7 +43,7 @@ async function signInWithSso(page: Page) {
 /** Asks for a $1,250.00 payment to ACME Ltd and returns its intent id, waiting on the step-up page. */
 async function bigPayment(page: Page) {
   await fillTransfer(page, "ACME Ltd", "1250.00");
-  await page.getByRole("button", { name: "Send money" }).click();
+  await sendTransfer(page);
   await expect(page).toHaveURL(/\/step-up\//);
   await expect(page.getByTestId("step-up-title")).toHaveText("Send $1,250.00 to ACME Ltd");
   return new URL(page.url()).pathname.split("/").pop()!;

@@ -4,7 +4,7 @@
  * foreign confirmation shows where things stand instead of inviting a second payment.
  */
 import type { Page } from "@playwright/test";
-import { accountsOf, addPayee, fillTransfer, userId } from "./support/bank";
+import { accountsOf, addPayee, fillTransfer, userId, sendTransfer, reviewTransfer } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
 import { confirmStepUp, enrolFirstPasskey, expect, test } from "./fixtures";
 
@@ -15,9 +15,10 @@ const intentsOf = (email: string) =>
     userId(email),
   );
 
-async function payAcme(page: Page, amount: string) {
+async function payAcme(page: Page, amount: string, { refused = false } = {}) {
   await fillTransfer(page, "ACME Ltd", amount);
-  await page.getByRole("button", { name: "Send money" }).click();
+  if (refused) await reviewTransfer(page);
+  else await sendTransfer(page);
 }
 
 test("a payment larger than the balance is refused on the form: no passkey is asked for, no intent is stored", async ({
@@ -28,7 +29,7 @@ test("a payment larger than the balance is refused on the form: no passkey is as
   void authenticator;
   await enrolFirstPasskey(page, newUser);
   await addPayee(page, "ACME Ltd", IBAN);
-  await payAcme(page, "2600.00");
+  await payAcme(page, "2600.00", { refused: true });
   await expect(page.locator("#amount-error")).toHaveText("There isn't enough money in that account.");
   await expect(page).toHaveURL(/\/transfers\/new$/);
   expect(intentsOf(newUser.email)).toEqual([]);
@@ -48,7 +49,7 @@ test("the balance changing after the step-up page opened: the real reason, and t
   // Meanwhile, in another tab, most of the money moves to savings (no passkey needed for that).
   const other = await page.context().newPage();
   await fillTransfer(other, "Savings", "1000.00");
-  await other.getByRole("button", { name: "Send money" }).click();
+  await sendTransfer(other);
   await expect(other).toHaveURL(/\/transfers\/(?!new)/);
   await other.close();
 

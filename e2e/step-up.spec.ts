@@ -23,6 +23,8 @@ import {
   TRANSFER_FORM,
   TRANSFER_PAGE,
   userId,
+  sendTransfer,
+  reviewTransfer,
 } from "./support/bank";
 import { queryE2eDb, writeE2eDb } from "./support/e2e-db";
 import {
@@ -68,7 +70,7 @@ async function customerWithPayee(page: Page, user: Credentials) {
 /** Submits a transfer from Everyday Checking and waits for the step-up page. */
 async function askForTransfer(page: Page, to: string, amount: string) {
   await fillTransfer(page, to, amount);
-  await page.getByRole("button", { name: "Send money" }).click();
+  await sendTransfer(page);
   await expect(page).toHaveURL(/\/step-up\//);
   return intentIdOf(page);
 }
@@ -237,7 +239,7 @@ test.describe("transfers under the policy", () => {
 
     // A known payee, below $100.00, within the daily budget: exempt (PSD2 RTS Art. 16).
     await fillTransfer(page, "ACME Ltd", "25.00");
-    await page.getByRole("button", { name: "Send money" }).click();
+    await sendTransfer(page);
     await expect(page).toHaveURL(TRANSFER_PAGE);
 
     // A large one: the page shows exactly what the passkey will sign; then it completes without retyping.
@@ -276,9 +278,17 @@ test.describe("transfers under the policy", () => {
     ]) {
       await addPayee(page, name, iban, { confirm: false });
       await expect(page.getByTestId("step-up-title")).toHaveText(`Add ${name} as a payee`);
+      // In full, as typed, so a typo can be caught before it is saved (masked everywhere after).
+      await expect(page.getByTestId("step-up-details")).toContainText(`IBAN${iban}`);
+      await expect(page.getByTestId("step-up-details-warning")).toHaveCount(0);
       await confirmStepUp(page);
       await expect(page).toHaveURL(/\/payees\?added=1$/);
     }
+    // A third payee with the first one's account is flagged before it is confirmed.
+    await addPayee(page, "Third Payee", IBAN, { confirm: false });
+    await expect(page.getByTestId("step-up-details-warning")).toHaveText(
+      "You already have a payee with this account: First Payee. Check it's not a duplicate.",
+    );
     for (const holder of ["Erin One", "Erin Two"]) {
       await page.goto("/settings/payout");
       await page.getByLabel("Account holder").fill(holder);
@@ -537,7 +547,12 @@ test.describe("attacks, each rejected with nothing changed", () => {
     await customerWithPayee(page, newUser);
     const before = snapshot(newUser.email);
     await fillTransfer(page, "ACME Ltd", "1250.00");
-    await craft(page, TRANSFER_FORM, { intentId: "x".repeat(24), sca: "STEP_UP", stepUp: "done", amr: "pop,mfa" });
+    const forged = { intentId: "x".repeat(24), sca: "STEP_UP", stepUp: "done", amr: "pop,mfa" };
+    await craft(page, TRANSFER_FORM, forged);
+    await reviewTransfer(page);
+    // The review sends back only the operation's own fields: forge them into the send as well.
+    await expect(page.getByTestId("transfer-review")).toBeVisible();
+    await craft(page, TRANSFER_FORM, forged);
     await page.getByRole("button", { name: "Send money" }).click();
     await expect(page).toHaveURL(/\/step-up\//);
     expect(snapshot(newUser.email)).toEqual(before);

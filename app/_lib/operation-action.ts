@@ -10,8 +10,8 @@ import {
   type ActionState,
 } from "@/app/_lib/action-state";
 import { StepUpRequired } from "@/lib/assurance/guard";
-import type { Operation } from "@/lib/assurance/operation";
-import { perform } from "@/lib/assurance/pipeline";
+import type { IntentDescription, Operation } from "@/lib/assurance/operation";
+import { perform, review } from "@/lib/assurance/pipeline";
 import type { AuditAction } from "@/lib/audit/actions";
 import { requireUser, type SessionUser } from "@/lib/auth/current-user";
 import { setFlash } from "@/lib/flash-server";
@@ -71,6 +71,40 @@ export function operationAction<In, P extends Record<string, unknown>, C, R, Sho
         );
       }
       next = stepUpPath(err.intentId); // the validated operation waits there as a pending intent
+    }
+    redirect(next);
+  };
+}
+
+/** What a review step shows, and the values its "send" submits unchanged. */
+export type Review = Pick<IntentDescription, "title" | "details" | "warning"> & { values: Record<string, string> };
+
+/**
+ * The review step's server action for an operation (lib/assurance/pipeline.ts `review`): a public
+ * endpoint like any other, so it authenticates by itself; it writes nothing and decides nothing, and
+ * the operation's own action checks everything again when the customer sends. `keep` names the
+ * fields the send submits (the idempotency key with them, so a double send runs once).
+ */
+export function reviewAction<In, P extends Record<string, unknown>, C, R>(
+  op: Operation<In, P, C, R, AuditAction>,
+  options: { keep: readonly string[] },
+): (prev: ActionState<Review>, formData: FormData) => Promise<ActionState<Review>> {
+  return async (_prev, formData) => {
+    if (!isFormData(formData)) return unreadableForm;
+    const actor = await requireUser();
+    const fields = formFields(formData);
+    const values = kept(fields, options.keep);
+    let next: string;
+    try {
+      const reviewed = await review(op, actor, fields);
+      if (!("replay" in reviewed)) {
+        const { title, details, warning } = reviewed.description;
+        return { status: "success", message: title, result: { title, details, warning, values } };
+      }
+      // Sent already with this form's key (a retry): its result.
+      next = op.resume.kind === "run" ? op.resume.to(reviewed.replay) : "/dashboard";
+    } catch (err) {
+      return toErrorState(err, values);
     }
     redirect(next);
   };

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { AppServer } from "../support/app-server";
-import { addPayee, fillTransfer, TRANSFER_PAGE } from "../support/bank";
+import { addPayee, fillTransfer, TRANSFER_PAGE, sendTransfer } from "../support/bank";
 import { startReverseProxy, type ProxiedRequest, type ReverseProxy, type Route } from "../support/reverse-proxy";
 import { request, serverAction } from "../support/server-actions";
 import { freshDatabase, openSql } from "../support/sql";
@@ -82,7 +82,7 @@ test("a step-up begun on A completes on B, and a session revoked through A is re
       )[0].balance;
     const before = await balance();
     await fillTransfer(page, "ACME Ltd", "1250.00");
-    await page.getByRole("button", { name: "Send money" }).click();
+    await sendTransfer(page);
     await expect(page).toHaveURL(/\/step-up\//);
     const intentId = new URL(page.url()).pathname.split("/").pop()!;
     await confirmStepUp(page);

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { addPayee } from "../support/bank";
+import { addPayee, reviewTransfer } from "../support/bank";
 import { blockPasskeyAutofill, confirmStepUp, DEMO, enrolFirstPasskey, expect, signIn, test } from "../fixtures";
 
 const OUT = path.resolve(import.meta.dirname, "../../public/screenshots");
@@ -36,6 +36,10 @@ test("README screenshots", async ({ page, authenticator }) => {
   await page.getByLabel("Amount (USD)").fill("1250.00");
   await page.getByLabel("Memo (optional)").fill("Invoice 2026-114");
   await shoot(page, "transfer-form");
+
+  await reviewTransfer(page);
+  await expect(page.getByTestId("transfer-review")).toBeVisible();
+  await shoot(page, "transfer-review");
 
   await page.getByRole("button", { name: "Send money" }).click();
   await expect(page).toHaveURL(/\/step-up\//);

@@ -69,6 +69,17 @@ export async function fillTransfer(page: Page, to: string, amount: string, memo 
   if (memo) await page.getByLabel("Memo (optional)").fill(memo);
 }
 
+/** The transfer form's first step: Continue, which the server answers with the review or the form's errors. */
+export async function reviewTransfer(page: Page) {
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+/** Both steps of a transfer: Continue to the review, then Send money. */
+export async function sendTransfer(page: Page) {
+  await reviewTransfer(page);
+  await page.getByRole("button", { name: "Send money" }).click();
+}
+
 /**
  * Sets form controls to arbitrary values, as a crafted request would: existing controls get the value
  * (selects get a matching option), missing ones are added, and `null` disables a control so the

@@ -22,6 +22,8 @@ export type IntentDescription = {
   details: [label: string, value: string][];
   /** What happens after a successful confirmation. */
   after: string;
+  /** Something to check before confirming (a payee that looks like a duplicate). */
+  warning?: string;
   /** Where Cancel goes back to, and where Edit takes the customer. */
   backTo: string;
 };
@@ -71,6 +73,8 @@ export type Operation<
   inputOf(payload: P): unknown;
   /** How the step-up page describes it: the sentence and the rows the passkey signs. */
   describe(payload: P): IntentDescription;
+  /** Rows the review before it adds to `describe`'s, from what prepare found (e.g. the balance after a payment). */
+  review?(prepared: Prepared<P, C>): [label: string, value: string][];
   /** Slow work that needs no transaction (hashing), after the guard has allowed it. */
   compute?(actor: Actor, prepared: Prepared<P, C>): Promise<C>;
   /** The operation itself, inside the transaction that consumes its intent. `sca` is how it was authorised. */

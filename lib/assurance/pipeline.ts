@@ -102,6 +102,23 @@ async function attempt<In, P extends Record<string, unknown>, C, R>(
 }
 
 /**
+ * The review step before an operation (a payment): the same parsing and checks as `perform` (funds,
+ * limits, the payee), nothing written and no decision made, and the operation's own description of
+ * what it will do, so the review shows what the step-up page would and what the passkey would sign.
+ * A retry of an operation that already ran (its idempotency key) gives its result instead.
+ */
+export async function review<In, P extends Record<string, unknown>, C, R>(
+  op: Operation<In, P, C, R, AuditAction>,
+  actor: Actor,
+  raw: unknown,
+): Promise<{ replay: R } | { description: IntentDescription }> {
+  const prepared = await op.prepare(actor, parseInput(op.input, raw));
+  if ("replay" in prepared) return prepared;
+  const description = op.describe(prepared.payload);
+  return { description: { ...description, details: [...description.details, ...(op.review?.(prepared) ?? [])] } };
+}
+
+/**
  * After a step-up authorised `intent`: runs its operation from the stored payload (no retyping; the
  * pipeline checks everything again, now) and says where its result is. A "revisit" operation only
  * uses up the intent: its page finishes it under the raised claims, showing a result only once.

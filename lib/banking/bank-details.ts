@@ -36,6 +36,20 @@ export function maskBankDetails(details: { iban?: string | null; accountNumber?:
   return "•••";
 }
 
+/**
+ * The details in full, grouped for reading: "GB82 WEST 1234 5698 7654 32", or "Routing 021000021 ·
+ * Acct 12345678". Only for the customer confirming what they typed (a new payee or payout account).
+ */
+export function formatBankDetails(details: {
+  iban?: string | null;
+  routingCode?: string | null;
+  accountNumber?: string | null;
+}): string {
+  if (details.iban) return details.iban.replace(/(.{4})(?=.)/g, "$1 ");
+  const routing = details.routingCode?.length === 6 ? "Sort code" : "Routing";
+  return `${routing} ${details.routingCode ?? ""} · Acct ${details.accountNumber ?? ""}`;
+}
+
 const text = (field: string, max: number) =>
   z
     .string({ error: `Enter the ${field}.` })

@@ -1,7 +1,13 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/current-user";
-import { bankDetailsInput, bankDetailsSchema, maskBankDetails } from "@/lib/banking/bank-details";
+import {
+  bankDetailsInput,
+  bankDetailsSchema,
+  formatBankDetails,
+  maskBankDetails,
+  type BankDetails,
+} from "@/lib/banking/bank-details";
 import { defineOperation, type Actor } from "@/lib/assurance/operation";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
@@ -22,6 +28,17 @@ export async function listMyPayees(): Promise<PayeeSummary[]> {
   }));
 }
 
+/** The name of the customer's saved payee with exactly these bank details, if any. */
+async function samePayeeAccount(userId: string, d: BankDetails): Promise<string | null> {
+  const same = await db.payee.findFirst({
+    where: d.iban
+      ? { userId, removedAt: null, iban: d.iban }
+      : { userId, removedAt: null, routingCode: d.routingCode, accountNumber: d.accountNumber },
+    select: { name: true },
+  });
+  return same?.name ?? null;
+}
+
 /**
  * Adds a payee under a bound step-up every time (policy "payee.add"). A new payee stays "new" until
  * its first successful transfer, and policies treat new payees as risky.
@@ -29,18 +46,28 @@ export async function listMyPayees(): Promise<PayeeSummary[]> {
 export const payeeAdd = defineOperation({
   policies: ["payee.add"],
   input: bankDetailsSchema,
-  prepare: async (_actor, details) => ({
+  prepare: async (actor, details) => ({
     action: "payee.add",
-    payload: { payee: details, masked: maskBankDetails(details) },
+    payload: {
+      payee: details,
+      masked: maskBankDetails(details),
+      // Shown on the confirmation (and so part of what is confirmed): a second payee for the same
+      // account is often a typo, or a fraudster's "our bank details have changed".
+      sameAccountAs: await samePayeeAccount(actor.id, details),
+    },
     carry: null,
   }),
   inputOf: (p) => bankDetailsInput(p.payee),
   describe: (p) => ({
     title: `Add ${p.payee.name} as a payee`,
+    // In full: the customer checks what they typed before it is saved (it is masked everywhere after).
     details: [
       ["Name", p.payee.name],
-      ["Account", p.masked],
+      [p.payee.iban ? "IBAN" : "Account", formatBankDetails(p.payee)],
     ],
+    ...(p.sameAccountAs
+      ? { warning: `You already have a payee with this account: ${p.sameAccountAs}. Check it's not a duplicate.` }
+      : {}),
     after: "The payee is saved as soon as you confirm. Your first payment to them will also ask for your passkey.",
     backTo: "/payees",
   }),

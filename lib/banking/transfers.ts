@@ -129,6 +129,12 @@ export const transfer = defineOperation({
     // Cancel and Edit go back to the form with what was typed.
     backTo: `/transfers/new?${new URLSearchParams({ from: p.from.id, to: `${p.to.kind}:${p.to.id}`, amount: p.amount, ...(p.memo ? { memo: p.memo } : {}) })}`,
   }),
+  review: ({ carry: plan }) => [
+    [`${plan.from.name} balance after`, formatMoney(plan.sourceBalance - plan.amount, plan.currency)],
+    ...(plan.kind === "payee" && plan.payeeIsNew
+      ? ([["Payee", "New: you haven't paid them before"]] as [string, string][])
+      : []),
+  ],
   async run(tx, actor, { carry: plan, payload }, { sca }) {
     if (plan.kind === "payee") {
       // Touching the customer's row serialises their payments (a row lock on PostgreSQL; SQLite runs
@@ -211,6 +217,8 @@ const findByKey = (userId: string, idempotencyKey: string) =>
 type Party = { id: string; name: string; masked: string };
 type Plan = {
   fromAccountId: string;
+  /** The source account's balance when the plan was made (for the review; the ledger checks it again). */
+  sourceBalance: bigint;
   amount: bigint;
   currency: Currency;
   from: Party;
@@ -261,7 +269,16 @@ async function planTransfer(actor: Actor, input: z.output<typeof transferInputSc
       throw new DomainError("currency_mismatch", "Both accounts must use the same currency.", "to");
     }
     const to = { kind, id: target.id, name: target.name, masked: `•••• ${target.number.slice(-4)}` };
-    return { kind, fromAccountId: source.id, toAccountId: target.id, amount: parsed.amount, currency, from, to };
+    return {
+      kind,
+      fromAccountId: source.id,
+      sourceBalance: source.balance,
+      toAccountId: target.id,
+      amount: parsed.amount,
+      currency,
+      from,
+      to,
+    };
   }
   const payee = await db.payee.findFirst({
     where: { id: targetId, userId: actor.id, removedAt: null },
@@ -280,6 +297,7 @@ async function planTransfer(actor: Actor, input: z.output<typeof transferInputSc
   return {
     kind,
     fromAccountId: source.id,
+    sourceBalance: source.balance,
     payeeId: payee.id,
     payeeIsNew: payee.firstPaidAt === null,
     amount: parsed.amount,

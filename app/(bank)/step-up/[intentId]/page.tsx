@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { IntentDetails } from "@/app/_components/intent-details";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/current-user";
@@ -56,19 +57,7 @@ export default async function StepUpPage({
         </p>
       </div>
 
-      {description.details.length > 0 && (
-        <dl
-          className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white"
-          data-testid="step-up-details"
-        >
-          {description.details.map(([label, value]) => (
-            <div key={label} className="flex justify-between gap-4 px-5 py-3 text-sm">
-              <dt className="text-slate-600">{label}</dt>
-              <dd className="text-right font-medium">{value}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      <IntentDetails description={description} testId="step-up-details" />
 
       {ssoError && (
         <p
