@@ -123,6 +123,7 @@ test.describe("transfers", () => {
     await fillTransfer(page, "Savings", "2600", "Too much");
     await reviewTransfer(page);
     await expect(page.locator("#amount-error")).toHaveText("There isn't enough money in that account.");
+    await expect(page.getByTestId("form-alert"), "the message appears once, under its field").toHaveCount(0);
     await expect(page.getByLabel("Amount (USD)")).toHaveValue("2600");
     await expect(page.getByLabel("Memo (optional)")).toHaveValue("Too much");
   });

@@ -169,8 +169,14 @@ test("a sign-in error keeps the typed email", async ({ page }) => {
   await expect(page.getByLabel("Email")).toHaveValue("someone@example.com");
 });
 
-// Needs the transfer schema to check the amount with the other fields (lib/banking/transfers.ts,
-// issue 17's file): today an empty form stops at "To". Enable once the schema reports every field.
+test("an empty payee form flags every field at once", async ({ page, newUser }) => {
+  void newUser;
+  await page.goto("/payees");
+  await page.getByRole("button", { name: "Add payee" }).click();
+  await expect(page.locator("#name-error")).toBeVisible();
+  await expect(page.locator("#iban-error")).toHaveText("Enter the IBAN.");
+});
+
 test("an empty transfer form flags every field at once", async ({ page, newUser }) => {
   void newUser;
   await page.goto("/transfers/new");

@@ -97,6 +97,9 @@ test.describe("passkeys", () => {
     await expect(page.getByText("That password isn't right.")).toBeVisible();
     await page.getByLabel("Your password").fill(newUser.password);
     await page.getByRole("button", { name: "Confirm password" }).click();
+    // While the new recovery codes are still on screen, the list already shows the new passkey.
+    await expect(page.getByTestId("recovery-codes")).toBeVisible();
+    await expect(page.getByTestId("no-passkeys")).toBeHidden();
     await saveRecoveryCodes(page);
     await expect(page.getByTestId("passkey-name")).toHaveText("Work laptop");
     const { credentials } = await authenticator.cdp.send("WebAuthn.getCredentials", {
@@ -453,6 +456,24 @@ test.describe("when step-up fails or is abandoned", () => {
     await page.getByRole("button", { name: "Cancel" }).click();
     await expect(page).toHaveURL(/\/transfers\/new\?/);
     expect(intent(id).status).toBe("CANCELLED");
+  });
+
+  test("Edit ends the confirmation and goes back to the form with what was typed", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
+    void authenticator;
+    await customerWithPayee(page, newUser);
+    const before = snapshot(newUser.email);
+    const id = await askForTransfer(page, "ACME Ltd", "1250.00");
+    await page.getByTestId("step-up-edit").click();
+    await expect(page).toHaveURL(/\/transfers\/new\?/);
+    await expect(page.getByLabel("Amount (USD)")).toHaveValue("1250.00");
+    await expect(page.getByLabel("To")).toHaveValue(/^payee:/);
+    // The old confirmation can't be used any more, from this tab or another.
+    expect(intent(id).status).toBe("CANCELLED");
+    expect(snapshot(newUser.email)).toEqual(before);
   });
 
   test("Cancel leaves nothing but the audit, and the intent can't be confirmed afterwards", async ({

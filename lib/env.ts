@@ -54,7 +54,7 @@ const schema = z.object({
    * The exact origins (scheme://host[:port]) a WebAuthn response may come from, comma-separated.
    * Unset: http://localhost:<PORT>, the port Next listens on (it sets PORT once it listens), so
    * `npm run dev -- --port 4000` needs no other change. Never 127.0.0.1: an IP address can't be an
-   * RP ID (WebAuthn L3 §5.1.3), so proxy.ts sends 127.0.0.1 to localhost instead.
+   * RP ID (WebAuthn L3 §5.1.3), so next.config.js redirects 127.0.0.1 to localhost instead.
    */
   WEBAUTHN_ORIGINS: origins.optional(),
   /** Set by `next dev` / `next start` to the port they listen on; only used for the defaults above. */

@@ -22,8 +22,8 @@ export type IntentDescription = {
   details: [label: string, value: string][];
   /** What happens after a successful confirmation. */
   after: string;
-  /** Something to check before confirming (a payee that looks like a duplicate). */
-  warning?: string;
+  /** Something to check before confirming (a payee that looks like a duplicate): the operation's `warning`. */
+  warning?: string | null;
   /** Where Cancel goes back to, and where Edit takes the customer. */
   backTo: string;
 };
@@ -73,6 +73,11 @@ export type Operation<
   inputOf(payload: P): unknown;
   /** How the step-up page describes it: the sentence and the rows the passkey signs. */
   describe(payload: P): IntentDescription;
+  /**
+   * Something to check before confirming, worked out when the confirmation is shown (not part of
+   * the payload, so it can't make a confirmed intent differ from itself): e.g. a duplicate payee.
+   */
+  warning?(actor: Actor, payload: P): Promise<string | null>;
   /** Rows the review before it adds to `describe`'s, from what prepare found (e.g. the balance after a payment). */
   review?(prepared: Prepared<P, C>): [label: string, value: string][];
   /** Slow work that needs no transaction (hashing), after the guard has allowed it. */

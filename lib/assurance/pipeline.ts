@@ -19,6 +19,16 @@ export const operationOf = (
 export const describeIntent = (action: PolicyAction, payload: Record<string, unknown>): IntentDescription =>
   operationOf(action).describe(payload);
 
+/** describeIntent with the operation's warning, if any, worked out now for this customer. */
+export async function describeForConfirmation(
+  actor: Actor,
+  action: PolicyAction,
+  payload: Record<string, unknown>,
+): Promise<IntentDescription> {
+  const op = operationOf(action);
+  return { ...op.describe(payload), warning: (await op.warning?.(actor, payload)) ?? null };
+}
+
 const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === "P2002";
 
 /**
@@ -115,7 +125,13 @@ export async function review<In, P extends Record<string, unknown>, C, R>(
   const prepared = await op.prepare(actor, parseInput(op.input, raw));
   if ("replay" in prepared) return prepared;
   const description = op.describe(prepared.payload);
-  return { description: { ...description, details: [...description.details, ...(op.review?.(prepared) ?? [])] } };
+  return {
+    description: {
+      ...description,
+      details: [...description.details, ...(op.review?.(prepared) ?? [])],
+      warning: (await op.warning?.(actor, prepared.payload)) ?? null,
+    },
+  };
 }
 
 /**

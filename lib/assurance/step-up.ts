@@ -7,7 +7,7 @@ import { raiseSessionClaims } from "@/lib/auth/raise-claims";
 import { requireUser, type SessionUser } from "@/lib/auth/current-user";
 import { boundChallenge, challengeMatches, NONCE_BYTES, nonceOf, payloadHashOf } from "@/lib/assurance/binding";
 import type { IntentDescription } from "@/lib/assurance/operation";
-import { describeIntent, operationOf, resumeIntent } from "@/lib/assurance/pipeline";
+import { describeForConfirmation, describeIntent, operationOf, resumeIntent } from "@/lib/assurance/pipeline";
 import {
   authoriseIntentIn,
   cancelIntent,
@@ -77,7 +77,7 @@ export async function getStepUpView(intentId: unknown): Promise<StepUpView | nul
       expiresAt: intent.expiresAt,
       cancelReason: intent.cancelReason,
     },
-    description: describeIntent(intent.action, intent.payload),
+    description: await describeForConfirmation(user, intent.action, intent.payload),
     requirement: requirementOf({ ...policy, acr: policy.acr, bound }),
     reason: policy.label,
     passkeys,

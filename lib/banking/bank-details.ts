@@ -63,9 +63,13 @@ const optionalText = z
   .optional()
   .transform((v) => (v ?? "").trim());
 
+const str = (value: unknown) => (typeof value === "string" ? value : "");
+const digitsOf = (value: unknown) => str(value).replace(/[\s-]/g, "");
+
 /**
  * Form input -> normalised details. `scheme` chooses IBAN or domestic; the other fields are ignored.
- * Messages are written for the person filling in the form.
+ * Messages are written for the person filling in the form. The account checks run even when another
+ * field (the name) failed (`when`), so an empty form flags every field at once.
  */
 export const bankDetailsSchema = z
   .object({
@@ -75,32 +79,46 @@ export const bankDetailsSchema = z
     routingCode: optionalText,
     accountNumber: optionalText,
   })
-  .transform((input, ctx) => {
-    if (input.scheme === "iban") {
-      const iban = compactIban(input.iban);
-      if (!iban) ctx.addIssue({ code: "custom", path: ["iban"], message: "Enter the IBAN." });
-      else if (!isValidIban(iban)) {
-        ctx.addIssue({ code: "custom", path: ["iban"], message: "That IBAN isn't valid. Check it for typos." });
+  .superRefine(
+    (input, ctx) => {
+      if (input.scheme === "iban") {
+        const iban = compactIban(str(input.iban));
+        if (!iban) ctx.addIssue({ code: "custom", path: ["iban"], message: "Enter the IBAN." });
+        else if (!isValidIban(iban)) {
+          ctx.addIssue({ code: "custom", path: ["iban"], message: "That IBAN isn't valid. Check it for typos." });
+        }
+        return;
       }
-      return { name: input.name, iban, routingCode: null, accountNumber: null };
-    }
-    const routingCode = input.routingCode.replace(/[\s-]/g, "");
-    const accountNumber = input.accountNumber.replace(/[\s-]/g, "");
-    if (!routingCode)
-      ctx.addIssue({ code: "custom", path: ["routingCode"], message: "Enter the routing number or sort code." });
-    else if (!/^\d+$/.test(routingCode) || !(routingCode.length === 6 || isValidAbaRouting(routingCode))) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["routingCode"],
-        message: "Enter a 9-digit routing number or a 6-digit sort code.",
-      });
-    }
-    if (!accountNumber) ctx.addIssue({ code: "custom", path: ["accountNumber"], message: "Enter the account number." });
-    else if (!/^\d{4,17}$/.test(accountNumber)) {
-      ctx.addIssue({ code: "custom", path: ["accountNumber"], message: "Account numbers are 4 to 17 digits." });
-    }
-    return { name: input.name, iban: null, routingCode, accountNumber };
-  });
+      if (input.scheme !== "domestic") return;
+      const routingCode = digitsOf(input.routingCode);
+      const accountNumber = digitsOf(input.accountNumber);
+      if (!routingCode)
+        ctx.addIssue({ code: "custom", path: ["routingCode"], message: "Enter the routing number or sort code." });
+      else if (!/^\d+$/.test(routingCode) || !(routingCode.length === 6 || isValidAbaRouting(routingCode))) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["routingCode"],
+          message: "Enter a 9-digit routing number or a 6-digit sort code.",
+        });
+      }
+      if (!accountNumber)
+        ctx.addIssue({ code: "custom", path: ["accountNumber"], message: "Enter the account number." });
+      else if (!/^\d{4,17}$/.test(accountNumber)) {
+        ctx.addIssue({ code: "custom", path: ["accountNumber"], message: "Account numbers are 4 to 17 digits." });
+      }
+    },
+    { when: () => true },
+  )
+  .transform((input) =>
+    input.scheme === "iban"
+      ? { name: input.name, iban: compactIban(input.iban), routingCode: null, accountNumber: null }
+      : {
+          name: input.name,
+          iban: null,
+          routingCode: digitsOf(input.routingCode),
+          accountNumber: digitsOf(input.accountNumber),
+        },
+  );
 
 export type BankDetails = z.infer<typeof bankDetailsSchema>;
 

@@ -46,15 +46,9 @@ async function samePayeeAccount(userId: string, d: BankDetails): Promise<string 
 export const payeeAdd = defineOperation({
   policies: ["payee.add"],
   input: bankDetailsSchema,
-  prepare: async (actor, details) => ({
+  prepare: async (_actor, details) => ({
     action: "payee.add",
-    payload: {
-      payee: details,
-      masked: maskBankDetails(details),
-      // Shown on the confirmation (and so part of what is confirmed): a second payee for the same
-      // account is often a typo, or a fraudster's "our bank details have changed".
-      sameAccountAs: await samePayeeAccount(actor.id, details),
-    },
+    payload: { payee: details, masked: maskBankDetails(details) },
     carry: null,
   }),
   inputOf: (p) => bankDetailsInput(p.payee),
@@ -65,12 +59,16 @@ export const payeeAdd = defineOperation({
       ["Name", p.payee.name],
       [p.payee.iban ? "IBAN" : "Account", formatBankDetails(p.payee)],
     ],
-    ...(p.sameAccountAs
-      ? { warning: `You already have a payee with this account: ${p.sameAccountAs}. Check it's not a duplicate.` }
-      : {}),
+
     after: "The payee is saved as soon as you confirm. Your first payment to them will also ask for your passkey.",
     backTo: "/payees",
   }),
+  // Worked out when the confirmation is shown, not stored in what is confirmed: a second payee for
+  // the same account is often a typo, or a fraudster's "our bank details have changed".
+  warning: async (actor, p) => {
+    const same = await samePayeeAccount(actor.id, p.payee);
+    return same ? `You already have a payee with this account: ${same}. Check it's not a duplicate.` : null;
+  },
   async run(tx, actor, { payload }) {
     const payee = await tx.payee.create({ data: { userId: actor.id, currency: "USD", ...payload.payee } });
     await recordAudit(

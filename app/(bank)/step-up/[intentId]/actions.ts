@@ -45,3 +45,8 @@ export async function cancelStepUpAction(formData: FormData): Promise<void> {
   await setFlash("step-up.cancelled");
   redirect(back);
 }
+
+/** Edit: the same cancellation, without its toast, back to the form with what was typed. */
+export async function editStepUpAction(formData: FormData): Promise<void> {
+  redirect(await cancelStepUp(isFormData(formData) ? formData.get("intentId") : null));
+}

@@ -6,7 +6,7 @@ import { requireUser } from "@/lib/auth/current-user";
 import { getStepUpView } from "@/lib/assurance/step-up";
 import { buttonClass } from "@/app/_components/button";
 import { ssoStepUpFor } from "@/lib/auth/sso";
-import { beginSsoStepUpAction, cancelStepUpAction } from "./actions";
+import { beginSsoStepUpAction, cancelStepUpAction, editStepUpAction } from "./actions";
 import { StepUpCeremony } from "./step-up-ceremony";
 import { BRAND } from "@/lib/brand";
 import { cancelledByRecoveryMessage } from "@/lib/assurance/recovery-hold";
@@ -148,9 +148,14 @@ export default async function StepUpPage({
         </form>
       )}
       {pending && (
-        <Link href={description.backTo} className={buttonClass("secondary", "md", "w-full")} data-testid="step-up-edit">
-          Edit
-        </Link>
+        // Edit ends this confirmation (so it can't be confirmed from another tab as well) and goes back
+        // to the form with what was typed.
+        <form action={editStepUpAction}>
+          <input type="hidden" name="intentId" value={intent.id} />
+          <button type="submit" className={buttonClass("secondary", "md", "w-full")} data-testid="step-up-edit">
+            Edit
+          </button>
+        </form>
       )}
       {pending && (
         <form action={cancelStepUpAction}>
