@@ -47,7 +47,7 @@ const TAKES_NO_INPUT = new Set([
   "passkeySignInOptionsAction",
 ]);
 /** Actions that answer nothing (a form posts and the page reloads): with bad input, nothing happens. */
-const ANSWERS_NOTHING = new Set(["revokeSessionAction", "cancelStepUpAction"]);
+const ANSWERS_NOTHING = new Set(["revokeSessionAction", "cancelStepUpAction", "editStepUpAction"]);
 
 /** Everything a rejected request must leave as it was (audit events, rate-limiter rows and WebAuthn challenges may grow). */
 async function businessState(sql: Sql) {
@@ -84,7 +84,7 @@ function unclearAction(action: string, response: HttpResult): string | null {
   if (location !== null) {
     if (/^(https?:\/\/[^/]+)?\/login\b/.test(location)) return null;
     if (
-      (action === "cancelStepUpAction" || action === "cancelApiStepUpAction") &&
+      (action === "cancelStepUpAction" || action === "editStepUpAction" || action === "cancelApiStepUpAction") &&
       /^(https?:\/\/[^/]+)?\/dashboard$/.test(location)
     )
       return null; // "not found": back home
