@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/log";
 import type { IntentDescription } from "@/lib/assurance/operation";
-import { describeIntent, operationOf } from "@/lib/assurance/pipeline";
+import { describeForConfirmation, operationOf } from "@/lib/assurance/pipeline";
 import { findIntent, type Intent } from "@/lib/assurance/intents";
 import { stepUpLockout, type LockoutState } from "@/lib/assurance/lockout";
 import {
@@ -117,7 +117,7 @@ export async function authorizeViewFor(user: SessionUser, request: AuthorizeRequ
     clientName: client.name,
     scope,
     intent: { id: intent.id, status: intent.status, expiresAt: intent.expiresAt, cancelReason: intent.cancelReason },
-    description: describeIntent(intent.action, intent.payload),
+    description: await describeForConfirmation(user, intent.action, intent.payload),
     passkeyNames: passkeys.map((p) => p.nickname),
     lockout,
   };

@@ -176,6 +176,7 @@ export async function beginStepUpFor(user: SessionUser, intentId: unknown): Prom
   });
   return { ok: true, options };
 }
+
 export type CompleteResult =
   /** `message`: the operation's own confirmation, for the toast on the page it resumes to. */
   | { ok: true; redirectTo: string; action: Intent["action"]; message: string }

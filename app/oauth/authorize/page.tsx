@@ -1,3 +1,4 @@
+import { IntentDetails } from "@/app/_components/intent-details";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
@@ -59,19 +60,7 @@ export default async function AuthorizePage({
               permission ({SCOPES[view.scope].toLowerCase()}) for this one operation, for two minutes.
             </p>
           </div>
-          {view.description.details.length > 0 && (
-            <dl
-              className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white"
-              data-testid="step-up-details"
-            >
-              {view.description.details.map(([label, value]) => (
-                <div key={label} className="flex justify-between gap-4 px-5 py-3 text-sm">
-                  <dt className="text-slate-600">{label}</dt>
-                  <dd className="text-right font-medium">{value}</dd>
-                </div>
-              ))}
-            </dl>
-          )}
+          <IntentDetails description={view.description} testId="step-up-details" />
           {view.intent.status !== "PENDING" ? (
             <p
               role="alert"
