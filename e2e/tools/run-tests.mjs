@@ -67,8 +67,36 @@ if (mode === "all") {
 const jobs = Math.max(1, Number(process.env.TEST_JOBS ?? 3));
 const logDir = path.join(root, "e2e/.tmp/logs");
 mkdirSync(logDir, { recursive: true });
-/** @type {Map<string, { status: "ok" | "FAILED" | "skipped", seconds: number }>} */
+/** @type {Map<string, { status: "ok" | "FAILED" | "skipped", seconds: number, output?: string }>} */
 const results = new Map();
+
+/**
+ * A failed stage's output in at most a dozen lines: for Playwright, each failed test's title with
+ * its error's first lines; otherwise the last lines, where test runners and compilers summarise.
+ * @param {string} output
+ */
+function failureDigest(output, maxLines = 12) {
+  const lines = output.split("\n").map((l) => l.trimEnd());
+  const digest = [];
+  for (let i = 0; i < lines.length && digest.length < maxLines; i++) {
+    if (!/^\s+\d+\) \[[^\]]+\] › /.test(lines[i])) continue;
+    digest.push(lines[i].trim());
+    const error = lines.slice(i + 1, i + 12).findIndex((l) => /Error|Expected|Received|Timeout/.test(l));
+    if (error >= 0)
+      digest.push(
+        ...lines
+          .slice(i + 1 + error, i + 8 + error)
+          .filter((l) => l.trim())
+          .slice(0, 4)
+          .map((l) => `    ${l.trim()}`),
+      );
+  }
+  if (digest.length) return digest.slice(0, maxLines).join("\n");
+  return lines
+    .filter((l) => l.trim())
+    .slice(-8)
+    .join("\n");
+}
 const running = new Set();
 const t0 = performance.now();
 const clock = () => `${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s`;
@@ -105,7 +133,7 @@ async function start(stage) {
     `\n${"─".repeat(100)}\n${clock()}  ${status}  ${stage.name} (${seconds.toFixed(1)} s)\n${"─".repeat(100)}`,
   );
   process.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
-  results.set(stage.name, { status, seconds });
+  results.set(stage.name, { status, seconds, output });
   running.delete(stage.name);
 }
 
@@ -146,5 +174,8 @@ for (const { name } of stages) {
 if (mode === "all" && !postgres)
   console.log("  (PostgreSQL tests skipped: set TEST_DATABASE_URL=postgresql://… to run them)");
 const failed = [...results].filter(([, r]) => r.status !== "ok").map(([n]) => n);
+// What failed, in a few lines at the very end: a CI page that shows only the tail still names it.
+for (const name of failed)
+  if (results.get(name).output) console.log(`\n${name}:\n${failureDigest(results.get(name).output)}`);
 console.log(failed.length ? `FAILED: ${failed.join(", ")} (logs in e2e/.tmp/logs/)` : "all passed");
 process.exit(failed.length ? 1 : 0);
