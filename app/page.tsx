@@ -5,8 +5,9 @@ import { getSessionUser } from "@/lib/auth/current-user";
 
 export default async function LandingPage() {
   if (await getSessionUser()) redirect("/dashboard");
+  // From the top down, like AuthCard: nothing centred moves while a slow page arrives.
   return (
-    <main className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center gap-8 px-6 py-16">
+    <main className="mx-auto flex max-w-2xl flex-col gap-8 px-6 pt-16 pb-16 sm:pt-[18vh]">
       <div className="space-y-4">
         <Logo />
         <h1 className="text-4xl font-bold tracking-tight">Banking that asks for your passkey when it matters.</h1>

@@ -178,3 +178,22 @@ test("at 360 px, the narrowest phone we support, no page scrolls sideways", asyn
   }
   expect(overflowing).toEqual({});
 });
+
+test("on a slow connection, a page that arrives in pieces doesn't move what is already shown", async ({ page }) => {
+  // The HTML reaches the browser a few kilobytes at a time, so Chromium lays out and paints the part it
+  // has: content centred in the viewport would jump up as the rest arrives (what a loaded CI machine
+  // once did by accident). Content laid out from the top down only grows below what is shown.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 40,
+    downloadThroughput: 16 * 1024,
+    uploadThroughput: 16 * 1024,
+  });
+  await watch(page);
+  for (const path of ["/", "/login", "/signup", "/login/recover"]) {
+    const { shift, sources } = await load(page, path);
+    expect(shift, `${path}\n${sources.join("\n")}`).toBeLessThan(NOTICEABLE);
+  }
+});

@@ -1,9 +1,14 @@
 import { Logo } from "./logo";
 import type { ReactNode } from "react";
 
+/**
+ * Laid out from the top down, not centred in the viewport: a page that arrives in pieces (a slow
+ * connection streams the HTML) only grows below what is already shown, instead of jumping up as the
+ * rest arrives (e2e/layout-stability.spec.ts, "on a slow connection").
+ */
 export function AuthCard({ title, children, footer }: { title: string; children: ReactNode; footer: ReactNode }) {
   return (
-    <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-6 py-12">
+    <main className="mx-auto flex max-w-md flex-col px-6 pt-12 pb-12 sm:pt-[12vh]">
       <div className="mb-6">
         <Logo />
       </div>
