@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { addPasskey } from "@/lib/testing/fixtures";
+import { statementsOf } from "@/lib/testing/statements";
 import type { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
 import { TEST_RP } from "@/lib/testing/step-up-in-process";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
@@ -621,6 +622,29 @@ describe(`bearer-token API (${TEST_PROVIDER})`, () => {
       (await tokenRequest({ grant_type: "client_credentials" }, [client.clientId, client.secret])).body.error,
       "invalid_client",
     );
+  });
+
+  it("an own-account transfer costs at most 10 SQL statements and one commit, its retry 3 and none (issue 18)", async () => {
+    // A cost budget: a change that adds a round trip to the API's hottest write fails here. The 10:
+    // the token and its client, the idempotency key, both accounts at once, debit and credit (each
+    // UPDATE … RETURNING the new balance), the transfer, both ledger entries in one INSERT, the two
+    // audit rows (the guard's decision and the transfer) in one INSERT, and the COMMIT.
+    const token = await accessToken(await makeClient(alice, "transfer:funds"));
+    const body = { from_account_id: alice.checking, to: `account:${alice.savings}`, amount: "0.01" };
+    const key = idempotencyKey();
+    const first = await statementsOf(() => postTransfer(token, body, key));
+    assert.equal(first.result.status, 201, JSON.stringify(first.result.body));
+    assert.ok(first.statements.length <= 10, `${first.statements.length} statements:\n${first.statements.join("\n")}`);
+    assert.equal(first.commits, 1);
+    // The response is the transfer as stored, read back by nothing.
+    const stored = await db.transfer.findUniqueOrThrow({ where: { id: first.result.body.id as string } });
+    assert.equal(first.result.body.reference, stored.reference);
+    assert.equal(first.result.body.created_at, stored.createdAt.toISOString());
+    const retry = await statementsOf(() => postTransfer(token, body, key));
+    assert.equal(retry.result.status, 200);
+    assert.deepEqual({ ...retry.result.body, replayed: false }, first.result.body);
+    assert.ok(retry.statements.length <= 3, retry.statements.join("\n"));
+    assert.equal(retry.commits, 0);
   });
 
   it("an idempotent retry returns the first result and moves money once; bad input changes nothing", async () => {

@@ -66,52 +66,58 @@ export type Posting = {
  * concurrent transfers cannot overdraw or lose an update. Rows are locked in id order so two
  * opposite transfers (A->B and B->A) can't deadlock.
  */
+/** Prisma's "no row matched the update's where" (P2025), turned into the domain's refusal. */
+const notMatched = (refusal: () => DomainError) => (err: unknown) => {
+  throw (err as { code?: unknown } | null)?.code === "P2025" ? refusal() : err;
+};
+
 export async function postTransfer(tx: Tx, p: Posting) {
   if (p.amount <= 0n) throw new DomainError("invalid_amount", "Enter an amount greater than zero.", "amount");
   if (p.fromAccountId === p.toAccountId) {
     throw new DomainError("same_account", "Choose two different accounts.", "toAccountId");
   }
 
-  const debit = async () => {
-    const changed = await tx.account.updateMany({
-      where: {
-        id: p.fromAccountId,
-        currency: p.currency,
-        ...(p.allowNegativeSource ? {} : { balance: { gte: p.amount } }),
-      },
-      data: { balance: { decrement: p.amount } },
-    });
-    if (changed.count !== 1) {
-      throw new DomainError("insufficient_funds", "There isn't enough money in that account.", "amount");
-    }
-  };
-  const credit = async () => {
-    const changed = await tx.account.updateMany({
-      where: { id: p.toAccountId, currency: p.currency },
-      data: { balance: { increment: p.amount } },
-    });
-    if (changed.count !== 1)
-      throw new DomainError("currency_mismatch", "The accounts use different currencies.", "toAccountId");
-  };
+  // Each UPDATE returns the row's new balance (UPDATE … RETURNING): the post-balance for the ledger
+  // entry without reading the rows again. A debit matches only while the balance covers it.
+  const debit = () =>
+    tx.account
+      .update({
+        where: {
+          id: p.fromAccountId,
+          currency: p.currency,
+          ...(p.allowNegativeSource ? {} : { balance: { gte: p.amount } }),
+        },
+        data: { balance: { decrement: p.amount } },
+        select: { balance: true },
+      })
+      .catch(
+        notMatched(() => new DomainError("insufficient_funds", "There isn't enough money in that account.", "amount")),
+      );
+  const credit = () =>
+    tx.account
+      .update({
+        where: { id: p.toAccountId, currency: p.currency },
+        data: { balance: { increment: p.amount } },
+        select: { balance: true },
+      })
+      .catch(
+        notMatched(() => new DomainError("currency_mismatch", "The accounts use different currencies.", "toAccountId")),
+      );
+  // Rows are always locked in id order, so two transfers between the same accounts can't deadlock.
+  let fromAfter: bigint, toAfter: bigint;
   if (p.fromAccountId < p.toAccountId) {
-    await debit();
-    await credit();
+    fromAfter = (await debit()).balance;
+    toAfter = (await credit()).balance;
   } else {
-    await credit();
-    await debit();
+    toAfter = (await credit()).balance;
+    fromAfter = (await debit()).balance;
   }
-
-  // Both rows are locked by this transaction now, so these balances are exactly the post-balances.
-  const balances = await tx.account.findMany({
-    where: { id: { in: [p.fromAccountId, p.toAccountId] } },
-    select: { id: true, balance: true },
-  });
-  const after = new Map(balances.map((a) => [a.id, a.balance]));
   const at = p.at ?? new Date();
+  const reference = newReference();
 
-  return tx.transfer.create({
+  const transfer = await tx.transfer.create({
     data: {
-      reference: newReference(),
+      reference,
       userId: p.userId,
       fromAccountId: p.fromAccountId,
       toAccountId: p.toAccountId,
@@ -122,12 +128,20 @@ export async function postTransfer(tx: Tx, p: Posting) {
       idempotencyKey: p.idempotencyKey,
       sca: p.sca ?? "NONE",
       createdAt: at,
-      entries: {
-        create: [
-          { accountId: p.fromAccountId, amount: -p.amount, balanceAfter: after.get(p.fromAccountId)!, createdAt: at },
-          { accountId: p.toAccountId, amount: p.amount, balanceAfter: after.get(p.toAccountId)!, createdAt: at },
-        ],
-      },
     },
   });
+  // Both entries in one INSERT (a nested create would add a read of the transfer back).
+  await tx.ledgerEntry.createMany({
+    data: [
+      {
+        transferId: transfer.id,
+        accountId: p.fromAccountId,
+        amount: -p.amount,
+        balanceAfter: fromAfter,
+        createdAt: at,
+      },
+      { transferId: transfer.id, accountId: p.toAccountId, amount: p.amount, balanceAfter: toAfter, createdAt: at },
+    ],
+  });
+  return transfer;
 }

@@ -51,7 +51,45 @@ export const transferInputSchema = z.object({
 });
 export type TransferInput = z.input<typeof transferInputSchema>;
 
-export type TransferResult = { id: string; reference: string; replayed: boolean };
+/** A transfer as its receipt and the API describe it: what `perform` gives back, so nothing reads it again. */
+const RESULT_FIELDS = {
+  id: true,
+  reference: true,
+  amount: true,
+  currency: true,
+  memo: true,
+  sca: true,
+  createdAt: true,
+  fromAccountId: true,
+  toAccountId: true,
+  payeeId: true,
+} as const;
+export type TransferResult = {
+  id: string;
+  reference: string;
+  amount: bigint;
+  currency: string;
+  memo: string | null;
+  sca: string;
+  createdAt: Date;
+  fromAccountId: string;
+  toAccountId: string;
+  payeeId: string | null;
+  replayed: boolean;
+};
+const resultOf = (t: Omit<TransferResult, "replayed">, replayed: boolean): TransferResult => ({
+  id: t.id,
+  reference: t.reference,
+  amount: t.amount,
+  currency: t.currency,
+  memo: t.memo,
+  sca: t.sca,
+  createdAt: t.createdAt,
+  fromAccountId: t.fromAccountId,
+  toAccountId: t.toAccountId,
+  payeeId: t.payeeId,
+  replayed,
+});
 
 const moneyText = (payload: { amount: string; currency: string }) => {
   const currency = isCurrency(payload.currency) ? payload.currency : "USD";
@@ -81,12 +119,12 @@ export const transfer = defineOperation({
   input: transferInputSchema,
   async prepare(actor, input): Promise<Prepared<TransferPayload, Plan> | { replay: TransferResult }> {
     const previous = await findByKey(actor.id, input.idempotencyKey);
-    if (previous) return { replay: { ...previous, replayed: true } };
+    if (previous) return { replay: resultOf(previous, true) };
     const plan = await planTransfer(actor, input).catch(async (err: unknown) => {
       // A retry racing its own first submit: the first may have committed since the read above (and
       // spent the balance this one then found missing). Its result is the answer, not the refusal.
       const first = err instanceof DomainError ? await findByKey(actor.id, input.idempotencyKey) : null;
-      if (first) return { replay: { ...first, replayed: true } } as const;
+      if (first) return { replay: resultOf(first, true) } as const;
       throw err;
     });
     if ("replay" in plan) return plan;
@@ -191,7 +229,7 @@ export const transfer = defineOperation({
       },
       tx,
     );
-    return { id: created.id, reference: created.reference, replayed: false };
+    return resultOf(created, false);
   },
   record: (result) => ({ transferId: result.id }),
   resume: { kind: "run", to: (result) => `/transfers/${result.id}`, label: "View receipt" },
@@ -211,7 +249,7 @@ export const transfer = defineOperation({
 const findByKey = (userId: string, idempotencyKey: string) =>
   db.transfer.findUnique({
     where: { userId_idempotencyKey: { userId, idempotencyKey } },
-    select: { id: true, reference: true },
+    select: RESULT_FIELDS,
   });
 
 type Party = { id: string; name: string; masked: string };
@@ -237,10 +275,18 @@ async function exemptedLast24h(userId: string, client: Tx | typeof db = db): Pro
 
 /** Checks ownership and every rule that can be checked before writing. Outsiders get "not found". */
 async function planTransfer(actor: Actor, input: z.output<typeof transferInputSchema>): Promise<Plan> {
-  const source = await db.account.findFirst({
-    where: { id: input.fromAccountId, userId: actor.id },
+  const [kind, targetId] = input.to.split(":") as ["account" | "payee", string];
+  if (kind === "account" && targetId === input.fromAccountId)
+    throw new DomainError("same_account", "Choose two different accounts.", "to");
+  // Between own accounts, both are read at once; only the customer's own rows match.
+  const accounts = await db.account.findMany({
+    where: {
+      id: { in: kind === "account" ? [input.fromAccountId, targetId] : [input.fromAccountId] },
+      userId: actor.id,
+    },
     select: { id: true, currency: true, name: true, number: true, balance: true },
   });
+  const source = accounts.find((a) => a.id === input.fromAccountId);
   if (!source || !isCurrency(source.currency)) {
     throw new DomainError("not_found", "That account was not found.", "fromAccountId");
   }
@@ -257,13 +303,8 @@ async function planTransfer(actor: Actor, input: z.output<typeof transferInputSc
   if (source.balance < parsed.amount)
     throw new DomainError("insufficient_funds", "There isn't enough money in that account.", "amount");
 
-  const [kind, targetId] = input.to.split(":") as ["account" | "payee", string];
   if (kind === "account") {
-    if (targetId === source.id) throw new DomainError("same_account", "Choose two different accounts.", "to");
-    const target = await db.account.findFirst({
-      where: { id: targetId, userId: actor.id },
-      select: { id: true, currency: true, name: true, number: true },
-    });
+    const target = accounts.find((a) => a.id === targetId);
     if (!target) throw new DomainError("not_found", "That account was not found.", "to");
     if (target.currency !== currency) {
       throw new DomainError("currency_mismatch", "Both accounts must use the same currency.", "to");

@@ -2,7 +2,6 @@ import { apiError, json, protectedRoute, readJson } from "@/lib/api/http";
 import { money } from "@/lib/api/views";
 import { perform } from "@/lib/assurance/pipeline";
 import { transfer } from "@/lib/banking/transfers";
-import { db } from "@/lib/db";
 import type { Currency } from "@/lib/money";
 
 export const dynamic = "force-dynamic";
@@ -40,24 +39,10 @@ export async function POST(request: Request) {
         idempotencyKey: key,
       };
       // A step-up token runs as its intent: the guard refuses any other operation (401 invalid_token).
-      const result = await perform(transfer, actor, raw);
-      const t = await db.transfer.findFirstOrThrow({
-        where: { id: result.id, userId: actor.id },
-        select: {
-          id: true,
-          reference: true,
-          amount: true,
-          currency: true,
-          memo: true,
-          sca: true,
-          createdAt: true,
-          fromAccountId: true,
-          toAccountId: true,
-          payeeId: true,
-        },
-      });
+      // The operation gives back the transfer as stored (or, for a retry, as first stored): no re-read.
+      const t = await perform(transfer, actor, raw);
       const currency = t.currency as Currency;
-      return json(result.replayed ? 200 : 201, {
+      return json(t.replayed ? 200 : 201, {
         id: t.id,
         reference: t.reference,
         status: "completed",
@@ -68,7 +53,7 @@ export async function POST(request: Request) {
         memo: t.memo,
         sca: t.sca.toLowerCase(),
         created_at: t.createdAt.toISOString(),
-        replayed: result.replayed,
+        replayed: t.replayed,
       });
     },
     { runsStepUpIntents: true },
