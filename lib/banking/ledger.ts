@@ -58,6 +58,11 @@ export type Posting = {
   at?: Date;
 };
 
+/** Prisma's "no row matched the update's where" (P2025), turned into the domain's refusal. */
+const notMatched = (refusal: () => DomainError) => (err: unknown) => {
+  throw (err as { code?: unknown } | null)?.code === "P2025" ? refusal() : err;
+};
+
 /**
  * Posts one transfer inside the caller's transaction.
  *
@@ -66,11 +71,6 @@ export type Posting = {
  * concurrent transfers cannot overdraw or lose an update. Rows are locked in id order so two
  * opposite transfers (A->B and B->A) can't deadlock.
  */
-/** Prisma's "no row matched the update's where" (P2025), turned into the domain's refusal. */
-const notMatched = (refusal: () => DomainError) => (err: unknown) => {
-  throw (err as { code?: unknown } | null)?.code === "P2025" ? refusal() : err;
-};
-
 export async function postTransfer(tx: Tx, p: Posting) {
   if (p.amount <= 0n) throw new DomainError("invalid_amount", "Enter an amount greater than zero.", "amount");
   if (p.fromAccountId === p.toAccountId) {
@@ -103,7 +103,6 @@ export async function postTransfer(tx: Tx, p: Posting) {
       .catch(
         notMatched(() => new DomainError("currency_mismatch", "The accounts use different currencies.", "toAccountId")),
       );
-  // Rows are always locked in id order, so two transfers between the same accounts can't deadlock.
   let fromAfter: bigint, toAfter: bigint;
   if (p.fromAccountId < p.toAccountId) {
     fromAfter = (await debit()).balance;
