@@ -59,6 +59,10 @@ export function bearerFailure(f: BearerFailure): Response {
 /** Why the guard asked for more, in RFC 9470 §3's error_description terms. */
 const STEP_UP_REASONS: Record<string, string> = {
   bound_action: "The customer must confirm this operation with a passkey",
+  // The same words whatever the risk signals: an API client (perhaps a thief's) doesn't learn which
+  // signal fired, so it can't probe the risk model. The customer sees why on the step-up page.
+  elevated_risk: "The customer must confirm this operation with a passkey",
+  high_risk: "The customer must confirm this operation with a passkey",
   acr_too_low: "A phishing-resistant authentication (a passkey) is required",
   passkey_too_old: "More recent authentication is required",
   recovery_cooling_off:
@@ -127,6 +131,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   intent_used: 422,
   step_up_required: 422,
   recovery_hold: 403,
+  high_risk: 403,
   no_challenge: 422,
   registration_failed: 422,
   too_many_intents: 429,

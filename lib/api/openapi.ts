@@ -193,8 +193,9 @@ export const OPENAPI = {
           ...moneyFields("amount", "The amount sent"),
           memo: { type: ["string", "null"] },
           sca: {
-            enum: ["none", "exempt_low_value", "step_up"],
-            description: "How strong customer authentication was met (PSD2 RTS Art. 4, 16)",
+            enum: ["none", "exempt_low_value", "exempt_tra", "step_up"],
+            description:
+              "How strong customer authentication was met (PSD2 RTS Art. 4; exemptions: Art. 16 low value, Art. 18 transaction-risk analysis)",
           },
           created_at: { type: "string", format: "date-time" },
           replayed: {

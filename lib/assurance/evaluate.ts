@@ -1,5 +1,6 @@
 import { acrSatisfies, type Acr, type AssuranceClaims } from "@/lib/auth/claims";
 import type { Policy } from "@/lib/assurance/policy";
+import type { RiskAssessment, RiskFacts } from "@/lib/risk/signals";
 
 /** Facts about the operation that exemptions depend on (filled by the guard from the database). */
 export type GuardFacts = {
@@ -14,6 +15,10 @@ export type GuardFacts = {
   recoveryHoldUntil?: number;
   /** A concurrent operation used up the exemption this one would have had (lib/assurance/pipeline.ts). */
   exemptionSpent?: boolean;
+  /** A payment's own history, for the risk signals (lib/risk/facts.ts paymentFacts). */
+  payment?: RiskFacts["payment"];
+  /** The risk the guard assessed, for a policy that decides on it (Policy.risk). */
+  risk?: RiskAssessment;
 };
 
 /** What a step-up must achieve, OIDC style (RFC 9470 §3: acr_values and max_age). */
@@ -24,7 +29,7 @@ export type Decision =
       outcome: "allowed";
       reason: "no_step_up_needed" | "recent_passkey" | "recent_password_for_first_passkey" | "recent_recovery_code";
     }
-  | { outcome: "exempted"; reason: "low_value" }
+  | { outcome: "exempted"; reason: "low_value" | "low_risk" }
   | { outcome: "held"; reason: "recovery_cooling_off"; until: number }
   | {
       outcome: "step_up";
@@ -34,7 +39,9 @@ export type Decision =
         | "passkey_too_old"
         | "needs_password"
         | "needs_passkey_enrolment"
-        | "recovery_cooling_off";
+        | "recovery_cooling_off"
+        | "elevated_risk"
+        | "high_risk";
       requirement: Requirement;
     };
 
@@ -56,9 +63,12 @@ export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: G
   if (policy.acr === null) return { outcome: "allowed", reason: "no_step_up_needed" };
   const requirement = requirementOf({ ...policy, acr: policy.acr });
 
+  // Only low risk keeps the exemptions; elevated or high risk removes every one (lib/risk).
+  const lowRisk = (facts.risk?.level ?? "low") === "low";
   const exemption = policy.exemption;
   if (
     exemption &&
+    lowRisk &&
     !facts.exemptionSpent &&
     facts.amountMinor !== undefined &&
     facts.amountMinor < exemption.maxAmountMinor &&
@@ -66,6 +76,19 @@ export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: G
     (facts.exemptedLast24hMinor ?? 0n) + facts.amountMinor <= exemption.dailyBudgetMinor
   ) {
     return { outcome: "exempted", reason: "low_value" };
+  }
+  // PSD2 RTS Art. 18: a payment the real-time risk analysis found low-risk, up to the policy's limit,
+  // to a payee paid before. It needs an assessment that was made and came out low, not just none.
+  const tra = policy.risk?.tra;
+  if (
+    tra &&
+    facts.risk?.level === "low" &&
+    facts.payment &&
+    facts.payment.amountMinor <= tra.maxAmountMinor &&
+    facts.payment.payee.timesPaid >= tra.minTimesPaid &&
+    nowS * 1000 - facts.payment.payee.addedAt >= tra.minPayeeAgeS * 1000
+  ) {
+    return { outcome: "exempted", reason: "low_risk" };
   }
 
   if (policy.heldAfterRecovery && facts.recoveryHoldUntil !== undefined && facts.recoveryHoldUntil > nowS) {
@@ -87,7 +110,11 @@ export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: G
     return { outcome: "step_up", reason: "needs_passkey_enrolment", requirement };
   }
 
-  if (policy.bound) return { outcome: "step_up", reason: "bound_action", requirement };
+  if (policy.bound) {
+    const level = facts.risk?.level ?? "low";
+    const reason = level === "high" ? "high_risk" : level === "elevated" ? "elevated_risk" : "bound_action";
+    return { outcome: "step_up", reason, requirement };
+  }
   if (policy.boundAfterRecovery && facts.recoveryHoldUntil !== undefined && facts.recoveryHoldUntil > nowS) {
     return {
       outcome: "step_up",

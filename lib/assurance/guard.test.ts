@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { statementsOf } from "@/lib/testing/statements";
-import { addPasskey } from "@/lib/testing/fixtures";
+import { addPasskey, settle } from "@/lib/testing/fixtures";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 const PROVIDER = TEST_PROVIDER;
@@ -56,6 +56,8 @@ async function customer(name: string): Promise<Customer> {
       },
     })
   ).id;
+  // A customer of some standing: their set-up is no recent security change (lib/risk).
+  await settle(db, user.id);
   return { actor, checking, payee, knownPayee };
 }
 
@@ -118,8 +120,12 @@ describe(`the assurance guard (${PROVIDER})`, () => {
       orderBy: { createdAt: "desc" },
     });
     assert.equal(audit?.outcome, "STEP_UP_REQUIRED");
+    // Low risk, but above the low-value exemption, and the payee isn't regular enough for TRA (paid
+    // once, added two days ago): a bound passkey, decided with the risk it saw (lib/risk).
     assert.equal(audit?.reason, "bound_action");
     assert.match(audit?.metadata ?? "", /"acr_values":"urn:vault:acr:phr"/);
+    assert.match(audit?.metadata ?? "", /"risk":"low","signals":""/);
+    assert.deepEqual(intent?.risk, []);
   });
 
   it("an authorised intent completes once, even when two completions race", async () => {

@@ -19,6 +19,9 @@ import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { requestTimeZone } from "@/lib/request-time-zone";
 import { DomainError } from "@/lib/errors";
+import { contextFacts } from "@/lib/risk/facts";
+import { assessRisk, levelOf, type RiskAssessment, type Signal } from "@/lib/risk/signals";
+import { RISK } from "@/lib/risk/thresholds";
 
 /** Thrown when the session falls short: the validated operation waits as intent `intentId`. */
 export class StepUpRequired extends Error {
@@ -123,6 +126,7 @@ export async function guard(
     // Re-checked now, when the operation runs, not only when the intent was made or confirmed: a
     // recovery-code sign-in since then holds it (README "Account recovery"), on every channel.
     await refuseIfHeld(actor, action, intent, audit);
+    await refuseIfRecentPasskey(actor, intent, audit);
     return pass(
       decisionOf("SUCCESS", "authorised_intent", { intentId: intent.id }),
       { outcome: "allowed", reason: "authorised_intent", sca: "STEP_UP" },
@@ -159,32 +163,72 @@ export async function guard(
     hasPasskey: (user?._count.passkeys ?? 0) > 0 || ssoStepUp,
     recoveryHoldUntil: hold ? epochSeconds(hold) : undefined,
   };
+  // A policy that decides on risk assesses it now, for this operation (lib/risk, docs/risk.md).
+  if (rules.risk) facts.risk = assessRisk({ ...(await contextFacts(actor)), payment: op.facts?.payment });
+  const riskAudit = (risk: RiskAssessment | undefined): Record<string, string> =>
+    risk ? { risk: risk.level, signals: risk.signals.map((x) => x.code).join(",") } : {};
   const decision: Decision = evaluatePolicy(policy, actor.claims, facts, epochSeconds());
   if (decision.outcome === "allowed") {
-    return pass(decisionOf("SUCCESS", decision.reason), { outcome: "allowed", reason: decision.reason, sca: "NONE" });
+    return pass(decisionOf("SUCCESS", decision.reason, riskAudit(facts.risk)), {
+      outcome: "allowed",
+      reason: decision.reason,
+      sca: "NONE",
+    });
   }
   if (decision.outcome === "exempted") {
-    return pass(decisionOf("EXEMPTED", decision.reason), {
+    return pass(decisionOf("EXEMPTED", decision.reason, riskAudit(facts.risk)), {
       outcome: "exempted",
       reason: decision.reason,
-      sca: "EXEMPT_LOW_VALUE",
+      sca: decision.reason === "low_risk" ? "EXEMPT_TRA" : "EXEMPT_LOW_VALUE",
     });
   }
   if (decision.outcome === "held") {
     const until = new Date(decision.until * 1000);
-    await audit("DENIED", decision.reason, { until: until.toISOString() });
+    await audit("DENIED", decision.reason, { until: until.toISOString(), ...riskAudit(facts.risk) });
     throw new DomainError("recovery_hold", heldMessage(until, await requestTimeZone()));
   }
 
+  // The intent keeps the signals seen now: the step-up page says why, and confirming on a new device
+  // remembers it. A policy that doesn't decide on risk still has them looked at here (a step-up is
+  // being asked for anyway), but they can't lower what it asks.
+  const risk = facts.risk ?? assessRisk(await contextFacts(actor));
   // The intent and the decision that asked for it commit together.
-  const intentId = await createIntent(actor, action, op.payload, (id) =>
-    decisionOf("STEP_UP_REQUIRED", decision.reason, {
-      intentId: id,
-      acr_values: decision.requirement.acr_values,
-      max_age: String(decision.requirement.max_age),
-    }),
+  const intentId = await createIntent(
+    actor,
+    action,
+    op.payload,
+    (id) =>
+      decisionOf("STEP_UP_REQUIRED", decision.reason, {
+        intentId: id,
+        acr_values: decision.requirement.acr_values,
+        max_age: String(decision.requirement.max_age),
+        ...riskAudit(risk),
+      }),
+    risk.signals,
   );
   throw new StepUpRequired(intentId, decision.requirement, decision.reason);
+}
+
+/**
+ * High risk (lib/risk): the operation runs only if the passkey that confirmed it was enrolled before
+ * the recent-change window began, so a passkey a thief could have added lately can't confirm it.
+ * Checked when the operation runs, from the signals stored with the intent. Throws DomainError.
+ */
+async function refuseIfRecentPasskey(
+  actor: Actor,
+  intent: { id: string; action: PolicyAction; authorisedBy: string | null; createdAt: Date; risk: Signal[] },
+  audit: (outcome: "DENIED", reason: string, extra: Record<string, string>) => Promise<void>,
+): Promise<void> {
+  const policy: Policy = POLICIES[intent.action];
+  if (!policy.risk || levelOf(intent.risk) !== "high") return;
+  const window = { startedAt: new Date(intent.createdAt.getTime() - RISK.recentChangeS * 1000) };
+  if (await mayConfirmDuringHold(actor.id, confirmerOf(intent.authorisedBy), { ...window, until: intent.createdAt }))
+    return;
+  await audit("DENIED", "high_risk_recent_passkey", { intentId: intent.id });
+  throw new DomainError(
+    "high_risk",
+    "This looked unusual, so it needs a passkey you've had for more than a day. Nothing was sent or changed.",
+  );
 }
 
 /**

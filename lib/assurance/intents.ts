@@ -7,6 +7,7 @@ import type { Actor } from "@/lib/assurance/operation";
 import type { PolicyAction } from "@/lib/assurance/policy";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
+import { isSignalCode, type Signal } from "@/lib/risk/signals";
 import { DomainError } from "@/lib/errors";
 
 /**
@@ -51,6 +52,9 @@ export type Intent = {
   cancelReason: string | null;
   /** Whether a passkey ceremony begun for it can still be answered (its challenge is unspent and unexpired). */
   challengeLive: boolean;
+  createdAt: Date;
+  /** The risk signals the guard saw when it asked for this step-up (lib/risk/signals.ts). */
+  risk: Signal[];
 };
 
 /**
@@ -62,6 +66,7 @@ export async function createIntent(
   action: PolicyAction,
   payload: Record<string, unknown>,
   audit?: (intentId: string) => AuditInput,
+  risk: Signal[] = [],
 ): Promise<string> {
   // An API client stores an intent with every RFC 9470 401 it provokes, as fast as it can call, so
   // intents made by API clients are capped per customer, counted before the row is written (racing
@@ -84,6 +89,7 @@ export async function createIntent(
     payload: canonical,
     payloadHash: payloadHashOf(canonical),
     expiresAt: new Date(Date.now() + env.STEP_UP_INTENT_TTL_S * 1000),
+    riskSignals: risk.length > 0 ? JSON.stringify(risk) : null,
   };
   // A batch transaction: both rows are known up front, so no interactive round trips are needed.
   if (!audit) await db.stepUpIntent.create({ data });
@@ -111,7 +117,28 @@ type IntentRow = {
   cancelReason: string | null;
   challengeNonce: string | null;
   challengeExpiresAt: Date | null;
+  createdAt: Date;
+  riskSignals: string | null;
 };
+
+/** The stored signals, keeping only well-formed ones (the column is Vault's own, but JSON is JSON). */
+function signalsOf(stored: string | null): Signal[] {
+  if (!stored) return [];
+  try {
+    const parsed: unknown = JSON.parse(stored);
+    return Array.isArray(parsed)
+      ? parsed.filter(
+          (s): s is Signal =>
+            typeof s === "object" &&
+            s !== null &&
+            isSignalCode(s.code) &&
+            (s.level === "elevated" || s.level === "high"),
+        )
+      : [];
+  } catch {
+    return [];
+  }
+}
 
 function intentOf(row: IntentRow, now: Date): Intent {
   const { action, ...payload } = JSON.parse(row.payload) as { action: PolicyAction } & Record<string, unknown>;
@@ -127,6 +154,8 @@ function intentOf(row: IntentRow, now: Date): Intent {
     authorisedBy: row.authorisedBy,
     cancelReason: row.cancelReason,
     challengeLive: row.challengeNonce !== null && row.challengeExpiresAt !== null && row.challengeExpiresAt > now,
+    createdAt: row.createdAt,
+    risk: signalsOf(row.riskSignals),
   };
 }
 

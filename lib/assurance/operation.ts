@@ -10,7 +10,27 @@ import type { Tx } from "@/lib/db";
  * confirmed operation (an API step-up token): such an actor runs that intent and nothing else,
  * whatever its claims would allow (RFC 9470 §4, PSD2 RTS Art. 5(1)).
  */
-export type Actor = { id: string; sid: string; claims: AssuranceClaims; intentId?: string | null };
+export type Actor = {
+  id: string;
+  sid: string;
+  claims: AssuranceClaims;
+  intentId?: string | null;
+  /** Where a browser's request comes from, for the risk signals (lib/risk); absent for an API client. */
+  context?: BrowserContext;
+};
+
+/**
+ * A signed-in browser's request, as the server sees it (lib/auth/current-user.ts): the device cookie's
+ * verified id (null: none, or forged), the client address and the sign-in's (null when the deployment
+ * can't know them, README "Client addresses"), and when the sign-in was made.
+ */
+export type BrowserContext = {
+  deviceId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  signInIp: string | null;
+  signedInAt: Date;
+};
 
 /**
  * What the step-up page shows: built only from the intent's stored payload, which is exactly what
@@ -104,7 +124,7 @@ export type Operation<
 };
 
 /** How strong customer authentication was satisfied, for the record (Transfer.sca). */
-export type Sca = "NONE" | "EXEMPT_LOW_VALUE" | "STEP_UP";
+export type Sca = "NONE" | "EXEMPT_LOW_VALUE" | "EXEMPT_TRA" | "STEP_UP";
 
 /** What an example input may refer to: a fresh customer's own accounts, payee and passkey. */
 export type ExampleCustomer = { accountIds: string[]; payeeId: string; passkeyId: string };

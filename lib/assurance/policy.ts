@@ -1,4 +1,5 @@
 import { ACR, type Acr } from "@/lib/auth/claims";
+import { RISK } from "@/lib/risk/thresholds";
 
 /**
  * Step-up policies, as data: one entry per sensitive action. Each is run by one operation
@@ -18,6 +19,11 @@ import { ACR, type Acr } from "@/lib/auth/claims";
  * - boundAfterRecovery: during the cooling-off, bound (a passkey for this very operation), and only a
  *   passkey enrolled before the cooling-off began may confirm it. So the customer, with an old passkey,
  *   can still remove a thief's passkey or change the password, and a thief's new passkey can't.
+ * - risk: the policy decides on the risk signals too (lib/risk, docs/risk.md). Only at low risk may an
+ *   exemption apply, and then also `tra` (PSD2 RTS Art. 18 transaction-risk analysis: up to
+ *   maxAmountMinor, to a payee paid at least minTimesPaid times and added minPayeeAgeS ago or more). Elevated risk removes every exemption.
+ *   High risk asks for a bound passkey that was enrolled before the recent-change window
+ *   (RISK.recentChangeS): a passkey a thief could have added lately can't confirm it.
  */
 export type Policy = {
   label: string;
@@ -28,6 +34,7 @@ export type Policy = {
   bootstrap?: { passwordWithinS: number; recoveryCodeWithinS: number };
   heldAfterRecovery?: boolean;
   boundAfterRecovery?: boolean;
+  risk?: { tra?: { maxAmountMinor: bigint; minTimesPaid: number; minPayeeAgeS: number } };
 };
 
 /**
@@ -51,6 +58,7 @@ export const POLICIES = {
     bound: true,
     exemption: { maxAmountMinor: LOW_VALUE_MAX_MINOR, dailyBudgetMinor: LOW_VALUE_DAILY_BUDGET_MINOR },
     heldAfterRecovery: true,
+    risk: { tra: RISK.tra },
   },
   // OWASP ASVS 5 V7.5.3: an extra factor before highly sensitive transactions, every time.
   "payee.add": { label: "Add a payee", acr: ACR.PHR, maxAgeS: 0, bound: true, heldAfterRecovery: true },

@@ -36,6 +36,8 @@ import { requestTimeZone } from "@/lib/request-time-zone";
 import { checkAssertion, recordPasskeyUse } from "@/lib/webauthn/assertion";
 import { challengeOfResponse } from "@/lib/webauthn/challenges";
 import { CEREMONY_TIMEOUT_MS, CHALLENGE_TTL_MS, rp } from "@/lib/webauthn/config";
+import { ensureDeviceId, rememberDevice } from "@/lib/risk/device";
+import type { SignalCode } from "@/lib/risk/signals";
 
 export type StepUpView = {
   intent: Pick<Intent, "id" | "action" | "status" | "expiresAt" | "cancelReason">;
@@ -234,6 +236,9 @@ export async function completeStepUpFor(
     ? await checkAssertion(response, (challenge) => challenge === presented, user.id)
     : { ok: false as const, reason: "malformed_challenge" };
   if (verified.ok && nonce && presented) {
+    // A browser confirming on a device it has no valid device cookie for gets one now, so the device
+    // can be remembered if the intent saw it as new (below).
+    const deviceId = user.context ? (user.context.deviceId ?? (await ensureDeviceId())) : null;
     const outcome = await authorise(
       user,
       intentId,
@@ -242,6 +247,7 @@ export async function completeStepUpFor(
         confirmer: { kind: "passkey", passkeyId: verified.passkeyId },
         audit: { passkey: verified.nickname },
         challenge: { nonce, presented },
+        device: deviceId ? { id: deviceId, userAgent: user.context?.userAgent ?? null } : undefined,
         commit: async (tx) => {
           await recordPasskeyUse(tx, verified);
           await taken.ticket.succeeded(tx); // a verified passkey ends the run of failures
@@ -319,7 +325,12 @@ type Factor = {
   canonical?: string;
   /** Writes that commit with the authorisation (the passkey's counter, the lockout's reset). */
   commit?: (tx: Tx) => Promise<void>;
+  /** The browser the passkey was used on: remembered as a known device when the intent saw it as new or stale. */
+  device?: { id: string; userAgent: string | null };
 };
+
+/** The signals a passkey on this device answers: afterwards it is known (lib/risk/device.ts). */
+const DEVICE_SIGNALS: ReadonlySet<SignalCode> = new Set(["new_device", "stale_device"]);
 
 /** Thrown inside authorise's transaction to roll it back; `deny` then says why, when a rule refused. */
 class NotAuthorised extends Error {
@@ -374,6 +385,9 @@ async function authorise(
       if (hold && !(await mayConfirmDuringHold(user.id, factor.confirmer, hold, tx)))
         throw new NotAuthorised(() => refuseEnrolledDuringHold(user, authorised, factor, hold.until));
       await factor.commit?.(tx);
+      // Only when the guard saw the device as new or stale: a known device costs no write here.
+      if (factor.device && authorised.risk.some((x) => DEVICE_SIGNALS.has(x.code)))
+        await rememberDevice(tx, user.id, factor.device.id, factor.device.userAgent, now);
       await recordAudit(
         {
           userId: user.id,

@@ -138,7 +138,9 @@ export function auditSentence(e: SentenceInput): string | null {
         case "SUCCESS":
           return `You were allowed to ${policyPhrase(m.policy)}`;
         case "EXEMPTED":
-          return `A small payment went ahead without a passkey`;
+          return e.reason === "low_risk"
+            ? "A payment to a regular payee went ahead without a passkey: nothing about it looked unusual"
+            : "A small payment went ahead without a passkey";
         case "STEP_UP_REQUIRED":
           return `${BRAND.name} asked for your passkey to ${policyPhrase(m.policy)}`;
         default:

@@ -4,9 +4,11 @@ import { cache } from "react";
 import type { Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { sessionCallback } from "@/lib/auth/callbacks";
-import { isSessionLive, presentedSessionToken } from "@/lib/auth/session-records";
+import { liveSession, presentedSessionToken } from "@/lib/auth/session-records";
+import { getRequestContext } from "@/lib/audit/log";
+import { presentedDeviceId } from "@/lib/risk/device";
 
-import type { Actor } from "@/lib/assurance/operation";
+import type { Actor, BrowserContext } from "@/lib/assurance/operation";
 
 /** The signed-in customer: an Actor (their sign-in and its assurance claims, what the guard reads) with their name and email. */
 export type SessionUser = Actor & { email: string; name: string };
@@ -33,11 +35,19 @@ export const getSessionUser = cache(readSessionUser);
  */
 async function readSessionUser(): Promise<SessionUser | null> {
   const token = await presentedSessionToken();
-  return token ? sessionUserOf(token) : null;
+  if (!token) return null;
+  const [{ ip, userAgent }, deviceId] = await Promise.all([getRequestContext(), presentedDeviceId()]);
+  return sessionUserOf(token, { ip, userAgent, deviceId });
 }
 
-/** The customer a decrypted session token names, if its server-side session is live (exported for the bench). */
-export async function sessionUserOf(token: JWT): Promise<SessionUser | null> {
+/**
+ * The customer a decrypted session token names, if its server-side session is live (exported for the
+ * bench). `request`: where the request comes from, for the risk signals (Actor.context).
+ */
+export async function sessionUserOf(
+  token: JWT,
+  request: Pick<BrowserContext, "deviceId" | "ip" | "userAgent"> | null = null,
+): Promise<SessionUser | null> {
   // The same mapping Auth.js would apply (lib/auth/callbacks.ts): a token without the claims is no one.
   const session = sessionCallback({
     session: { user: { email: token.email ?? "", name: token.name ?? "" }, expires: "" } as Session,
@@ -46,8 +56,10 @@ export async function sessionUserOf(token: JWT): Promise<SessionUser | null> {
   const id = session.user?.id;
   if (!id || !session.sid) return null;
   // The cookie only names the session; the server-side record says whether it still counts.
-  if (!(await isSessionLive(session.sid, id))) return null;
+  const live = await liveSession(session.sid, id);
+  if (!live) return null;
   return {
+    context: request ? { ...request, signInIp: live.ip, signedInAt: live.createdAt } : undefined,
     id,
     email: session.user.email,
     name: session.user.name,

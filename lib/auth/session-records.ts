@@ -91,11 +91,28 @@ export async function endReplacedSession(newUserId: string): Promise<void> {
 
 /** True when the session exists for this user, isn't revoked, and is within both timeouts. Refreshes lastSeenAt. */
 export async function isSessionLive(sid: string, userId: string, now = new Date()): Promise<boolean> {
+  return (await liveSession(sid, userId, now)) !== null;
+}
+
+/** isSessionLive, with where and when the sign-in was made (for the risk signals), from the same read. */
+export async function liveSession(
+  sid: string,
+  userId: string,
+  now = new Date(),
+): Promise<{ ip: string | null; createdAt: Date } | null> {
   const row = await db.session.findUnique({
     where: { id: sid },
-    select: { userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, revokedReason: true },
+    select: {
+      userId: true,
+      revokedAt: true,
+      expiresAt: true,
+      lastSeenAt: true,
+      revokedReason: true,
+      ip: true,
+      createdAt: true,
+    },
   });
-  if (!row || row.userId !== userId) return false;
+  if (!row || row.userId !== userId) return null;
   const refused = row.revokedAt
     ? "revoked"
     : row.expiresAt <= now
@@ -105,12 +122,12 @@ export async function isSessionLive(sid: string, userId: string, now = new Date(
         : null;
   if (refused) {
     await auditRefusedSession(sid, userId, refused, row.revokedReason);
-    return false;
+    return null;
   }
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.session.updateMany({ where: { id: sid, revokedAt: null }, data: { lastSeenAt: now } });
   }
-  return true;
+  return { ip: row.ip, createdAt: row.createdAt };
 }
 
 /**

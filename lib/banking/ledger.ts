@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes, randomInt } from "node:crypto";
 import type { Tx } from "@/lib/db";
+import type { Sca } from "@/lib/assurance/operation";
 import { DomainError } from "@/lib/errors";
 import type { Currency } from "@/lib/money";
 
@@ -53,7 +54,7 @@ export type Posting = {
   /** Only the bank's internal accounts may be debited below zero. */
   allowNegativeSource?: boolean;
   /** How strong customer authentication was satisfied (see Transfer.sca). */
-  sca?: "NONE" | "EXEMPT_LOW_VALUE" | "STEP_UP";
+  sca?: Sca;
   /** Seed data only: backdate the movement. */
   at?: Date;
 };

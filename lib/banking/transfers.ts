@@ -11,6 +11,7 @@ import { LOW_VALUE_DAILY_BUDGET_MINOR } from "@/lib/assurance/policy";
 import { db, type Tx } from "@/lib/db";
 import { DomainError, InputError, notFound } from "@/lib/errors";
 import { formatMoney, isCurrency, parseAmount, toDecimalString, type Currency } from "@/lib/money";
+import { paymentFacts } from "@/lib/risk/facts";
 
 /** The most one transfer may move (minor units): $25,000.00. Larger payments need a branch. */
 export const MAX_TRANSFER_MINOR = 2_500_000n;
@@ -144,6 +145,7 @@ export const transfer = defineOperation({
         amountMinor: plan.amount,
         payeeIsNew: plan.payeeIsNew,
         exemptedLast24hMinor: await exemptedLast24h(actor.id),
+        payment: await paymentFacts(actor.id, plan.payee, plan.amount),
       },
       carry: plan,
     };
@@ -261,7 +263,16 @@ type Plan = {
   currency: Currency;
   from: Party;
   to: Party & { kind: "account" | "payee" };
-} & ({ kind: "account"; toAccountId: string } | { kind: "payee"; payeeId: string; payeeIsNew: boolean });
+} & (
+  | { kind: "account"; toAccountId: string }
+  | {
+      kind: "payee";
+      payeeId: string;
+      payeeIsNew: boolean;
+      /** The payee's history, for the risk signals (lib/risk). */
+      payee: { id: string; createdAt: Date; firstPaidAt: Date | null };
+    }
+);
 
 /** PSD2 RTS Art. 16: what low-value payments have already used of the rolling 24-hour budget. */
 async function exemptedLast24h(userId: string, client: Tx | typeof db = db): Promise<bigint> {
@@ -323,7 +334,15 @@ async function planTransfer(actor: Actor, input: z.output<typeof transferInputSc
   }
   const payee = await db.payee.findFirst({
     where: { id: targetId, userId: actor.id, removedAt: null },
-    select: { id: true, currency: true, name: true, iban: true, accountNumber: true, firstPaidAt: true },
+    select: {
+      id: true,
+      currency: true,
+      name: true,
+      iban: true,
+      accountNumber: true,
+      firstPaidAt: true,
+      createdAt: true,
+    },
   });
   if (!payee) throw new DomainError("not_found", "That payee was not found.", "to");
   if (payee.currency !== currency) {
@@ -341,6 +360,7 @@ async function planTransfer(actor: Actor, input: z.output<typeof transferInputSc
     sourceBalance: source.balance,
     payeeId: payee.id,
     payeeIsNew: payee.firstPaidAt === null,
+    payee: { id: payee.id, createdAt: payee.createdAt, firstPaidAt: payee.firstPaidAt },
     amount: parsed.amount,
     currency,
     from,

@@ -50,3 +50,27 @@ export async function signedUpCustomerWithPasskey(db: Db, name = "Alice"): Promi
   });
   return { userId: user.id, email: user.email, key, accountIds: accounts.map((a) => a.id) };
 }
+
+/**
+ * Moves a customer's set-up `days` into the past (sign-up, passkeys, payees, payout destination), as
+ * for a customer of some standing: with the default 2 days, past the risk signals' 24-hour window of
+ * recent security changes, and short of the 7 days that make a payee regular enough for the TRA
+ * exemption (lib/risk/thresholds.ts). Tests about the exemptions start from here.
+ */
+export async function settle(db: Db, userId: string, days = 2): Promise<void> {
+  const back = (d: Date) => new Date(d.getTime() - days * 24 * 60 * 60 * 1000);
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { createdAt: true, passwordChangedAt: true },
+  });
+  await db.user.update({
+    where: { id: userId },
+    data: { createdAt: back(user.createdAt), passwordChangedAt: back(user.passwordChangedAt) },
+  });
+  for (const p of await db.passkey.findMany({ where: { userId }, select: { id: true, createdAt: true } }))
+    await db.passkey.update({ where: { id: p.id }, data: { createdAt: back(p.createdAt) } });
+  for (const p of await db.payee.findMany({ where: { userId }, select: { id: true, createdAt: true } }))
+    await db.payee.update({ where: { id: p.id }, data: { createdAt: back(p.createdAt) } });
+  const payout = await db.payoutDestination.findUnique({ where: { userId }, select: { updatedAt: true } });
+  if (payout) await db.payoutDestination.update({ where: { userId }, data: { updatedAt: back(payout.updatedAt) } });
+}

@@ -1,4 +1,5 @@
 import "server-only";
+import { ensureDeviceId, rememberDevice } from "@/lib/risk/device";
 import {
   generateRegistrationOptions,
   verifyRegistrationResponse,
@@ -146,6 +147,9 @@ export async function finishPasskeyRegistration(
     recoveryHoldOf(user.id),
   ]);
   const recovery = unusedCodes === 0 && !hold ? await makeRecoveryCodes() : null;
+  // The passkey was just made on this browser: it is a known device for the risk signals (lib/risk),
+  // except during a recovery cooling-off, when whoever enrols may not be the customer.
+  const deviceId = hold ? null : await ensureDeviceId();
   const passkey = await db
     .$transaction(async (tx) => {
       const created = await tx.passkey.create({
@@ -173,6 +177,7 @@ export async function finishPasskeyRegistration(
       if (recovery) {
         await recovery.store(tx, user.id, "passkey_enrolled");
       }
+      if (deviceId) await rememberDevice(tx, user.id, deviceId, user.context?.userAgent ?? null);
       return created;
     })
     .catch(async (err: unknown) => {
