@@ -1,7 +1,7 @@
 /** Banking helpers shared by the e2e specs: database look-ups, forms, and crafted submissions. */
 import type { Locator, Page } from "@playwright/test";
 import { confirmStepUp, expect, hydrated } from "../fixtures";
-import { queryE2eDb } from "./e2e-db";
+import { queryE2eDb, writeE2eDb } from "./e2e-db";
 
 export const TRANSFER_FORM = "form:has([name=idempotencyKey])";
 /** A transfer's detail page (not /transfers/new). */
@@ -15,6 +15,36 @@ export const accountsOf = (email: string) =>
   );
 export const userId = (email: string) =>
   queryE2eDb<{ id: string }>(`SELECT id FROM "User" WHERE email = ?`, email.toLowerCase())[0].id;
+
+/**
+ * Moves a customer's set-up (sign-up, password, passkeys, payees) `days` into the past, as
+ * lib/testing/fixtures.ts settle() does for the integration tests: a customer of some standing, whose
+ * set-up is no recent security change for the risk signals (lib/risk).
+ */
+export function settleCustomer(email: string, days = 2) {
+  const id = userId(email);
+  const shift = days * 24 * 60 * 60 * 1000;
+  // Prisma stores SQLite DateTimes as ISO-8601 text or epoch milliseconds: keep whichever it is.
+  const back = (v: string | number) =>
+    typeof v === "number" ? v - shift : new Date(new Date(v).getTime() - shift).toISOString();
+  for (const table of ["Passkey", "Payee"]) {
+    for (const row of queryE2eDb<{ id: string; createdAt: string | number }>(
+      `SELECT id, createdAt FROM "${table}" WHERE userId = ?`,
+      id,
+    ))
+      writeE2eDb(`UPDATE "${table}" SET createdAt = ? WHERE id = ?`, back(row.createdAt), row.id);
+  }
+  const [user] = queryE2eDb<{ createdAt: string | number; passwordChangedAt: string | number }>(
+    `SELECT createdAt, passwordChangedAt FROM "User" WHERE id = ?`,
+    id,
+  );
+  writeE2eDb(
+    `UPDATE "User" SET createdAt = ?, passwordChangedAt = ? WHERE id = ?`,
+    back(user.createdAt),
+    back(user.passwordChangedAt),
+    id,
+  );
+}
 
 /**
  * Everything an action could change for these users. A rejected action must leave all of it as it

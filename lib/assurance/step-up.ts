@@ -37,7 +37,7 @@ import { checkAssertion, recordPasskeyUse } from "@/lib/webauthn/assertion";
 import { challengeOfResponse } from "@/lib/webauthn/challenges";
 import { CEREMONY_TIMEOUT_MS, CHALLENGE_TTL_MS, rp } from "@/lib/webauthn/config";
 import { ensureDeviceId, rememberDevice } from "@/lib/risk/device";
-import type { SignalCode } from "@/lib/risk/signals";
+import { SIGNAL_TEXT, type SignalCode } from "@/lib/risk/signals";
 
 export type StepUpView = {
   intent: Pick<Intent, "id" | "action" | "status" | "expiresAt" | "cancelReason">;
@@ -45,6 +45,8 @@ export type StepUpView = {
   /** RFC 9470 §3 / OIDC Core §3.1.2.1 terms: what this step-up must achieve. */
   requirement: Requirement;
   reason: string;
+  /** Why now, in plain words: the risk signals the guard saw (lib/risk/signals.ts SIGNAL_TEXT). */
+  why: string[];
   passkeys: { nickname: string; lastUsedAt: Date | null }[];
   lockout: LockoutState;
   /** A used intent: the operation's confirmation and where its result is (none for a shown-once result). */
@@ -82,6 +84,7 @@ export async function getStepUpView(intentId: unknown): Promise<StepUpView | nul
     description: await describeForConfirmation(user, intent.action, intent.payload),
     requirement: requirementOf({ ...policy, acr: policy.acr, bound }),
     reason: policy.label,
+    why: intent.risk.map((signal) => SIGNAL_TEXT[signal.code]),
     passkeys,
     lockout,
     done: intent.status === "CONSUMED" ? doneOf(intent) : null,

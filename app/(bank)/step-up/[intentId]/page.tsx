@@ -57,6 +57,20 @@ export default async function StepUpPage({
         </p>
       </div>
 
+      {view.why.length > 0 && (
+        <div
+          className="rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
+          data-testid="step-up-why"
+        >
+          <p className="font-medium">Why we&apos;re asking this time</p>
+          <ul className="mt-1 list-disc space-y-0.5 pl-5">
+            {view.why.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+
       <IntentDetails description={description} testId="step-up-details" />
 
       {ssoError && (
