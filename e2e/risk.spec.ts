@@ -49,3 +49,51 @@ test("a new browser is asked for a passkey where the known one wasn't, and the s
     await other.close();
   }
 });
+
+test("forgetting this device in the security centre makes its next payment ask again; renaming checks the name", async ({
+  page,
+  newUser,
+  authenticator,
+}) => {
+  void authenticator;
+  await enrolFirstPasskey(page, newUser);
+  await addPayee(page, "ACME Ltd", IBAN);
+  await fillTransfer(page, "ACME Ltd", "20.00");
+  await sendTransfer(page);
+  await confirmStepUp(page);
+  await expect(page).toHaveURL(TRANSFER_PAGE);
+  settleCustomer(newUser.email);
+
+  await page.goto("/settings/security");
+  const row = page.getByTestId("device-row");
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("This device");
+  // A blank name is refused with a message, and nothing changes.
+  const name = (await row.getByTestId("device-name").innerText()).replace("This device", "").trim();
+  await row.getByRole("button", { name: /^Rename/ }).click();
+  await row.getByLabel("New name").fill("   ");
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(row.getByRole("alert")).toHaveText("Give the device a name.");
+  await expect(row.getByTestId("device-name")).toContainText(name);
+  await row.getByRole("button", { name: /^Rename/ }).click();
+  await row.getByLabel("New name").fill("Home laptop");
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(row.getByTestId("device-name")).toContainText("Home laptop");
+
+  await row.getByRole("button", { name: "Forget Home laptop" }).click();
+  await expect(page.getByTestId("no-devices")).toBeVisible();
+  await expect(page.getByText("Device forgotten. Its next sensitive action asks for your passkey.")).toBeVisible();
+
+  // The same browser, the same small payment that a known device would send: now asked, and told why.
+  await fillTransfer(page, "ACME Ltd", "25.00");
+  await sendTransfer(page);
+  await expect(page).toHaveURL(/\/step-up\//);
+  await expect(page.getByTestId("step-up-why")).toContainText(
+    "You're on a device you haven't confirmed with a passkey before.",
+  );
+  // Confirming here makes it known again.
+  await confirmStepUp(page);
+  await expect(page).toHaveURL(TRANSFER_PAGE);
+  await page.goto("/settings/security");
+  await expect(page.getByTestId("device-row")).toHaveCount(1);
+});

@@ -11,6 +11,7 @@ export const FLASH = {
   "payee.removed": "Payee removed.",
   "session.ended": "Session ended. That device is signed out.",
   "sessions.ended": "Signed out everywhere else.",
+  "device.forgotten": "Device forgotten. Its next sensitive action asks for your passkey.",
   "api.revoked": "API token revoked. Its access tokens stop working now.",
   "step-up.cancelled": "Cancelled. Nothing was sent or changed.",
   welcome: "Welcome to Vault: your accounts are open.",

@@ -19,6 +19,8 @@ export const AUDIT_LABELS = {
   "recovery.hold_started": "Recovery cooling-off started",
   "security.cross_origin_action": "Request from another site refused",
   "passkey.rename": "Passkey renamed",
+  "device.rename": "Device renamed",
+  "device.forget": "Device forgotten",
   "assurance.decision": "Security check",
   "step_up.verify": "Passkey confirmation",
   "step_up.cancel": "Confirmation cancelled",

@@ -29,6 +29,7 @@ const CATEGORY_PREFIXES = {
     "auth.sign_in_locked",
     "recovery.",
     "api_client.",
+    "device.",
   ],
   transfer: ["transfer."],
   payee: ["payee."],

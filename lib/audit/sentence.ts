@@ -129,6 +129,13 @@ export function auditSentence(e: SentenceInput): string | null {
     case "passkey.add":
       if (!ok) return `Adding a passkey didn't work${because(e.reason)}`;
       return `You added the passkey ${quoted(m.nickname) ?? ""}`.trimEnd();
+    case "device.rename":
+      return `You renamed a device to ${quoted(m.name) ?? "a new name"}`;
+    case "device.forget":
+      return `You forgot the device ${quoted(m.name) ?? ""}: its next sensitive action asks for your passkey`.replace(
+        " :",
+        ":",
+      );
     case "passkey.rename":
       return `You renamed a passkey to ${quoted(m.nickname) ?? "a new name"}`;
     case "passkey.remove":

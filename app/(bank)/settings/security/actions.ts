@@ -10,7 +10,9 @@ import { rotateSessionToken } from "@/lib/auth/raise-claims";
 import { recoveryRegenerate } from "@/lib/auth/recovery-codes";
 import { getSessionUser } from "@/lib/auth/current-user";
 import { DomainError, InputError } from "@/lib/errors";
+import { FLASH } from "@/lib/flash";
 import { setFlash } from "@/lib/flash-server";
+import { forgetMyDevice, renameMyDevice } from "@/lib/risk/my-devices";
 import { passkeyRemove, renamePasskey } from "@/lib/webauthn/passkeys";
 import {
   finishPasskeyRegistration,
@@ -99,3 +101,35 @@ export async function revokeOtherSessionsAction(): Promise<void> {
 
 /** New recovery codes (shown once) under a passkey step-up; the step-up page comes back here. */
 export const regenerateRecoveryCodesAction = operationAction(recoveryRegenerate, { show: (codes) => codes });
+
+/** Renames a known device (lib/risk/my-devices.ts checks ownership and the name). */
+export async function renameDeviceAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormData(formData)) return unreadableForm;
+  try {
+    await renameMyDevice(formData.get("deviceId"), formData.get("name"));
+  } catch (err) {
+    if (err instanceof InputError)
+      return {
+        status: "error",
+        message: Object.values(err.fieldErrors)[0] ?? err.userMessage,
+        fieldErrors: err.fieldErrors,
+        values: {},
+      };
+    return toErrorState(err, {});
+  }
+  revalidatePath("/settings/security");
+  return { status: "success", message: "Device renamed." };
+}
+
+/** Forgets a known device: its next sensitive action asks for a passkey again. The row goes, so the confirmation travels as a flash. */
+export async function forgetDeviceAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormData(formData)) return unreadableForm;
+  try {
+    await forgetMyDevice(formData.get("deviceId"));
+  } catch (err) {
+    return toErrorState(err, {});
+  }
+  await setFlash("device.forgotten");
+  revalidatePath("/settings/security");
+  return { status: "success", message: FLASH["device.forgotten"] };
+}

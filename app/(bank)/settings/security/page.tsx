@@ -9,6 +9,8 @@ import { getMyRecoveryView } from "@/lib/auth/recovery";
 import { listMySessions } from "@/lib/auth/my-sessions";
 import { ChangePasswordForm } from "./password-form";
 import { SessionList } from "./sessions";
+import { DevicesSection } from "./devices-section";
+import { listMyDevices } from "@/lib/risk/my-devices";
 import { FormSuccess } from "@/app/_components/form-alert";
 import { AuditLog } from "@/app/(bank)/_components/audit-log";
 import { parseAuditFilters } from "@/lib/audit/list";
@@ -47,9 +49,10 @@ export default async function SecurityPage({
 }) {
   const user = await requireUser();
   const params = await searchParams;
-  const [passkeys, sessions, recovery, payout, apiClients, apiDraft] = await Promise.all([
+  const [passkeys, sessions, devices, recovery, payout, apiClients, apiDraft] = await Promise.all([
     listMyPasskeys(),
     listMySessions(),
+    listMyDevices(),
     getMyRecoveryView(),
     getMyPayoutDestination(),
     listMyApiClients(),
@@ -102,6 +105,7 @@ export default async function SecurityPage({
             <h2 className="text-lg font-semibold">Where you&apos;re signed in</h2>
             <SessionList sessions={sessions} />
           </section>
+          <DevicesSection devices={devices} />
           <PayoutSection payout={payout} />
           <ApiTokensSection apiClients={apiClients} apiDraft={apiDraft} />
         </div>
