@@ -73,6 +73,60 @@ describe("policy: transfer to a payee", () => {
   });
 });
 
+describe("policy: transfer to a payee, by risk level (lib/risk)", () => {
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  /** A payment to a regular payee: paid three times, added 30 days ago. */
+  const regular = (amountMinor: bigint, level: "low" | "elevated" | "high", payee = { timesPaid: 3, ageDays: 30 }) => ({
+    payeeIsNew: false,
+    exemptedLast24hMinor: 0n,
+    amountMinor,
+    payment: {
+      amountMinor,
+      payee: { id: "p", addedAt: NOW * 1000 - payee.ageDays * DAY_MS, timesPaid: payee.timesPaid },
+      history: [],
+    },
+    risk: {
+      level,
+      signals: level === "low" ? [] : [{ code: "new_device" as const, level: "elevated" as const }],
+    },
+  });
+  it("low risk: a regular payee up to $2,000.00 is exempt by transaction-risk analysis (PSD2 RTS Art. 18)", () => {
+    assert.deepEqual(decide("transfer.payee", password, regular(200_000n, "low")), {
+      outcome: "exempted",
+      reason: "low_risk",
+    });
+    // Below $100.00 the low-value exemption comes first (Art. 16), as before.
+    assert.deepEqual(decide("transfer.payee", password, regular(5_000n, "low")), {
+      outcome: "exempted",
+      reason: "low_value",
+    });
+  });
+  it("low risk: above the TRA limit, or to a payee paid once, or added less than 7 days ago, a bound passkey", () => {
+    for (const f of [
+      regular(200_001n, "low"),
+      regular(150_000n, "low", { timesPaid: 1, ageDays: 30 }),
+      regular(150_000n, "low", { timesPaid: 3, ageDays: 6 }),
+    ]) {
+      const d = decide("transfer.payee", password, f);
+      assert.deepEqual(d.outcome === "step_up" && d.reason, "bound_action");
+    }
+  });
+  it("no assessment at all is no TRA: only an assessment that came out low earns it", () => {
+    const { risk: _none, ...unassessed } = regular(150_000n, "low");
+    assert.equal(decide("transfer.payee", password, unassessed).outcome, "step_up");
+  });
+  it("elevated risk removes every exemption: a bound passkey even for $5.00", () => {
+    for (const amount of [500n, 150_000n]) {
+      const d = decide("transfer.payee", password, regular(amount, "elevated"));
+      assert.deepEqual(d.outcome === "step_up" && [d.reason, d.requirement.bound], ["elevated_risk", true]);
+    }
+  });
+  it("high risk: a bound passkey, with its own reason (the guard then checks the passkey's age when it runs)", () => {
+    const d = decide("transfer.payee", steppedUp(1), regular(500n, "high"));
+    assert.deepEqual(d.outcome === "step_up" && [d.reason, d.requirement.max_age], ["high_risk", 0]);
+  });
+});
+
 describe("policy: add payee, change payout destination", () => {
   for (const action of ["payee.add", "payout.change"] as const) {
     it(`${action}: a bound passkey every time`, () => {

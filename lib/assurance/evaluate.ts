@@ -13,7 +13,10 @@ export type GuardFacts = {
   hasPasskey: boolean;
   /** Epoch seconds until which a recovery-code sign-in holds risky actions (the cooling-off period). */
   recoveryHoldUntil?: number;
-  /** A concurrent operation used up the exemption this one would have had (lib/assurance/pipeline.ts). */
+  /**
+   * A concurrent operation used up the exemption this one would have had: the low-value budget, or
+   * the pace a TRA exemption allowed (lib/assurance/pipeline.ts). Then no exemption applies.
+   */
   exemptionSpent?: boolean;
   /** A payment's own history, for the risk signals (lib/risk/facts.ts paymentFacts). */
   payment?: RiskFacts["payment"];
@@ -82,6 +85,7 @@ export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: G
   const tra = policy.risk?.tra;
   if (
     tra &&
+    !facts.exemptionSpent &&
     facts.risk?.level === "low" &&
     facts.payment &&
     facts.payment.amountMinor <= tra.maxAmountMinor &&

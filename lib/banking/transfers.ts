@@ -12,6 +12,7 @@ import { db, type Tx } from "@/lib/db";
 import { DomainError, InputError, notFound } from "@/lib/errors";
 import { formatMoney, isCurrency, parseAmount, toDecimalString, type Currency } from "@/lib/money";
 import { paymentFacts } from "@/lib/risk/facts";
+import { velocitySignals } from "@/lib/risk/signals";
 
 /** The most one transfer may move (minor units): $25,000.00. Larger payments need a branch. */
 export const MAX_TRANSFER_MINOR = 2_500_000n;
@@ -184,6 +185,17 @@ export const transfer = defineOperation({
       if (
         sca === "EXEMPT_LOW_VALUE" &&
         (await exemptedLast24h(actor.id, tx)) + plan.amount > LOW_VALUE_DAILY_BUDGET_MINOR
+      )
+        throw new ExemptionSpent();
+      // PSD2 RTS Art. 18: the risk analysis that allowed a TRA exemption read the payments before this
+      // one took the lock; payments racing it could have raised the pace since. Counted again now,
+      // under the lock: if the pace is unusual now, the exemption is gone and the guard decides again.
+      if (
+        sca === "EXEMPT_TRA" &&
+        velocitySignals({
+          now: Date.now(),
+          payment: await paymentFacts(actor.id, plan.payee, plan.amount, new Date(), tx),
+        }).length > 0
       )
         throw new ExemptionSpent();
       await checkDailyLimit(actor.id, plan.amount, plan.currency, tx);

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Actor } from "@/lib/assurance/operation";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import type { PastPayment, RiskFacts } from "@/lib/risk/signals";
 import { RISK } from "@/lib/risk/thresholds";
 
@@ -80,8 +80,9 @@ export async function paymentFacts(
   payee: { id: string; createdAt: Date; firstPaidAt: Date | null },
   amountMinor: bigint,
   now: Date = new Date(),
+  client: Tx | typeof db = db,
 ): Promise<NonNullable<RiskFacts["payment"]>> {
-  const rows = await db.transfer.findMany({
+  const rows = await client.transfer.findMany({
     where: {
       userId,
       payeeId: { not: null },

@@ -57,7 +57,7 @@ async function regularCustomer(): Promise<Customer> {
     const paid = await withStepUp(actor, input);
     await db.transfer.update({
       where: { id: paid.id },
-      data: { createdAt: new Date(Date.now() - monthsAgo * 30 * DAY) },
+      data: { createdAt: new Date(Date.now() - (monthsAgo * 30 - 2) * DAY) },
     });
   }
   // Earlier sign-ins from the home network, and tonight's.
@@ -235,6 +235,26 @@ describe(`risk-aware step-up (${TEST_PROVIDER})`, () => {
     );
     const paid = await perform(transfers.transfer, thief, retry, { intentId: again.intentId });
     assert.equal((await testDb.db.transfer.findUniqueOrThrow({ where: { id: paid.id } })).sca, "STEP_UP");
+  });
+
+  it("the TRA exemption holds under a race: of 20 concurrent usual payments, only what the usual pace allows goes without a passkey", async () => {
+    const c = await regularCustomer();
+    // Money isn't what is tested here: enough for all twenty.
+    await testDb.db.account.update({ where: { id: c.checking }, data: { balance: { increment: 1_000_000n } } });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, () => perform(transfers.transfer, c.user, rent(c))),
+    );
+    const exempt = await testDb.db.transfer.count({
+      where: { userId: c.user.id, sca: "EXEMPT_TRA", createdAt: { gt: new Date(Date.now() - 60 * 60_000) } },
+    });
+    // The busiest day so far is one $400.00 rent: up to $1,000.00 a day is usual (the floor), so two.
+    assert.equal(exempt, 2);
+    const asked = outcomes.filter((o) => o.status === "rejected" && o.reason instanceof guardModule.StepUpRequired);
+    assert.equal(
+      asked.length,
+      18,
+      JSON.stringify(outcomes.filter((o) => o.status === "rejected").map((o) => String(o.reason))),
+    );
   });
 
   it("a passkey confirmed on a new device makes it known: the next usual payment needs none, and a known device's step-up writes nothing more", async () => {

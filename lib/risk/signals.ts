@@ -85,6 +85,9 @@ export type RiskFacts = {
   };
 };
 
+/** What the payment signals look at: the time and the payment. */
+export type PaymentView = Pick<RiskFacts, "now" | "payment">;
+
 const signal = (code: SignalCode, level: Signal["level"] = "elevated"): Signal => ({ code, level });
 const within = (at: number | null, now: number, seconds: number) => at !== null && now - at < seconds * 1000;
 
@@ -159,7 +162,7 @@ export function changeSignals(f: RiskFacts, t: RiskThresholds = RISK): Signal[] 
 }
 
 /** The payee: never paid, or added in the last 24 h (the set-up for a push-payment scam or a takeover). */
-export function payeeSignals(f: RiskFacts, t: RiskThresholds = RISK): Signal[] {
+export function payeeSignals(f: PaymentView, t: RiskThresholds = RISK): Signal[] {
   if (!f.payment) return [];
   const { payee } = f.payment;
   const out: Signal[] = [];
@@ -172,7 +175,7 @@ const maxOf = (values: bigint[]) => values.reduce((m, v) => (v > m ? v : m), 0n)
 const times = (value: bigint, factor: number) => (value * BigInt(Math.round(factor * 100))) / 100n;
 
 /** The amount against this customer's own 90 days: above their largest payment (or large, with little history). */
-export function amountSignal(f: RiskFacts, t: RiskThresholds = RISK): Signal | null {
+export function amountSignal(f: PaymentView, t: RiskThresholds = RISK): Signal | null {
   if (!f.payment) return null;
   const { amountMinor, history } = f.payment;
   if (history.length < t.history.minPayments)
@@ -205,7 +208,7 @@ function busiestWindow(history: PastPayment[], span: number): { count: number; t
 }
 
 /** Velocity: payments in the last hour, and the amount of the last 24 h, against the customer's busiest hour and day. */
-export function velocitySignals(f: RiskFacts, t: RiskThresholds = RISK): Signal[] {
+export function velocitySignals(f: PaymentView, t: RiskThresholds = RISK): Signal[] {
   if (!f.payment) return [];
   const { amountMinor, history } = f.payment;
   const before = history.filter((p) => p.at <= f.now - DAY);
