@@ -37,7 +37,7 @@ import { checkAssertion, recordPasskeyUse } from "@/lib/webauthn/assertion";
 import { challengeOfResponse } from "@/lib/webauthn/challenges";
 import { CEREMONY_TIMEOUT_MS, CHALLENGE_TTL_MS, rp } from "@/lib/webauthn/config";
 import { ensureDeviceId, rememberDevice } from "@/lib/risk/device";
-import { SIGNAL_TEXT, type SignalCode } from "@/lib/risk/signals";
+import { HIGH_RISK_TEXT, levelOf, SIGNAL_TEXT, type SignalCode } from "@/lib/risk/signals";
 
 export type StepUpView = {
   intent: Pick<Intent, "id" | "action" | "status" | "expiresAt" | "cancelReason">;
@@ -84,7 +84,11 @@ export async function getStepUpView(intentId: unknown): Promise<StepUpView | nul
     description: await describeForConfirmation(user, intent.action, intent.payload),
     requirement: requirementOf({ ...policy, acr: policy.acr, bound }),
     reason: policy.label,
-    why: intent.risk.map((signal) => SIGNAL_TEXT[signal.code]),
+    why: [
+      ...intent.risk.map((signal) => SIGNAL_TEXT[signal.code]),
+      // High risk: said up front, so the customer doesn't confirm with a passkey that can't work.
+      ...(policy.risk && levelOf(intent.risk) === "high" ? [HIGH_RISK_TEXT] : []),
+    ],
     passkeys,
     lockout,
     done: intent.status === "CONSUMED" ? doneOf(intent) : null,

@@ -33,6 +33,10 @@ export const SIGNAL_TEXT = {
 
 export type SignalCode = keyof typeof SIGNAL_TEXT;
 
+/** What high risk adds on the step-up page (lib/assurance/guard.ts refuses a newer passkey when it runs). */
+export const HIGH_RISK_TEXT =
+  "Because several things look unusual together, only a passkey you've had for more than a day can confirm this.";
+
 /** What each signal is about: several signals about one thing (a new payee, added today) count once towards high risk. */
 const GROUP: Record<SignalCode, string> = {
   new_device: "device",
