@@ -3,9 +3,25 @@
  * makes a browser known, and a browser that isn't is asked, with the reason on the step-up page.
  */
 import { addPayee, fillTransfer, sendTransfer, settleCustomer, TRANSFER_PAGE } from "./support/bank";
-import { confirmStepUp, enrolFirstPasskey, expect, signIn, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { confirmStepUp, enrolFirstPasskey, expect, signIn, test, type Credentials } from "./fixtures";
 
 const IBAN = "GB82 WEST 1234 5698 7654 32";
+
+/**
+ * A customer whose passkey was enrolled in this browser (which makes it a known device), with a payee
+ * "ACME Ltd" paid $20.00 once (a new payee is always asked for), their set-up then moved two days back
+ * (no longer a recent security change).
+ */
+async function knownBrowserWithPaidPayee(page: Page, user: Credentials) {
+  await enrolFirstPasskey(page, user);
+  await addPayee(page, "ACME Ltd", IBAN);
+  await fillTransfer(page, "ACME Ltd", "20.00");
+  await sendTransfer(page);
+  await confirmStepUp(page);
+  await expect(page).toHaveURL(TRANSFER_PAGE);
+  settleCustomer(user.email);
+}
 
 test("a new browser is asked for a passkey where the known one wasn't, and the step-up page says why", async ({
   page,
@@ -14,18 +30,9 @@ test("a new browser is asked for a passkey where the known one wasn't, and the s
   authenticator,
 }) => {
   void authenticator;
-  // Enrolling the passkey here makes this browser a known device; the payee and its first payment
-  // are confirmed with it (a new payee is always asked for).
-  await enrolFirstPasskey(page, newUser);
-  await addPayee(page, "ACME Ltd", IBAN);
-  await fillTransfer(page, "ACME Ltd", "20.00");
-  await sendTransfer(page);
-  await confirmStepUp(page);
-  await expect(page).toHaveURL(TRANSFER_PAGE);
+  await knownBrowserWithPaidPayee(page, newUser);
   const deviceCookie = (await page.context().cookies()).find((c) => c.name === "vault-device");
   expect(deviceCookie?.httpOnly, "the device cookie is HttpOnly").toBe(true);
-  // The set-up is a day behind the customer now: no longer a recent security change.
-  settleCustomer(newUser.email);
 
   // The known browser: a small payment to a payee paid before goes through without a prompt.
   await fillTransfer(page, "ACME Ltd", "25.00");
@@ -56,13 +63,7 @@ test("forgetting this device in the security centre makes its next payment ask a
   authenticator,
 }) => {
   void authenticator;
-  await enrolFirstPasskey(page, newUser);
-  await addPayee(page, "ACME Ltd", IBAN);
-  await fillTransfer(page, "ACME Ltd", "20.00");
-  await sendTransfer(page);
-  await confirmStepUp(page);
-  await expect(page).toHaveURL(TRANSFER_PAGE);
-  settleCustomer(newUser.email);
+  await knownBrowserWithPaidPayee(page, newUser);
 
   await page.goto("/settings/security");
   const row = page.getByTestId("device-row");

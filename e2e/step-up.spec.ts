@@ -120,9 +120,11 @@ test.describe("passkeys", () => {
       },
     ]);
 
-    await page.getByRole("button", { name: "Rename" }).click();
-    await page.getByLabel("New name").fill("Old laptop");
-    await page.getByRole("button", { name: "Save" }).click();
+    // The passkey's row (enrolling also made this browser a known device, with its own Rename).
+    const passkeyRow = page.getByTestId("passkey-row");
+    await passkeyRow.getByRole("button", { name: /^Rename/ }).click();
+    await passkeyRow.getByLabel("New name").fill("Old laptop");
+    await passkeyRow.getByRole("button", { name: "Save" }).click();
     await expect(page.getByTestId("passkey-name")).toHaveText("Old laptop");
 
     // Removing needs a passkey within 5 minutes; the enrolment itself was not a passkey step-up.

@@ -7,7 +7,8 @@
  *   node --import tsx --import ./prisma/tools/outside-next.mjs e2e/perf/risk-replay.ts
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { seeded, SIM, type AttackKind } from "./risk-scenarios";
+import { random } from "../support/random";
+import { SIM, type AttackKind } from "./risk-scenarios";
 
 // The simulated clock: lib/ reads the time through Date, so the month runs at the times it replays.
 // Installed before anything from lib/ is imported.
@@ -45,7 +46,7 @@ type SoftAuthenticator = import("../../lib/testing/soft-authenticator").SoftAuth
 const POLICY = process.env.RISK_SIM_POLICY === "static" ? "static" : "risk";
 if (POLICY === "static") delete (POLICIES["transfer.payee"] as { risk?: unknown }).risk;
 
-const rand = seeded(SIM.seed);
+const rand = random(SIM.seed);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const START = RealDate.now();

@@ -16,6 +16,8 @@ import {
 } from "../support/server-actions";
 import { inPool } from "../support/pool";
 import type { Sql } from "../support/sql";
+import type { Random } from "../support/random";
+export { random } from "../support/random";
 
 export type Customer = { email: string; cookie: string; accountIds: string[] };
 
@@ -37,23 +39,6 @@ export type Outcome =
   | { kind: "unexpected"; status: number; body: string };
 
 export type Sent = { request: TransferRequest; outcome: Outcome };
-
-/** Small deterministic PRNG (mulberry32), so a failing run can be repeated with its printed seed. */
-export function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: T[]) => items[Math.floor(next() * items.length)],
-  };
-}
 
 /** The demo customers, signed in through Auth.js, with their accounts. */
 export async function signInCustomers(
@@ -80,7 +65,7 @@ export function planTransfers(
   customers: Customer[],
   total: number,
   retryShare: number,
-  rng: ReturnType<typeof random>,
+  rng: Random,
 ): TransferRequest[] {
   const plan: TransferRequest[] = [];
   while (plan.length < total) {
@@ -104,7 +89,7 @@ export function planTransfers(
 }
 
 /** Mostly everyday amounts; one in five large enough to overdraw checking or pass the $25,000.00 maximum. */
-function randomAmount(rng: ReturnType<typeof random>): string {
+function randomAmount(rng: Random): string {
   const cents = rng.next() < 0.8 ? rng.int(1, 50_000) : rng.int(100_000, 3_000_000);
   return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 }

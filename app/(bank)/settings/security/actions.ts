@@ -49,19 +49,24 @@ export async function reauthAction(password: string) {
   return reauthenticateWithPassword(password);
 }
 
+/** A rename refused: the name field's own message (blank, too long) leads, else the domain's ("not found"). */
+function renameRefused(err: unknown): ActionState {
+  if (err instanceof InputError)
+    return {
+      status: "error",
+      message: Object.values(err.fieldErrors)[0] ?? err.userMessage,
+      fieldErrors: err.fieldErrors,
+      values: {},
+    };
+  return toErrorState(err, {});
+}
+
 export async function renamePasskeyAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   if (!isFormData(formData)) return unreadableForm;
   try {
     await renamePasskey(formData.get("passkeyId"), formData.get("nickname"));
   } catch (err) {
-    if (err instanceof InputError)
-      return {
-        status: "error",
-        message: Object.values(err.fieldErrors)[0] ?? err.userMessage,
-        fieldErrors: err.fieldErrors,
-        values: {},
-      };
-    return toErrorState(err, {});
+    return renameRefused(err);
   }
   revalidatePath("/settings/security");
   return { status: "success", message: "Passkey renamed." };
@@ -108,14 +113,7 @@ export async function renameDeviceAction(_prev: ActionState, formData: FormData)
   try {
     await renameMyDevice(formData.get("deviceId"), formData.get("name"));
   } catch (err) {
-    if (err instanceof InputError)
-      return {
-        status: "error",
-        message: Object.values(err.fieldErrors)[0] ?? err.userMessage,
-        fieldErrors: err.fieldErrors,
-        values: {},
-      };
-    return toErrorState(err, {});
+    return renameRefused(err);
   }
   revalidatePath("/settings/security");
   return { status: "success", message: "Device renamed." };

@@ -1,3 +1,4 @@
+import { EmptyState } from "@/app/_components/empty-state";
 import { getTimeZone } from "@/app/_components/when";
 import type { DeviceView } from "@/lib/risk/my-devices";
 import { formatWhen } from "@/lib/time-zone";
@@ -19,12 +20,9 @@ export async function DevicesSection({ devices }: { devices: DeviceView[] }) {
         not ask for your passkey; anywhere else they do. Forget a device you no longer use.
       </p>
       {devices.length === 0 ? (
-        <p
-          className="rounded-2xl border border-slate-200 bg-white px-5 py-4 text-sm text-slate-600"
-          data-testid="no-devices"
-        >
+        <EmptyState testId="no-devices">
           No known devices yet. Using your passkey on this browser makes it one.
-        </p>
+        </EmptyState>
       ) : (
         <ul
           className="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white"

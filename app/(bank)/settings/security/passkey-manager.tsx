@@ -1,12 +1,12 @@
 "use client";
 
-import { useActionState, useState } from "react";
-import { showToast, useSuccessToast } from "@/app/_components/toaster";
+import { useState } from "react";
+import { showToast } from "@/app/_components/toaster";
 import { useRouter } from "next/navigation";
 import { startRegistration } from "@simplewebauthn/browser";
 import { Field } from "@/app/_components/field";
-import { idle } from "@/app/_lib/action-state";
 import { RecoveryCodeList } from "./recovery-codes";
+import { NamedRow } from "./named-row";
 import {
   finishRegistrationAction,
   reauthAction,
@@ -162,61 +162,16 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
 }
 
 export function PasskeyRow({ id, nickname, detail }: { id: string; nickname: string; detail: string }) {
-  const [renameState, rename, renaming] = useActionState(renamePasskeyAction, idle);
-  const [removeState, remove, removing] = useActionState(removePasskeyAction, idle);
-  useSuccessToast(renameState);
-  const [editing, setEditing] = useState(false);
-  const error =
-    renameState.status === "error" ? renameState.message : removeState.status === "error" ? removeState.message : null;
   return (
-    <li className="space-y-2 px-5 py-3" data-testid="passkey-row">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <div>
-          <p className="font-medium" data-testid="passkey-name">
-            {nickname}
-          </p>
-          <p className="text-sm text-slate-600">{detail}</p>
-        </div>
-        <div className="flex gap-2">
-          <button
-            type="button"
-            onClick={() => setEditing(!editing)}
-            className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-100"
-          >
-            Rename
-          </button>
-          <form action={remove}>
-            <input type="hidden" name="passkeyId" value={id} />
-            <button
-              type="submit"
-              disabled={removing}
-              aria-label={`Remove ${nickname} (requires passkey)`}
-              className="rounded-lg border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
-            >
-              Remove
-            </button>
-          </form>
-        </div>
-      </div>
-      {editing && (
-        <form action={rename} className="flex items-end gap-2" onSubmit={() => setEditing(false)}>
-          <input type="hidden" name="passkeyId" value={id} />
-          <div className="flex-1">
-            <Field
-              name="nickname"
-              id={`rename-${id}`}
-              label="New name"
-              defaultValue={nickname}
-              maxLength={60}
-              disabled={renaming}
-            />
-          </div>
-          <button type="submit" className="rounded-lg bg-accent-600 px-3 py-2 text-sm font-medium text-white">
-            Save
-          </button>
-        </form>
-      )}
-      {error && <p className="text-sm text-red-700">{error}</p>}
-    </li>
+    <NamedRow
+      kind="passkey"
+      idField="passkeyId"
+      id={id}
+      name={nickname}
+      nameField="nickname"
+      detail={detail}
+      rename={renamePasskeyAction}
+      remove={{ action: removePasskeyAction, label: "Remove", ariaLabel: `Remove ${nickname} (requires passkey)` }}
+    />
   );
 }
