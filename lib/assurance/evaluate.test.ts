@@ -88,6 +88,7 @@ describe("policy: transfer to a payee, by risk level (lib/risk)", () => {
     risk: {
       level,
       signals: level === "low" ? [] : [{ code: "new_device" as const, level: "elevated" as const }],
+      knownDevice: level === "low",
     },
   });
   it("low risk: a regular payee up to $2,000.00 is exempt by transaction-risk analysis (PSD2 RTS Art. 18)", () => {
@@ -111,9 +112,14 @@ describe("policy: transfer to a payee, by risk level (lib/risk)", () => {
       assert.deepEqual(d.outcome === "step_up" && d.reason, "bound_action");
     }
   });
-  it("no assessment at all is no TRA: only an assessment that came out low earns it", () => {
+  it("no assessment at all is no TRA, nor a low one without a known device (an API client): only evidence earns it", () => {
     const { risk: _none, ...unassessed } = regular(150_000n, "low");
     assert.equal(decide("transfer.payee", password, unassessed).outcome, "step_up");
+    const noDevice = regular(150_000n, "low");
+    assert.equal(
+      decide("transfer.payee", password, { ...noDevice, risk: { ...noDevice.risk, knownDevice: false } }).outcome,
+      "step_up",
+    );
   });
   it("elevated risk removes every exemption: a bound passkey even for $5.00", () => {
     for (const amount of [500n, 150_000n]) {

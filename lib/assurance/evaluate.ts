@@ -81,12 +81,14 @@ export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: G
     return { outcome: "exempted", reason: "low_value" };
   }
   // PSD2 RTS Art. 18: a payment the real-time risk analysis found low-risk, up to the policy's limit,
-  // to a payee paid before. It needs an assessment that was made and came out low, not just none.
+  // to a regular payee. It needs an assessment that was made and came out low, not just none, and a
+  // known device to have made it on: absent evidence (an API client has no device) earns nothing.
   const tra = policy.risk?.tra;
   if (
     tra &&
     !facts.exemptionSpent &&
     facts.risk?.level === "low" &&
+    facts.risk.knownDevice &&
     facts.payment &&
     facts.payment.amountMinor <= tra.maxAmountMinor &&
     facts.payment.payee.timesPaid >= tra.minTimesPaid &&

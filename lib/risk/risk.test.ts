@@ -156,6 +156,15 @@ describe(`risk-aware step-up (${TEST_PROVIDER})`, () => {
     assert.match(decision.metadata ?? "", /"risk":"low","signals":""/);
   });
 
+  it("without a browser (an API client's actor has no device) the usual rent asks; the low-value exemption still applies", async () => {
+    const c = await regularCustomer();
+    const api = { ...c.user, context: undefined };
+    const asked = await refusedWithStepUp(api, rent(c));
+    assert.deepEqual([asked.reason, asked.signals], ["bound_action", []]);
+    const small = await perform(transfers.transfer, api, rent(c, "5.00"));
+    assert.equal((await testDb.db.transfer.findUniqueOrThrow({ where: { id: small.id } })).sca, "EXEMPT_LOW_VALUE");
+  });
+
   it("the same payment from a new device asks for a bound passkey, and says why", async () => {
     const c = await regularCustomer();
     const asked = await refusedWithStepUp(at(c, { deviceId: null }), rent(c));

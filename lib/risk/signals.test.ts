@@ -172,7 +172,8 @@ describe("risk signal: velocity", () => {
 
 describe("risk level", () => {
   it("no signal is low risk; one elevated signal is elevated", () => {
-    assert.deepEqual(assessRisk(paying(150_000n)), { level: "low", signals: [] });
+    assert.deepEqual(assessRisk(paying(150_000n)), { level: "low", signals: [], knownDevice: true });
+    assert.equal(assessRisk({ ...paying(150_000n), device: null }).knownDevice, false);
     const newDevice = { ...paying(150_000n), device: { known: false, lastProvedAt: null } };
     assert.equal(assessRisk(newDevice).level, "elevated");
   });

@@ -229,7 +229,12 @@ export function velocitySignals(f: PaymentView, t: RiskThresholds = RISK): Signa
   return out;
 }
 
-export type RiskAssessment = { level: RiskLevel; signals: Signal[] };
+export type RiskAssessment = {
+  level: RiskLevel;
+  signals: Signal[];
+  /** A browser a passkey proved for this customer: the positive evidence a TRA exemption needs (an API client has none). */
+  knownDevice: boolean;
+};
 
 /**
  * Every signal, and the level they make: high if any signal is high or signals of `highWhenElevated`
@@ -246,7 +251,7 @@ export function assessRisk(f: RiskFacts, t: RiskThresholds = RISK): RiskAssessme
     amountSignal(f, t),
     ...velocitySignals(f, t),
   ].filter((s): s is Signal => s !== null);
-  return { level: levelOf(signals, t), signals };
+  return { level: levelOf(signals, t), signals, knownDevice: f.device?.known === true };
 }
 
 /** The level signals make together (also for the signals an intent stored). */
@@ -255,6 +260,3 @@ export function levelOf(signals: Signal[], t: RiskThresholds = RISK): RiskLevel 
   if (signals.some((s) => s.level === "high") || kinds >= t.highWhenElevated) return "high";
   return signals.length > 0 ? "elevated" : "low";
 }
-
-/** No signal at all. */
-export const LOW_RISK: RiskAssessment = { level: "low", signals: [] };
