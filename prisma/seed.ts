@@ -22,13 +22,17 @@ export async function seed(db: Db, now = new Date()) {
     if (await db.user.findUnique({ where: { email: demo.email } })) continue;
     const passwordHash = await hashPassword(demo.password);
     await db.$transaction(async (tx) => {
+      // Customers of some weeks' standing: their set-up is history, not a change of the last 24 hours
+      // (the risk signals, lib/risk), so the demo shows the usual prompts, not a new customer's.
+      const joined = new Date(now.getTime() - 40 * DAY_MS);
+      const setUp = new Date(now.getTime() - 30 * DAY_MS);
       const user = await tx.user.create({
-        data: { name: demo.name, email: demo.email, passwordHash, createdAt: new Date(now.getTime() - 40 * DAY_MS) },
+        data: { name: demo.name, email: demo.email, passwordHash, createdAt: joined, passwordChangedAt: joined },
       });
       const [checking, savings] = await openDefaultAccounts(tx, user.id, new Date(now.getTime() - 35 * DAY_MS));
       // Payees: two already paid, one still "new" (policies treat new payees as risky).
       const acme = await tx.payee.create({
-        data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" },
+        data: { userId: user.id, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD", createdAt: setUp },
       });
       const power = await tx.payee.create({
         data: {
@@ -37,13 +41,27 @@ export async function seed(db: Db, now = new Date()) {
           routingCode: "021000021",
           accountNumber: "40031277",
           currency: "USD",
+          createdAt: setUp,
         },
       });
       await tx.payee.create({
-        data: { userId: user.id, name: "Jordan Lee", iban: "DE89370400440532013000", currency: "USD" },
+        data: {
+          userId: user.id,
+          name: "Jordan Lee",
+          iban: "DE89370400440532013000",
+          currency: "USD",
+          createdAt: setUp,
+        },
       });
       await tx.payoutDestination.create({
-        data: { userId: user.id, holderName: demo.name, routingCode: "011000015", accountNumber: `7700${index}1234` },
+        data: {
+          userId: user.id,
+          holderName: demo.name,
+          routingCode: "011000015",
+          accountNumber: `7700${index}1234`,
+          createdAt: setUp,
+          updatedAt: setUp,
+        },
       });
       const settlement = await ensureInternalAccount(
         tx,

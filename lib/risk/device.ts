@@ -15,7 +15,9 @@ import { env } from "@/lib/env";
  * absent, never raise it. HttpOnly, so a script on the page can't copy it; an infostealer that copies
  * every cookie still lands on another network, which the network signals see (lib/risk/signals.ts).
  */
-const COOKIE = "vault-device";
+/** Served over https, the __Host- prefix: Secure, host-only, Path=/, so no sibling subdomain can set it. */
+const secure = () => env.APP_ORIGINS.every((origin) => origin.startsWith("https:"));
+const cookieName = () => (secure() ? "__Host-vault-device" : "vault-device");
 /** Chrome caps a cookie's life at 400 days. */
 const MAX_AGE_S = 400 * 24 * 60 * 60;
 const FORMAT = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
@@ -39,7 +41,7 @@ export function openDeviceCookie(value: string | undefined | null): string | nul
 /** The verified device id this request's browser presents, or null (none, forged, or outside a request). */
 export async function presentedDeviceId(): Promise<string | null> {
   try {
-    return openDeviceCookie((await cookies()).get(COOKIE)?.value);
+    return openDeviceCookie((await cookies()).get(cookieName())?.value);
   } catch {
     return null;
   }
@@ -55,12 +57,12 @@ export async function ensureDeviceId(): Promise<string | null> {
   if (existing) return existing;
   const id = randomBytes(16).toString("base64url");
   try {
-    (await cookies()).set(COOKIE, sealDeviceId(id), {
+    (await cookies()).set(cookieName(), sealDeviceId(id), {
       path: "/",
       maxAge: MAX_AGE_S,
       httpOnly: true,
       sameSite: "lax",
-      secure: env.APP_ORIGINS.every((origin) => origin.startsWith("https:")),
+      secure: secure(),
     });
     return id;
   } catch {

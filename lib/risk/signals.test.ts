@@ -199,6 +199,10 @@ describe("risk level", () => {
       "payee_added_recently",
     ]);
     assert.equal(assessRisk(firstDay).level, "elevated");
+    // One large payment is one kind of evidence, however many amount signals it raises.
+    const large = { ...paying(600_000n, [], { timesPaid: 0, addedAt: NOW - 30 * DAY }) };
+    assert.deepEqual(codes(assessRisk(large).signals), ["new_payee", "unusual_amount", "high_daily_total"]);
+    assert.equal(assessRisk(large).level, "elevated");
     assert.equal(assessRisk(paying(1_000_000n)).level, "high");
   });
 });

@@ -52,8 +52,9 @@ const GROUP: Record<SignalCode, string> = {
   new_payee: "payee",
   payee_added_recently: "payee",
   unusual_amount: "amount",
+  // The day's total is about amounts too: one large payment shouldn't count as two kinds of evidence.
+  high_daily_total: "amount",
   many_payments: "velocity",
-  high_daily_total: "velocity",
 };
 export const isSignalCode = (value: unknown): value is SignalCode =>
   typeof value === "string" && Object.hasOwn(SIGNAL_TEXT, value);

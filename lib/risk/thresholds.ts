@@ -55,7 +55,8 @@ export const RISK = {
 
   /**
    * How many kinds of elevated signal together make high risk (kinds: device, network, session,
-   * security changes, payee, amount, velocity; a new payee added today is one kind, not two).
+   * security changes, payee, amount (this payment's and the day's), velocity (how many); a new payee
+   * added today is one kind, not two, and so is one large payment).
    */
   highWhenElevated: 3,
 } as const;
