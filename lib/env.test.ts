@@ -27,6 +27,17 @@ describe("parseEnv", () => {
       assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, TRUSTED_PROXY_HOPS: bad }), /TRUSTED_PROXY_HOPS/);
   });
 
+  it("mail: no SMTP_URL means messages wait in the outbox; a URL must be smtp:// or smtps://", () => {
+    assert.equal(parseEnv({ AUTH_SECRET: SECRET }).SMTP_URL, undefined);
+    assert.equal(
+      parseEnv({ AUTH_SECRET: SECRET, SMTP_URL: "smtps://u:p@mail.example:465" }).SMTP_URL,
+      "smtps://u:p@mail.example:465",
+    );
+    for (const bad of ["http://mail.example", "mail.example:25", "smtp:"])
+      assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, SMTP_URL: bad }), /SMTP_URL/, bad);
+    assert.match(parseEnv({ AUTH_SECRET: SECRET }).MAIL_FROM, /security@/);
+  });
+
   it("applies working local defaults", () => {
     const env = parseEnv({ AUTH_SECRET: SECRET });
     assert.equal(env.DATABASE_URL, "file:./prisma/dev.db");

@@ -109,6 +109,19 @@ const schema = z.object({
     .optional(),
   /** The button's label: "Sign in with <OIDC_NAME>". */
   OIDC_NAME: z.string().trim().min(1).max(40).default("SSO"),
+  /**
+   * Where security messages go out (docs/notifications.md): an SMTP URL, e.g.
+   * smtps://user:pass@smtp.example.com:465. Unset: messages wait in the outbox, undelivered.
+   */
+  SMTP_URL: z
+    .url({
+      protocol: /^smtps?$/,
+      hostname: /^[^\s]+$/,
+      error: "must be an smtp:// or smtps:// URL with a host, e.g. smtps://user:pass@smtp.example.com",
+    })
+    .optional(),
+  /** The From of every message. */
+  MAIL_FROM: z.string().trim().min(3).max(200).default("Vault Security <security@vault.example>"),
   /** Structured JSON logs on stdout (pino): "info" logs every audited decision; "silent" none. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

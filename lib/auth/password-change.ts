@@ -1,4 +1,5 @@
 import "server-only";
+import { notify } from "@/lib/notify/messages";
 import { z } from "zod";
 import { defineOperation, type Actor } from "@/lib/assurance/operation";
 import { revokeAccessTokensOf } from "@/lib/api/tokens";
@@ -78,6 +79,7 @@ export const passwordChange = defineOperation({
       },
       tx,
     );
+    await notify(tx, actor.id, "password.changed", {});
     return { otherSessionsEnded: ended };
   },
   record: () => ({ password: "changed" }),

@@ -1,4 +1,5 @@
 import "server-only";
+import { notify } from "@/lib/notify/messages";
 import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/current-user";
 import {
@@ -80,6 +81,7 @@ export const payeeAdd = defineOperation({
       },
       tx,
     );
+    await notify(tx, actor.id, "payee.added", { name: payee.name, account: maskBankDetails(payee) });
     return { id: payee.id, name: payee.name };
   },
   record: (r) => ({ payeeId: r.id }),

@@ -1,4 +1,5 @@
 import "server-only";
+import { notify } from "@/lib/notify/messages";
 import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/current-user";
 import { bankDetailsInput, bankDetailsSchema, maskBankDetails } from "@/lib/banking/bank-details";
@@ -53,6 +54,7 @@ export const payoutChange = defineOperation({
       },
       tx,
     );
+    await notify(tx, actor.id, "payout.changed", { account: maskBankDetails(after) });
     return { masked: maskBankDetails(after) };
   },
   record: () => ({ payout: "changed" }),

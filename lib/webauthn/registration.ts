@@ -1,4 +1,5 @@
 import "server-only";
+import { notify } from "@/lib/notify/messages";
 import { ensureDeviceId, rememberDevice } from "@/lib/risk/device";
 import {
   generateRegistrationOptions,
@@ -178,6 +179,7 @@ export async function finishPasskeyRegistration(
         await recovery.store(tx, user.id, "passkey_enrolled");
       }
       if (deviceId) await rememberDevice(tx, user.id, deviceId, user.context?.userAgent ?? null);
+      await notify(tx, user.id, "passkey.added", { name });
       return created;
     })
     .catch(async (err: unknown) => {
