@@ -122,6 +122,21 @@ const schema = z.object({
     .optional(),
   /** The From of every message. */
   MAIL_FROM: z.string().trim().min(3).max(200).default("Vault Security <security@vault.example>"),
+  /**
+   * Who delivers the outbox: "inline", a worker inside each `next start` (the default; two instances
+   * never send one message twice), or "off" where `npm run worker` runs as its own process.
+   */
+  MAIL_WORKER: z.enum(["inline", "off"]).default("inline"),
+  /** Set by Next.js: the runtime this server code runs in (the mail worker starts only in "nodejs"). */
+  NEXT_RUNTIME: z.enum(["nodejs", "edge"]).optional(),
+  /** How often a worker looks for messages to send, in milliseconds. */
+  MAIL_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * The development mailbox at /dev/mailbox (every queued message, readable without SMTP). On by
+   * default under `next dev` only; never under `next start` unless set to "on" (it shows every
+   * customer's mail to anyone).
+   */
+  DEV_MAILBOX: z.enum(["on", "off"]).optional(),
   /** Structured JSON logs on stdout (pino): "info" logs every audited decision; "silent" none. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

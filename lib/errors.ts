@@ -22,6 +22,7 @@ export const DOMAIN_ERROR_CODES = [
   "intent_used",
   "step_up_required",
   "recovery_hold",
+  "account_frozen",
   "high_risk",
   "no_challenge",
   "registration_failed",

@@ -19,7 +19,7 @@ let pipeline: typeof import("@/lib/assurance/pipeline");
 let guard: typeof import("@/lib/assurance/guard");
 let errors: typeof import("@/lib/errors");
 let OPERATIONS: typeof import("@/lib/operations").OPERATIONS;
-import { POLICIES, type PolicyAction } from "@/lib/assurance/policy";
+import { POLICIES, type Policy, type PolicyAction } from "@/lib/assurance/policy";
 type User = import("@/lib/auth/current-user").SessionUser;
 type Operation = import("@/lib/assurance/operation").Operation<
   unknown,
@@ -30,8 +30,22 @@ type Operation = import("@/lib/assurance/operation").Operation<
 >;
 type Customer = { user: User; key: SoftAuthenticator; example: import("@/lib/assurance/operation").ExampleCustomer };
 
-async function customer(): Promise<Customer> {
+/**
+ * What an operation needs of its customer beyond the basics: unfreezing needs a frozen account, with
+ * the customer's passkey from before the freeze.
+ */
+const PRECONDITIONS: Partial<Record<PolicyAction, (userId: string) => Promise<Partial<Customer["example"]>>>> = {
+  "account.unfreeze": async (userId) => {
+    await db.passkey.updateMany({ where: { userId }, data: { createdAt: new Date(Date.now() - 60_000) } });
+    const frozenAt = new Date();
+    await db.user.update({ where: { id: userId }, data: { frozenAt } });
+    return { frozenSince: frozenAt.toISOString() };
+  },
+};
+
+async function customer(action?: PolicyAction): Promise<Customer> {
   const c = await signedUpCustomerWithPasskey(db, "Op Tester");
+  const extra = action && PRECONDITIONS[action] ? await PRECONDITIONS[action](c.userId) : {};
   const payee = await db.payee.create({
     data: { userId: c.userId, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" },
   });
@@ -42,7 +56,11 @@ async function customer(): Promise<Customer> {
     sid: `sid-${randomUUID()}`,
     claims: { amr: ["pwd"], acr: "urn:vault:acr:aal1", auth_time: Math.floor(Date.now() / 1000) },
   };
-  return { user, key: c.key, example: { accountIds: c.accountIds, payeeId: payee.id, passkeyId: c.key.credentialId } };
+  return {
+    user,
+    key: c.key,
+    example: { accountIds: c.accountIds, payeeId: payee.id, passkeyId: c.key.credentialId, ...extra },
+  };
 }
 
 /** Runs the operation for `actor` and returns the intent the guard stored (it must ask for step-up). */
@@ -105,7 +123,7 @@ describe(`every protected operation (${TEST_PROVIDER})`, () => {
 
     it(`${name}: describes itself on the step-up page from the stored payload alone`, async () => {
       const op = opOf();
-      const c = await customer();
+      const c = await customer(name);
       const intent = await intentRow(await intentFor(op, c.user, op.example(c.example)));
       assert.equal(intent.action, name, `the example is stored under ${name}`);
       const { action, ...payload } = JSON.parse(intent.payload) as Record<string, unknown>;
@@ -118,7 +136,7 @@ describe(`every protected operation (${TEST_PROVIDER})`, () => {
 
     it(`${name}: resumes once after the passkey, and never again`, async () => {
       const op = opOf();
-      const c = await customer();
+      const c = await customer(name);
       const input = op.example(c.example);
       const intentId = await intentFor(op, c.user, input);
       const before = await succeeded(c.user.id, op);
@@ -137,7 +155,7 @@ describe(`every protected operation (${TEST_PROVIDER})`, () => {
     it(`${name}: refuses a payload changed after the passkey's challenge was made`, async () => {
       const op = opOf();
       const { canonicalJson, payloadHashOf } = await import("@/lib/assurance/binding");
-      const c = await customer();
+      const c = await customer(name);
       const intentId = await intentFor(op, c.user, op.example(c.example));
       const { beginStepUpFor, completeStepUpFor } = await import("@/lib/assurance/step-up");
       const begin = await beginStepUpFor(c.user, intentId);
@@ -167,7 +185,7 @@ describe(`every protected operation (${TEST_PROVIDER})`, () => {
       const { authoriseAndResume } = await import("@/lib/assurance/step-up");
       const { authoriseIntent, findIntent } = await import("@/lib/assurance/intents");
       // SSO: the IdP's answer authorises and resumes through the same pipeline.
-      const c = await customer();
+      const c = await customer(name);
       const intentId = await intentFor(op, c.user, op.example(c.example));
       const intent = await findIntent(c.user, intentId);
       assert.ok(intent);
@@ -177,11 +195,17 @@ describe(`every protected operation (${TEST_PROVIDER})`, () => {
         { amr: ["fed"], confirmer: { kind: "sso" }, audit: {} },
         raiseInProcess,
       );
+      if ((POLICIES[name] as Policy).whenFrozen === "bound" && PRECONDITIONS[name]) {
+        // Bound on a frozen account: only a passkey from before the freeze confirms it, never the IdP.
+        assert.equal(viaSso.ok, false, JSON.stringify(viaSso));
+        assert.equal(await succeeded(c.user.id, op), 0);
+        return;
+      }
       assert.equal(viaSso.ok, true, JSON.stringify(viaSso));
       assert.equal((await intentRow(intentId)).status, "CONSUMED");
       if (!op.apiScope) return;
       // The API: a token's call stores the intent under its client; the step-up token runs it once.
-      const d = await customer();
+      const d = await customer(name);
       const client = { id: d.user.id, sid: `api:vlt_client_${randomUUID()}`, claims: d.user.claims };
       const input = op.example(d.example);
       const apiIntent = await intentFor(op, client, input);

@@ -2,6 +2,7 @@ import "server-only";
 import type { Operation } from "@/lib/assurance/operation";
 import type { PolicyAction } from "@/lib/assurance/policy";
 import { apiClientCreate } from "@/lib/api/clients";
+import { accountUnfreeze } from "@/lib/auth/freeze";
 import { passwordChange } from "@/lib/auth/password-change";
 import { recoveryRegenerate } from "@/lib/auth/recovery-codes";
 import { accountReveal } from "@/lib/banking/accounts";
@@ -29,6 +30,7 @@ export const OPERATIONS = {
   "api_client.create": apiClientCreate,
   "limit.raise": limitChange,
   "limit.lower": limitChange,
+  "account.unfreeze": accountUnfreeze,
 } satisfies Record<PolicyAction, Operation>;
 
 /** Each operation's audit action, so the activity log can label every one (lib/audit/actions.ts). */

@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import { getMyRecoveryHold } from "@/lib/auth/recovery";
+import { getMyFreeze } from "@/lib/notify/my-notices";
+import Link from "next/link";
 import { requireUser } from "@/lib/auth/current-user";
 import { Logo } from "@/app/_components/logo";
 import { MainNav } from "./_components/main-nav";
@@ -11,7 +13,7 @@ import { signOutAction } from "./actions";
  */
 export default async function BankLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
-  const hold = await getMyRecoveryHold();
+  const [hold, freeze] = await Promise.all([getMyRecoveryHold(), getMyFreeze()]);
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white print:hidden">
@@ -36,6 +38,17 @@ export default async function BankLayout({ children }: { children: ReactNode }) 
           </div>
         </div>
       </header>
+      {freeze && (
+        <div className="border-b border-red-200 bg-red-50" data-testid="account-frozen" role="status">
+          <p className="mx-auto max-w-5xl px-4 py-2 text-sm text-red-950 sm:px-6">
+            <strong>Your account is frozen.</strong> Payments, payee and payout changes, new passkeys and new API tokens
+            are refused.{" "}
+            <Link href="/settings/security#freeze" className="font-medium underline">
+              {freeze.unfreezesAt ? "See when it works again" : "Unfreeze it"}
+            </Link>
+          </p>
+        </div>
+      )}
       {hold && (
         <div className="border-b border-amber-200 bg-amber-50" data-testid="recovery-hold">
           <p className="mx-auto max-w-5xl px-4 py-2 text-sm text-amber-950 sm:px-6">

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { defineOperation } from "@/lib/assurance/operation";
 import { findIntent } from "@/lib/assurance/intents";
 import { recordAudit } from "@/lib/audit/log";
+import { notify } from "@/lib/notify/messages";
 import { ACR, type Acr } from "@/lib/auth/claims";
 import { requireUser } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
@@ -100,6 +101,7 @@ export const apiClientCreate = defineOperation({
       },
       tx,
     );
+    await notify(tx, actor.id, "api_token.created", { name: payload.name, scopes: formatScopes(scopes) });
     return { clientId, secret, name: payload.name, scopes, expiresAt };
   },
   record: (created) => ({ clientId: created.clientId }),

@@ -131,6 +131,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   intent_used: 422,
   step_up_required: 422,
   recovery_hold: 403,
+  account_frozen: 403,
   high_risk: 403,
   no_challenge: 422,
   registration_failed: 422,

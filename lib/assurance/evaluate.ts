@@ -18,6 +18,8 @@ export type GuardFacts = {
    * the pace a TRA exemption allowed (lib/assurance/pipeline.ts). Then no exemption applies.
    */
   exemptionSpent?: boolean;
+  /** Epoch seconds since when the account is frozen ("This wasn't me", lib/auth/freeze.ts). */
+  frozenSince?: number;
   /** A payment's own history, for the risk signals (lib/risk/facts.ts paymentFacts). */
   payment?: RiskFacts["payment"];
   /** The risk the guard assessed, for a policy that decides on it (Policy.risk). */
@@ -34,6 +36,7 @@ export type Decision =
     }
   | { outcome: "exempted"; reason: "low_value" | "low_risk" }
   | { outcome: "held"; reason: "recovery_cooling_off"; until: number }
+  | { outcome: "frozen"; reason: "account_frozen" }
   | {
       outcome: "step_up";
       reason:
@@ -44,7 +47,8 @@ export type Decision =
         | "needs_passkey_enrolment"
         | "recovery_cooling_off"
         | "elevated_risk"
-        | "high_risk";
+        | "high_risk"
+        | "account_frozen";
       requirement: Requirement;
     };
 
@@ -65,6 +69,9 @@ const fresh = (at: number | undefined, maxAgeS: number, nowS: number) =>
 export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: GuardFacts, nowS: number): Decision {
   if (policy.acr === null) return { outcome: "allowed", reason: "no_step_up_needed" };
   const requirement = requirementOf({ ...policy, acr: policy.acr });
+  // A frozen account: what the freeze refuses is refused before anything else, exemptions included.
+  const frozen = facts.frozenSince !== undefined;
+  if (frozen && policy.whenFrozen === "refused") return { outcome: "frozen", reason: "account_frozen" };
 
   // Only low risk keeps the exemptions; elevated or high risk removes every one (lib/risk).
   const lowRisk = (facts.risk?.level ?? "low") === "low";
@@ -116,6 +123,9 @@ export function evaluatePolicy(policy: Policy, claims: AssuranceClaims, facts: G
     return { outcome: "step_up", reason: "needs_passkey_enrolment", requirement };
   }
 
+  if (frozen && policy.whenFrozen === "bound") {
+    return { outcome: "step_up", reason: "account_frozen", requirement: { ...requirement, max_age: 0, bound: true } };
+  }
   if (policy.bound) {
     const level = facts.risk?.level ?? "low";
     const reason = level === "high" ? "high_risk" : level === "elevated" ? "elevated_risk" : "bound_action";

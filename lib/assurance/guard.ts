@@ -19,6 +19,7 @@ import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { requestTimeZone } from "@/lib/request-time-zone";
 import { DomainError } from "@/lib/errors";
+import { FREEZE_COLUMNS, freezeOf, frozenError } from "@/lib/auth/freeze";
 import { contextFacts } from "@/lib/risk/facts";
 import { assessRisk, levelOf, type RiskAssessment, type Signal } from "@/lib/risk/signals";
 import { RISK } from "@/lib/risk/thresholds";
@@ -125,6 +126,7 @@ export async function guard(
     }
     // Re-checked now, when the operation runs, not only when the intent was made or confirmed: a
     // recovery-code sign-in since then holds it (README "Account recovery"), on every channel.
+    await refuseIfFrozen(actor, action, intent, audit);
     await refuseIfHeld(actor, action, intent, audit);
     await refuseIfRecentPasskey(actor, intent, audit);
     return pass(
@@ -139,7 +141,8 @@ export async function guard(
   // already satisfy is decided by them alone (OIDC Core §3.1.2.1 max_age: a passkey authentication
   // within max_age is the evidence asked for), so the hot path of a grace window reads nothing.
   const rules: Policy = policy;
-  const factsMatter = rules.bootstrap !== undefined || !!rules.heldAfterRecovery || !!rules.boundAfterRecovery;
+  const factsMatter =
+    rules.bootstrap !== undefined || !!rules.heldAfterRecovery || !!rules.boundAfterRecovery || !!rules.whenFrozen;
   if (policy.acr !== null && !factsMatter) {
     const byClaims = evaluatePolicy(policy, actor.claims, { ...op.facts, hasPasskey: true }, epochSeconds());
     if (byClaims.outcome === "allowed")
@@ -153,7 +156,7 @@ export async function guard(
       ? null
       : await db.user.findUnique({
           where: { id: actor.id },
-          select: { ...HOLD_COLUMNS, _count: { select: { passkeys: true, identities: true } } },
+          select: { ...HOLD_COLUMNS, ...FREEZE_COLUMNS, _count: { select: { passkeys: true, identities: true } } },
         });
   const hold = holdOf(user)?.until;
   // A second factor to step up with: a passkey, or the IdP for an SSO customer when it is trusted for step-up.
@@ -163,6 +166,8 @@ export async function guard(
     hasPasskey: (user?._count.passkeys ?? 0) > 0 || ssoStepUp,
     recoveryHoldUntil: hold ? epochSeconds(hold) : undefined,
   };
+  const freeze = user ? freezeOf(user) : null;
+  if (freeze) facts.frozenSince = epochSeconds(freeze.since);
   // A policy that decides on risk assesses it now, for this operation (lib/risk, docs/risk.md).
   if (rules.risk) facts.risk = assessRisk({ ...(await contextFacts(actor)), payment: op.facts?.payment });
   const riskAudit = (risk: RiskAssessment | undefined): Record<string, string> =>
@@ -181,6 +186,10 @@ export async function guard(
       reason: decision.reason,
       sca: decision.reason === "low_risk" ? "EXEMPT_TRA" : "EXEMPT_LOW_VALUE",
     });
+  }
+  if (decision.outcome === "frozen") {
+    await audit("DENIED", "account_frozen", riskAudit(facts.risk));
+    throw frozenError();
   }
   if (decision.outcome === "held") {
     const until = new Date(decision.until * 1000);
@@ -228,6 +237,42 @@ async function refuseIfRecentPasskey(
   throw new DomainError(
     "high_risk",
     "This looked unusual, so it needs a passkey you've had for more than a day. Nothing was sent or changed.",
+  );
+}
+
+/**
+ * A freeze, for an intent about to run (the account may have been frozen since it was asked for or
+ * confirmed): what the freeze refuses is refused, and what it binds runs only if the passkey that
+ * confirmed it was enrolled before the freeze. The IdP doesn't count: the freeze says the account may
+ * be in someone else's hands. Throws DomainError "account_frozen".
+ */
+async function refuseIfFrozen(
+  actor: Actor,
+  action: PolicyAction,
+  intent: { id: string; authorisedBy: string | null },
+  audit: (outcome: "DENIED", reason: string, extra: Record<string, string>) => Promise<void>,
+): Promise<void> {
+  const policy: Policy = POLICIES[action];
+  if (!policy.whenFrozen) return;
+  const freeze = freezeOf(await db.user.findUnique({ where: { id: actor.id }, select: FREEZE_COLUMNS }));
+  if (!freeze) return;
+  if (policy.whenFrozen === "refused") {
+    await audit("DENIED", "account_frozen", { intentId: intent.id });
+    throw frozenError();
+  }
+  const confirmer = confirmerOf(intent.authorisedBy);
+  const passkey =
+    confirmer?.kind === "passkey"
+      ? await db.passkey.findFirst({
+          where: { id: confirmer.passkeyId, userId: actor.id },
+          select: { createdAt: true },
+        })
+      : null;
+  if (passkey && passkey.createdAt < freeze.since) return;
+  await audit("DENIED", "passkey_enrolled_after_freeze", { intentId: intent.id });
+  throw new DomainError(
+    "account_frozen",
+    "Your account is frozen, and only a passkey you had before the freeze can confirm this. Nothing was changed.",
   );
 }
 

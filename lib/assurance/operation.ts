@@ -127,7 +127,13 @@ export type Operation<
 export type Sca = "NONE" | "EXEMPT_LOW_VALUE" | "EXEMPT_TRA" | "STEP_UP";
 
 /** What an example input may refer to: a fresh customer's own accounts, payee and passkey. */
-export type ExampleCustomer = { accountIds: string[]; payeeId: string; passkeyId: string };
+export type ExampleCustomer = {
+  accountIds: string[];
+  payeeId: string;
+  passkeyId: string;
+  /** When the customer's account was frozen, for the operation that unfreezes it. */
+  frozenSince?: string;
+};
 
 /** Keeps an operation's types while checking it against Operation (the index erases them). */
 export const defineOperation = <In, P extends Payload, C, R, const A extends string>(

@@ -24,6 +24,11 @@ import { RISK } from "@/lib/risk/thresholds";
  *   maxAmountMinor, to a payee paid at least minTimesPaid times and added minPayeeAgeS ago or more). Elevated risk removes every exemption.
  *   High risk asks for a bound passkey that was enrolled before the recent-change window
  *   (RISK.recentChangeS): a passkey a thief could have added lately can't confirm it.
+ * - whenFrozen: while the account is frozen ("This wasn't me", lib/auth/freeze.ts), "refused" outright
+ *   (before any exemption), or "bound": a passkey for this very operation, enrolled before the freeze,
+ *   so the customer can take the account back (a new password, a thief's passkey removed) and a
+ *   thief's new passkey can't. A policy without it (reading, moving money between own accounts,
+ *   lowering a limit) works as usual.
  */
 export type Policy = {
   label: string;
@@ -34,6 +39,7 @@ export type Policy = {
   bootstrap?: { passwordWithinS: number; recoveryCodeWithinS: number };
   heldAfterRecovery?: boolean;
   boundAfterRecovery?: boolean;
+  whenFrozen?: "refused" | "bound";
   risk?: { tra?: { maxAmountMinor: bigint; minTimesPaid: number; minPayeeAgeS: number } };
 };
 
@@ -58,11 +64,26 @@ export const POLICIES = {
     bound: true,
     exemption: { maxAmountMinor: LOW_VALUE_MAX_MINOR, dailyBudgetMinor: LOW_VALUE_DAILY_BUDGET_MINOR },
     heldAfterRecovery: true,
+    whenFrozen: "refused",
     risk: { tra: RISK.tra },
   },
   // OWASP ASVS 5 V7.5.3: an extra factor before highly sensitive transactions, every time.
-  "payee.add": { label: "Add a payee", acr: ACR.PHR, maxAgeS: 0, bound: true, heldAfterRecovery: true },
-  "payout.change": { label: "Change where payouts go", acr: ACR.PHR, maxAgeS: 0, bound: true, heldAfterRecovery: true },
+  "payee.add": {
+    label: "Add a payee",
+    acr: ACR.PHR,
+    maxAgeS: 0,
+    bound: true,
+    heldAfterRecovery: true,
+    whenFrozen: "refused",
+  },
+  "payout.change": {
+    label: "Change where payouts go",
+    acr: ACR.PHR,
+    maxAgeS: 0,
+    bound: true,
+    heldAfterRecovery: true,
+    whenFrozen: "refused",
+  },
   // A grace window: one step-up reveals for 10 minutes (not bound to one account).
   "account.reveal": { label: "Reveal a full account number", acr: ACR.PHR, maxAgeS: 600, bound: false },
   // OWASP ASVS 5 V7.5.1: re-authenticate before changing authentication factors.
@@ -72,14 +93,23 @@ export const POLICIES = {
     maxAgeS: 300,
     bound: false,
     bootstrap: { passwordWithinS: 300, recoveryCodeWithinS: 900 },
+    whenFrozen: "refused",
   },
-  "passkey.remove": { label: "Remove a passkey", acr: ACR.PHR, maxAgeS: 300, bound: false, boundAfterRecovery: true },
+  "passkey.remove": {
+    label: "Remove a passkey",
+    acr: ACR.PHR,
+    maxAgeS: 300,
+    bound: false,
+    boundAfterRecovery: true,
+    whenFrozen: "bound",
+  },
   "password.change": {
     label: "Change your password",
     acr: ACR.PHR,
     maxAgeS: 300,
     bound: false,
     boundAfterRecovery: true,
+    whenFrozen: "bound",
   },
   // OWASP ASVS 5 V7.5.1 again: recovery codes are authentication data.
   "recovery.regenerate": {
@@ -88,6 +118,7 @@ export const POLICIES = {
     maxAgeS: 300,
     bound: false,
     heldAfterRecovery: true,
+    whenFrozen: "refused",
   },
   // ASVS 5 V7.5.1 once more: an API token is a credential. A grace window, like the codes: the page
   // finishes the creation after the passkey, and shows the secret once.
@@ -97,6 +128,7 @@ export const POLICIES = {
     maxAgeS: 300,
     bound: false,
     heldAfterRecovery: true,
+    whenFrozen: "refused",
   },
   // PSD2 RTS Art. 5(1): raising what may leave the account is bound to the new amount; lowering only protects.
   "limit.raise": {
@@ -105,8 +137,12 @@ export const POLICIES = {
     maxAgeS: 0,
     bound: true,
     heldAfterRecovery: true,
+    whenFrozen: "refused",
   },
   "limit.lower": { label: "Lower your daily payment limit", acr: null, maxAgeS: 0, bound: false },
+  // Taking a frozen account back (docs/notifications.md): the password (checked by the operation)
+  // and a passkey for this very operation, enrolled before the freeze; then a cooling-off.
+  "account.unfreeze": { label: "Unfreeze your account", acr: ACR.PHR, maxAgeS: 0, bound: true, whenFrozen: "bound" },
 } as const satisfies Record<string, Policy>;
 
 export type PolicyAction = keyof typeof POLICIES;

@@ -13,3 +13,6 @@ export function deviceOf(userAgent: string | null | undefined): string | null {
   if (browser && os) return `${browser} on ${os}`;
   return browser || (os ? `a browser on ${os}` : null);
 }
+
+/** A device's name for a list (sessions, known devices): "Chrome on macOS", or "Unknown device". */
+export const deviceNameOf = (userAgent: string | null): string => deviceOf(userAgent) ?? "Unknown device";

@@ -68,6 +68,8 @@ const REASONS: Record<string, string> = {
   revoked: "you had ended that session",
   idle_timeout: "it had been idle too long",
   expired: "it had expired",
+  account_frozen: "the account is frozen",
+  passkey_enrolled_after_freeze: "that passkey was added after the freeze",
 };
 function because(reason: string | null): string {
   const words = reason ? (Object.hasOwn(REASONS, reason) ? REASONS[reason] : verificationFailureReason(reason)) : null;
@@ -124,6 +126,16 @@ export function auditSentence(e: SentenceInput): string | null {
       return `You signed in with a recovery code${typeof m.codesLeft === "number" ? ` (${m.codesLeft} left)` : ""}`;
     case "recovery.hold_started":
       return "A 24-hour cooling-off began after a recovery-code sign-in";
+    case "account.frozen":
+      return "Your account was frozen from a security message's link: every sign-in and API token was ended";
+    case "account.freeze_link_refused":
+      return "A freeze link was refused: it had been used or had expired";
+    case "account.unfreeze_confirmed":
+      return typeof m.at === "string"
+        ? `You confirmed an unfreeze; it takes effect ${m.at.slice(0, 16).replace("T", " ")} UTC`
+        : "You confirmed an unfreeze";
+    case "notice.preferences":
+      return "You changed which security emails you get";
     case "security.cross_origin_action":
       return "A request from another website was refused";
     case "passkey.add":

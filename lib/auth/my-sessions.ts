@@ -5,6 +5,7 @@ import { rotateSessionToken } from "@/lib/auth/raise-claims";
 import { requireUser } from "@/lib/auth/current-user";
 import { listSessionsFor, revokeOtherSessions, revokeSessionFor, type SessionView } from "@/lib/auth/session-records";
 import { db } from "@/lib/db";
+import { notify } from "@/lib/notify/messages";
 
 /** The signed-in user's live sessions (this one first). */
 export async function listMySessions(): Promise<SessionView[]> {
@@ -23,10 +24,14 @@ export async function revokeMySession(sessionId: unknown): Promise<void> {
  */
 export async function revokeMyOtherSessions(): Promise<number> {
   const user = await requireUser();
-  const { ended, tokensEnded } = await db.$transaction(async (tx) => ({
-    ended: await revokeOtherSessions(tx, user, "revoked_by_user"),
-    tokensEnded: await revokeAccessTokensOf(tx, user.id),
-  }));
+  const { ended, tokensEnded } = await db.$transaction(async (tx) => {
+    const result = {
+      ended: await revokeOtherSessions(tx, user, "revoked_by_user"),
+      tokensEnded: await revokeAccessTokensOf(tx, user.id),
+    };
+    if (result.ended > 0) await notify(tx, user.id, "sessions.ended", { count: String(result.ended) });
+    return result;
+  });
   await recordAudit({
     userId: user.id,
     action: "auth.session_revoke",

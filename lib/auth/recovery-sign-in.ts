@@ -3,12 +3,14 @@ import { z } from "zod";
 import { startRecoveryHold } from "@/lib/assurance/recovery-hold";
 import { recordAudit } from "@/lib/audit/log";
 import { recoverySignInClaims } from "@/lib/auth/claims";
+import { accountFreezeOf } from "@/lib/auth/freeze";
 import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-rules";
 import { findRecoveryCode, useRecoveryCode } from "@/lib/auth/recovery-codes";
 import { limitedSignIn, recoverySignInLockout } from "@/lib/auth/sign-in-limits";
 import { normaliseEmail } from "@/lib/auth/email";
 import { db } from "@/lib/db";
+import { notify, utcTime } from "@/lib/notify/messages";
 
 /**
  * Recovery when every passkey is lost (NIST SP 800-63B-4 §4.2, account recovery with saved recovery
@@ -46,6 +48,9 @@ export async function authenticateWithRecoveryCode(raw: unknown, ip: string | nu
       if (!codeId) return { ok: false, reason: "wrong_recovery_code" };
       const now = new Date();
       const used = await db.$transaction(async (tx) => {
+        // A frozen account refuses recovery-code sign-in (lib/auth/freeze.ts), read in the transaction
+        // that would use the code, so a freeze just committed is seen and the code isn't spent.
+        if (await accountFreezeOf(user.id, tx, now)) return "frozen" as const;
         if (!(await useRecoveryCode(tx, user.id, codeId, now))) return false; // a racing sign-in used it first
         const hold = await startRecoveryHold(tx, user.id, now);
         const left = await tx.recoveryCode.count({ where: { userId: user.id, usedAt: null } });
@@ -62,6 +67,7 @@ export async function authenticateWithRecoveryCode(raw: unknown, ip: string | nu
           },
           tx,
         );
+        await notify(tx, user.id, "recovery.sign_in", { until: utcTime(hold.until) }, now);
         if (hold.cancelledIntents > 0) {
           // Confirmations asked for before this sign-in may be the thief's: they end here, audited.
           await recordAudit(
@@ -77,6 +83,7 @@ export async function authenticateWithRecoveryCode(raw: unknown, ip: string | nu
         }
         return true;
       });
+      if (used === "frozen") return { ok: false, reason: "account_frozen" };
       if (!used) return { ok: false, reason: "recovery_code_already_used" };
       return { ok: true, user: { id: user.id, email: user.email, name: user.name, claims: recoverySignInClaims(now) } };
     },

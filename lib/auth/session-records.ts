@@ -1,5 +1,5 @@
 import "server-only";
-import { deviceOf } from "@/lib/audit/device";
+import { deviceNameOf } from "@/lib/audit/device";
 import { randomUUID } from "node:crypto";
 import { decode, type JWT } from "next-auth/jwt";
 import { cookies } from "next/headers";
@@ -8,6 +8,8 @@ import { getRequestContext, recordAudit } from "@/lib/audit/log";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { notFound } from "@/lib/errors";
+import { notify } from "@/lib/notify/messages";
+import { ensureDeviceId } from "@/lib/risk/device";
 
 /**
  * Server-side session records (OWASP ASVS 5 V7.5.2). The JWT only names its session (`sid`); the row
@@ -24,18 +26,37 @@ export async function startSession(input: {
   userId: string;
   method: "password" | "passkey" | "recovery" | "sso";
 }): Promise<void> {
-  const { ip, userAgent } = await getRequestContext();
-  await db.session.create({
-    data: {
-      id: input.id,
-      userId: input.userId,
-      method: input.method,
-      ip,
-      userAgent,
-      expiresAt: new Date(Date.now() + env.SESSION_MAX_AGE_S * 1000),
-    },
+  const [{ ip, userAgent }, deviceId] = await Promise.all([getRequestContext(), ensureDeviceId()]);
+  await db.$transaction(async (tx) => {
+    // A device this customer never signed in from, nor proved with a passkey: they are told
+    // (docs/notifications.md). A browser without a device cookie is one Vault can't recognise.
+    const seen =
+      deviceId !== null &&
+      ((await tx.session.count({ where: { userId: input.userId, deviceId } })) > 0 ||
+        (await tx.knownDevice.count({ where: { userId: input.userId, deviceId } })) > 0);
+    await tx.session.create({
+      data: {
+        id: input.id,
+        userId: input.userId,
+        method: input.method,
+        ip,
+        userAgent,
+        deviceId,
+        expiresAt: new Date(Date.now() + env.SESSION_MAX_AGE_S * 1000),
+      },
+    });
+    // A recovery-code sign-in has its own notice (lib/auth/recovery-sign-in.ts).
+    if (!seen && input.method !== "recovery")
+      await notify(tx, input.userId, "signin.new_device", { method: SIGN_IN_METHOD[input.method] });
   });
 }
+
+const SIGN_IN_METHOD = {
+  password: "with a password",
+  passkey: "with a passkey",
+  recovery: "with a recovery code",
+  sso: "with single sign-on",
+} as const;
 
 /** Auth.js' session cookie names (the __Secure- one over https); a large token is split into .0, .1, … chunks. */
 const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"];
@@ -239,7 +260,7 @@ export type SessionView = {
 };
 
 /** A short, readable device name ("Chrome on Linux", lib/audit/device.ts), or "Unknown device". */
-export const deviceNameOf = (userAgent: string | null): string => deviceOf(userAgent) ?? "Unknown device";
+export { deviceNameOf };
 
 /** The user's live sessions, this one first. */
 export async function listSessionsFor(user: { id: string; sid: string }, now = new Date()): Promise<SessionView[]> {

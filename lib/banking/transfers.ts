@@ -10,6 +10,7 @@ import { ensureInternalAccount, INTERNAL, postTransfer } from "@/lib/banking/led
 import { LOW_VALUE_DAILY_BUDGET_MINOR } from "@/lib/assurance/policy";
 import { db, type Tx } from "@/lib/db";
 import { DomainError, InputError, notFound } from "@/lib/errors";
+import { LARGE_PAYMENT_MINOR, notify } from "@/lib/notify/messages";
 import { formatMoney, isCurrency, parseAmount, toDecimalString, type Currency } from "@/lib/money";
 import { paymentFacts } from "@/lib/risk/facts";
 import { velocitySignals } from "@/lib/risk/signals";
@@ -243,6 +244,14 @@ export const transfer = defineOperation({
       },
       tx,
     );
+    // A payment at or above the notice threshold is told to the customer (docs/notifications.md).
+    if (plan.kind === "payee" && plan.amount >= LARGE_PAYMENT_MINOR) {
+      await notify(tx, actor.id, "payment.large", {
+        amount: formatMoney(plan.amount, plan.currency),
+        payee: payload.to.name,
+        account: payload.from.masked,
+      });
+    }
     return resultOf(created, false);
   },
   record: (result) => ({ transferId: result.id }),

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 import { cookies } from "next/headers";
-import { deviceNameOf } from "@/lib/auth/session-records";
+import { deviceNameOf } from "@/lib/audit/device";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { defineOperation } from "@/lib/assurance/operation";
 import { recordAudit } from "@/lib/audit/log";
+import { notify } from "@/lib/notify/messages";
 import { requireUser } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { notFound, parseInput } from "@/lib/errors";
@@ -95,6 +96,7 @@ export const passkeyRemove = defineOperation({
       { userId: actor.id, action: "passkey.remove", outcome: "SUCCESS", metadata: { nickname: payload.nickname } },
       tx,
     );
+    await notify(tx, actor.id, "passkey.removed", { name: payload.nickname });
     return { removed: payload.passkeyId };
   },
   record: (r) => r,

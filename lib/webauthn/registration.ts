@@ -1,6 +1,7 @@
 import "server-only";
 import { notify } from "@/lib/notify/messages";
 import { ensureDeviceId, rememberDevice } from "@/lib/risk/device";
+import { refuseIfFrozen } from "@/lib/auth/freeze";
 import {
   generateRegistrationOptions,
   verifyRegistrationResponse,
@@ -85,6 +86,7 @@ async function checkMayEnrol(actor: Actor, createIntent: boolean): Promise<Regis
 
 export async function startPasskeyRegistration(): Promise<RegistrationStart> {
   const user = await requireUser();
+  await refuseIfFrozen(db, user.id);
   const blocked = await checkMayEnrol(user, true);
   if (blocked) return blocked;
   const existing = await db.passkey.findMany({ where: { userId: user.id }, select: { id: true, transports: true } });
@@ -153,6 +155,8 @@ export async function finishPasskeyRegistration(
   const deviceId = hold ? null : await ensureDeviceId();
   const passkey = await db
     .$transaction(async (tx) => {
+      // A freeze refuses new passkeys, checked in the transaction that would add one (lib/auth/freeze.ts).
+      await refuseIfFrozen(tx, user.id);
       const created = await tx.passkey.create({
         data: {
           id: credential.id,

@@ -21,6 +21,9 @@ import { PasskeysSection } from "./passkeys-section";
 import { PayoutSection } from "./payout-section";
 import { ApiTokensSection } from "./api-tokens-section";
 import { ssoStepUpFor } from "@/lib/auth/sso";
+import { getMyFreeze, getMyNoticePreferences, listMyNotices } from "@/lib/notify/my-notices";
+import { FreezeSection } from "./freeze-section";
+import { NoticesSection } from "./notices-section";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -28,6 +31,7 @@ const NOTICES: Record<string, string> = {
   removed: "Passkey removed.",
   confirmed: "Confirmed. You can add a new passkey for the next 5 minutes.",
   password: "Your password was changed.",
+  unfreeze: "Unfreeze confirmed. Your account works again in 24 hours.",
   recovered:
     "You're signed in with a recovery code. Add a new passkey on this device now (within 15 minutes), then remove the one you lost.",
 };
@@ -45,19 +49,24 @@ export default async function SecurityPage({
     category?: string;
     outcome?: string;
     api?: string;
+    unfreeze?: string;
   }>;
 }) {
   const user = await requireUser();
   const params = await searchParams;
-  const [passkeys, sessions, devices, recovery, payout, apiClients, apiDraft] = await Promise.all([
-    listMyPasskeys(),
-    listMySessions(),
-    listMyDevices(),
-    getMyRecoveryView(),
-    getMyPayoutDestination(),
-    listMyApiClients(),
-    params.api ? apiClientDraftFromIntent(params.api) : null,
-  ]);
+  const [passkeys, sessions, devices, recovery, payout, apiClients, apiDraft, notices, preferences, freeze] =
+    await Promise.all([
+      listMyPasskeys(),
+      listMySessions(),
+      listMyDevices(),
+      getMyRecoveryView(),
+      getMyPayoutDestination(),
+      listMyApiClients(),
+      params.api ? apiClientDraftFromIntent(params.api) : null,
+      listMyNotices(),
+      getMyNoticePreferences(),
+      getMyFreeze(),
+    ]);
   const next = params.next ? safeNextPath(params.next) : null;
   const notice = params.removed
     ? NOTICES.removed
@@ -65,9 +74,11 @@ export default async function SecurityPage({
       ? NOTICES.confirmed
       : params.password === "changed"
         ? NOTICES.password
-        : params.recovered && recovery.recoveredSession
-          ? NOTICES.recovered
-          : null;
+        : params.unfreeze === "confirmed"
+          ? NOTICES.unfreeze
+          : params.recovered && recovery.recoveredSession
+            ? NOTICES.recovered
+            : null;
   const requirement: EnrolRequirement =
     passkeys.length === 0
       ? (await ssoStepUpFor(user.id))
@@ -83,6 +94,7 @@ export default async function SecurityPage({
         description="Passkeys confirm sensitive actions. They can't be phished, and never leave your device."
       />
       <FormSuccess message={notice} />
+      {freeze && <FreezeSection freeze={freeze} />}
       {/* Two columns on wide screens: how you prove it's you, and what is connected to your account. */}
       <div className="grid gap-6 lg:grid-cols-2 lg:items-start">
         <div className="space-y-6">
@@ -101,6 +113,7 @@ export default async function SecurityPage({
           </section>
         </div>
         <div className="space-y-6">
+          <NoticesSection notices={notices.notices} unread={notices.unread} preferences={preferences} />
           <section className="space-y-3">
             <h2 className="text-lg font-semibold">Where you&apos;re signed in</h2>
             <SessionList sessions={sessions} />
