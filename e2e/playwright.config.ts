@@ -13,11 +13,19 @@ import { freePortsSync } from "./support/free-port";
  * processes, which load this file again with the runner's environment, agree on them.
  */
 const ROOT = path.resolve(import.meta.dirname, "..");
-if (!process.env.E2E_PORT || !process.env.E2E_SHORT_TTL_PORT || !process.env.E2E_IDP_PORT) {
-  const [main, shortTtl, idp] = freePortsSync(3);
+if (
+  !process.env.E2E_PORT ||
+  !process.env.E2E_SHORT_TTL_PORT ||
+  !process.env.E2E_IDP_PORT ||
+  !process.env.E2E_SMTP_PORT ||
+  !process.env.E2E_SMTP_HTTP_PORT
+) {
+  const [main, shortTtl, idp, smtp, smtpHttp] = freePortsSync(5);
   process.env.E2E_PORT ||= String(main);
   process.env.E2E_SHORT_TTL_PORT ||= String(shortTtl);
   process.env.E2E_IDP_PORT ||= String(idp);
+  process.env.E2E_SMTP_PORT ||= String(smtp);
+  process.env.E2E_SMTP_HTTP_PORT ||= String(smtpHttp);
 }
 const PORT = Number(process.env.E2E_PORT);
 export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "file:./e2e/.tmp/e2e.db";
@@ -29,6 +37,12 @@ export const IDP = {
   clientId: "vault-e2e",
   clientSecret: "vault-e2e-idp-secret-not-for-production",
   name: "Example SSO",
+};
+
+/** The SMTP server the main server's mail worker delivers to, and where the tests read the mail (e2e/support/mailbox.ts). */
+export const SMTP_CATCHER = {
+  port: Number(process.env.E2E_SMTP_PORT),
+  httpPort: Number(process.env.E2E_SMTP_HTTP_PORT),
 };
 
 /** A production server (`next start` on a prebuilt app) on a fresh, seeded database of its own. */
@@ -64,6 +78,20 @@ const SSO_ENV = {
   OIDC_NAME: IDP.name,
   OIDC_STEP_UP_ACR: "urn:vault:idp:mfa",
 };
+
+const smtpCatcher = {
+  command: "npx tsx e2e/tools/smtp-catcher.ts",
+  cwd: ROOT,
+  url: `http://127.0.0.1:${SMTP_CATCHER.httpPort}/health`,
+  reuseExistingServer: false,
+  timeout: 30_000,
+  stdout: "pipe" as const,
+  stderr: "pipe" as const,
+  env: { SMTP_CATCHER_PORT: String(SMTP_CATCHER.port), SMTP_CATCHER_HTTP_PORT: String(SMTP_CATCHER.httpPort) },
+};
+
+/** Security messages go out over real SMTP, within a second of the event (docs/notifications.md). */
+const MAIL_ENV = { SMTP_URL: `smtp://127.0.0.1:${SMTP_CATCHER.port}`, MAIL_POLL_MS: "500" };
 
 const idpServer = {
   command: "npx tsx e2e/tools/idp-server.ts",
@@ -128,8 +156,10 @@ export default defineConfig({
     { name: "layout", testMatch: /layout-stability\.spec\.ts$/, dependencies: ["chromium", "short-ttl"] },
   ],
   webServer: [
+    // Listed first: the main server's worker delivers to it from its start.
+    smtpCatcher,
     idpServer,
-    server(PORT, E2E_DATABASE_URL, "300", SSO_ENV),
+    server(PORT, E2E_DATABASE_URL, "300", { ...SSO_ENV, ...MAIL_ENV }),
     server(SHORT_TTL_PORT, SHORT_TTL_DATABASE_URL, "3"),
   ],
 });

@@ -52,7 +52,9 @@ const ANSWERS_NOTHING = new Set(["revokeSessionAction", "cancelStepUpAction", "e
 /** Everything a rejected request must leave as it was (audit events, rate-limiter rows and WebAuthn challenges may grow). */
 async function businessState(sql: Sql) {
   const tables = {
-    users: `SELECT "id", "email", "name", "passwordHash", "passwordChangedAt" FROM "User" ORDER BY "id"`,
+    users: `SELECT "id", "email", "name", "passwordHash", "passwordChangedAt", "frozenAt", "unfreezeAt" FROM "User" ORDER BY "id"`,
+    freezeLinks: `SELECT "id", "userId", "usedAt" FROM "FreezeLink" ORDER BY "id"`,
+    noticeOptOuts: `SELECT "userId", "kind" FROM "NoticeOptOut" ORDER BY "userId", "kind"`,
     accounts: `SELECT "id", "userId", "number", "balance" FROM "Account" ORDER BY "id"`,
     ledger: `SELECT "id", "accountId", "amount" FROM "LedgerEntry" ORDER BY "id"`,
     transfers: `SELECT "id", "userId", "amount", "idempotencyKey" FROM "Transfer" ORDER BY "id"`,
@@ -368,6 +370,14 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
           },
           body: i % 5 ? `token=${i % 2 ? accessToken : q}&client_id=${q}` : body.body,
         });
+        // The "This wasn't me" page, signed out (as from an email) and signed in: a clear page for any token.
+        cases.push({
+          target: "GET /freeze/:token",
+          caller: i % 2 ? "alice" : "anonymous",
+          describe: () => `/freeze/${q.slice(0, 100)}`,
+          send: () => request(app, `/freeze/${q || "x"}`, { headers: { cookie: i % 2 ? alice : "" } }),
+          judge: unclearRoute,
+        });
         cases.push({
           target: "GET /oauth/authorize",
           caller: "alice",
@@ -401,7 +411,7 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
     const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
     console.log(
       `fuzz (seed ${seed}): ${sent} hostile requests in ${seconds().toFixed(1)} s (the floor of ${PER_TARGET} per target in ${floorSeconds.toFixed(1)} s, ` +
-        `then ${rounds} extra round(s) of ${EXTRA_PER_TARGET} within the ${BUDGET_S} s budget) to ${actions.length} server actions, 2 route handlers, 6 API routes and the authorize page; ` +
+        `then ${rounds} extra round(s) of ${EXTRA_PER_TARGET} within the ${BUDGET_S} s budget) to ${actions.length} server actions, 2 route handlers, 6 API routes, the authorize page and the freeze page; ` +
         `${failures.length} unclear or failed; tables changed: ${changed.length ? changed.join(", ") : "none"}\n` +
         Object.entries(tried)
           .map(([target, n]) => `  ${target.padEnd(28)} ${n}`)

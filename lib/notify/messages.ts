@@ -10,73 +10,88 @@ import { enqueueMail } from "@/lib/notify/outbox";
  * What customers are told, and when (docs/notifications.md). Each notice names the event; every
  * message adds the time, the device and the address it came from. A notice never carries a secret,
  * a full account number, or a link that signs anyone in: `detail` is built from masked values.
- * `always`: the customer can't switch it off (the changes a thief makes first).
+ * `topic` names the kind in the preferences; `always`: the customer can't switch it off (the changes a thief makes first).
  */
 export const NOTICES = {
   "signin.new_device": {
+    topic: "Sign-ins from a new device",
     subject: "New sign-in from a device we haven't seen",
     line: (d: Detail) => `Someone signed in to your account (${d.method}) from a device not used to sign in before.`,
     always: false,
   },
   "recovery.sign_in": {
+    topic: "Recovery-code sign-ins",
     subject: "A recovery code was used to sign in",
     line: (d: Detail) =>
       `Someone signed in with your password and a recovery code. For your safety, new payees, payout changes and payments that need confirming are on hold until ${d.until}.`,
     always: true,
   },
   "passkey.added": {
+    topic: "Passkeys added",
     subject: "A passkey was added to your account",
     line: (d: Detail) => `A passkey named "${d.name}" was added to your account.`,
     always: true,
   },
   "passkey.removed": {
+    topic: "Passkeys removed",
     subject: "A passkey was removed from your account",
     line: (d: Detail) => `The passkey "${d.name}" was removed from your account.`,
     always: false,
   },
   "password.changed": {
+    topic: "Password changes",
     subject: "Your password was changed",
     line: () => "Your password was changed, and every other sign-in was ended.",
     always: true,
   },
   "payee.added": {
+    topic: "Payees added",
     subject: "A payee was added",
     line: (d: Detail) => `A payee was added: ${d.name}, ${d.account}.`,
     always: false,
   },
   "payout.changed": {
+    topic: "Payout account changes",
     subject: "Your payout account was changed",
     line: (d: Detail) => `Payouts now go to ${d.account}.`,
     always: true,
   },
   "payment.large": {
+    topic: "Payments of $1,000 or more",
     subject: "A large payment was sent",
     line: (d: Detail) => `A payment of ${d.amount} was sent to ${d.payee}, from ${d.account}.`,
     always: false,
   },
   "api_token.created": {
+    topic: "API tokens created",
     subject: "An API token was created",
     line: (d: Detail) => `An API token named "${d.name}" was created. It may: ${d.scopes}.`,
     always: false,
   },
   "sessions.ended": {
+    topic: "Other sign-ins ended",
     subject: "Your other sign-ins were ended",
     line: (d: Detail) => `${d.count} other sign-in${d.count === "1" ? " was" : "s were"} ended from your account.`,
     always: false,
   },
   "account.frozen": {
+    topic: "Account frozen",
     subject: "Your account is frozen",
     line: () =>
       "Your account was frozen: every sign-in and API token was ended, and payments, payee and payout changes, new passkeys, new API tokens and recovery-code sign-in are refused until you unfreeze it.",
     always: true,
   },
   "account.unfreeze_confirmed": {
+    topic: "Unfreeze confirmed",
     subject: "Your account will be unfrozen",
     line: (d: Detail) =>
       `An unfreeze of your account was confirmed with your password and a passkey. It takes effect at ${d.at}; until then the account stays frozen.`,
     always: true,
   },
-} as const satisfies Record<string, { subject: string; line: (detail: Detail) => string; always: boolean }>;
+} as const satisfies Record<
+  string,
+  { topic: string; subject: string; line: (detail: Detail) => string; always: boolean }
+>;
 export type NoticeKind = keyof typeof NOTICES;
 
 type Detail = Record<string, string>;

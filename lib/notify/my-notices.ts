@@ -51,7 +51,7 @@ export async function getMyNoticePreferences(): Promise<NoticePreference[]> {
   );
   return (Object.keys(NOTICES) as NoticeKind[]).map((kind) => ({
     kind,
-    label: NOTICES[kind].subject,
+    label: NOTICES[kind].topic,
     always: NOTICES[kind].always,
     email: NOTICES[kind].always || !off.has(kind),
   }));

@@ -18,7 +18,8 @@ export type TestSmtp = {
 const header = (raw: string, name: string) =>
   new RegExp(`^${name}:[ \\t]*(.+)$`, "im").exec(raw.split(/\r?\n\r?\n/)[0] ?? "")?.[1]?.trim() ?? null;
 
-export async function startTestSmtp(): Promise<TestSmtp> {
+/** On a free port of 127.0.0.1, or on `port` (the e2e suite's catcher, e2e/tools/smtp-catcher.ts). */
+export async function startTestSmtp(port = 0): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
   const delivered: ReceivedMail[] = [];
   let refusals = 0;
@@ -48,7 +49,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const address = server.server.address();
   if (!address || typeof address === "string") throw new Error("the test SMTP server has no port");
   return {

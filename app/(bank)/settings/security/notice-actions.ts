@@ -20,7 +20,8 @@ export async function markNoticesReadAction(_prev: ActionState, formData: FormDa
 
 /** The checked boxes are the emails wanted; unknown names are ignored (lib/notify/my-notices.ts). */
 export async function setNoticePreferencesAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
-  if (!isFormData(formData)) return unreadableForm;
+  // The form says what it is: anything else (a crafted post with stray fields) changes nothing.
+  if (!isFormData(formData) || formData.get("form") !== "notice-preferences") return unreadableForm;
   const on = new Set(
     Object.entries(formFields(formData))
       .filter(([key, value]) => key.startsWith("email:") && value === "on")

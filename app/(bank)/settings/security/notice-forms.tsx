@@ -26,6 +26,7 @@ export function NoticePreferencesForm({ preferences }: { preferences: NoticePref
     <details className="rounded-2xl border border-slate-200 bg-white p-4 text-sm">
       <summary className="cursor-pointer font-medium">Email preferences</summary>
       <form action={action} className="mt-3">
+        <input type="hidden" name="form" value="notice-preferences" />
         <PendingFieldset className="space-y-3">
           <FormAlert message={state.status === "error" ? state.message : undefined} />
           <FormSuccess message={state.status === "success" ? state.message : null} />
