@@ -6,7 +6,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { addPayee, accountsOf, fillTransfer, TRANSFER_PAGE, sendTransfer, reviewTransfer } from "./support/bank";
-import { enrolFirstPasskey, expect, test } from "./fixtures";
+import { blockPasskeyAutofill, enrolFirstPasskey, expect, signIn, test } from "./fixtures";
+import { freezeLinkOf, waitForMail } from "./support/mailbox";
 
 const WIDTHS = [390, 1280] as const;
 const SCHEMES = ["light", "dark"] as const;
@@ -35,7 +36,7 @@ for (const width of WIDTHS) {
       });
 
       test("signed-out pages and a sign-in error", async ({ page }) => {
-        for (const path of ["/", "/login", "/signup", "/login/recover"]) {
+        for (const path of ["/", "/login", "/signup", "/login/recover", `/freeze/${"A".repeat(43)}`]) {
           await page.goto(path);
           await expectAccessible(page, path);
         }
@@ -84,6 +85,18 @@ for (const width of WIDTHS) {
         await reviewTransfer(page);
         await expect(page.getByTestId("form-alert")).toBeVisible();
         await expectAccessible(page, "/transfers/new with a field error");
+        // "This wasn't me", from the passkey's email: the confirmation, then the frozen account.
+        await page.goto(freezeLinkOf(await waitForMail(newUser.email, /A passkey was added/)));
+        await expectAccessible(page, "the freeze page");
+        await page.getByRole("button", { name: "Yes, freeze my account" }).click();
+        await expect(page.getByTestId("account-frozen-now")).toBeVisible();
+        await expectAccessible(page, "the freeze page, frozen");
+        await blockPasskeyAutofill(page); // else the login page's autofill signs straight back in with the passkey
+        await signIn(page, newUser);
+        await expect(page).toHaveURL(/\/dashboard$/);
+        await page.goto("/settings/security");
+        await expect(page.getByTestId("freeze-card")).toBeVisible();
+        await expectAccessible(page, "the security centre of a frozen account");
       });
     });
   }

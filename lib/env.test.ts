@@ -36,6 +36,16 @@ describe("parseEnv", () => {
     for (const bad of ["http://mail.example", "mail.example:25", "smtp:"])
       assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, SMTP_URL: bad }), /SMTP_URL/, bad);
     assert.match(parseEnv({ AUTH_SECRET: SECRET }).MAIL_FROM, /security@/);
+    const defaults = parseEnv({ AUTH_SECRET: SECRET });
+    assert.deepEqual([defaults.MAIL_WORKER, defaults.MAIL_POLL_MS, defaults.DEV_MAILBOX], ["inline", 5000, undefined]);
+    assert.equal(parseEnv({ AUTH_SECRET: SECRET, MAIL_WORKER: "off" }).MAIL_WORKER, "off");
+    for (const [name, bad] of [
+      ["MAIL_WORKER", "sometimes"],
+      ["MAIL_POLL_MS", "0"],
+      ["MAIL_POLL_MS", "soon"],
+      ["DEV_MAILBOX", "yes"],
+    ])
+      assert.throws(() => parseEnv({ AUTH_SECRET: SECRET, [name]: bad }), new RegExp(name), `${name}=${bad}`);
   });
 
   it("applies working local defaults", () => {

@@ -9,6 +9,8 @@ import e2e from "../playwright.config";
 // IdP is listed first.
 const servers = Array.isArray(e2e.webServer) ? e2e.webServer : [e2e.webServer!];
 const mainServer = servers.find((server) => server.url?.endsWith("/api/health")) ?? servers[0];
+// The SMTP catcher the main server mails to (the security email's picture is taken from it).
+const smtpCatcher = servers.find((server) => server.command?.includes("smtp-catcher"));
 
 export default defineConfig({
   ...e2e,
@@ -17,5 +19,5 @@ export default defineConfig({
   outputDir: "../../test-results/screenshots",
   workers: 1,
   projects: [{ name: "screenshots" }],
-  webServer: mainServer,
+  webServer: smtpCatcher ? [smtpCatcher, mainServer] : mainServer,
 });

@@ -13,13 +13,13 @@ import {
   holdOf,
   HOLD_COLUMNS,
   mayConfirmDuringHold,
-  recoveryHoldOf,
+  type RecoveryHold,
 } from "@/lib/assurance/recovery-hold";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { requestTimeZone } from "@/lib/request-time-zone";
 import { DomainError } from "@/lib/errors";
-import { FREEZE_COLUMNS, freezeOf, frozenError } from "@/lib/auth/freeze";
+import { FREEZE_COLUMNS, freezeOf, frozenError, type Freeze } from "@/lib/auth/freeze";
 import { contextFacts } from "@/lib/risk/facts";
 import { assessRisk, levelOf, type RiskAssessment, type Signal } from "@/lib/risk/signals";
 import { RISK } from "@/lib/risk/thresholds";
@@ -126,8 +126,14 @@ export async function guard(
     }
     // Re-checked now, when the operation runs, not only when the intent was made or confirmed: a
     // recovery-code sign-in since then holds it (README "Account recovery"), on every channel.
-    await refuseIfFrozen(actor, action, intent, audit);
-    await refuseIfHeld(actor, action, intent, audit);
+    // One read for both, and only for a policy either can change.
+    const rules: Policy = policy;
+    const standing =
+      rules.whenFrozen || rules.heldAfterRecovery || rules.boundAfterRecovery
+        ? await db.user.findUnique({ where: { id: actor.id }, select: { ...HOLD_COLUMNS, ...FREEZE_COLUMNS } })
+        : null;
+    await refuseIfFrozen(actor, action, intent, freezeOf(standing), audit);
+    await refuseIfHeld(actor, action, intent, holdOf(standing), audit);
     await refuseIfRecentPasskey(actor, intent, audit);
     return pass(
       decisionOf("SUCCESS", "authorised_intent", { intentId: intent.id }),
@@ -250,12 +256,11 @@ async function refuseIfFrozen(
   actor: Actor,
   action: PolicyAction,
   intent: { id: string; authorisedBy: string | null },
+  freeze: Freeze | null,
   audit: (outcome: "DENIED", reason: string, extra: Record<string, string>) => Promise<void>,
 ): Promise<void> {
   const policy: Policy = POLICIES[action];
-  if (!policy.whenFrozen) return;
-  const freeze = freezeOf(await db.user.findUnique({ where: { id: actor.id }, select: FREEZE_COLUMNS }));
-  if (!freeze) return;
+  if (!policy.whenFrozen || !freeze) return;
   if (policy.whenFrozen === "refused") {
     await audit("DENIED", "account_frozen", { intentId: intent.id });
     throw frozenError();
@@ -285,11 +290,11 @@ async function refuseIfHeld(
   actor: Actor,
   action: PolicyAction,
   intent: { id: string; authorisedBy: string | null },
+  hold: RecoveryHold | null,
   audit: (outcome: "DENIED", reason: string, extra: Record<string, string>) => Promise<void>,
 ): Promise<void> {
   const policy: Policy = POLICIES[action];
   if (!policy.heldAfterRecovery && !policy.boundAfterRecovery) return;
-  const hold = await recoveryHoldOf(actor.id);
   if (!hold) return;
   if (policy.heldAfterRecovery) {
     await audit("DENIED", "recovery_cooling_off", { intentId: intent.id, until: hold.until.toISOString() });

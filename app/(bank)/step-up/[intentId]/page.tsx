@@ -106,13 +106,15 @@ export default async function StepUpPage({
           data-testid="step-up-status"
         >
           {failed
-            ? `You confirmed, but it couldn't go ahead: ${failed} Nothing was sent or changed.`
+            ? `You confirmed, but it couldn't go ahead: ${failed}${failed.includes("Nothing was sent or changed") ? "" : " Nothing was sent or changed."}`
             : intent.status === "EXPIRED"
               ? "This confirmation expired: for your safety it lasts only a few minutes. Nothing was sent or changed. Please start again."
               : intent.status === "CANCELLED"
                 ? intent.cancelReason === "recovery_sign_in"
                   ? cancelledByRecoveryMessage
-                  : "You cancelled this. Nothing was sent or changed."
+                  : intent.cancelReason === "account_frozen"
+                    ? "This was cancelled when your account was frozen from a security message. Nothing was sent or changed."
+                    : "You cancelled this. Nothing was sent or changed."
                 : "This was confirmed, and is being completed."}
           <Link href={description.backTo} className="mt-2 block font-medium underline">
             Start again
