@@ -178,6 +178,11 @@ test.describe("security notifications", () => {
     await page.getByRole("checkbox", { name: "Payees added" }).uncheck();
     await page.getByRole("button", { name: "Save email preferences" }).click();
     await expect(page.getByText("Email preferences saved.")).toBeVisible();
+    // Silencing emails is itself told, by an email that can't be switched off.
+    expectWellFormed(
+      await waitForMail(newUser.email, /preferences were changed/),
+      /Emails now switched off: payees added\./,
+    );
 
     await addPayee(page, "Quiet Payee Ltd", IBAN);
     await page.goto("/settings/security");
@@ -218,6 +223,9 @@ test.describe("This wasn't me", () => {
     const frozen = await waitForMail(newUser.email, /Your account is frozen/);
     expect(frozen.text).toMatch(/every sign-in and API token was ended/);
 
+    // The link signed no one in: the browser that used it has no session.
+    await reader.goto("/dashboard");
+    await expect(reader).toHaveURL(/\/login/);
     // Used again: a clear page, and nothing more happens.
     await reader.goto(link);
     await expect(reader.getByTestId("freeze-link-refused")).toContainText("already been used");

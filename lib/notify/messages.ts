@@ -74,6 +74,12 @@ export const NOTICES = {
     line: (d: Detail) => `${d.count} other sign-in${d.count === "1" ? " was" : "s were"} ended from your account.`,
     always: false,
   },
+  "preferences.changed": {
+    topic: "Email preferences changed",
+    subject: "Your security email preferences were changed",
+    line: (d: Detail) => `Your security email preferences were changed. Emails now switched off: ${d.off}.`,
+    always: true,
+  },
   "account.frozen": {
     topic: "Account frozen",
     subject: "Your account is frozen",

@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/current-user";
 import { accountFreezeOf, type Freeze } from "@/lib/auth/freeze";
 import { db } from "@/lib/db";
-import { NOTICES, SWITCHABLE_NOTICES, type NoticeKind } from "@/lib/notify/messages";
+import { NOTICES, notify, SWITCHABLE_NOTICES, type NoticeKind } from "@/lib/notify/messages";
 
 /** A notice as the security centre lists it. */
 export type NoticeView = {
@@ -59,19 +59,29 @@ export async function getMyNoticePreferences(): Promise<NoticePreference[]> {
 
 /**
  * Sets which switchable emails the customer gets: exactly the kinds in `on` (others in the request are
- * ignored; the kinds that can't be switched off are never stored). Audited. No step-up: it changes
- * only what Vault tells the customer, and the security centre keeps every notice either way.
+ * ignored; the kinds that can't be switched off are never stored). Audited, and told by an email that
+ * can't be switched off. No step-up: it changes only what Vault emails, and the security centre keeps
+ * every notice either way.
  */
 export async function setMyNoticePreferences(on: ReadonlySet<string>): Promise<void> {
   const user = await requireUser();
   const off = SWITCHABLE_NOTICES.filter((kind) => !on.has(kind));
   await db.$transaction(async (tx) => {
+    const before = (await tx.noticeOptOut.findMany({ where: { userId: user.id }, select: { kind: true } }))
+      .map((r) => r.kind)
+      .filter((kind) => (SWITCHABLE_NOTICES as string[]).includes(kind))
+      .sort();
+    if (before.join(",") === [...off].sort().join(",")) return; // nothing changed: nothing to record or tell
     await tx.noticeOptOut.deleteMany({ where: { userId: user.id } });
     if (off.length > 0) await tx.noticeOptOut.createMany({ data: off.map((kind) => ({ userId: user.id, kind })) });
     await recordAudit(
       { userId: user.id, action: "notice.preferences", outcome: "SUCCESS", metadata: { off: off.join(",") || "none" } },
       tx,
     );
+    // Always told (it can't be switched off): someone silencing the emails before acting is itself news.
+    await notify(tx, user.id, "preferences.changed", {
+      off: off.length ? off.map((kind) => NOTICES[kind].topic.toLowerCase()).join(", ") : "none",
+    });
   });
 }
 

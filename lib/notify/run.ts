@@ -13,7 +13,13 @@ export type MailWorker = { stop(): Promise<void> };
  * processes, may run: each message is claimed by one (lib/notify/worker.ts). A round that fails
  * (the database is away) is logged and tried again next time.
  */
-export function startMailWorker(options: { send: Send; pollMs?: number; name?: string }): MailWorker {
+export function startMailWorker(options: {
+  send: Send;
+  pollMs?: number;
+  name?: string;
+  /** Keep the process alive for the worker alone (`npm run worker`); inside a server, the server does. */
+  keepAlive?: boolean;
+}): MailWorker {
   const pollMs = options.pollMs ?? env.MAIL_POLL_MS;
   const workerId = `${options.name ?? "worker"}:${process.pid}:${randomBytes(4).toString("hex")}`;
   let timer: NodeJS.Timeout | null = null;
@@ -37,7 +43,7 @@ export function startMailWorker(options: { send: Send; pollMs?: number; name?: s
         schedule();
       });
     }, pollMs);
-    timer.unref?.();
+    if (!options.keepAlive) timer.unref();
   };
   schedule();
   log.info({ workerId, pollMs }, "The mail worker is delivering security messages");

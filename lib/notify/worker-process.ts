@@ -13,7 +13,7 @@ if (!send) {
   log.error("SMTP_URL is not set: there is nowhere to deliver security messages (see .env.example)");
   process.exit(1);
 }
-const worker = startMailWorker({ send, name: "process", pollMs: env.MAIL_POLL_MS });
+const worker = startMailWorker({ send, name: "process", pollMs: env.MAIL_POLL_MS, keepAlive: true });
 const stop = () => void worker.stop().then(() => process.exit(0));
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
