@@ -300,3 +300,9 @@ test.describe("This wasn't me", () => {
     }
   });
 });
+
+test("the development mailbox is a 404 under next start (it would show every customer's mail)", async ({ page }) => {
+  const response = await page.goto("/dev/mailbox");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByTestId("dev-mail")).toHaveCount(0);
+});
