@@ -204,6 +204,10 @@ test.describe("This wasn't me", () => {
     await addPayee(page, "ACME Ltd", IBAN);
     // The passkey predates the freeze by more than the clock's resolution.
     const link = freezeLinkOf(await waitForMail(newUser.email, /A passkey was added/));
+    // The link exists only in the email: the database keeps the link's id and a keyed hash, never the token.
+    const stored = JSON.stringify(queryE2eDb(`SELECT * FROM "OutboxMessage" WHERE userId = ?`, userId(newUser.email)));
+    expect(stored).toContain("{{freeze-link}}");
+    expect(stored).not.toContain(link.split("/").pop());
     const other = await secondBrowser(browser, newUser);
 
     // Opened from the email, signed out: one confirmation, then frozen.

@@ -13,6 +13,7 @@ import { TEST_PROVIDER, withTestDb } from "@/lib/testing/test-db";
  */
 let freeze: typeof import("@/lib/auth/freeze");
 let messages: typeof import("@/lib/notify/messages");
+let links: typeof import("@/lib/notify/links");
 let perform: typeof import("@/lib/assurance/pipeline").perform;
 let payees: typeof import("@/lib/banking/payees");
 let transfers: typeof import("@/lib/banking/transfers");
@@ -24,6 +25,7 @@ let recovery: typeof import("@/lib/auth/recovery-sign-in");
 const testDb = withTestDb(async () => {
   freeze = await import("@/lib/auth/freeze");
   messages = await import("@/lib/notify/messages");
+  links = await import("@/lib/notify/links");
   perform = (await import("@/lib/assurance/pipeline")).perform;
   payees = await import("@/lib/banking/payees");
   transfers = await import("@/lib/banking/transfers");
@@ -45,11 +47,11 @@ const raised = (userId: string) => ({
   claims: { amr: ["pwd", "hwk", "user"], acr: "urn:vault:acr:phr" as const, auth_time: now(), phr_time: now() },
 });
 
-/** Sends a notice in its own transaction and returns the freeze link's token, read from the message's text. */
+/** Sends a notice in its own transaction and returns the freeze link's token, from the text as the worker sends it. */
 async function linkFor(userId: string): Promise<string> {
   await testDb.db.$transaction((tx) => messages.notify(tx, userId, "passkey.added", { name: "Test key" }));
   const row = await testDb.db.outboxMessage.findFirstOrThrow({ where: { userId }, orderBy: { createdAt: "desc" } });
-  const token = /\/freeze\/([A-Za-z0-9_-]{43})/.exec(row.text)?.[1];
+  const token = /\/freeze\/([A-Za-z0-9_-]{43})/.exec(links.withFreezeLink(row.text, row.freezeLinkId))?.[1];
   assert.ok(token, "the message carries a freeze link");
   return token;
 }
@@ -81,13 +83,18 @@ describe(`notices and freezing (${TEST_PROVIDER})`, () => {
     assert.deepEqual(await counts(), [1, 1, 1]);
     const mail = await db.outboxMessage.findFirstOrThrow({ where: { userId: c.userId } });
     assert.match(mail.text, /Your password was changed/);
-    assert.match(mail.text, /http:\/\/localhost:\d+\/freeze\/[A-Za-z0-9_-]{43}\n/);
-    assert.match(mail.html, /<a href="http:\/\/localhost:\d+\/freeze\/[A-Za-z0-9_-]{43}">This wasn&#39;t me/);
-    // The token itself is never stored: only its keyed hash.
-    const token = /\/freeze\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
+    // As sent: the link filled in, in both parts.
+    const text = links.withFreezeLink(mail.text, mail.freezeLinkId);
+    const html = links.withFreezeLink(mail.html, mail.freezeLinkId);
+    assert.match(text, /http:\/\/localhost:\d+\/freeze\/[A-Za-z0-9_-]{43}\n/);
+    assert.match(html, /<a href="http:\/\/localhost:\d+\/freeze\/[A-Za-z0-9_-]{43}">This wasn&#39;t me/);
+    // As stored: no usable link anywhere in the database, only a placeholder, the link's id and a keyed hash.
+    const token = /\/freeze\/([A-Za-z0-9_-]{43})/.exec(text)![1];
     const link = await db.freezeLink.findFirstOrThrow({ where: { userId: c.userId } });
-    assert.notEqual(link.tokenHash, token);
-    assert.doesNotMatch(link.tokenHash, new RegExp(token));
+    assert.equal(mail.freezeLinkId, link.id);
+    assert.match(mail.text, /\{\{freeze-link\}\}/);
+    for (const stored of [JSON.stringify(mail), JSON.stringify(link)]) assert.ok(!stored.includes(token));
+    assert.equal((await freeze.inspectFreezeLink(token)).state, "valid");
   });
 
   it("a switched-off kind still shows in the security centre, with no email; one that can't be switched off always emails", async () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { withFreezeLink } from "@/lib/notify/links";
 
 /**
  * The development mailbox (/dev/mailbox): every queued message, so `npm run dev` shows the mail with
@@ -20,10 +21,25 @@ export type DevMail = {
   sentAt: Date | null;
 };
 
+/** As the recipient reads them: each with its freeze link filled in, as the worker sends it. */
 export async function listDevMailbox(take = 50): Promise<DevMail[]> {
-  return db.outboxMessage.findMany({
+  const rows = await db.outboxMessage.findMany({
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take,
-    select: { id: true, to: true, subject: true, text: true, html: true, createdAt: true, sentAt: true },
+    select: {
+      id: true,
+      to: true,
+      subject: true,
+      text: true,
+      html: true,
+      createdAt: true,
+      sentAt: true,
+      freezeLinkId: true,
+    },
   });
+  return rows.map(({ freezeLinkId, ...m }) => ({
+    ...m,
+    text: withFreezeLink(m.text, freezeLinkId),
+    html: withFreezeLink(m.html, freezeLinkId),
+  }));
 }

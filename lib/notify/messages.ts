@@ -3,7 +3,7 @@ import { getRequestContext } from "@/lib/audit/log";
 import { deviceOf } from "@/lib/audit/device";
 import { BRAND } from "@/lib/brand";
 import type { Tx } from "@/lib/db";
-import { freezeUrl, issueFreezeLink } from "@/lib/notify/links";
+import { FREEZE_LINK_PLACEHOLDER, issueFreezeLink } from "@/lib/notify/links";
 import { enqueueMail } from "@/lib/notify/outbox";
 
 /**
@@ -183,13 +183,13 @@ export async function notify(
     data: { userId, kind, text: notice.line(detail), device, ip: context.ip, createdAt: now },
   });
   if (optOut) return;
-  const token = await issueFreezeLink(tx, userId, now);
+  const freezeLinkId = await issueFreezeLink(tx, userId, now);
   const message = composeNotice(kind, detail, {
     name: user.name,
     at: now,
     device,
     ip: context.ip,
-    freezeUrl: freezeUrl(token),
+    freezeUrl: FREEZE_LINK_PLACEHOLDER,
   });
-  await enqueueMail(tx, { kind, userId, to: user.email, ...message });
+  await enqueueMail(tx, { kind, userId, to: user.email, ...message, freezeLinkId });
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
+import { withFreezeLink } from "@/lib/notify/links";
 
 /** One message on its way out: what the transport is given. */
 export type Outgoing = { messageId: string; to: string; subject: string; text: string; html: string };
@@ -65,8 +66,8 @@ export async function deliverDue(options: DeliveryOptions): Promise<{ sent: numb
         messageId: messageIdOf(message.id),
         to: message.to,
         subject: message.subject,
-        text: message.text,
-        html: message.html,
+        text: withFreezeLink(message.text, message.freezeLinkId),
+        html: withFreezeLink(message.html, message.freezeLinkId),
       });
     } catch (err) {
       failed++;
