@@ -1,6 +1,5 @@
 import type { ReactNode } from "react";
-import { getMyRecoveryHold } from "@/lib/auth/recovery";
-import { getMyFreeze } from "@/lib/notify/my-notices";
+import { getMyStanding } from "@/lib/notify/my-notices";
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/current-user";
 import { Logo } from "@/app/_components/logo";
@@ -13,7 +12,7 @@ import { signOutAction } from "./actions";
  */
 export default async function BankLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
-  const [hold, freeze] = await Promise.all([getMyRecoveryHold(), getMyFreeze()]);
+  const { hold, freeze } = await getMyStanding();
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white print:hidden">

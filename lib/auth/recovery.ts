@@ -30,10 +30,3 @@ export async function getMyRecoveryView(): Promise<RecoveryView> {
     recoveredSession: recoveryEnrolmentOpen(user.claims.recovery_time),
   };
 }
-
-/** Just the cooling-off end for the signed-in user, for the banner on every bank page. */
-export async function getMyRecoveryHold(): Promise<{ until: Date; text: string } | null> {
-  const user = await requireUser();
-  const hold = await recoveryHoldOf(user.id);
-  return hold && { until: hold.until, text: formatHoldEnd(hold.until, await requestTimeZone()) };
-}

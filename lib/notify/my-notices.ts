@@ -1,7 +1,10 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/current-user";
-import { accountFreezeOf, type Freeze } from "@/lib/auth/freeze";
+import { cache } from "react";
+import { formatHoldEnd, HOLD_COLUMNS, holdOf } from "@/lib/assurance/recovery-hold";
+import { FREEZE_COLUMNS, freezeOf, type Freeze } from "@/lib/auth/freeze";
+import { requestTimeZone } from "@/lib/request-time-zone";
 import { db } from "@/lib/db";
 import { NOTICES, notify, SWITCHABLE_NOTICES, type NoticeKind } from "@/lib/notify/messages";
 
@@ -85,8 +88,24 @@ export async function setMyNoticePreferences(on: ReadonlySet<string>): Promise<v
   });
 }
 
+/**
+ * The signed-in customer's standing, for the banners on every bank page: a recovery cooling-off (its
+ * end, in their time zone) and a freeze. One read of their row, once per request (the layout and the
+ * security page share it).
+ */
+export const getMyStanding = cache(
+  async (): Promise<{ hold: { until: Date; text: string } | null; freeze: Freeze | null }> => {
+    const user = await requireUser();
+    const row = await db.user.findUnique({ where: { id: user.id }, select: { ...HOLD_COLUMNS, ...FREEZE_COLUMNS } });
+    const hold = holdOf(row);
+    return {
+      hold: hold && { until: hold.until, text: formatHoldEnd(hold.until, await requestTimeZone()) },
+      freeze: freezeOf(row),
+    };
+  },
+);
+
 /** The signed-in customer's freeze, if their account is frozen now. */
 export async function getMyFreeze(): Promise<Freeze | null> {
-  const user = await requireUser();
-  return accountFreezeOf(user.id);
+  return (await getMyStanding()).freeze;
 }
