@@ -8,11 +8,12 @@ const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   { key: "X-Frame-Options", value: "DENY" }, // for browsers without CSP frame-ancestors
-  // Passkeys only in Vault's own frames; no camera, microphone, location or payment handlers.
+  // Passkeys and the browser's payment dialog (Secure Payment Confirmation) only in Vault's own frames;
+  // no camera, microphone, location or USB.
   {
     key: "Permissions-Policy",
     value:
-      "camera=(), microphone=(), geolocation=(), payment=(), usb=(), publickey-credentials-get=(self), publickey-credentials-create=(self)",
+      "camera=(), microphone=(), geolocation=(), payment=(self), usb=(), publickey-credentials-get=(self), publickey-credentials-create=(self)",
   },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
   // Browsers ignore HSTS over plain http (localhost); over https it pins Vault to https for two years.

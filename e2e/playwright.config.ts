@@ -128,6 +128,16 @@ function chromiumExecutable(): string | undefined {
   );
 }
 
+/**
+ * Debian's Chromium ships Secure Payment Confirmation switched off: the `spc` project turns it on.
+ * Playwright passes its own --enable-features list; the last one wins, so its features are repeated.
+ */
+const SPC_FEATURES = [
+  "CDPScreenshotNewSurface",
+  "SkipListAccountsWithoutGaiaCookies",
+  "SecurePaymentConfirmationBrowser",
+];
+
 export default defineConfig({
   testDir: ".",
   testMatch: "**/*.spec.ts",
@@ -148,12 +158,26 @@ export default defineConfig({
   },
   projects: [
     // The reliability specs run their own servers: `npm run test:reliability` (e2e/reliability/playwright.config.ts).
-    { name: "chromium", testIgnore: [/short-ttl\.spec\.ts$/, /layout-stability\.spec\.ts$/, /reliability\//] },
+    {
+      name: "chromium",
+      testIgnore: [/short-ttl\.spec\.ts$/, /layout-stability\.spec\.ts$/, /(^|\/)spc\.spec\.ts$/, /reliability\//],
+    },
+    // The browser's own payment dialog (e2e/spc.spec.ts); the chromium project above runs without it.
+    {
+      name: "spc",
+      testMatch: /(^|\/)spc\.spec\.ts$/,
+      use: {
+        launchOptions: {
+          executablePath: chromiumExecutable(),
+          args: ["--disable-gpu", `--enable-features=${SPC_FEATURES.join(",")}`],
+        },
+      },
+    },
     // Expiry is tested against a second server whose step-up intents live 3 s (the env, not a clock hack).
     { name: "short-ttl", testMatch: /short-ttl\.spec\.ts$/, use: { baseURL: `http://localhost:${SHORT_TTL_PORT}` } },
     // Layout stability is measured last, on its own (its file runs serially): a page's own late content
     // is what it looks for, not the other worker's browser competing for the same two cores.
-    { name: "layout", testMatch: /layout-stability\.spec\.ts$/, dependencies: ["chromium", "short-ttl"] },
+    { name: "layout", testMatch: /layout-stability\.spec\.ts$/, dependencies: ["chromium", "short-ttl", "spc"] },
   ],
   webServer: [
     // Listed first: the main server's worker delivers to it from its start.

@@ -1,4 +1,5 @@
 import "server-only";
+import type { Ceremony } from "@/lib/assurance/spc";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/log";
 import type { IntentDescription } from "@/lib/assurance/operation";
@@ -7,6 +8,7 @@ import { findIntent, type Intent } from "@/lib/assurance/intents";
 import { stepUpLockout, type LockoutState } from "@/lib/assurance/lockout";
 import {
   beginStepUpFor,
+  paymentDetailsOf,
   cancelStepUpFor,
   completeStepUpFor,
   type BeginResult,
@@ -65,6 +67,8 @@ export type AuthorizeView =
       intent: Pick<Intent, "id" | "status" | "expiresAt" | "cancelReason">;
       description: IntentDescription;
       passkeyNames: string[];
+      /** The browser's payment dialog can confirm it (lib/assurance/spc.ts). */
+      spc: boolean;
       lockout: LockoutState;
     }
   | { ok: false; message: string };
@@ -108,7 +112,11 @@ export async function authorizeViewFor(user: SessionUser, request: AuthorizeRequ
     return notValid("This app didn't ask for the permission this operation needs.");
   }
   const [passkeys, lockout] = await Promise.all([
-    db.passkey.findMany({ where: { userId: user.id }, select: { nickname: true }, orderBy: { createdAt: "asc" } }),
+    db.passkey.findMany({
+      where: { userId: user.id },
+      select: { nickname: true, payment: true },
+      orderBy: { createdAt: "asc" },
+    }),
     stepUpLockout.get(user.id),
   ]);
   return {
@@ -119,6 +127,8 @@ export async function authorizeViewFor(user: SessionUser, request: AuthorizeRequ
     intent: { id: intent.id, status: intent.status, expiresAt: intent.expiresAt, cancelReason: intent.cancelReason },
     description: await describeForConfirmation(user, intent.action, intent.payload),
     passkeyNames: passkeys.map((p) => p.nickname),
+    // A payment the browser's own dialog can show (lib/assurance/spc.ts), as on the web step-up page.
+    spc: paymentDetailsOf(intent) !== null && passkeys.some((p) => p.payment),
     lockout,
   };
 }
@@ -131,10 +141,14 @@ export async function getAuthorizeView(query: Record<string, string | string[] |
 const asClient = (user: SessionUser, clientId: string): SessionUser => ({ ...user, sid: apiSid(clientId) });
 
 /** Starts the passkey ceremony for the client's intent: the same bound challenge as the web step-up. */
-export async function beginApiStepUpFor(user: SessionUser, request: AuthorizeRequest | null): Promise<BeginResult> {
+export async function beginApiStepUpFor(
+  user: SessionUser,
+  request: AuthorizeRequest | null,
+  ceremony: Ceremony = "webauthn",
+): Promise<BeginResult> {
   const view = await authorizeViewFor(user, request);
   if (!view.ok) return { ok: false, code: "not_found", message: view.message };
-  return beginStepUpFor(asClient(user, view.request.client_id), view.intent.id);
+  return beginStepUpFor(asClient(user, view.request.client_id), view.intent.id, ceremony);
 }
 
 /**

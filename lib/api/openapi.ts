@@ -193,9 +193,9 @@ export const OPENAPI = {
           ...moneyFields("amount", "The amount sent"),
           memo: { type: ["string", "null"] },
           sca: {
-            enum: ["none", "exempt_low_value", "exempt_tra", "step_up"],
+            enum: ["none", "exempt_low_value", "exempt_tra", "step_up", "step_up_spc"],
             description:
-              "How strong customer authentication was met (PSD2 RTS Art. 4; exemptions: Art. 16 low value, Art. 18 transaction-risk analysis)",
+              "How strong customer authentication was met (PSD2 RTS Art. 4; exemptions: Art. 16 low value, Art. 18 transaction-risk analysis; step_up_spc: confirmed in the browser's Secure Payment Confirmation dialog)",
           },
           created_at: { type: "string", format: "date-time" },
           replayed: {

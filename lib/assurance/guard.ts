@@ -137,7 +137,8 @@ export async function guard(
     await refuseIfRecentPasskey(actor, intent, audit);
     return pass(
       decisionOf("SUCCESS", "authorised_intent", { intentId: intent.id }),
-      { outcome: "allowed", reason: "authorised_intent", sca: "STEP_UP" },
+      // The record says how the customer confirmed: in the browser's own payment dialog (SPC) or not.
+      { outcome: "allowed", reason: "authorised_intent", sca: intent.ceremony === "spc" ? "STEP_UP_SPC" : "STEP_UP" },
       (tx, result) => consumeIntent(tx, actor, intent.id, { action, canonical }, result),
     );
   }

@@ -8,6 +8,7 @@ import type { PolicyAction } from "@/lib/assurance/policy";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { isSignalCode, type Signal } from "@/lib/risk/signals";
+import type { Ceremony } from "@/lib/assurance/spc";
 import { DomainError } from "@/lib/errors";
 
 /**
@@ -52,6 +53,8 @@ export type Intent = {
   cancelReason: string | null;
   /** Whether a passkey ceremony begun for it can still be answered (its challenge is unspent and unexpired). */
   challengeLive: boolean;
+  /** The live challenge's ceremony, or, once authorised, the one that confirmed it (lib/assurance/spc.ts). */
+  ceremony: Ceremony | null;
   createdAt: Date;
   /** The risk signals the guard saw when it asked for this step-up (lib/risk/signals.ts). */
   risk: Signal[];
@@ -117,6 +120,7 @@ type IntentRow = {
   cancelReason: string | null;
   challengeNonce: string | null;
   challengeExpiresAt: Date | null;
+  ceremony: string | null;
   createdAt: Date;
   riskSignals: string | null;
 };
@@ -154,6 +158,7 @@ function intentOf(row: IntentRow, now: Date): Intent {
     authorisedBy: row.authorisedBy,
     cancelReason: row.cancelReason,
     challengeLive: row.challengeNonce !== null && row.challengeExpiresAt !== null && row.challengeExpiresAt > now,
+    ceremony: row.ceremony === "spc" || row.ceremony === "webauthn" ? row.ceremony : null,
     createdAt: row.createdAt,
     risk: signalsOf(row.riskSignals),
   };
@@ -176,12 +181,13 @@ export async function issueChallenge(
   intentId: unknown,
   nonce: string,
   ttlMs: number,
+  ceremony: Ceremony = "webauthn",
   now = new Date(),
 ): Promise<Intent | null> {
   if (!isIntentId(intentId)) return null;
   const [row] = await db.stepUpIntent.updateManyAndReturn({
     where: { id: intentId, userId: owner.id, sessionId: owner.sid, status: "PENDING", expiresAt: { gt: now } },
-    data: { challengeNonce: nonce, challengeExpiresAt: new Date(now.getTime() + ttlMs) },
+    data: { challengeNonce: nonce, challengeExpiresAt: new Date(now.getTime() + ttlMs), ceremony },
   });
   return row ? intentOf(row, now) : null;
 }
@@ -190,6 +196,8 @@ export async function issueChallenge(
  * PENDING -> AUTHORISED, once, before expiry, in one UPDATE … RETURNING that restates every premise:
  * - `nonce`: the passkey's challenge named this intent's live nonce, which the same write clears
  *   (single-use, however many racing requests carry the same assertion);
+ * - `ceremony`: with a nonce, the assertion's ceremony is the one the challenge was issued for (an
+ *   SPC challenge can't be answered by a plain WebAuthn assertion, nor the other way round);
  * - `canonical`: the stored intent is still exactly the one that was confirmed, byte for byte.
  * `finish` goes straight to CONSUMED, for an operation that has nothing left to run ("revisit").
  * Returns the intent as authorised, or null when any premise no longer holds.
@@ -198,7 +206,7 @@ export async function authoriseIntentIn(
   client: Tx | typeof db,
   owner: IntentOwner,
   intentId: string,
-  how: { nonce?: string; canonical?: string; authorisedBy: string | null; finish?: boolean },
+  how: { nonce?: string; ceremony?: Ceremony; canonical?: string; authorisedBy: string | null; finish?: boolean },
   now = new Date(),
 ): Promise<Intent | null> {
   const [row] = await client.stepUpIntent.updateManyAndReturn({
@@ -208,13 +216,17 @@ export async function authoriseIntentIn(
       sessionId: owner.sid,
       status: "PENDING",
       expiresAt: { gt: now },
-      ...(how.nonce !== undefined ? { challengeNonce: how.nonce, challengeExpiresAt: { gt: now } } : {}),
+      ...(how.nonce !== undefined
+        ? { challengeNonce: how.nonce, challengeExpiresAt: { gt: now }, ceremony: how.ceremony ?? "webauthn" }
+        : {}),
       ...(how.canonical !== undefined ? { payload: how.canonical, payloadHash: payloadHashOf(how.canonical) } : {}),
     },
     data: {
       status: how.finish ? "CONSUMED" : "AUTHORISED",
       authorisedAt: now,
       authorisedBy: how.authorisedBy,
+      // What confirmed it: a passkey's ceremony, or none (the IdP), whatever was begun before.
+      ceremony: how.nonce !== undefined ? (how.ceremony ?? "webauthn") : null,
       challengeNonce: null,
       challengeExpiresAt: null,
       ...(how.finish ? { consumedAt: now, result: "{}" } : {}),

@@ -3,6 +3,7 @@ import type { GuardFacts } from "@/lib/assurance/evaluate";
 import type { PolicyAction } from "@/lib/assurance/policy";
 import type { Scope } from "@/lib/api/scopes";
 import type { Tx } from "@/lib/db";
+import type { PaymentDetails } from "@/lib/assurance/spc";
 
 /**
  * Who acts: a customer (`id`), the sign-in or API client they act through (`sid`), and the assurance
@@ -94,6 +95,11 @@ export type Operation<
   /** How the step-up page describes it: the sentence and the rows the passkey signs. */
   describe(payload: P): IntentDescription;
   /**
+   * For a payment: what the browser's own Secure Payment Confirmation dialog shows and the passkey
+   * signs (lib/assurance/spc.ts), from the stored payload only. Without it, step-up is WebAuthn.
+   */
+  payment?(payload: P): PaymentDetails;
+  /**
    * Something to check before confirming, worked out when the confirmation is shown (not part of
    * the payload, so it can't make a confirmed intent differ from itself): e.g. a duplicate payee.
    */
@@ -124,7 +130,7 @@ export type Operation<
 };
 
 /** How strong customer authentication was satisfied, for the record (Transfer.sca). */
-export type Sca = "NONE" | "EXEMPT_LOW_VALUE" | "EXEMPT_TRA" | "STEP_UP";
+export type Sca = "NONE" | "EXEMPT_LOW_VALUE" | "EXEMPT_TRA" | "STEP_UP" | "STEP_UP_SPC";
 
 /** What an example input may refer to: a fresh customer's own accounts, payee and passkey. */
 export type ExampleCustomer = {

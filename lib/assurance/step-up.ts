@@ -34,7 +34,17 @@ import { db, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { requestTimeZone } from "@/lib/request-time-zone";
 import { checkAssertion, recordPasskeyUse } from "@/lib/webauthn/assertion";
-import { challengeOfResponse } from "@/lib/webauthn/challenges";
+import { clientDataOf } from "@/lib/webauthn/challenges";
+import {
+  ceremonyOfType,
+  CLIENT_DATA_TYPE,
+  INSTRUMENT_ICON_PATH,
+  paymentMismatch,
+  signedPaymentOf,
+  type Ceremony,
+  type PaymentDetails,
+  type SpcRequest,
+} from "@/lib/assurance/spc";
 import { CEREMONY_TIMEOUT_MS, CHALLENGE_TTL_MS, rp } from "@/lib/webauthn/config";
 import { ensureDeviceId, rememberDevice } from "@/lib/risk/device";
 import { HIGH_RISK_TEXT, levelOf, SIGNAL_TEXT, type SignalCode } from "@/lib/risk/signals";
@@ -48,6 +58,12 @@ export type StepUpView = {
   /** Why now, in plain words: the risk signals the guard saw (lib/risk/signals.ts SIGNAL_TEXT). */
   why: string[];
   passkeys: { nickname: string; lastUsedAt: Date | null }[];
+  /**
+   * A payment the browser's own dialog can show (Secure Payment Confirmation, lib/assurance/spc.ts):
+   * the operation describes it as one, and one of the customer's passkeys can sign it. The page still
+   * asks the browser whether it has the dialog, and falls back to WebAuthn when it doesn't.
+   */
+  spc: boolean;
   lockout: LockoutState;
   /** A used intent: the operation's confirmation and where its result is (none for a shown-once result). */
   done: { message: string; location: string | null; label: string } | null;
@@ -65,7 +81,7 @@ export async function getStepUpView(intentId: unknown): Promise<StepUpView | nul
   const [passkeys, lockout, hold] = await Promise.all([
     db.passkey.findMany({
       where: { userId: user.id },
-      select: { nickname: true, lastUsedAt: true },
+      select: { nickname: true, lastUsedAt: true, payment: true },
       orderBy: { createdAt: "asc" },
     }),
     stepUpLockout.get(user.id),
@@ -89,7 +105,8 @@ export async function getStepUpView(intentId: unknown): Promise<StepUpView | nul
       // High risk: said up front, so the customer doesn't confirm with a passkey that can't work.
       ...(policy.risk && levelOf(intent.risk) === "high" ? [HIGH_RISK_TEXT] : []),
     ],
-    passkeys,
+    passkeys: passkeys.map((p) => ({ nickname: p.nickname, lastUsedAt: p.lastUsedAt })),
+    spc: paymentDetailsOf(intent) !== null && passkeys.some((p) => p.payment),
     lockout,
     done: intent.status === "CONSUMED" ? doneOf(intent) : null,
     failed:
@@ -105,8 +122,16 @@ function doneOf(intent: Intent): StepUpView["done"] {
   return { message: op.success, location, label: op.resume.kind === "run" ? op.resume.label : "" };
 }
 
+/** What a payment intent asks the browser's payment dialog to show; null for anything else. */
+export const paymentDetailsOf = (intent: Pick<Intent, "action" | "payload">): PaymentDetails | null =>
+  operationOf(intent.action).payment?.(intent.payload) ?? null;
+
 export type BeginResult =
-  | { ok: true; options: PublicKeyCredentialRequestOptionsJSON }
+  /**
+   * `spc` is set when the challenge was issued for the browser's payment dialog (asked for, a payment,
+   * and a passkey that can sign one); the page then runs SPC, else WebAuthn with `options`.
+   */
+  | { ok: true; options: PublicKeyCredentialRequestOptionsJSON; spc: SpcRequest | null }
   | { ok: false; code: "not_found" | "expired" | "used" | "locked" | "no_passkey"; message: string };
 
 /** Why an intent can't be confirmed now, or null when it is pending. Touching an expired one is audited. */
@@ -162,17 +187,42 @@ async function whyNotPending(user: SessionUser, intentId: unknown): Promise<Extr
  * assertion can only ever authorise this intent (PSD2 RTS Art. 5(1)); allowCredentials lists only
  * this user's passkeys, and UV is required.
  */
-export async function beginStepUp(intentId: unknown): Promise<BeginResult> {
-  return beginStepUpFor(await requireUser(), intentId);
+export async function beginStepUp(intentId: unknown, ceremony?: unknown): Promise<BeginResult> {
+  return beginStepUpFor(await requireUser(), intentId, ceremony === "spc" ? "spc" : "webauthn");
 }
 
-/** beginStepUp for a user already authenticated by the caller (the bench and the integration tests). */
-export async function beginStepUpFor(user: SessionUser, intentId: unknown): Promise<BeginResult> {
+/**
+ * beginStepUp for a user already authenticated by the caller (the bench and the integration tests).
+ * `wanted` "spc": the page found the browser's payment dialog available; the challenge is issued for
+ * it only when the intent is a payment and a passkey can sign one, else for WebAuthn as usual.
+ */
+export async function beginStepUpFor(
+  user: SessionUser,
+  intentId: unknown,
+  wanted: Ceremony = "webauthn",
+): Promise<BeginResult> {
   const nonce = randomBytes(NONCE_BYTES);
-  const intent = await issueChallenge(user, intentId, nonce.toString("base64url"), CHALLENGE_TTL_MS);
+  const passkeys = await db.passkey.findMany({
+    where: { userId: user.id },
+    select: { id: true, transports: true, payment: true },
+  });
+  const paymentKeys = wanted === "spc" ? passkeys.filter((p) => p.payment) : [];
+  let intent = await issueChallenge(
+    user,
+    intentId,
+    nonce.toString("base64url"),
+    CHALLENGE_TTL_MS,
+    paymentKeys.length > 0 ? "spc" : "webauthn",
+  );
   if (!intent) return whyNotPending(user, intentId);
-  const passkeys = await db.passkey.findMany({ where: { userId: user.id }, select: { id: true, transports: true } });
   if (passkeys.length === 0) return { ok: false, code: "no_passkey", message: "Add a passkey first." };
+  const payment = paymentKeys.length > 0 ? paymentDetailsOf(intent) : null;
+  // Asked for SPC on something that isn't a payment: issued again, for WebAuthn (a fresh nonce's write).
+  if (intent.ceremony === "spc" && !payment) {
+    intent = await issueChallenge(user, intentId, nonce.toString("base64url"), CHALLENGE_TTL_MS, "webauthn");
+    if (!intent) return whyNotPending(user, intentId);
+  }
+  const challenge = boundChallenge(nonce, payloadHashOf(intent.canonical));
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     allowCredentials: passkeys.map((p) => ({
@@ -181,9 +231,20 @@ export async function beginStepUpFor(user: SessionUser, intentId: unknown): Prom
     })),
     userVerification: "required",
     timeout: CEREMONY_TIMEOUT_MS,
-    challenge: boundChallenge(nonce, payloadHashOf(intent.canonical)),
+    challenge,
   });
-  return { ok: true, options };
+  const spc: SpcRequest | null =
+    payment && intent.ceremony === "spc"
+      ? {
+          ...payment,
+          credentialIds: paymentKeys.map((p) => p.id),
+          challenge: options.challenge,
+          rpId: rp.id,
+          icon: INSTRUMENT_ICON_PATH,
+          timeout: CEREMONY_TIMEOUT_MS,
+        }
+      : null;
+  return { ok: true, options, spc };
 }
 
 export type CompleteResult =
@@ -237,11 +298,18 @@ export async function completeStepUpFor(
   // The challenge the browser signed names the intent's live nonce; the signature is checked over
   // it here, and the authorising write below accepts it only if it is that intent's live challenge,
   // derived from the intent as stored (binding.ts).
-  const presented = challengeOfResponse(response as Parameters<typeof challengeOfResponse>[0]);
+  const clientData = clientDataOf(response as Parameters<typeof clientDataOf>[0]);
+  const presented = clientData.challenge;
   const nonce = presented ? nonceOf(presented) : null;
-  const verified = nonce
-    ? await checkAssertion(response, (challenge) => challenge === presented, user.id)
-    : { ok: false as const, reason: "malformed_challenge" };
+  // Which ceremony the assertion answers: a plain WebAuthn get, or the browser's payment dialog
+  // ("payment.get", SPC). It is verified as that type, and the authorising write accepts it only if
+  // the intent's live challenge was issued for that ceremony.
+  const ceremony = ceremonyOfType(clientData.type);
+  const verified =
+    nonce && ceremony
+      ? await checkAssertion(response, (challenge) => challenge === presented, user.id, CLIENT_DATA_TYPE[ceremony])
+      : { ok: false as const, reason: nonce ? "unexpected_type" : "malformed_challenge" };
+  const refusal: { reason?: string } = {};
   if (verified.ok && nonce && presented) {
     // A browser confirming on a device it has no valid device cookie for gets one now, so the device
     // can be remembered if the intent saw it as new (below).
@@ -252,8 +320,20 @@ export async function completeStepUpFor(
       {
         amr: passkeyAmr(verified.flags),
         confirmer: { kind: "passkey", passkeyId: verified.passkeyId },
-        audit: { passkey: verified.nickname },
-        challenge: { nonce, presented },
+        audit: { passkey: verified.nickname, ceremony: ceremony! },
+        challenge: { nonce, presented, ceremony: ceremony! },
+        // SPC: what the browser showed, and the passkey signed, must be the stored payment (spc.ts).
+        check:
+          ceremony === "spc"
+            ? (intent) => {
+                const expected = paymentDetailsOf(intent);
+                const why = expected
+                  ? paymentMismatch(expected, signedPaymentOf(clientData.clientDataJSON), rp)
+                  : "payment_missing";
+                if (why) refusal.reason = why;
+                return why === null;
+              }
+            : undefined,
         device: deviceId ? { id: deviceId, userAgent: user.context?.userAgent ?? null } : undefined,
         commit: async (tx) => {
           await recordPasskeyUse(tx, verified);
@@ -289,12 +369,19 @@ export async function completeStepUpFor(
   }
   await recordFailedAttempt(intent.id);
   const state = taken.ticket.failed();
+  const reason =
+    refusal.reason ??
+    (!verified.ok
+      ? verified.reason
+      : ceremony !== intent.ceremony
+        ? "ceremony_mismatch"
+        : "challenge_of_another_intent");
   await recordAudit({
     userId: user.id,
     action: "step_up.verify",
     outcome: "FAILURE",
-    reason: verified.ok ? "challenge_of_another_intent" : verified.reason,
-    metadata: { intentId: intent.id, failures: state.failures },
+    reason,
+    metadata: { intentId: intent.id, failures: state.failures, ...(ceremony ? { ceremony } : {}) },
   });
   if (state.locked) {
     await recordAudit({
@@ -307,13 +394,16 @@ export async function completeStepUpFor(
     return { ok: false, code: "locked", message: lockedMessage(state), failures: state.failures };
   }
   const left = LOCKOUT.maxFailures - state.failures;
+  const refused = reason.startsWith("payment_")
+    ? "Your browser's payment dialog didn't show exactly this payment, so it wasn't confirmed. Nothing was sent."
+    : "Your passkey wasn't accepted.";
   return {
     ok: false,
     code: "failed",
     message:
       state.failures >= LOCKOUT.warnAfter
-        ? `Your passkey wasn't accepted. ${left} attempt${left === 1 ? "" : "s"} left before confirmation is paused for 15 minutes.`
-        : "Your passkey wasn't accepted. Try again, or use another passkey.",
+        ? `${refused} ${left} attempt${left === 1 ? "" : "s"} left before confirmation is paused for 15 minutes.`
+        : `${refused} Try again, or use another passkey.`,
     failures: state.failures,
     warn: state.failures >= LOCKOUT.warnAfter,
   };
@@ -326,8 +416,13 @@ type Factor = {
   amr: string[];
   confirmer: Confirmer;
   audit: Record<string, string>;
-  /** A passkey's: the live nonce its challenge named, and the challenge, checked against the stored intent. */
-  challenge?: { nonce: string; presented: string };
+  /**
+   * A passkey's: the live nonce its challenge named, the challenge, checked against the stored intent,
+   * and the ceremony it answered (the intent's live challenge must have been issued for it).
+   */
+  challenge?: { nonce: string; presented: string; ceremony: Ceremony };
+  /** A last check of the intent as authorised, inside the transaction (SPC's signed payment); false refuses. */
+  check?: (intent: Intent) => boolean;
   /** The intent as the caller read it (the IdP's step-up): the authorising write requires it unchanged. */
   canonical?: string;
   /** Writes that commit with the authorisation (the passkey's counter, the lockout's reset). */
@@ -373,6 +468,7 @@ async function authorise(
         intentId,
         {
           nonce: factor.challenge?.nonce,
+          ceremony: factor.challenge?.ceremony,
           canonical: factor.canonical,
           authorisedBy: confirmerKey(factor.confirmer),
         },
@@ -385,6 +481,7 @@ async function authorise(
         !challengeMatches(challenge.presented, Buffer.from(challenge.nonce, "base64url"), authorised.canonical)
       )
         throw new NotAuthorised(); // signed for another payload than the one stored: dynamic linking fails
+      if (factor.check && !factor.check(authorised)) throw new NotAuthorised(); // SPC: shown ≠ stored
       const policy: Policy = POLICIES[authorised.action];
       const hold =
         policy.heldAfterRecovery || policy.boundAfterRecovery ? await recoveryHoldOf(user.id, now, tx) : null;

@@ -70,6 +70,14 @@ const REASONS: Record<string, string> = {
   expired: "it had expired",
   account_frozen: "the account is frozen",
   passkey_enrolled_after_freeze: "that passkey was added after the freeze",
+  payment_amount: "the amount your browser showed wasn't this payment's",
+  payment_currency: "the currency your browser showed wasn't this payment's",
+  payment_payee: "the payee your browser showed wasn't this payment's",
+  payment_instrument: "the account your browser showed wasn't this payment's",
+  payment_rp_id: "your browser's payment dialog wasn't for this bank",
+  payment_top_origin: "your browser's payment dialog was opened by another website",
+  payment_missing: "your browser's payment dialog didn't say what it showed",
+  ceremony_mismatch: "it answered a different kind of confirmation than the one asked for",
 };
 function because(reason: string | null): string {
   const words = reason ? (Object.hasOwn(REASONS, reason) ? REASONS[reason] : verificationFailureReason(reason)) : null;
@@ -169,7 +177,9 @@ export function auditSentence(e: SentenceInput): string | null {
       if (ok)
         return m.method === "sso"
           ? `You confirmed at single sign-on to ${policyPhrase(m.policy)}`
-          : `You confirmed with ${quoted(m.passkey) ? `your passkey ${quoted(m.passkey)}` : "your passkey"} to ${policyPhrase(m.policy)}`;
+          : m.ceremony === "spc"
+            ? `Confirmed in your browser's payment dialog, with ${quoted(m.passkey) ? `your passkey ${quoted(m.passkey)}` : "your passkey"}, to ${policyPhrase(m.policy)}`
+            : `You confirmed with ${quoted(m.passkey) ? `your passkey ${quoted(m.passkey)}` : "your passkey"} to ${policyPhrase(m.policy)}`;
       return `A confirmation ${m.policy ? `to ${policyPhrase(m.policy)} ` : ""}was refused${because(e.reason)}`;
     case "step_up.cancel":
       return e.reason === "recovery_sign_in"

@@ -171,6 +171,13 @@ export const transfer = defineOperation({
     // Cancel and Edit go back to the form with what was typed.
     backTo: `/transfers/new?${new URLSearchParams({ from: p.from.id, to: `${p.to.kind}:${p.to.id}`, amount: p.amount, ...(p.memo ? { memo: p.memo } : {}) })}`,
   }),
+  // The browser's payment dialog (SPC): the payee, the amount exactly as stored, and the account it
+  // leaves from, named as the step-up page's "From" row names it.
+  payment: (p) => ({
+    payeeName: p.to.name,
+    total: { value: p.amount, currency: p.currency },
+    instrument: { displayName: `${p.from.name} (${p.from.masked})` },
+  }),
   review: ({ carry: plan }) => [
     [`${plan.from.name} balance after`, formatMoney(plan.sourceBalance - plan.amount, plan.currency)],
     ...(plan.kind === "payee" && plan.payeeIsNew
@@ -396,6 +403,8 @@ export type TransferDetail = {
   currency: Currency;
   memo: string | null;
   createdAt: Date;
+  /** How the customer confirmed it, for the receipt (Transfer.sca). */
+  sca: string;
   from: { id: string; name: string; last4: string };
   to: { kind: "account"; id: string; name: string; last4: string } | { kind: "payee"; name: string; masked: string };
 };
@@ -420,6 +429,7 @@ export async function getMyTransfer(transferId: unknown): Promise<TransferDetail
     currency: t.currency,
     memo: t.memo,
     createdAt: t.createdAt,
+    sca: t.sca,
     from: { id: t.fromAccount.id, name: t.fromAccount.name, last4: t.fromAccount.number.slice(-4) },
     to: t.payee
       ? { kind: "payee", name: t.payee.name, masked: maskBankDetails(t.payee) }

@@ -62,6 +62,8 @@ export async function checkAssertion(
   raw: unknown,
   expectedChallenge: (challenge: string) => boolean,
   expectUserId?: string,
+  /** "payment.get" for a Secure Payment Confirmation (lib/assurance/spc.ts); else a plain WebAuthn get. */
+  expectedType: "webauthn.get" | "payment.get" = "webauthn.get",
 ): Promise<({ ok: true } & VerifiedAssertion) | AssertionFailure> {
   const parsed = assertionSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: "malformed_response" };
@@ -75,6 +77,7 @@ export async function checkAssertion(
       expectedChallenge,
       expectedOrigin: [...rp.origins],
       expectedRPID: rp.id,
+      expectedType,
       credential: {
         id: passkey.id,
         publicKey: new Uint8Array(passkey.publicKey),

@@ -11,6 +11,8 @@ export async function storeChallenge(input: {
   purpose: ChallengePurpose;
   challenge: string;
   ttlMs?: number;
+  /** A registration that asks for the SPC payment extension (lib/webauthn/registration.ts). */
+  payment?: boolean;
 }) {
   if (input.userId) {
     await db.webAuthnChallenge.deleteMany({ where: { userId: input.userId, purpose: input.purpose } });
@@ -20,6 +22,7 @@ export async function storeChallenge(input: {
       userId: input.userId,
       purpose: input.purpose,
       challenge: input.challenge,
+      payment: input.payment ?? false,
       expiresAt: new Date(Date.now() + (input.ttlMs ?? CHALLENGE_TTL_MS)),
     },
   });
@@ -46,11 +49,24 @@ export async function takeChallenge(where: { userId?: string | null; purpose: Ch
 
 /** The challenge a response claims to answer, read from its clientDataJSON (not yet trusted). */
 export function challengeOfResponse(response: { response?: { clientDataJSON?: unknown } }): string | null {
+  return clientDataOf(response).challenge;
+}
+
+/**
+ * What a response's clientDataJSON claims (not yet trusted: the signature covers it, and is checked
+ * later): the challenge, the ceremony's `type`, and the clientDataJSON itself, base64url.
+ */
+export function clientDataOf(response: { response?: { clientDataJSON?: unknown } } | null | undefined): {
+  challenge: string | null;
+  type: string | null;
+  clientDataJSON: string;
+} {
+  const clientDataJSON = String(response?.response?.clientDataJSON ?? "");
   try {
-    const json = Buffer.from(String(response.response?.clientDataJSON ?? ""), "base64url").toString("utf8");
-    const challenge = (JSON.parse(json) as { challenge?: unknown }).challenge;
-    return typeof challenge === "string" && challenge.length <= 256 ? challenge : null;
+    const data = JSON.parse(Buffer.from(clientDataJSON, "base64url").toString("utf8")) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === "string" && v.length <= 256 ? v : null);
+    return { challenge: text(data.challenge), type: text(data.type), clientDataJSON };
   } catch {
-    return null;
+    return { challenge: null, type: null, clientDataJSON };
   }
 }

@@ -13,6 +13,8 @@ export type PasskeyView = {
   createdAt: Date;
   lastUsedAt: Date | null;
   synced: boolean;
+  /** Can confirm payments in the browser's own dialog (Secure Payment Confirmation, lib/assurance/spc.ts). */
+  payment: boolean;
 };
 
 export async function listMyPasskeys(): Promise<PasskeyView[]> {
@@ -24,6 +26,7 @@ export async function listMyPasskeys(): Promise<PasskeyView[]> {
     createdAt: p.createdAt,
     lastUsedAt: p.lastUsedAt,
     synced: p.deviceType === "multiDevice",
+    payment: p.payment,
   }));
 }
 

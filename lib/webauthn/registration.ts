@@ -24,7 +24,7 @@ import { requireUser } from "@/lib/auth/current-user";
 import { ssoStepUpFor } from "@/lib/auth/sso";
 import { db } from "@/lib/db";
 import { DomainError, parseInput } from "@/lib/errors";
-import { nicknameSchema, passkeyAdd } from "@/lib/webauthn/passkeys";
+import { nicknameSchema, passkeyAdd, passkeyRemove } from "@/lib/webauthn/passkeys";
 import { storeChallenge, takeChallenge } from "@/lib/webauthn/challenges";
 import { CEREMONY_TIMEOUT_MS, rp } from "@/lib/webauthn/config";
 
@@ -84,12 +84,22 @@ async function checkMayEnrol(actor: Actor, createIntent: boolean): Promise<Regis
   }
 }
 
-export async function startPasskeyRegistration(): Promise<RegistrationStart> {
+/**
+ * `payment`: the browser has Secure Payment Confirmation (the page asked it), so the passkey is made
+ * with the SPC "payment" extension (W3C SPC §5.1), which needs a platform authenticator, and can then
+ * confirm payments in the browser's own dialog (lib/assurance/spc.ts). `replacing`: the customer's
+ * passkey this one upgrades; it isn't excluded, so the same device can make its successor.
+ */
+export async function startPasskeyRegistration(
+  how: { payment?: unknown; replacing?: unknown } = {},
+): Promise<RegistrationStart> {
   const user = await requireUser();
   await refuseIfFrozen(db, user.id);
   const blocked = await checkMayEnrol(user, true);
   if (blocked) return blocked;
+  const payment = how.payment === true;
   const existing = await db.passkey.findMany({ where: { userId: user.id }, select: { id: true, transports: true } });
+  const excluded = existing.filter((p) => !(payment && p.id === how.replacing));
   const options = await generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -99,21 +109,35 @@ export async function startPasskeyRegistration(): Promise<RegistrationStart> {
     attestationType: "none",
     timeout: CEREMONY_TIMEOUT_MS,
     // One passkey per authenticator: the browser refuses to register a second on the same device.
-    excludeCredentials: existing.map((p) => ({
+    excludeCredentials: excluded.map((p) => ({
       id: p.id,
       transports: p.transports ? (p.transports.split(",") as never) : undefined,
     })),
-    authenticatorSelection: { residentKey: "required", userVerification: "required" },
+    authenticatorSelection: {
+      residentKey: "required",
+      userVerification: "required",
+      ...(payment ? { authenticatorAttachment: "platform" as const } : {}),
+    },
   });
-  await storeChallenge({ userId: user.id, purpose: "REGISTER", challenge: options.challenge });
-  return { status: "ready", options };
+  await storeChallenge({ userId: user.id, purpose: "REGISTER", challenge: options.challenge, payment });
+  // SimpleWebAuthn passes extensions it doesn't type straight through to the browser.
+  return payment
+    ? {
+        status: "ready",
+        options: { ...options, extensions: { ...options.extensions, payment: { isPayment: true } } as never },
+      }
+    : { status: "ready", options };
 }
 
-/** The new passkey, and recovery codes to show once when this enrolment issued them. */
+/**
+ * The new passkey, recovery codes to show once when this enrolment issued them, and, for an upgrade
+ * (`replacing`), whether the passkey it replaces was removed (under its own policy, "passkey.remove").
+ */
 export async function finishPasskeyRegistration(
   response: unknown,
   nickname: unknown,
-): Promise<{ id: string; recoveryCodes: string[] | null }> {
+  replacing?: unknown,
+): Promise<{ id: string; recoveryCodes: string[] | null; replaced: boolean }> {
   const user = await requireUser();
   await checkMayEnrol(user, false).then((blocked) => {
     if (blocked) throw new DomainError("step_up_required", "Confirm your password first, then add the passkey.");
@@ -168,6 +192,7 @@ export async function finishPasskeyRegistration(
           backedUp: credentialBackedUp,
           aaguid,
           nickname: name,
+          payment: challenge.payment,
         },
       });
       await recordAudit(
@@ -175,7 +200,7 @@ export async function finishPasskeyRegistration(
           userId: user.id,
           action: "passkey.add",
           outcome: "SUCCESS",
-          metadata: { nickname: name, synced: credentialDeviceType === "multiDevice" },
+          metadata: { nickname: name, synced: credentialDeviceType === "multiDevice", payment: challenge.payment },
         },
         tx,
       );
@@ -197,5 +222,24 @@ export async function finishPasskeyRegistration(
       });
       throw new DomainError("registration_failed", "That passkey is already registered.");
     });
-  return { id: passkey.id, recoveryCodes: recovery?.codes ?? null };
+  return {
+    id: passkey.id,
+    recoveryCodes: recovery?.codes ?? null,
+    replaced: challenge.payment && typeof replacing === "string" && (await removeReplaced(user, replacing)),
+  };
+}
+
+/**
+ * An upgrade's old passkey goes as any removal does: through the pipeline, under "passkey.remove"
+ * (the step-up that allowed the new one usually covers it). Kept, and false, when the policy asks for
+ * another confirmation or it is already gone: the customer can remove it from the list.
+ */
+async function removeReplaced(user: Actor, passkeyId: string): Promise<boolean> {
+  try {
+    await perform(passkeyRemove, user, { passkeyId });
+    return true;
+  } catch (err) {
+    if (err instanceof StepUpRequired || err instanceof DomainError) return false;
+    throw err;
+  }
 }

@@ -16,8 +16,12 @@ const asQuery = (q: unknown): Query =>
     ? Object.fromEntries(Object.entries(q).filter(([, v]) => typeof v === "string"))
     : {};
 
-export async function beginApiStepUpAction(query: Query, _intentId: string): Promise<BeginResult> {
-  return beginApiStepUpFor(await requireUser(), parseAuthorizeQuery(asQuery(query)));
+export async function beginApiStepUpAction(query: Query, _intentId: string, ceremony?: unknown): Promise<BeginResult> {
+  return beginApiStepUpFor(
+    await requireUser(),
+    parseAuthorizeQuery(asQuery(query)),
+    ceremony === "spc" ? "spc" : "webauthn",
+  );
 }
 
 export async function completeApiStepUpAction(

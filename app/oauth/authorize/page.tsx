@@ -89,6 +89,7 @@ export default async function AuthorizePage({
               expiresAtMs={view.intent.expiresAt.getTime()}
               backTo="/dashboard"
               passkeyNames={view.passkeyNames}
+              spc={view.spc}
               after={`${BRAND.name} then sends you back to the app, which finishes the operation.`}
               initialLockout={
                 view.lockout.locked

@@ -21,8 +21,12 @@ import {
   type RegistrationStart,
 } from "@/lib/webauthn/registration";
 
-export async function startRegistrationAction(): Promise<RegistrationStart> {
-  return startPasskeyRegistration();
+/** `how`: the browser has Secure Payment Confirmation, and the passkey this one upgrades (if any). */
+export async function startRegistrationAction(how?: {
+  payment?: unknown;
+  replacing?: unknown;
+}): Promise<RegistrationStart> {
+  return startPasskeyRegistration(how && typeof how === "object" ? how : {});
 }
 
 /**
@@ -32,17 +36,19 @@ export async function startRegistrationAction(): Promise<RegistrationStart> {
 export async function finishRegistrationAction(
   response: unknown,
   nickname: string,
-): Promise<{ ok: true; recoveryCodes: string[] | null } | { ok: false; message: string }> {
+  replacing?: unknown,
+): Promise<{ ok: true; recoveryCodes: string[] | null; replaced: boolean } | { ok: false; message: string }> {
   let recoveryCodes: string[] | null;
+  let replaced: boolean;
   try {
-    ({ recoveryCodes } = await finishPasskeyRegistration(response, nickname));
+    ({ recoveryCodes, replaced } = await finishPasskeyRegistration(response, nickname, replacing));
   } catch (err) {
     if (err instanceof InputError) return { ok: false, message: Object.values(err.fieldErrors)[0] ?? err.userMessage };
     if (err instanceof DomainError) return { ok: false, message: err.userMessage };
     throw err;
   }
   revalidatePath("/settings/security");
-  return { ok: true, recoveryCodes };
+  return { ok: true, recoveryCodes, replaced };
 }
 
 export async function reauthAction(password: string) {

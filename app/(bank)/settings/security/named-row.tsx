@@ -22,6 +22,7 @@ export function NamedRow({
   detail,
   rename,
   remove,
+  children,
 }: {
   /** Names the test ids: `${kind}-row`, `${kind}-name`. */
   kind: string;
@@ -33,6 +34,8 @@ export function NamedRow({
   detail: string;
   rename: FormAction;
   remove: { action: FormAction; label: string; ariaLabel: string };
+  /** More about the row, below it (e.g. a passkey's upgrade offer). */
+  children?: ReactNode;
 }) {
   const [renameState, renameAction, renaming] = useActionState(rename, idle);
   const [removeState, removeAction, removing] = useActionState(remove.action, idle);
@@ -90,6 +93,7 @@ export function NamedRow({
           </button>
         </form>
       )}
+      {children}
       {error && (
         <p role="alert" className="text-sm text-red-700">
           {error}

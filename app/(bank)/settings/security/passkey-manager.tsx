@@ -1,6 +1,7 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { spcAvailable } from "@/app/_lib/spc-browser";
 import { showToast } from "@/app/_components/toaster";
 import { useRouter } from "next/navigation";
 import { startRegistration } from "@simplewebauthn/browser";
@@ -44,7 +45,8 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
   async function add() {
     setMessage(null);
     setPhase("waiting");
-    const start = await startRegistrationAction();
+    // Where the browser has its own payment dialog, the passkey is made able to confirm payments in it.
+    const start = await startRegistrationAction({ payment: await spcAvailable() });
     if (start.status === "needs_password") return setPhase("password");
     if (start.status === "needs_step_up") return router.push(`/step-up/${start.intentId}`);
     try {
@@ -161,9 +163,35 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
   );
 }
 
-export function PasskeyRow({ id, nickname, detail }: { id: string; nickname: string; detail: string }) {
+/** Whether this browser has its own payment dialog (Secure Payment Confirmation); null until known. */
+function useSpcAvailable(): boolean | null {
+  const [available, setAvailable] = useState<boolean | null>(null);
+  useEffect(() => {
+    void spcAvailable().then(setAvailable);
+  }, []);
+  return available;
+}
+
+export function PasskeyRow({
+  id,
+  nickname,
+  detail,
+  payment,
+}: {
+  id: string;
+  nickname: string;
+  detail: string;
+  payment: boolean;
+}) {
   return (
     <NamedRow
+      badge={
+        payment ? (
+          <Badge tone="success" className="ml-2">
+            Payment dialog
+          </Badge>
+        ) : null
+      }
       kind="passkey"
       idField="passkeyId"
       id={id}
@@ -172,6 +200,70 @@ export function PasskeyRow({ id, nickname, detail }: { id: string; nickname: str
       detail={detail}
       rename={renamePasskeyAction}
       remove={{ action: removePasskeyAction, label: "Remove", ariaLabel: `Remove ${nickname} (requires passkey)` }}
-    />
+    >
+      {!payment && <UpgradePasskey id={id} nickname={nickname} />}
+    </NamedRow>
+  );
+}
+
+/**
+ * A passkey made without the payment extension can't sign in the browser's own payment dialog (SPC);
+ * where this browser has the dialog, the customer is offered a successor made with it: a new
+ * registration on this device (after the usual passkey confirmation), then the old passkey removed
+ * under its own policy. Meanwhile payments are confirmed with WebAuthn, as before.
+ */
+function UpgradePasskey({ id, nickname }: { id: string; nickname: string }) {
+  const router = useRouter();
+  const available = useSpcAvailable();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  if (!available) return null;
+
+  async function upgrade() {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const start = await startRegistrationAction({ payment: true, replacing: id });
+      if (start.status === "needs_step_up") return router.push(`/step-up/${start.intentId}`);
+      if (start.status !== "ready") return setMessage("Confirm your password first, then try again.");
+      const response = await startRegistration({ optionsJSON: start.options });
+      const done = await finishRegistrationAction(response, nickname, id);
+      if (!done.ok) return setMessage(done.message);
+      showToast(
+        done.replaced
+          ? `Upgraded "${nickname}": it can now confirm payments in your browser's dialog.`
+          : `Added a new "${nickname}" that can confirm payments in your browser's dialog. Remove the old one when you're ready.`,
+      );
+      router.refresh();
+    } catch {
+      setMessage("The passkey wasn't upgraded: the prompt was closed or timed out. Try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div
+      className="flex flex-wrap items-center justify-between gap-2 rounded-lg bg-slate-50 px-3 py-2 text-sm"
+      data-testid="passkey-upgrade"
+    >
+      <span className="text-slate-700">
+        Can&apos;t confirm payments in your browser&apos;s own dialog, which shows the payee and amount itself.
+      </span>
+      <button
+        type="button"
+        onClick={upgrade}
+        disabled={busy}
+        aria-label={`Upgrade ${nickname} for your browser's payment dialog`}
+        className="rounded-lg border border-accent-300 px-3 py-1.5 font-medium text-accent-800 hover:bg-accent-50 disabled:opacity-70"
+      >
+        {busy ? "Upgrading…" : "Upgrade"}
+      </button>
+      {message && (
+        <p role="alert" className="w-full font-medium text-red-700">
+          {message}
+        </p>
+      )}
+    </div>
   );
 }

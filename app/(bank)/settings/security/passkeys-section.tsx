@@ -29,6 +29,7 @@ export async function PasskeysSection({
               key={p.id}
               id={p.id}
               nickname={p.nickname}
+              payment={p.payment}
               detail={`Added ${formatWhen(p.createdAt, zone, "date")} · ${p.lastUsedAt ? `last used ${formatWhen(p.lastUsedAt, zone)}` : "never used"}${p.synced ? " · synced" : ""}`}
             />
           ))}

@@ -15,8 +15,9 @@ import {
 } from "@/lib/assurance/step-up";
 
 /** Each is a public endpoint: the lib/ functions check the session, the intent's owner and session. */
-export async function beginStepUpAction(intentId: string): Promise<BeginResult> {
-  return beginStepUp(intentId);
+/** `ceremony` "spc": the browser has the payment dialog (the server still decides whether to use it). */
+export async function beginStepUpAction(intentId: string, ceremony?: unknown): Promise<BeginResult> {
+  return beginStepUp(intentId, ceremony);
 }
 
 export async function completeStepUpAction(intentId: string, response: unknown): Promise<CompleteResult> {

@@ -141,6 +141,7 @@ export default async function StepUpPage({
           backTo={description.backTo}
           passkeyNames={passkeys.map((p) => p.nickname)}
           after={description.after}
+          spc={view.spc}
           initialLockout={
             lockout.locked
               ? `Too many failed attempts. Passkey confirmation is paused for ${Math.ceil(lockout.retryAfterS / 60)} minute(s).`

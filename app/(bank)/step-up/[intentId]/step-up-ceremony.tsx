@@ -8,6 +8,7 @@ import type { BeginResult, CompleteResult } from "@/lib/assurance/step-up";
 import { beginStepUpAction, completeStepUpAction } from "./actions";
 import { BRAND } from "@/lib/brand";
 import { ceremonyMessage, classifyCeremonyError } from "@/lib/webauthn/ceremony-errors";
+import { runSpc, spcAvailable, SpcEnded } from "@/app/_lib/spc-browser";
 
 const noSubscription = () => () => {};
 
@@ -15,8 +16,10 @@ type Phase =
   | { kind: "idle" }
   | { kind: "starting" }
   | { kind: "waiting" }
+  /** The browser's own payment dialog is open (Secure Payment Confirmation). */
+  | { kind: "dialog" }
   | { kind: "verifying" }
-  | { kind: "error"; message: string; locked?: boolean; warn?: boolean };
+  | { kind: "error"; message: string; locked?: boolean; warn?: boolean; info?: boolean };
 
 /** Seconds left until `expiresAtMs`, ticking; null until mounted (the server can't know the client's clock). */
 function useSecondsLeft(expiresAtMs: number): number | null {
@@ -39,6 +42,7 @@ export function StepUpCeremony({
   passkeyNames,
   after,
   initialLockout,
+  spc = false,
   actions = { begin: beginStepUpAction, complete: completeStepUpAction },
 }: {
   intentId: string;
@@ -47,9 +51,14 @@ export function StepUpCeremony({
   passkeyNames: string[];
   after: string;
   initialLockout: string | null;
+  /**
+   * A payment one of the customer's passkeys can sign in the browser's own dialog (Secure Payment
+   * Confirmation): used when the browser has it, else WebAuthn, with nothing lost.
+   */
+  spc?: boolean;
   /** The server half; the API's authorize page passes its own (same ceremony, a code at the end). */
   actions?: {
-    begin: (intentId: string) => Promise<BeginResult>;
+    begin: (intentId: string, ceremony?: "spc" | "webauthn") => Promise<BeginResult>;
     complete: (intentId: string, response: unknown) => Promise<CompleteResult>;
   };
 }) {
@@ -60,6 +69,12 @@ export function StepUpCeremony({
     initialLockout ? { kind: "error", message: initialLockout, locked: true } : { kind: "idle" },
   );
   const secondsLeft = useSecondsLeft(expiresAtMs);
+  // Whether to use the browser's payment dialog: asked of the browser once; false after the customer
+  // chose another way in it (or it couldn't be shown), so the next click is a plain passkey.
+  const [useDialog, setUseDialog] = useState(false);
+  useEffect(() => {
+    if (spc) void spcAvailable().then(setUseDialog);
+  }, [spc]);
   const idle = phase.kind === "idle" || (phase.kind === "error" && !phase.locked);
   // A stale tab: when the customer comes back to it (and every 30 s), the page is asked again, so an
   // intent confirmed, cancelled or used in another tab shows its finished state, not a live button.
@@ -81,16 +96,34 @@ export function StepUpCeremony({
 
   async function confirm() {
     setPhase({ kind: "starting" });
-    const begin = await actions.begin(intentId);
+    const begin = await actions.begin(intentId, useDialog ? "spc" : "webauthn");
     if (!begin.ok) return setPhase({ kind: "error", message: begin.message, locked: begin.code === "locked" });
-    setPhase({ kind: "waiting" });
     let response;
-    const started = performance.now();
-    try {
-      response = await startAuthentication({ optionsJSON: begin.options });
-    } catch (err) {
-      const problem = classifyCeremonyError(err, performance.now() - started, begin.options.timeout ?? 60_000);
-      return setPhase({ kind: "error", message: ceremonyMessage(problem, BRAND.name) });
+    if (begin.spc) {
+      setPhase({ kind: "dialog" });
+      try {
+        response = await runSpc(begin.spc);
+      } catch (err) {
+        if (!(err instanceof SpcEnded)) throw err;
+        if (err.outcome === "fallback") setUseDialog(false);
+        return setPhase({
+          kind: "error",
+          info: true,
+          message:
+            err.outcome === "cancelled"
+              ? "You closed your browser's payment dialog, so nothing was sent. This payment is still waiting: confirm it when you're ready, or cancel it."
+              : "Your browser's payment dialog wasn't used, so nothing was sent. Confirm with your passkey instead.",
+        });
+      }
+    } else {
+      setPhase({ kind: "waiting" });
+      const started = performance.now();
+      try {
+        response = await startAuthentication({ optionsJSON: begin.options });
+      } catch (err) {
+        const problem = classifyCeremonyError(err, performance.now() - started, begin.options.timeout ?? 60_000);
+        return setPhase({ kind: "error", message: ceremonyMessage(problem, BRAND.name) });
+      }
     }
     setPhase({ kind: "verifying" });
     const done = await actions.complete(intentId, response);
@@ -110,7 +143,8 @@ export function StepUpCeremony({
       </p>
     );
   }
-  const busy = phase.kind === "starting" || phase.kind === "waiting" || phase.kind === "verifying";
+  const busy =
+    phase.kind === "starting" || phase.kind === "waiting" || phase.kind === "dialog" || phase.kind === "verifying";
   const locked = phase.kind === "error" && phase.locked;
   if (expired) {
     return (
@@ -141,7 +175,7 @@ export function StepUpCeremony({
         <p
           role="alert"
           data-testid="step-up-error"
-          className={`rounded-lg border px-3 py-2 text-sm font-medium ${phase.warn || locked ? "border-red-300 bg-red-50 text-red-800" : "border-amber-200 bg-amber-50 text-amber-900"}`}
+          className={`rounded-lg border px-3 py-2 text-sm font-medium ${phase.warn || locked ? "border-red-300 bg-red-50 text-red-800" : phase.info ? "border-slate-200 bg-slate-50 text-slate-800" : "border-amber-200 bg-amber-50 text-amber-900"}`}
         >
           {phase.message}
         </p>
@@ -163,10 +197,19 @@ export function StepUpCeremony({
           ? "Preparing…"
           : phase.kind === "waiting"
             ? "Waiting for your passkey…"
-            : phase.kind === "verifying"
-              ? "Confirming…"
-              : "Confirm with passkey"}
+            : phase.kind === "dialog"
+              ? "Check the payment in your browser…"
+              : phase.kind === "verifying"
+                ? "Confirming…"
+                : useDialog
+                  ? "Confirm in your browser"
+                  : "Confirm with passkey"}
       </button>
+      {useDialog && phase.kind !== "dialog" && (
+        <p className="text-xs text-slate-500" data-testid="step-up-spc-hint">
+          Your browser shows the payee and the amount in its own window, and your passkey signs exactly what it shows.
+        </p>
+      )}
       {phase.kind === "waiting" && (
         <p
           id="step-up-waiting"

@@ -12,6 +12,12 @@ import { ReceiptActions } from "./receipt-actions";
 
 export const metadata: Metadata = { title: "Receipt" };
 
+/** How the payment was confirmed (Transfer.sca), in the customer's words. */
+const CONFIRMED: Record<string, string> = {
+  STEP_UP_SPC: "Confirmed in your browser's payment dialog",
+  STEP_UP: "Confirmed with your passkey",
+};
+
 const loadReceipt = (id: string) =>
   getMyReceipt(id).catch((err: unknown) => {
     if (err instanceof DomainError && err.code === "not_found") notFound();
@@ -31,6 +37,16 @@ export default async function TransferPage({ params }: { params: Promise<{ id: s
     ["To", toLabel],
     ["Memo", t.memo ?? "—"],
     ["Date", <When key="date" date={t.createdAt} />],
+    ...(Object.hasOwn(CONFIRMED, t.sca)
+      ? ([
+          [
+            "Confirmed",
+            <span key="sca" data-testid="receipt-confirmed">
+              {CONFIRMED[t.sca]}
+            </span>,
+          ],
+        ] as [string, React.ReactNode][])
+      : []),
     [
       "Reference",
       <span key="ref" className="font-mono">

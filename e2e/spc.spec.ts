@@ -1,0 +1,147 @@
+import type { Page } from "@playwright/test";
+import { confirmStepUp, enrolFirstPasskey, expect, test, type VirtualAuthenticator } from "./fixtures";
+import { addPayee, fillTransfer, sendTransfer, userId } from "./support/bank";
+import { queryE2eDb } from "./support/e2e-db";
+
+/**
+ * Secure Payment Confirmation (lib/assurance/spc.ts), in Chromium launched with
+ * --enable-features=SecurePaymentConfirmationBrowser (the `spc` project in playwright.config.ts).
+ * The browser's dialog is answered by CDP's Page.setSPCTransactionMode, as a person would answer it:
+ * autoAccept confirms, autoReject closes it, autoOptOut opts out ("verify another way" falls back).
+ */
+type SpcMode = "autoAccept" | "autoReject" | "autoOptOut" | "autoChooseToAuthAnotherWay";
+const answerDialogWith = (authenticator: VirtualAuthenticator, mode: SpcMode) =>
+  authenticator.cdp.send("Page.setSPCTransactionMode" as never, { mode } as never);
+
+const paymentsOf = (email: string) =>
+  queryE2eDb<{ amount: number; sca: string }>(
+    `SELECT amount, sca FROM "Transfer" WHERE userId = ? AND payeeId IS NOT NULL ORDER BY createdAt`,
+    userId(email),
+  );
+const passkeysOf = (email: string) =>
+  queryE2eDb<{ id: string; nickname: string; payment: number }>(
+    `SELECT id, nickname, payment FROM "Passkey" WHERE userId = ? ORDER BY createdAt`,
+    userId(email),
+  );
+const intentStatus = (id: string) =>
+  queryE2eDb<{ status: string }>(`SELECT status FROM "StepUpIntent" WHERE id = ?`, id)[0]?.status;
+
+/** A customer with a passkey and the payee ACME Ltd, on the step-up page for $1,250.00 to them. */
+async function askToPayAcme(page: Page): Promise<string> {
+  await fillTransfer(page, "ACME Ltd", "1250.00");
+  await sendTransfer(page);
+  await expect(page).toHaveURL(/\/step-up\//);
+  await expect(page.getByTestId("step-up-title")).toHaveText("Send $1,250.00 to ACME Ltd");
+  return new URL(page.url()).pathname.split("/").pop()!;
+}
+
+/** Until removed, this page's documents see a browser without the payment dialog. */
+async function hideSpc(page: Page) {
+  await page.addInitScript(() => {
+    if (localStorage.getItem("e2e-hide-spc") !== "1") return;
+    Object.defineProperty(PaymentRequest, "securePaymentConfirmationAvailability", {
+      value: async () => "unavailable-feature-not-enabled",
+    });
+  });
+  await page.evaluate(() => localStorage.setItem("e2e-hide-spc", "1"));
+}
+
+test.describe("Secure Payment Confirmation", () => {
+  test("the browser's dialog confirms a $1,250.00 payment once, and the receipt and the log say so", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
+    await enrolFirstPasskey(page, newUser);
+    expect(passkeysOf(newUser.email).map((p) => p.payment)).toEqual([1]); // made with the payment extension
+    await page.goto("/settings/security");
+    await expect(page.getByTestId("passkey-name")).toContainText("Payment dialog");
+    await expect(page.getByTestId("passkey-upgrade")).toHaveCount(0);
+    await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32"); // not a payment: WebAuthn
+
+    await askToPayAcme(page);
+    await expect(page.getByTestId("step-up-spc-hint")).toBeVisible();
+    await answerDialogWith(authenticator, "autoAccept");
+    await page.getByRole("button", { name: "Confirm in your browser" }).click();
+    await expect(page).toHaveURL(/\/transfers\/[a-z0-9]+$/);
+    await expect(page.getByTestId("transfer-amount")).toHaveText("$1,250.00");
+    await expect(page.getByTestId("receipt-confirmed")).toHaveText("Confirmed in your browser's payment dialog");
+    expect(paymentsOf(newUser.email)).toEqual([{ amount: 125_000, sca: "STEP_UP_SPC" }]);
+
+    const audit = queryE2eDb<{ metadata: string }>(
+      `SELECT metadata FROM "AuditEvent" WHERE userId = ? AND action = 'step_up.verify' AND outcome = 'SUCCESS' ORDER BY createdAt`,
+      userId(newUser.email),
+    ).map((r) => JSON.parse(r.metadata) as { ceremony?: string; policy?: string });
+    expect(audit.map((m) => [m.policy, m.ceremony])).toEqual([
+      ["payee.add", "webauthn"],
+      ["transfer.payee", "spc"],
+    ]);
+    await page.goto("/settings/security?category=all");
+    await expect(page.getByTestId("audit-log")).toContainText("Confirmed in your browser's payment dialog");
+  });
+
+  test("closing the dialog cancels cleanly and opting out falls back to the passkey; nothing moves until then", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
+    await enrolFirstPasskey(page, newUser);
+    await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
+    const intentId = await askToPayAcme(page);
+
+    // Rejected: a clear message, the payment still waiting, nothing sent.
+    await answerDialogWith(authenticator, "autoReject");
+    await page.getByRole("button", { name: "Confirm in your browser" }).click();
+    await expect(page.getByTestId("step-up-error")).toContainText("You closed your browser's payment dialog");
+    expect(intentStatus(intentId)).toBe("PENDING");
+    expect(paymentsOf(newUser.email)).toEqual([]);
+
+    // Opted out: back to a plain passkey, which asks for a click of its own.
+    await answerDialogWith(authenticator, "autoOptOut");
+    await page.getByRole("button", { name: "Confirm in your browser" }).click();
+    await expect(page.getByTestId("step-up-error")).toContainText("Confirm with your passkey instead");
+    expect(intentStatus(intentId)).toBe("PENDING");
+    expect(paymentsOf(newUser.email)).toEqual([]);
+    await confirmStepUp(page);
+    await expect(page.getByTestId("receipt-confirmed")).toHaveText("Confirmed with your passkey");
+    expect(paymentsOf(newUser.email)).toEqual([{ amount: 125_000, sca: "STEP_UP" }]);
+  });
+
+  test("a passkey made without the payment extension uses WebAuthn, and is offered an upgrade that replaces it", async ({
+    page,
+    newUser,
+    authenticator,
+  }) => {
+    await hideSpc(page);
+    await enrolFirstPasskey(page, newUser, "Old laptop");
+    await page.evaluate(() => localStorage.removeItem("e2e-hide-spc"));
+    expect(passkeysOf(newUser.email).map((p) => p.payment)).toEqual([0]);
+    await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
+
+    // Meanwhile: the payment is confirmed with WebAuthn, as before.
+    await askToPayAcme(page);
+    await expect(page.getByTestId("step-up-spc-hint")).toHaveCount(0);
+    await confirmStepUp(page);
+    await expect(page.getByTestId("receipt-confirmed")).toHaveText("Confirmed with your passkey");
+
+    // The upgrade: a new registration on this device, then the old passkey removed under its policy.
+    await page.goto("/settings/security");
+    const upgrade = page.getByTestId("passkey-upgrade");
+    await expect(upgrade).toContainText("Can't confirm payments in your browser's own dialog");
+    await upgrade.getByRole("button", { name: "Upgrade Old laptop for your browser's payment dialog" }).click();
+    await expect(
+      page.getByText(`Upgraded "Old laptop": it can now confirm payments in your browser's dialog.`),
+    ).toBeVisible();
+    await expect(page.getByTestId("passkey-upgrade")).toHaveCount(0);
+    const [upgraded, ...others] = passkeysOf(newUser.email);
+    expect(others).toEqual([]);
+    expect(upgraded).toMatchObject({ nickname: "Old laptop", payment: 1 });
+
+    // …and the next payment uses the browser's dialog.
+    await askToPayAcme(page);
+    await answerDialogWith(authenticator, "autoAccept");
+    await page.getByRole("button", { name: "Confirm in your browser" }).click();
+    await expect(page.getByTestId("receipt-confirmed")).toHaveText("Confirmed in your browser's payment dialog");
+    expect(paymentsOf(newUser.email).map((p) => p.sca)).toEqual(["STEP_UP", "STEP_UP_SPC"]);
+  });
+});
