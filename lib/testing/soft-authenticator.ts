@@ -20,6 +20,11 @@ export type SoftAssertionOptions = {
   counter?: number;
   /** The user handle to return (base64url), as a discoverable credential does. */
   userHandle?: string;
+  /**
+   * A Secure Payment Confirmation assertion: clientDataJSON.type "payment.get" with this `payment`
+   * member (W3C SPC §4.2, CollectedClientPaymentData), as the browser's payment dialog signs it.
+   */
+  payment?: Record<string, unknown>;
 };
 
 export class SoftAuthenticator {
@@ -55,7 +60,13 @@ export class SoftAuthenticator {
       counter,
     ]);
     const clientDataJSON = Buffer.from(
-      JSON.stringify({ type: "webauthn.get", challenge: o.challenge, origin: o.origin, crossOrigin: false }),
+      JSON.stringify({
+        type: o.payment ? "payment.get" : "webauthn.get",
+        challenge: o.challenge,
+        origin: o.origin,
+        crossOrigin: false,
+        ...(o.payment ? { payment: o.payment } : {}),
+      }),
     );
     const signed = Buffer.concat([authenticatorData, createHash("sha256").update(clientDataJSON).digest()]);
     const signature = sign("sha256", signed, this.privateKey); // DER, as WebAuthn ES256 signatures are
