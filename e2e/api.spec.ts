@@ -4,48 +4,12 @@
  * confirming the app's intent on /oauth/authorize with the virtual authenticator, the code exchanged
  * with PKCE, the single-use token moving the money once, and revocation from the security centre.
  */
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
-import type { APIRequestContext, Page } from "@playwright/test";
 import { accountsOf, addPayee } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
 import { blockPasskeyAutofill, enrolFirstPasskey, expect, signIn, test } from "./fixtures";
-
-const REDIRECT = "http://127.0.0.1:9/callback"; // nothing listens: the test catches the navigation
-
-async function createToken(page: Page, name: string, scopes: string[]) {
-  await page.goto("/settings/security#api");
-  const form = page.getByTestId("api-create-form");
-  await form.getByLabel("Token name").fill(name);
-  for (const box of await form.getByRole("checkbox").all())
-    await box.setChecked(scopes.includes((await box.getAttribute("value"))!));
-  await form.getByRole("button", { name: "Create API token" }).click();
-  // A passkey within 5 minutes is needed: the step-up page, if there wasn't one, then back, finished without retyping.
-  if (
-    await page.waitForURL(/\/step-up\//, { timeout: 3_000 }).then(
-      () => true,
-      () => false,
-    )
-  ) {
-    await expect(page.getByTestId("step-up-title")).toHaveText(`Create the API token "${name}"`);
-    await page.getByRole("button", { name: "Confirm with passkey" }).click();
-  }
-  const created = page.getByTestId("api-token-created");
-  await expect(created).toBeVisible();
-  return {
-    clientId: await created.getByTestId("api-client-id").innerText(),
-    secret: await created.getByTestId("api-client-secret").innerText(),
-  };
-}
-
-async function clientCredentials(request: APIRequestContext, client: { clientId: string; secret: string }) {
-  const res = await request.post("/api/v1/oauth/token", {
-    headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.secret}`).toString("base64")}` },
-    form: { grant_type: "client_credentials" },
-  });
-  expect(res.status()).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+import { authorization, catchRedirect, clientCredentials, createToken, REDIRECT } from "./support/api-app";
 
 test("an app gets a single-use token for one payment the customer confirmed with a passkey, in the browser", async ({
   page,
@@ -94,28 +58,8 @@ test("an app gets a single-use token for one payment the customer confirmed with
   expect(intent.summary).toBe("Send $1,250.00 to ACME Ltd");
 
   // The customer's half, in the browser: sees exactly what the app wants, confirms with the passkey.
-  const verifier = randomBytes(32).toString("base64url");
-  const state = randomBytes(12).toString("base64url");
-  const authorizeUrl = `${authorization_endpoint}?${new URLSearchParams({
-    response_type: "code",
-    client_id: client.clientId,
-    intent_id: intent.id,
-    scope: "transfer:funds",
-    redirect_uri: REDIRECT,
-    state,
-    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
-    code_challenge_method: "S256",
-    acr_values: "urn:vault:acr:phr",
-    max_age: "0",
-  })}`;
-  let callback: URL | undefined;
-  await page.route(`${REDIRECT}**`, async (route) => {
-    callback = new URL(route.request().url());
-    await route.fulfill({
-      contentType: "text/html",
-      body: "<!doctype html><title>Done</title><p>You can close this window.</p>",
-    });
-  });
+  const { url: authorizeUrl, verifier, state } = authorization(authorization_endpoint, client.clientId, intent.id);
+  const caught = await catchRedirect(page);
   await page.goto(authorizeUrl);
   await expect(page.getByTestId("step-up-title")).toHaveText("Send $1,250.00 to ACME Ltd");
   await expect(page.getByText("Budget script", { exact: true })).toBeVisible();
@@ -128,9 +72,9 @@ test("an app gets a single-use token for one payment the customer confirmed with
     "axe on /oauth/authorize",
   ).toEqual([]);
   await page.getByRole("button", { name: "Confirm with passkey" }).click();
-  await expect.poll(() => callback?.searchParams.get("state")).toBe(state);
+  await expect.poll(() => caught.callback?.searchParams.get("state")).toBe(state);
   await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:9\/callback\?/); // the navigation has landed before the next one
-  const code = callback!.searchParams.get("code")!;
+  const code = caught.callback!.searchParams.get("code")!;
 
   const exchange = await request.post("/api/v1/oauth/token", {
     form: {
@@ -173,13 +117,13 @@ test("an app gets a single-use token for one payment the customer confirmed with
     data: { ...body, amount: "400.00" },
   });
   const declined = ((await second.json()) as { intent: { id: string } }).intent.id;
-  callback = undefined;
+  caught.callback = undefined;
   await page.goto(authorizeUrl.replace(intent.id, declined));
   await expect(page.getByTestId("step-up-title")).toHaveText("Send $400.00 to ACME Ltd");
   await page.getByRole("button", { name: "Decline" }).click();
-  await expect.poll(() => callback?.searchParams.get("error")).toBe("access_denied");
+  await expect.poll(() => caught.callback?.searchParams.get("error")).toBe("access_denied");
   await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:9\/callback\?error=access_denied/);
-  expect(callback!.searchParams.get("state")).toBe(state);
+  expect(caught.callback!.searchParams.get("state")).toBe(state);
   expect(queryE2eDb<{ status: string }>(`SELECT status FROM "StepUpIntent" WHERE id = ?`, declined)[0].status).toBe(
     "CANCELLED",
   );

@@ -51,6 +51,8 @@ test("every response gets the static headers, and none says what it runs on", as
     expect(h["x-frame-options"], path).toBe("DENY");
     expect(h["permissions-policy"], path).toContain("publickey-credentials-get=(self)");
     expect(h["permissions-policy"], path).toContain("camera=()");
+    // The browser's payment dialog (Secure Payment Confirmation) only for Vault's own pages.
+    expect(h["permissions-policy"], path).toContain("payment=(self)");
     expect(h["x-powered-by"], path).toBeUndefined();
   }
 });

@@ -1,6 +1,8 @@
 import type { Page } from "@playwright/test";
 import { confirmStepUp, enrolFirstPasskey, expect, test, type VirtualAuthenticator } from "./fixtures";
-import { addPayee, fillTransfer, sendTransfer, userId } from "./support/bank";
+import { randomUUID } from "node:crypto";
+import { authorization, catchRedirect, clientCredentials, createToken, REDIRECT } from "./support/api-app";
+import { accountsOf, addPayee, fillTransfer, sendTransfer, userId } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
 
 /**
@@ -80,7 +82,7 @@ test.describe("Secure Payment Confirmation", () => {
     await expect(page.getByTestId("audit-log")).toContainText("Confirmed in your browser's payment dialog");
   });
 
-  test("closing the dialog cancels cleanly and opting out falls back to the passkey; nothing moves until then", async ({
+  test('closing the dialog cancels cleanly; opting out or "verify another way" falls back to the passkey; nothing moves until then', async ({
     page,
     newUser,
     authenticator,
@@ -98,6 +100,13 @@ test.describe("Secure Payment Confirmation", () => {
 
     // Opted out: back to a plain passkey, which asks for a click of its own.
     await answerDialogWith(authenticator, "autoOptOut");
+    await page.getByRole("button", { name: "Confirm in your browser" }).click();
+    await expect(page.getByTestId("step-up-error")).toContainText("Confirm with your passkey instead");
+    expect(intentStatus(intentId)).toBe("PENDING");
+    expect(paymentsOf(newUser.email)).toEqual([]);
+    // "Verify another way" in the dialog (after a reload, which offers the dialog again): the same.
+    await page.reload();
+    await answerDialogWith(authenticator, "autoChooseToAuthAnotherWay");
     await page.getByRole("button", { name: "Confirm in your browser" }).click();
     await expect(page.getByTestId("step-up-error")).toContainText("Confirm with your passkey instead");
     expect(intentStatus(intentId)).toBe("PENDING");
@@ -143,5 +152,60 @@ test.describe("Secure Payment Confirmation", () => {
     await page.getByRole("button", { name: "Confirm in your browser" }).click();
     await expect(page.getByTestId("receipt-confirmed")).toHaveText("Confirmed in your browser's payment dialog");
     expect(paymentsOf(newUser.email).map((p) => p.sca)).toEqual(["STEP_UP", "STEP_UP_SPC"]);
+  });
+
+  test("an app's payment is confirmed in the browser's dialog on /oauth/authorize, and its token moves the money once", async ({
+    page,
+    request,
+    newUser,
+    authenticator,
+  }) => {
+    await enrolFirstPasskey(page, newUser);
+    await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
+    const payee = queryE2eDb<{ id: string }>(`SELECT id FROM "Payee" WHERE userId = ?`, userId(newUser.email))[0].id;
+    const client = await createToken(page, "Budget script", ["accounts:read", "transfer:funds"]);
+    await page.getByLabel("I've stored it safely").check();
+    await page.getByRole("button", { name: "Done" }).click();
+
+    const token = await clientCredentials(request, client);
+    const key = randomUUID().replaceAll("-", "");
+    const body = { from_account_id: accountsOf(newUser.email)[0].id, to: `payee:${payee}`, amount: "1250.00" };
+    const pay = (bearer: string) =>
+      request.post("/api/v1/transfers", {
+        headers: { authorization: `Bearer ${bearer}`, "idempotency-key": key },
+        data: body,
+      });
+    const asked = await pay(token);
+    expect(asked.status()).toBe(401);
+    const { intent, authorization_endpoint } = (await asked.json()) as {
+      intent: { id: string };
+      authorization_endpoint: string;
+    };
+
+    const { url, verifier } = authorization(authorization_endpoint, client.clientId, intent.id);
+    const caught = await catchRedirect(page);
+    await page.goto(url);
+    await expect(page.getByTestId("step-up-title")).toHaveText("Send $1,250.00 to ACME Ltd");
+    await answerDialogWith(authenticator, "autoAccept");
+    await page.getByRole("button", { name: "Confirm in your browser" }).click();
+    await expect.poll(() => caught.callback?.searchParams.get("code")).toBeTruthy();
+    await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:9\/callback\?/);
+    const exchange = await request.post("/api/v1/oauth/token", {
+      form: {
+        grant_type: "authorization_code",
+        code: caught.callback!.searchParams.get("code")!,
+        redirect_uri: REDIRECT,
+        code_verifier: verifier,
+        client_id: client.clientId,
+        client_secret: client.secret,
+      },
+    });
+    expect(exchange.status()).toBe(200);
+    const stepUpToken = ((await exchange.json()) as { access_token: string }).access_token;
+    const moved = await pay(stepUpToken);
+    expect(moved.status()).toBe(201);
+    expect(await moved.json()).toMatchObject({ amount: "1250.00", sca: "step_up_spc" });
+    expect((await pay(stepUpToken)).status()).toBe(401); // single-use
+    expect(paymentsOf(newUser.email)).toEqual([{ amount: 125_000, sca: "STEP_UP_SPC" }]);
   });
 });
