@@ -198,6 +198,7 @@ async function inProcessPart() {
     stepUp: Record<"withSigning" | "server" | "intent" | "begin" | "complete", ReturnType<typeof percentiles>>;
     session: Record<"decryptOnly" | "read", ReturnType<typeof percentiles>>;
     floors: Record<"verifyOnly" | "oneCommit", ReturnType<typeof percentiles>>;
+    paymentStepUp: Record<"webauthn" | "spc", Record<"server" | "begin" | "complete", ReturnType<typeof percentiles>>>;
   };
   report.keep("inProcess", inProcess);
   const g = inProcess.guard;
@@ -255,6 +256,26 @@ async function inProcessPart() {
     "  floor: one durable commit alone",
     `p50 ${ms(f.oneCommit.p50)}`,
     `p95 ${ms(f.oneCommit.p95)}  (a one-row UPDATE; a step-up and its intent commit 5 times)`,
+  );
+  // A payment's step-up, WebAuthn against the browser's payment dialog (SPC), up to the intent authorised.
+  const pay = inProcess.paymentStepUp;
+  for (const [ceremony, label] of [
+    ["webauthn", "WebAuthn"],
+    ["spc", "SPC (payment.get, signed payment checked)"],
+  ] as const) {
+    const p = pay[ceremony];
+    report.row(
+      "step-up",
+      `payment step-up, ${label} (n=${p.server.n})`,
+      `p50 ${ms(p.server.p50)}`,
+      `p95 ${ms(p.server.p95)}  (options ${ms(p.begin.p50)}, verify + authorise ${ms(p.complete.p50)} p50)`,
+    );
+  }
+  report.row(
+    "step-up",
+    "  SPC ÷ WebAuthn, p50",
+    `× ${(pay.spc.server.p50 / pay.webauthn.server.p50).toFixed(3)}`,
+    "the same payment intent, interleaved rounds",
   );
   report.target(
     "step-up server cost p95 (ms)",

@@ -96,6 +96,58 @@ const stepUp = await timeEach(STEP_UP_ITERATIONS, async () => {
   phases.begin.push(timings.beginMs);
   phases.complete.push(timings.completeMs);
 });
+// 3b. A payment's step-up, with WebAuthn and with Secure Payment Confirmation (the browser's payment
+//     dialog: a "payment.get" assertion whose signed payment is compared with the intent), the same
+//     payment intent each time (made through the pipeline, a password session), stopping once it is
+//     authorised: the two ceremonies' server cost side by side.
+const { perform } = await import("@/lib/assurance/pipeline");
+const { transfer } = await import("@/lib/banking/transfers");
+const payer = await signedUpCustomerWithPasskey(db, "Bench Payer");
+await db.passkey.updateMany({ where: { userId: payer.userId }, data: { payment: true } });
+const payee = await db.payee.create({
+  data: { userId: payer.userId, name: "ACME Ltd", iban: "GB82WEST12345698765432", currency: "USD" },
+});
+const PAYMENT_ITERATIONS = Math.max(50, Math.floor(STEP_UP_ITERATIONS / 3));
+type PhaseSamples = { begin: number[]; complete: number[] };
+async function paymentStepUps(ceremony: "webauthn" | "spc", into: PhaseSamples, warmUp: number) {
+  for (let i = 0; i < warmUp + PAYMENT_ITERATIONS / 2; i++) {
+    const user: SessionUser = { ...passwordSession(), id: payer.userId, email: payer.email };
+    let intentId = "";
+    try {
+      await perform(transfer, user, {
+        fromAccountId: payer.accountIds[0],
+        to: `payee:${payee.id}`,
+        amount: "125.00",
+        idempotencyKey: randomUUID().replaceAll("-", ""),
+      });
+    } catch (err) {
+      if (!(err instanceof StepUpRequired)) throw err;
+      intentId = err.intentId;
+    }
+    const timings: StepUpTimings = { beginMs: 0, completeMs: 0 };
+    const result = await stepUpInProcess(user, intentId, payer.key, { timings, ceremony, resume: false });
+    if (!result.ok) throw new Error(`${ceremony} step-up failed: ${result.message}`);
+    if (i < warmUp) continue;
+    into.begin.push(timings.beginMs);
+    into.complete.push(timings.completeMs);
+  }
+}
+// Two interleaved rounds each, so drift on a noisy machine falls on both alike.
+const paymentSamples = { webauthn: { begin: [], complete: [] }, spc: { begin: [], complete: [] } } as Record<
+  "webauthn" | "spc",
+  PhaseSamples
+>;
+for (let round = 0; round < 2; round++) {
+  await paymentStepUps("webauthn", paymentSamples.webauthn, round === 0 ? WARM_UP / 4 : 0);
+  await paymentStepUps("spc", paymentSamples.spc, round === 0 ? WARM_UP / 4 : 0);
+}
+const phaseStats = ({ begin, complete }: PhaseSamples) => ({
+  server: percentiles(begin.map((b, i) => b + complete[i])),
+  begin: percentiles(begin),
+  complete: percentiles(complete),
+});
+const paymentStepUp = { webauthn: phaseStats(paymentSamples.webauthn), spc: phaseStats(paymentSamples.spc) };
+
 // 4. Reading the session: the cookie's JWE decrypted (the floor), and the whole read Vault does on every
 //    request (decrypt, the claims mapped, the server-side session row checked: lib/auth/current-user.ts).
 const { encode, decode } = await import("next-auth/jwt");
@@ -152,6 +204,7 @@ console.log(
     guard: { allowed, allowedSensitive, stepUpRequired },
     session: { decryptOnly, read: sessionRead },
     floors: { verifyOnly, oneCommit },
+    paymentStepUp,
     stepUp: {
       withSigning: stepUp,
       server: percentiles(serverShare),

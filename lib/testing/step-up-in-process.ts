@@ -45,17 +45,50 @@ export async function stepUpInProcess(
   user: SessionUser,
   intentId: string,
   key: SoftAuthenticator,
-  options: { tamper?: (assertion: ReturnType<SoftAuthenticator["assert"]>) => unknown; timings?: StepUpTimings } = {},
+  options: {
+    tamper?: (assertion: ReturnType<SoftAuthenticator["assert"]>) => unknown;
+    timings?: StepUpTimings;
+    /**
+     * "spc": asks for the browser's payment dialog (Secure Payment Confirmation) and signs a
+     * "payment.get" showing exactly what the server asked it to show; fails if it wasn't issued so.
+     */
+    ceremony?: "webauthn" | "spc";
+    /** false: stop once the intent is authorised (the bench times the step-up, not the payment after it). */
+    resume?: boolean;
+  } = {},
 ): Promise<CompleteResult> {
   const { beginStepUpFor, completeStepUpFor } = await import("@/lib/assurance/step-up");
+  const { resumeIntent } = await import("@/lib/assurance/pipeline");
   const t0 = performance.now();
-  const begin = await beginStepUpFor(user, intentId);
+  const begin = await beginStepUpFor(user, intentId, options.ceremony);
   const t1 = performance.now();
   if (!begin.ok) return begin;
-  const assertion = key.assert({ challenge: begin.options.challenge, ...TEST_RP });
+  if (options.ceremony === "spc" && !begin.spc) throw new Error("the challenge wasn't issued for the payment dialog");
+  const spc = begin.spc;
+  const assertion = key.assert({
+    challenge: begin.options.challenge,
+    ...TEST_RP,
+    ...(spc
+      ? {
+          payment: {
+            rpId: spc.rpId,
+            topOrigin: TEST_RP.origin,
+            payeeName: spc.payeeName,
+            total: spc.total,
+            instrument: { displayName: spc.instrument.displayName, icon: `${TEST_RP.origin}${spc.icon}` },
+          },
+        }
+      : {}),
+  });
   const response = options.tamper ? options.tamper(assertion) : assertion;
   const t2 = performance.now();
-  const result = await completeStepUpFor(user, intentId, response, raiseInProcess);
+  const result = await completeStepUpFor(
+    user,
+    intentId,
+    response,
+    raiseInProcess,
+    options.resume === false ? async () => "/authorised" : resumeIntent,
+  );
   if (options.timings) {
     options.timings.beginMs = t1 - t0;
     options.timings.completeMs = performance.now() - t2;
