@@ -1,5 +1,12 @@
 import type { Page } from "@playwright/test";
-import { confirmStepUp, enrolFirstPasskey, expect, test, type VirtualAuthenticator } from "./fixtures";
+import {
+  confirmStepUp,
+  enrolFirstPasskey,
+  expect,
+  saveRecoveryCodes,
+  test,
+  type VirtualAuthenticator,
+} from "./fixtures";
 import { randomUUID } from "node:crypto";
 import { authorization, catchRedirect, clientCredentials, createToken, REDIRECT } from "./support/api-app";
 import { accountsOf, addPayee, fillTransfer, sendTransfer, userId } from "./support/bank";
@@ -35,17 +42,6 @@ async function askToPayAcme(page: Page): Promise<string> {
   await expect(page).toHaveURL(/\/step-up\//);
   await expect(page.getByTestId("step-up-title")).toHaveText("Send $1,250.00 to ACME Ltd");
   return new URL(page.url()).pathname.split("/").pop()!;
-}
-
-/** Until removed, this page's documents see a browser without the payment dialog. */
-async function hideSpc(page: Page) {
-  await page.addInitScript(() => {
-    if (localStorage.getItem("e2e-hide-spc") !== "1") return;
-    Object.defineProperty(PaymentRequest, "securePaymentConfirmationAvailability", {
-      value: async () => "unavailable-feature-not-enabled",
-    });
-  });
-  await page.evaluate(() => localStorage.setItem("e2e-hide-spc", "1"));
 }
 
 test.describe("Secure Payment Confirmation", () => {
@@ -121,9 +117,13 @@ test.describe("Secure Payment Confirmation", () => {
     newUser,
     authenticator,
   }) => {
-    await hideSpc(page);
-    await enrolFirstPasskey(page, newUser, "Old laptop");
-    await page.evaluate(() => localStorage.removeItem("e2e-hide-spc"));
+    // Made as for a security key or another device: without the payment extension.
+    await page.goto("/settings/security");
+    await page.getByLabel("Passkey name").fill("Old laptop");
+    await page.getByRole("button", { name: "Use a security key or another device instead" }).click();
+    await page.getByLabel("Your password").fill(newUser.password);
+    await page.getByRole("button", { name: "Confirm password" }).click();
+    await saveRecoveryCodes(page);
     expect(passkeysOf(newUser.email).map((p) => p.payment)).toEqual([0]);
     await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
 

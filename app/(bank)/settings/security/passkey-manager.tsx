@@ -42,11 +42,16 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
   const [nickname, setNickname] = useState("My passkey");
   const [password, setPassword] = useState("");
 
-  async function add() {
+  // Where the browser has its own payment dialog (SPC), the passkey is made on this device, able to
+  // confirm payments in it; the customer can choose a security key or another device instead.
+  const dialog = useSpcAvailable();
+  const [elsewhere, setElsewhere] = useState(false);
+
+  async function add(anotherDevice = elsewhere) {
+    setElsewhere(anotherDevice);
     setMessage(null);
     setPhase("waiting");
-    // Where the browser has its own payment dialog, the passkey is made able to confirm payments in it.
-    const start = await startRegistrationAction({ payment: await spcAvailable() });
+    const start = await startRegistrationAction({ payment: !anotherDevice && (await spcAvailable()) });
     if (start.status === "needs_password") return setPhase("password");
     if (start.status === "needs_step_up") return router.push(`/step-up/${start.intentId}`);
     try {
@@ -145,14 +150,25 @@ export function AddPasskey({ requirement, next }: { requirement: EnrolRequiremen
           </button>
         </form>
       ) : (
-        <button
-          type="button"
-          onClick={add}
-          disabled={phase === "waiting"}
-          className="rounded-lg bg-accent-600 px-4 py-2 font-medium text-white hover:bg-accent-700 disabled:opacity-70"
-        >
-          {phase === "waiting" ? "Waiting for your device…" : "Add a passkey"}
-        </button>
+        <div className="flex flex-wrap items-center gap-3">
+          <button
+            type="button"
+            onClick={() => add(false)}
+            disabled={phase === "waiting"}
+            className="rounded-lg bg-accent-600 px-4 py-2 font-medium text-white hover:bg-accent-700 disabled:opacity-70"
+          >
+            {phase === "waiting" ? "Waiting for your device…" : "Add a passkey"}
+          </button>
+          {dialog && phase !== "waiting" && (
+            <button
+              type="button"
+              onClick={() => add(true)}
+              className="text-sm font-medium text-accent-800 underline hover:no-underline"
+            >
+              Use a security key or another device instead
+            </button>
+          )}
+        </div>
       )}
       {phase === "error" && message && (
         <p role="alert" className="text-sm font-medium text-red-700" data-testid="passkey-error">
@@ -249,6 +265,7 @@ function UpgradePasskey({ id, nickname }: { id: string; nickname: string }) {
     >
       <span className="text-slate-700">
         Can&apos;t confirm payments in your browser&apos;s own dialog, which shows the payee and amount itself.
+        Upgrading makes a new passkey on this device and removes this one.
       </span>
       <button
         type="button"
