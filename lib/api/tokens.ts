@@ -222,16 +222,31 @@ export async function authenticateBearer(
     failure: { status: 401 as const, error: "invalid_token" as const, description },
   });
   if (!looksLike("access", match[1])) return invalid("The access token is malformed.");
-  const row = await db.apiAccessToken.findUnique({
-    where: { tokenHash: hashSecret(match[1]) },
-    include: { client: { select: { revokedAt: true, expiresAt: true } } },
-  });
+  const tokenHash = hashSecret(match[1]);
   const now = new Date();
-  if (!row) return invalid("The access token is not recognised.");
-  if (row.expiresAt <= now) return invalid("The access token expired.");
-  if (row.client.revokedAt) return invalid("The token it came from was revoked.");
-  if (row.client.expiresAt <= now) return invalid("The token it came from expired.");
-  if (row.consumedAt) return invalid("This single-use token was already used.");
+  // One SELECT decides: the token, live and unused, of a client that is neither revoked nor expired
+  // (a revocation takes effect in the very statement that would have let the token through). Only a
+  // refusal reads again, to say why.
+  const row = await db.apiAccessToken.findFirst({
+    where: {
+      tokenHash,
+      expiresAt: { gt: now },
+      consumedAt: null,
+      client: { revokedAt: null, expiresAt: { gt: now } },
+    },
+  });
+  if (!row) {
+    const refused = await db.apiAccessToken.findUnique({
+      where: { tokenHash },
+      select: { expiresAt: true, consumedAt: true, client: { select: { revokedAt: true, expiresAt: true } } },
+    });
+    if (!refused) return invalid("The access token is not recognised.");
+    if (refused.expiresAt <= now) return invalid("The access token expired.");
+    if (refused.client.revokedAt) return invalid("The token it came from was revoked.");
+    if (refused.client.expiresAt <= now) return invalid("The token it came from expired.");
+    if (refused.consumedAt) return invalid("This single-use token was already used.");
+    return invalid("The access token is not recognised.");
+  }
   const acr = isAcr(row.acr) ? row.acr : ACR.AAL1;
   const authTime = epochSeconds(row.authTime);
   const claims: AssuranceClaims = {
