@@ -62,6 +62,9 @@ export function buildBareApp(): number {
     JSON.stringify({ name: "bare-next", private: true, type: "module" }) + "\n",
   );
   writeFileSync(path.join(BARE_APP, "next.config.js"), "export default {};\n");
+  // Its own (empty) instrumentation hook: without one, Next takes Vault's root instrumentation.ts (the
+  // bare app sits inside Vault's tree, which is its build root), whose env check then stops it starting.
+  writeFileSync(path.join(BARE_APP, "instrumentation.js"), "export function register() {}\n");
   writeFileSync(
     path.join(BARE_APP, "app/layout.js"),
     'export default function RootLayout({ children }) {\n  return <html lang="en"><body>{children}</body></html>;\n}\n',
