@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { signedUpCustomerWithPasskey } from "@/lib/testing/fixtures";
 import type { SoftAuthenticator } from "@/lib/testing/soft-authenticator";
-import { raiseInProcess, TEST_RP } from "@/lib/testing/step-up-in-process";
+import { raiseInProcess, shownPayment, TEST_RP } from "@/lib/testing/step-up-in-process";
 import { createTestDatabase, TEST_PROVIDER, type TestDatabase } from "@/lib/testing/test-db";
 
 /**
@@ -67,18 +67,6 @@ async function pendingPayment(c: Customer, amount = "125.00"): Promise<string> {
     throw err;
   }
   throw new Error("expected a step-up");
-}
-
-/** The `payment` member the browser signs for what the server asked it to show, with `change` applied. */
-function shownPayment(spc: import("@/lib/assurance/spc").SpcRequest, change: Record<string, unknown> = {}) {
-  return {
-    rpId: spc.rpId,
-    topOrigin: TEST_RP.origin,
-    payeeName: spc.payeeName,
-    total: spc.total,
-    instrument: { displayName: spc.instrument.displayName, icon: `${TEST_RP.origin}${spc.icon}` },
-    ...change,
-  };
 }
 
 async function beginSpc(c: Customer, intentId: string) {

@@ -6,6 +6,7 @@
  */
 import type { SessionUser } from "@/lib/auth/current-user";
 import type { CompleteResult, RaiseClaims } from "@/lib/assurance/step-up";
+import type { SpcRequest } from "@/lib/assurance/spc";
 import type { SoftAuthenticator } from "./soft-authenticator";
 
 /** What the browser's origin and the RP id are in tests (lib/env.ts defaults). */
@@ -38,6 +39,21 @@ export const raiseInProcess: RaiseClaims = async (user, grant) => {
 export type StepUpTimings = { beginMs: number; completeMs: number };
 
 /**
+ * The `payment` member a browser's SPC dialog signs for what the server asked it to show (W3C SPC
+ * §4.2), on the test origin; `change` alters it as a tampered dialog would.
+ */
+export function shownPayment(spc: SpcRequest, change: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    rpId: spc.rpId,
+    topOrigin: TEST_RP.origin,
+    payeeName: spc.payeeName,
+    total: spc.total,
+    instrument: { displayName: spc.instrument.displayName, icon: `${TEST_RP.origin}${spc.icon}` },
+    ...change,
+  };
+}
+
+/**
  * Begins and completes a step-up for `intentId` with `key`. `tamper` may change the assertion first;
  * `timings` receives the server's two halves (the authenticator's signing is not the server's cost).
  */
@@ -68,17 +84,7 @@ export async function stepUpInProcess(
   const assertion = key.assert({
     challenge: begin.options.challenge,
     ...TEST_RP,
-    ...(spc
-      ? {
-          payment: {
-            rpId: spc.rpId,
-            topOrigin: TEST_RP.origin,
-            payeeName: spc.payeeName,
-            total: spc.total,
-            instrument: { displayName: spc.instrument.displayName, icon: `${TEST_RP.origin}${spc.icon}` },
-          },
-        }
-      : {}),
+    ...(spc ? { payment: shownPayment(spc) } : {}),
   });
   const response = options.tamper ? options.tamper(assertion) : assertion;
   const t2 = performance.now();
