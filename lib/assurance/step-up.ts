@@ -217,7 +217,7 @@ export async function beginStepUpFor(
   if (!intent) return whyNotPending(user, intentId);
   if (passkeys.length === 0) return { ok: false, code: "no_passkey", message: "Add a passkey first." };
   const payment = paymentKeys.length > 0 ? paymentDetailsOf(intent) : null;
-  // Asked for SPC on something that isn't a payment: issued again, for WebAuthn (a fresh nonce's write).
+  // Asked for SPC on something that isn't a payment: the same nonce written again, for WebAuthn (one more write).
   if (intent.ceremony === "spc" && !payment) {
     intent = await issueChallenge(user, intentId, nonce.toString("base64url"), CHALLENGE_TTL_MS, "webauthn");
     if (!intent) return whyNotPending(user, intentId);
