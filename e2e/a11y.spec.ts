@@ -48,11 +48,10 @@ for (const width of WIDTHS) {
         await expectAccessible(page, "/login with an error");
       });
 
-      test("signed-in pages, the step-up page and a form error", async ({ page, newUser, authenticator }) => {
+      test("signed-in pages, the step-up page and a form error", async ({ page, signedInCustomer, authenticator }) => {
         test.setTimeout(90_000);
-        void authenticator;
-        await enrolFirstPasskey(page, newUser);
-        const [checking] = accountsOf(newUser.email);
+        await enrolFirstPasskey(page, authenticator, signedInCustomer);
+        const [checking] = accountsOf(signedInCustomer.email);
         // A receipt: a small transfer between the customer's own accounts needs no step-up.
         await fillTransfer(page, "Savings", "5.00");
         await sendTransfer(page);
@@ -86,13 +85,13 @@ for (const width of WIDTHS) {
         await expect(page.getByTestId("form-alert")).toBeVisible();
         await expectAccessible(page, "/transfers/new with a field error");
         // "This wasn't me", from the passkey's email: the confirmation, then the frozen account.
-        await page.goto(freezeLinkOf(await waitForMail(newUser.email, /A passkey was added/)));
+        await page.goto(freezeLinkOf(await waitForMail(signedInCustomer.email, /A passkey was added/)));
         await expectAccessible(page, "the freeze page");
         await page.getByRole("button", { name: "Yes, freeze my account" }).click();
         await expect(page.getByTestId("account-frozen-now")).toBeVisible();
         await expectAccessible(page, "the freeze page, frozen");
         await blockPasskeyAutofill(page); // else the login page's autofill signs straight back in with the passkey
-        await signIn(page, newUser);
+        await signIn(page, signedInCustomer);
         await expect(page).toHaveURL(/\/dashboard$/);
         await page.goto("/settings/security");
         await expect(page.getByTestId("freeze-card")).toBeVisible();

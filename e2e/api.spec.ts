@@ -14,18 +14,17 @@ import { authorization, catchRedirect, clientCredentials, createToken, REDIRECT 
 test("an app gets a single-use token for one payment the customer confirmed with a passkey, in the browser", async ({
   page,
   request,
-  newUser,
+  signedInCustomer,
   authenticator,
 }) => {
   test.setTimeout(90_000);
-  void authenticator;
-  await enrolFirstPasskey(page, newUser);
+  await enrolFirstPasskey(page, authenticator, signedInCustomer);
   await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
   const payee = queryE2eDb<{ id: string }>(
     `SELECT id FROM "Payee" WHERE name = 'ACME Ltd' AND userId = (SELECT id FROM "User" WHERE email = ?)`,
-    newUser.email.toLowerCase(),
+    signedInCustomer.email.toLowerCase(),
   )[0].id;
-  const [checking] = accountsOf(newUser.email);
+  const [checking] = accountsOf(signedInCustomer.email);
 
   const client = await createToken(page, "Budget script", ["accounts:read", "transfer:funds"]);
   expect(client.secret).toMatch(/^vlt_pat_[A-Za-z0-9_-]{43}$/);
@@ -96,7 +95,7 @@ test("an app gets a single-use token for one payment the customer confirmed with
   expect(grant).toMatchObject({ intent_id: intent.id, scope: "transfer:funds", expires_in: 120 });
   stepUpToken = grant.access_token;
 
-  const before = accountsOf(newUser.email)[0].balance;
+  const before = accountsOf(signedInCustomer.email)[0].balance;
   const moved = await payment();
   expect(moved.status()).toBe(201);
   expect(await moved.json()).toMatchObject({
@@ -105,11 +104,11 @@ test("an app gets a single-use token for one payment the customer confirmed with
     sca: "step_up",
     to: `payee:${payee}`,
   });
-  expect(accountsOf(newUser.email)[0].balance).toBe(before - 125_000);
+  expect(accountsOf(signedInCustomer.email)[0].balance).toBe(before - 125_000);
   const again = await payment();
   expect(again.status()).toBe(401);
   expect(again.headers()["www-authenticate"]).toContain('error="invalid_token"');
-  expect(accountsOf(newUser.email)[0].balance).toBe(before - 125_000);
+  expect(accountsOf(signedInCustomer.email)[0].balance).toBe(before - 125_000);
 
   // Declined: the intent is cancelled and the app hears access_denied.
   const second = await request.post("/api/v1/transfers", {
@@ -156,9 +155,8 @@ test('a path no API route claims, including an id of "." or ".." that URL parsin
 
 test("the authorize page refuses a malformed request or a redirect that isn't loopback, and sends a signed-out customer to sign in first", async ({
   page,
-  newUser,
+  signedInCustomer: _signedIn,
 }) => {
-  void newUser;
   await page.goto("/oauth/authorize?response_type=code&client_id=x&redirect_uri=https://evil.example/cb");
   await expect(page.getByTestId("authorize-error")).toContainText("incomplete or malformed");
   await page.context().clearCookies();
@@ -169,14 +167,11 @@ test("the authorize page refuses a malformed request or a redirect that isn't lo
 
 test("after a password sign-in, making a token asks for the passkey, then finishes without retyping", async ({
   page,
-  newUser,
-  authenticator,
+  customerWithPasskey,
 }) => {
-  void authenticator;
-  await enrolFirstPasskey(page, newUser);
   await blockPasskeyAutofill(page);
   await page.context().clearCookies();
-  await signIn(page, newUser); // a password: acr aal1, no passkey in this session
+  await signIn(page, customerWithPasskey); // a password: acr aal1, no passkey in this session
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/settings/security#api");
   const form = page.getByTestId("api-create-form");

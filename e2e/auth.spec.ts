@@ -195,8 +195,7 @@ test.describe("sign-in", () => {
     }
   });
 
-  test("the session cookie is HttpOnly and SameSite=Lax", async ({ page, newUser }) => {
-    void newUser;
+  test("the session cookie is HttpOnly and SameSite=Lax", async ({ page, signedInCustomer: _signedIn }) => {
     const cookie = (await page.context().cookies()).find((c) => c.name.includes("session-token"));
     expect(cookie).toBeTruthy();
     expect(cookie!.httpOnly).toBe(true);
@@ -211,8 +210,8 @@ test.describe("signed out", () => {
     await expect(page.getByRole("heading", { name: "Sign in to Vault" })).toBeVisible();
   });
 
-  test("sign-out ends the session", async ({ page, newUser }) => {
-    await expect(page.getByTestId("signed-in-as")).toHaveText(newUser.email.toLowerCase());
+  test("sign-out ends the session", async ({ page, signedInCustomer }) => {
+    await expect(page.getByTestId("signed-in-as")).toHaveText(signedInCustomer.email.toLowerCase());
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login\?signed_out=1$/);
     await expect(page.getByTestId("signed-out")).toHaveText(/You've signed out\./);
@@ -223,8 +222,7 @@ test.describe("signed out", () => {
     await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
   });
 
-  test("the landing page sends a signed-in user to the dashboard", async ({ page, newUser }) => {
-    void newUser;
+  test("the landing page sends a signed-in user to the dashboard", async ({ page, signedInCustomer: _signedIn }) => {
     await page.goto("/");
     await expect(page).toHaveURL(/\/dashboard$/);
   });

@@ -16,8 +16,10 @@ import type { Page } from "@playwright/test";
 import { confirmStepUp, DEMO, enrolFirstPasskey, expect, signIn, test, type Credentials } from "./fixtures";
 
 test.describe("transfers", () => {
-  test("between own accounts: detail page, new balances and the activity feed", async ({ page, newUser }) => {
-    void newUser;
+  test("between own accounts: detail page, new balances and the activity feed", async ({
+    page,
+    signedInCustomer: _signedIn,
+  }) => {
     await fillTransfer(page, "Savings", "125.50", "Holiday fund");
     await sendTransfer(page);
     await expect(page).toHaveURL(TRANSFER_PAGE);
@@ -47,8 +49,11 @@ test.describe("transfers", () => {
     await expect(page.getByTestId("ledger").locator("tbody tr").first()).toContainText("$10,125.50");
   });
 
-  test("the dashboard charts each account's balance over 30 or 90 days, from the ledger", async ({ page, newUser }) => {
-    void newUser; // opened today: no history to draw yet
+  test("the dashboard charts each account's balance over 30 or 90 days, from the ledger", async ({
+    page,
+    signedInCustomer: _signedIn,
+  }) => {
+    // opened today: no history to draw yet
     await page.goto("/dashboard");
     await expect(page.getByTestId("account-card").getByTestId("balance-chart-empty")).toHaveCount(2);
 
@@ -73,13 +78,7 @@ test.describe("transfers", () => {
     await expect(page.getByTestId("balance-change").first()).toHaveText(/ since \w+ \d+$/);
   });
 
-  test("to a new payee: the payee stops being new after the first payment", async ({
-    page,
-    newUser,
-    authenticator,
-  }) => {
-    void authenticator;
-    await enrolFirstPasskey(page, newUser);
+  test("to a new payee: the payee stops being new after the first payment", async ({ page, customerWithPasskey }) => {
     await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
     const row = page.getByTestId("payee-row").filter({ hasText: "ACME Ltd" });
     await expect(row).toContainText("IBAN ••• 5432");
@@ -91,10 +90,10 @@ test.describe("transfers", () => {
     await expect(page.getByTestId("transfer-detail")).toContainText("ACME Ltd (IBAN ••• 5432)");
     await page.goto("/payees");
     await expect(page.getByTestId("payee-row").filter({ hasText: "ACME Ltd" })).not.toContainText("New");
-    expect(accountsOf(newUser.email)[0].balance).toBe(250_000 - 4_000);
+    expect(accountsOf(customerWithPasskey.email)[0].balance).toBe(250_000 - 4_000);
   });
 
-  test("a double-clicked send moves money once", async ({ page, newUser }) => {
+  test("a double-clicked send moves money once", async ({ page, signedInCustomer }) => {
     await fillTransfer(page, "Savings", "7.77");
     await reviewTransfer(page);
     await expect(page.getByTestId("transfer-review")).toBeVisible();
@@ -107,19 +106,21 @@ test.describe("transfers", () => {
     await expect(page).toHaveURL(TRANSFER_PAGE);
     const rows = queryE2eDb<{ n: number }>(
       `SELECT COUNT(*) AS n FROM "Transfer" WHERE userId = ? AND amount = 777`,
-      userId(newUser.email),
+      userId(signedInCustomer.email),
     );
     expect(
       rows[0].n,
       JSON.stringify(
-        queryE2eDb(`SELECT amount, idempotencyKey FROM "Transfer" WHERE userId = ?`, userId(newUser.email)),
+        queryE2eDb(`SELECT amount, idempotencyKey FROM "Transfer" WHERE userId = ?`, userId(signedInCustomer.email)),
       ),
     ).toBe(1);
-    expect(accountsOf(newUser.email).map((a) => a.balance)).toEqual([250_000 - 777, 1_000_000 + 777]);
+    expect(accountsOf(signedInCustomer.email).map((a) => a.balance)).toEqual([250_000 - 777, 1_000_000 + 777]);
   });
 
-  test("keeps the typed values and shows a field error when funds are short", async ({ page, newUser }) => {
-    void newUser;
+  test("keeps the typed values and shows a field error when funds are short", async ({
+    page,
+    signedInCustomer: _signedIn,
+  }) => {
     await fillTransfer(page, "Savings", "2600", "Too much");
     await reviewTransfer(page);
     await expect(page.locator("#amount-error")).toHaveText("There isn't enough money in that account.");
@@ -130,16 +131,14 @@ test.describe("transfers", () => {
 });
 
 test.describe("payees and payout", () => {
-  test("a bad IBAN gets a field error and adds nothing", async ({ page, newUser }) => {
+  test("a bad IBAN gets a field error and adds nothing", async ({ page, signedInCustomer }) => {
     await addPayee(page, "Typo Inc", "GB82 WEST 1234 5698 7654 33", { confirm: false });
     await expect(page.locator("#iban-error")).toHaveText("That IBAN isn't valid. Check it for typos.");
     await expect(page.getByLabel("Payee name")).toHaveValue("Typo Inc");
-    expect(queryE2eDb(`SELECT id FROM "Payee" WHERE userId = ?`, userId(newUser.email))).toHaveLength(0);
+    expect(queryE2eDb(`SELECT id FROM "Payee" WHERE userId = ?`, userId(signedInCustomer.email))).toHaveLength(0);
   });
 
-  test("removing a payee", async ({ page, newUser, authenticator }) => {
-    void authenticator;
-    await enrolFirstPasskey(page, newUser);
+  test("removing a payee", async ({ page, customerWithPasskey: _customer }) => {
     await addPayee(page, "Old Landlord", "DE89 3704 0044 0532 0130 00");
     await expect(page.getByTestId("payee-row")).toHaveCount(1);
     // A dialog asks first; keeping the payee (or Escape) changes nothing.
@@ -158,9 +157,10 @@ test.describe("payees and payout", () => {
     await expect(page.getByTestId("toast").filter({ hasText: "Payee removed." })).toBeVisible();
   });
 
-  test("the payout destination is shown masked and can be changed", async ({ page, newUser, authenticator }) => {
-    void authenticator;
-    await enrolFirstPasskey(page, newUser);
+  test("the payout destination is shown masked and can be changed", async ({
+    page,
+    customerWithPasskey: _customer,
+  }) => {
     await page.goto("/settings/payout");
     await expect(page.getByTestId("payout-current")).toHaveText("No payout destination yet.");
     await page.getByLabel("Account holder").fill("Erin E2E");
@@ -174,10 +174,8 @@ test.describe("payees and payout", () => {
     await expect(page.getByTestId("payout-current")).not.toContainText("123456789");
   });
 
-  test("revealing the full account number is audited", async ({ page, newUser, authenticator }) => {
-    void authenticator;
-    await enrolFirstPasskey(page, newUser);
-    const [checking] = accountsOf(newUser.email);
+  test("revealing the full account number is audited", async ({ page, customerWithPasskey }) => {
+    const [checking] = accountsOf(customerWithPasskey.email);
     const number = queryE2eDb<{ number: string }>(`SELECT number FROM "Account" WHERE id = ?`, checking.id)[0].number;
     await page.goto(`/accounts/${checking.id}`);
     await expect(page.getByTestId("account-number")).toHaveText(`•••• ${number.slice(-4)}`);
@@ -270,10 +268,10 @@ test.describe("malformed input to every banking action", () => {
     ["malformed idempotency key", { idempotencyKey: "../../etc/passwd" }, "idempotencyKey"],
   ];
 
-  test("transfers: each gets a field error and nothing changes", async ({ page, newUser }) => {
+  test("transfers: each gets a field error and nothing changes", async ({ page, signedInCustomer }) => {
     test.setTimeout(90_000);
-    const [checking] = accountsOf(newUser.email);
-    const before = snapshot(newUser.email);
+    const [checking] = accountsOf(signedInCustomer.email);
+    const before = snapshot(signedInCustomer.email);
     for (const [what, values, field] of transferCases) {
       await fillTransfer(page, "Savings", "1.00");
       await craft(page, TRANSFER_FORM, {
@@ -283,11 +281,11 @@ test.describe("malformed input to every banking action", () => {
       await reviewTransfer(page);
       if (field === "idempotencyKey") await expect(page.getByTestId("form-alert"), what).toHaveText(/form has expired/);
       else await expect(page.locator(`#${field}-error`), what).toBeVisible();
-      expect(snapshot(newUser.email), what).toEqual(before);
+      expect(snapshot(signedInCustomer.email), what).toEqual(before);
     }
   });
 
-  test("payees and payout: each gets a field error and nothing changes", async ({ page, newUser }) => {
+  test("payees and payout: each gets a field error and nothing changes", async ({ page, signedInCustomer }) => {
     test.setTimeout(90_000);
 
     const cases: [string, Record<string, string | null>, string][] = [
@@ -312,7 +310,7 @@ test.describe("malformed input to every banking action", () => {
         "iban",
       ],
     ];
-    const before = snapshot(newUser.email);
+    const before = snapshot(signedInCustomer.email);
     for (const [path, submit] of [
       ["/payees", "Add payee"],
       ["/settings/payout", "Save payout destination"],
@@ -322,23 +320,22 @@ test.describe("malformed input to every banking action", () => {
         await craft(page, "form:has([name=scheme])", values);
         await page.getByRole("button", { name: submit }).click();
         await expect(page.locator(`#${field}-error`), `${path} ${what}`).toBeVisible();
-        expect(snapshot(newUser.email), `${path} ${what}`).toEqual(before);
+        expect(snapshot(signedInCustomer.email), `${path} ${what}`).toEqual(before);
       }
     }
   });
 
   test("remove payee and reveal: forged or malformed ids are not found and change nothing", async ({
     page,
-    newUser,
+    signedInCustomer,
     authenticator,
   }) => {
     test.setTimeout(60_000);
-    void authenticator;
-    await enrolFirstPasskey(page, newUser);
+    await enrolFirstPasskey(page, authenticator, signedInCustomer);
     await addPayee(page, "Keep Me", "GB82 WEST 1234 5698 7654 32");
     await expect(page.getByTestId("payee-row")).toHaveCount(1);
-    const [checking] = accountsOf(newUser.email);
-    const before = snapshot(newUser.email);
+    const [checking] = accountsOf(signedInCustomer.email);
+    const before = snapshot(signedInCustomer.email);
     const ids: [string, string | null][] = [
       ["empty", ""],
       ["missing", null],
@@ -356,7 +353,7 @@ test.describe("malformed input to every banking action", () => {
       await craft(page, "form:has([name=accountId])", { accountId: value });
       await page.getByRole("button", { name: "Reveal" }).click();
       await expect(page.getByText("That account was not found."), `reveal: ${what}`).toBeVisible();
-      expect(snapshot(newUser.email), what).toEqual(before);
+      expect(snapshot(signedInCustomer.email), what).toEqual(before);
     }
   });
 });
@@ -372,18 +369,17 @@ async function signInAfterAFailedAttempt(page: Page, user: Credentials) {
 
 test("the dashboard's security summary: a prompt to add a passkey until there is one, and recent sign-ins with failures", async ({
   page,
-  newUser,
+  signedInCustomer,
   authenticator,
 }) => {
-  void authenticator;
   // A failed attempt on this customer's email shows up on their dashboard after they sign in.
-  await signInAfterAFailedAttempt(page, newUser);
+  await signInAfterAFailedAttempt(page, signedInCustomer);
   const status = page.getByTestId("security-status");
   await expect(status.getByTestId("add-passkey-prompt")).toContainText("Add a passkey");
   const signIns = status.getByTestId("recent-sign-ins").getByRole("listitem");
   await expect(signIns.first()).toContainText("Signed in with password");
   await expect(signIns.nth(1)).toContainText("Failed attempt with password");
-  await enrolFirstPasskey(page, newUser);
+  await enrolFirstPasskey(page, authenticator, signedInCustomer);
   await page.goto("/dashboard");
   await expect(status.getByTestId("add-passkey-prompt")).toHaveCount(0);
   await expect(status.getByTestId("passkey-summary")).toContainText("1 passkey confirms your sensitive actions");
@@ -391,9 +387,8 @@ test("the dashboard's security summary: a prompt to add a passkey until there is
 
 test("while a transfer is sending, its fields and button are disabled and say so; the values sent are the ones typed", async ({
   page,
-  newUser,
+  signedInCustomer: _signedIn,
 }) => {
-  void newUser;
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   await fillTransfer(page, "Savings", "42.00", "Held for a moment");
@@ -414,12 +409,11 @@ test("while a transfer is sending, its fields and button are disabled and say so
 
 test("the security centre: the payout destination, a security log filtered by kind and outcome, and a passkey hint before each sensitive action", async ({
   page,
-  newUser,
+  signedInCustomer,
   authenticator,
 }) => {
-  void authenticator;
-  await signInAfterAFailedAttempt(page, newUser);
-  await enrolFirstPasskey(page, newUser);
+  await signInAfterAFailedAttempt(page, signedInCustomer);
+  await enrolFirstPasskey(page, authenticator, signedInCustomer);
 
   await page.goto("/settings/security");
   const payout = page.getByTestId("security-payout");

@@ -19,8 +19,10 @@ async function expectNoSidewaysScroll(page: Page, what: string) {
 test.describe("on a 360 px phone", () => {
   test.use({ viewport: { width: 360, height: 740 } });
 
-  test("the tab bar reaches every page, marks the current one, and nothing is cut off", async ({ page, newUser }) => {
-    void newUser;
+  test("the tab bar reaches every page, marks the current one, and nothing is cut off", async ({
+    page,
+    signedInCustomer: _signedIn,
+  }) => {
     const nav = page.getByRole("navigation", { name: "Main" });
     const pages: [name: string, url: RegExp][] = [
       ["Move money", /\/transfers\/new$/],
@@ -46,22 +48,20 @@ test.describe("on a 360 px phone", () => {
     expect(footer!.y + footer!.height).toBeLessThanOrEqual(bar!.y + 1);
   });
 
-  test("a long unbroken memo wraps on every page that shows it", async ({ page, newUser }) => {
-    void newUser;
+  test("a long unbroken memo wraps on every page that shows it", async ({ page, signedInCustomer }) => {
     const memo = "A".repeat(140);
     await fillTransfer(page, "Savings", "3.21", memo);
     await sendTransfer(page);
     await expect(page).toHaveURL(TRANSFER_PAGE);
     const receipt = new URL(page.url()).pathname;
-    const [checking, savings] = accountsOf(newUser.email);
+    const [checking, savings] = accountsOf(signedInCustomer.email);
     for (const path of [receipt, "/dashboard", `/accounts/${checking.id}`, `/accounts/${savings.id}`, "/activity"]) {
       await page.goto(path);
       await expectNoSidewaysScroll(page, path);
     }
   });
 
-  test("the masked account number never wraps", async ({ page, newUser }) => {
-    void newUser;
+  test("the masked account number never wraps", async ({ page, signedInCustomer: _signedIn }) => {
     const masked = page
       .getByTestId("account-card")
       .first()
@@ -74,10 +74,9 @@ test.describe("on a 360 px phone", () => {
 
 test("the review before a payment: exactly what will happen and the balance after, nothing sent until Send; Edit keeps what was typed", async ({
   page,
-  newUser,
+  signedInCustomer,
 }) => {
-  void newUser;
-  const transfersOf = () => accountsOf(newUser.email).map((a) => a.balance);
+  const transfersOf = () => accountsOf(signedInCustomer.email).map((a) => a.balance);
   const before = transfersOf();
   await fillTransfer(page, "Savings", "125.50", "Holiday fund");
   await reviewTransfer(page);
@@ -106,9 +105,8 @@ test("the review before a payment: exactly what will happen and the balance afte
 
 test("the receipt: a check mark, what was sent to whom, the balance after it and the reference, ready to print or share", async ({
   page,
-  newUser,
+  signedInCustomer: _signedIn,
 }) => {
-  void newUser;
   await fillTransfer(page, "Savings", "125.50", "Holiday fund");
   await sendTransfer(page);
   await expect(page).toHaveURL(TRANSFER_PAGE);
@@ -169,16 +167,14 @@ test("a sign-in error keeps the typed email", async ({ page }) => {
   await expect(page.getByLabel("Email")).toHaveValue("someone@example.com");
 });
 
-test("an empty payee form flags every field at once", async ({ page, newUser }) => {
-  void newUser;
+test("an empty payee form flags every field at once", async ({ page, signedInCustomer: _signedIn }) => {
   await page.goto("/payees");
   await page.getByRole("button", { name: "Add payee" }).click();
   await expect(page.locator("#name-error")).toBeVisible();
   await expect(page.locator("#iban-error")).toHaveText("Enter the IBAN.");
 });
 
-test("an empty transfer form flags every field at once", async ({ page, newUser }) => {
-  void newUser;
+test("an empty transfer form flags every field at once", async ({ page, signedInCustomer: _signedIn }) => {
   await page.goto("/transfers/new");
   await reviewTransfer(page);
   await expect(page.locator("#to-error")).toBeVisible();

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { prepareDatabase, startAppServer, type AppServer } from "./support/app-server";
-import { DEMO, enrolFirstPasskey, expect, signIn, signUp, test } from "./fixtures";
+import { attachVirtualAuthenticator, DEMO, enrolFirstPasskey, expect, signIn, signUp, test } from "./fixtures";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const devScript = (
@@ -55,18 +55,7 @@ test.describe("the first run", () => {
     await expect(page.getByRole("heading", { name: /Alice/ })).toBeVisible();
 
     // Passkeys work there too: a new customer enrols one with Chromium's virtual authenticator.
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("WebAuthn.enable", { enableUI: false });
-    await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: {
-        protocol: "ctap2",
-        transport: "internal",
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    const authenticator = await attachVirtualAuthenticator(page);
     await page.getByRole("button", { name: "Sign out" }).first().click();
     await expect(page).toHaveURL(/\/login/);
     const user = {
@@ -76,7 +65,7 @@ test.describe("the first run", () => {
     };
     await signUp(page, user);
     await expect(page).toHaveURL(/\/dashboard$/);
-    await enrolFirstPasskey(page, user);
+    await enrolFirstPasskey(page, authenticator, user);
     await context.close();
   });
 });

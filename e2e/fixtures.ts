@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { test as base, expect, type CDPSession, type Page } from "@playwright/test";
 
 export type Credentials = { name: string; email: string; password: string };
+/** A customer whose first passkey is enrolled: the recovery codes that came with it. */
+export type CustomerWithPasskey = Credentials & { recoveryCodes: string[] };
 
 export const DEMO = {
   alice: { name: "Alice Archer", email: "alice@example.com", password: "demo-password-alice" },
@@ -13,7 +15,8 @@ export type VirtualAuthenticator = { cdp: CDPSession; authenticatorId: string };
 export const test = base.extend<{
   cspViolations: void;
   serverErrors: void;
-  newUser: Credentials;
+  signedInCustomer: Credentials;
+  customerWithPasskey: CustomerWithPasskey;
   authenticator: VirtualAuthenticator;
 }>({
   /**
@@ -21,20 +24,11 @@ export const test = base.extend<{
    * call (without one, a ceremony hangs for over a minute).
    */
   authenticator: async ({ page }, use) => {
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send("WebAuthn.enable", { enableUI: false });
-    const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: {
-        protocol: "ctap2",
-        transport: "internal",
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
-    await use({ cdp, authenticatorId });
-    await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId }).catch(() => {});
+    const authenticator = await attachVirtualAuthenticator(page);
+    await use(authenticator);
+    await authenticator.cdp
+      .send("WebAuthn.removeVirtualAuthenticator", { authenticatorId: authenticator.authenticatorId })
+      .catch(() => {});
   },
   /** Fails any test during which the browser refused something under the Content-Security-Policy. */
   cspViolations: [
@@ -61,8 +55,8 @@ export const test = base.extend<{
     },
     { auto: true },
   ],
-  /** A fresh customer, signed up through the real form, and signed in. */
-  newUser: async ({ page }, use) => {
+  /** A fresh customer, signed up through the real form, and signed in on `page`. */
+  signedInCustomer: async ({ page }, use) => {
     const user = {
       name: "Erin E2E",
       email: `erin-${randomUUID()}@example.com`,
@@ -72,8 +66,34 @@ export const test = base.extend<{
     await expect(page).toHaveURL(/\/dashboard$/);
     await use(user);
   },
+  /**
+   * The signed-in customer above, with a first passkey ("Test laptop") on the page's virtual
+   * authenticator, enrolled through the security page; the test starts there. A test that enrols
+   * later, or under another name, asks for signedInCustomer and authenticator instead.
+   */
+  customerWithPasskey: async ({ page, signedInCustomer, authenticator }, use) => {
+    const recoveryCodes = await enrolFirstPasskey(page, authenticator, signedInCustomer);
+    await use({ ...signedInCustomer, recoveryCodes });
+  },
 });
 export { expect };
+
+/** A platform authenticator with user verification (Touch ID, Windows Hello), on this page's browser context. */
+export async function attachVirtualAuthenticator(page: Page): Promise<VirtualAuthenticator> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable", { enableUI: false });
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
+}
 
 export async function signUp(page: Page, user: Credentials) {
   await page.goto("/signup");
@@ -91,10 +111,17 @@ export async function signIn(page: Page, user: { email: string; password: string
 }
 
 /**
- * Enrols the first passkey through the security page: the password is re-entered first. Returns the
- * recovery codes that come with the first passkey, after "saving" them.
+ * Enrols the first passkey through the security page: the password is re-entered first, and the new
+ * credential must then be on the page's virtual authenticator. Returns the recovery codes that come
+ * with the first passkey, after "saving" them.
  */
-export async function enrolFirstPasskey(page: Page, user: Credentials, name = "Test laptop"): Promise<string[]> {
+export async function enrolFirstPasskey(
+  page: Page,
+  authenticator: VirtualAuthenticator,
+  user: { password: string },
+  name = "Test laptop",
+): Promise<string[]> {
+  const before = await credentialCount(authenticator);
   await page.goto("/settings/security");
   await page.getByLabel("Passkey name").fill(name);
   await page.getByRole("button", { name: "Add a passkey" }).click();
@@ -102,7 +129,13 @@ export async function enrolFirstPasskey(page: Page, user: Credentials, name = "T
   await page.getByRole("button", { name: "Confirm password" }).click();
   const codes = await saveRecoveryCodes(page);
   await expect(page.getByTestId("passkey-name").filter({ hasText: name })).toBeVisible();
+  expect(await credentialCount(authenticator), "credentials on the virtual authenticator").toBe(before + 1);
   return codes;
+}
+
+/** How many credentials the virtual authenticator holds. */
+export async function credentialCount({ cdp, authenticatorId }: VirtualAuthenticator): Promise<number> {
+  return (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials.length;
 }
 
 /** The recovery codes panel (shown once): reads the codes, ticks "I've saved these codes", Done. */

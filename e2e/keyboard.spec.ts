@@ -6,7 +6,7 @@
  */
 import type { Locator, Page } from "@playwright/test";
 import { addPayee, TRANSFER_PAGE } from "./support/bank";
-import { blockPasskeyAutofill, enrolFirstPasskey, expect, test } from "./fixtures";
+import { blockPasskeyAutofill, expect, test } from "./fixtures";
 
 /** Presses Tab until `target` has focus; fails if it takes more than `limit` presses. */
 async function tabTo(page: Page, target: Locator, limit = 40) {
@@ -17,9 +17,7 @@ async function tabTo(page: Page, target: Locator, limit = 40) {
   throw new Error(`Tab never reached ${target}`);
 }
 
-test("sign-in, a transfer and its step-up, with the keyboard alone", async ({ page, newUser, authenticator }) => {
-  void authenticator;
-  await enrolFirstPasskey(page, newUser);
+test("sign-in, a transfer and its step-up, with the keyboard alone", async ({ page, customerWithPasskey }) => {
   await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
   await blockPasskeyAutofill(page);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
@@ -28,9 +26,9 @@ test("sign-in, a transfer and its step-up, with the keyboard alone", async ({ pa
   // Sign in.
   await page.goto("/login");
   await tabTo(page, page.getByLabel("Email"));
-  await page.keyboard.type(newUser.email);
+  await page.keyboard.type(customerWithPasskey.email);
   await tabTo(page, page.getByLabel("Password"));
-  await page.keyboard.type(newUser.password);
+  await page.keyboard.type(customerWithPasskey.password);
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/dashboard$/);
 

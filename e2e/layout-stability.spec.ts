@@ -13,7 +13,7 @@
  */
 import type { Page } from "@playwright/test";
 import { accountsOf, addPayee } from "./support/bank";
-import { enrolFirstPasskey, expect, test, type Credentials } from "./fixtures";
+import { expect, test, type Credentials } from "./fixtures";
 
 declare global {
   interface Window {
@@ -69,9 +69,8 @@ async function watch(page: Page) {
   });
 }
 
-/** A customer with a passkey and a payee waiting on the step-up page; returns every kind of page to visit. */
+/** For a customer with a passkey: a payee left waiting on the step-up page; returns every kind of page to visit. */
 async function customerWithPendingStepUp(page: Page, user: Credentials) {
-  await enrolFirstPasskey(page, user);
   const [checking] = accountsOf(user.email);
   await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32", { confirm: false });
   await expect(page).toHaveURL(/\/step-up\//);
@@ -104,12 +103,10 @@ async function load(page: Page, path: string) {
 
 test("every page loads without a layout shift, styled and in the chosen theme from the first paint", async ({
   page,
-  newUser,
-  authenticator,
+  customerWithPasskey,
 }) => {
   test.setTimeout(120_000);
-  void authenticator;
-  const pages = await customerWithPendingStepUp(page, newUser);
+  const pages = await customerWithPendingStepUp(page, customerWithPasskey);
   await watch(page);
 
   const shifts: Record<string, number> = {};
@@ -159,13 +156,8 @@ test("signed-out pages load without a layout shift, styled from the first paint"
   expect(await page.evaluate(() => window.__shift)).toBeGreaterThan(0.05);
 });
 
-test("at 360 px, the narrowest phone we support, no page scrolls sideways", async ({
-  page,
-  newUser,
-  authenticator,
-}) => {
-  void authenticator;
-  const pages = await customerWithPendingStepUp(page, newUser);
+test("at 360 px, the narrowest phone we support, no page scrolls sideways", async ({ page, customerWithPasskey }) => {
+  const pages = await customerWithPendingStepUp(page, customerWithPasskey);
   await page.setViewportSize({ width: 360, height: 740 });
   const overflowing: Record<string, number> = {};
   for (const path of pages) {

@@ -5,7 +5,7 @@
  */
 import { addPayee, fillTransfer, userId, reviewTransfer } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
-import { confirmStepUp, enrolFirstPasskey, expect, test } from "./fixtures";
+import { confirmStepUp, expect, test } from "./fixtures";
 
 const limitOf = (email: string) =>
   Number(
@@ -15,11 +15,8 @@ const limitOf = (email: string) =>
 
 test("lowering the daily limit needs no passkey; raising it shows the new amount and needs one; a payment past it is refused first", async ({
   page,
-  newUser,
-  authenticator,
+  customerWithPasskey,
 }) => {
-  void authenticator;
-  await enrolFirstPasskey(page, newUser);
   await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
 
   await page.goto("/settings/limits");
@@ -28,7 +25,7 @@ test("lowering the daily limit needs no passkey; raising it shows the new amount
   await page.getByRole("button", { name: "Save daily limit" }).click();
   await expect(page.getByText("Daily limit changed.").first()).toBeVisible();
   await expect(page).toHaveURL(/\/settings\/limits$/); // no step-up page on the way
-  expect(limitOf(newUser.email)).toBe(5_000);
+  expect(limitOf(customerWithPasskey.email)).toBe(5_000);
 
   // A payment past the limit is refused on the form: no passkey is asked for.
   await page.goto("/transfers/new");
@@ -44,9 +41,9 @@ test("lowering the daily limit needs no passkey; raising it shows the new amount
   await expect(page).toHaveURL(/\/step-up\//);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Change your daily payment limit to $7,500.00");
   await expect(page.getByText("$50.00", { exact: true })).toBeVisible();
-  expect(limitOf(newUser.email)).toBe(5_000);
+  expect(limitOf(customerWithPasskey.email)).toBe(5_000);
   await confirmStepUp(page);
   await expect(page).toHaveURL(/\/settings\/limits\?saved=1$/);
   await expect(page.getByTestId("limit-current")).toContainText("$7,500.00");
-  expect(limitOf(newUser.email)).toBe(750_000);
+  expect(limitOf(customerWithPasskey.email)).toBe(750_000);
 });

@@ -65,18 +65,17 @@ test.describe("security notifications", () => {
   test("every sensitive event emails its message, with the right facts, and shows in the security centre", async ({
     page,
     browser,
-    newUser,
+    signedInCustomer,
     authenticator,
   }) => {
-    void authenticator;
     test.setTimeout(150_000);
     await blockPasskeyAutofill(page);
-    const to = newUser.email;
+    const to = signedInCustomer.email;
 
     // Opening the account signed this browser in: a device never seen for this customer.
     expectWellFormed(await waitForMail(to, /New sign-in/), /signed in to your account \(with a password\)/);
 
-    const codes = await enrolFirstPasskey(page, newUser, "Work laptop");
+    const codes = await enrolFirstPasskey(page, authenticator, signedInCustomer, "Work laptop");
     expectWellFormed(await waitForMail(to, /A passkey was added/), /A passkey named "Work laptop" was added/);
 
     await addPayee(page, "ACME Ltd", IBAN);
@@ -91,7 +90,7 @@ test.describe("security notifications", () => {
     );
 
     await page.goto("/settings/payout");
-    await page.getByLabel("Account holder").fill(newUser.name);
+    await page.getByLabel("Account holder").fill(signedInCustomer.name);
     await page.getByLabel("Domestic (routing or sort code)").check();
     await page.getByLabel("Routing number or sort code").fill("021000021");
     await page.getByLabel("Account number", { exact: true }).fill("123456789");
@@ -112,7 +111,7 @@ test.describe("security notifications", () => {
     expect(token.text).not.toMatch(/vlt_pat_/);
 
     // Another browser signs in (a new device), then this one ends it.
-    const other = await secondBrowser(browser, newUser);
+    const other = await secondBrowser(browser, signedInCustomer);
     await expect.poll(async () => (await mailTo(to)).filter((m) => /New sign-in/.test(m.subject)).length).toBe(2);
     await page.goto("/settings/security");
     await page.getByRole("button", { name: "Sign out everywhere else" }).click();
@@ -120,7 +119,7 @@ test.describe("security notifications", () => {
     await other.context.close();
 
     const newPassword = "a brand new passphrase for erin";
-    await changePassword(page, newUser.password, newPassword);
+    await changePassword(page, signedInCustomer.password, newPassword);
     expectWellFormed(await waitForMail(to, /password was changed/), /Your password was changed/);
 
     await page.goto("/settings/security");
@@ -157,12 +156,11 @@ test.describe("security notifications", () => {
 
   test("email preferences: a switchable kind can be turned off (the security centre still shows it); the essential ones can't", async ({
     page,
-    newUser,
+    signedInCustomer,
     authenticator,
   }) => {
-    void authenticator;
     await blockPasskeyAutofill(page);
-    await enrolFirstPasskey(page, newUser);
+    await enrolFirstPasskey(page, authenticator, signedInCustomer);
     await page.goto("/settings/security");
     await page.getByText("Email preferences", { exact: true }).click();
     await expect(page.getByRole("checkbox", { name: "Password changes" })).toBeDisabled();
@@ -174,7 +172,7 @@ test.describe("security notifications", () => {
     await expect(page.getByText("Email preferences saved.")).toBeVisible();
     // Silencing emails is itself told, by an email that can't be switched off.
     expectWellFormed(
-      await waitForMail(newUser.email, /preferences were changed/),
+      await waitForMail(signedInCustomer.email, /preferences were changed/),
       /Emails now switched off: payees added\./,
     );
 
@@ -182,11 +180,13 @@ test.describe("security notifications", () => {
     await page.goto("/settings/security");
     await expect(page.getByTestId("notice").filter({ hasText: "A payee was added: Quiet Payee Ltd" })).toBeVisible();
     // The passkey's message (sent before the payee) is there; no payee message came, or comes.
-    await waitForMail(newUser.email, /A passkey was added/);
-    expect(queryE2eDb(`SELECT kind FROM "OutboxMessage" WHERE userId = ?`, userId(newUser.email))).not.toContainEqual({
+    await waitForMail(signedInCustomer.email, /A passkey was added/);
+    expect(
+      queryE2eDb(`SELECT kind FROM "OutboxMessage" WHERE userId = ?`, userId(signedInCustomer.email)),
+    ).not.toContainEqual({
       kind: "payee.added",
     });
-    expect((await mailTo(newUser.email)).map((m) => m.subject)).not.toContain("Vault: A payee was added");
+    expect((await mailTo(signedInCustomer.email)).map((m) => m.subject)).not.toContain("Vault: A payee was added");
   });
 });
 
@@ -194,31 +194,34 @@ test.describe("This wasn't me", () => {
   test("the link from a 'new passkey' message freezes the account; payments and payees are refused, the other session ends, the link works once, and unfreezing follows the documented path", async ({
     page,
     browser,
-    newUser,
+    signedInCustomer,
     authenticator,
   }) => {
-    void authenticator;
     test.setTimeout(120_000);
     await blockPasskeyAutofill(page);
-    await enrolFirstPasskey(page, newUser, "Own laptop");
+    await enrolFirstPasskey(page, authenticator, signedInCustomer, "Own laptop");
     await addPayee(page, "ACME Ltd", IBAN);
     // The passkey predates the freeze by more than the clock's resolution.
-    const link = freezeLinkOf(await waitForMail(newUser.email, /A passkey was added/));
+    const link = freezeLinkOf(await waitForMail(signedInCustomer.email, /A passkey was added/));
     // The link exists only in the email: the database keeps the link's id and a keyed hash, never the token.
-    const stored = JSON.stringify(queryE2eDb(`SELECT * FROM "OutboxMessage" WHERE userId = ?`, userId(newUser.email)));
+    const stored = JSON.stringify(
+      queryE2eDb(`SELECT * FROM "OutboxMessage" WHERE userId = ?`, userId(signedInCustomer.email)),
+    );
     expect(stored).toContain("{{freeze-link}}");
     expect(stored).not.toContain(link.split("/").pop());
-    const other = await secondBrowser(browser, newUser);
+    const other = await secondBrowser(browser, signedInCustomer);
 
     // Opened from the email, signed out: one confirmation, then frozen.
     const mailReader = await browser.newContext();
     const reader = await mailReader.newPage();
     await reader.goto(link);
     await expect(reader.getByRole("heading", { name: "Freeze your account?" })).toBeVisible();
-    expect(queryE2eDb(`SELECT frozenAt FROM "User" WHERE id = ?`, userId(newUser.email))).toEqual([{ frozenAt: null }]);
+    expect(queryE2eDb(`SELECT frozenAt FROM "User" WHERE id = ?`, userId(signedInCustomer.email))).toEqual([
+      { frozenAt: null },
+    ]);
     await reader.getByRole("button", { name: "Yes, freeze my account" }).click();
     await expect(reader.getByTestId("account-frozen-now")).toContainText("Your account is frozen.");
-    const frozen = await waitForMail(newUser.email, /Your account is frozen/);
+    const frozen = await waitForMail(signedInCustomer.email, /Your account is frozen/);
     expect(frozen.text).toMatch(/every sign-in and API token was ended/);
 
     // The link signed no one in: the browser that used it has no session.
@@ -237,7 +240,7 @@ test.describe("This wasn't me", () => {
     await expect(page).toHaveURL(/\/login/);
 
     // Signed in again (a password still works): the banner says it, and money and payees are refused.
-    await signIn(page, newUser);
+    await signIn(page, signedInCustomer);
     await expect(page).toHaveURL(/\/dashboard$/);
     await expect(page.getByTestId("account-frozen")).toContainText("Your account is frozen.");
     await fillTransfer(page, "ACME Ltd", "1250.00");
@@ -249,7 +252,7 @@ test.describe("This wasn't me", () => {
     await page.getByLabel("IBAN", { exact: true }).fill("DE89 3704 0044 0532 0130 00");
     await page.getByRole("button", { name: "Add payee" }).click();
     await expect(page.getByRole("alert").filter({ hasText: "Your account is frozen" })).toBeVisible();
-    const id = userId(newUser.email);
+    const id = userId(signedInCustomer.email);
     const paid = () => queryE2eDb(`SELECT COUNT(*) AS n FROM "Transfer" WHERE userId = ? AND payeeId IS NOT NULL`, id);
     expect(paid()).toEqual([{ n: 0 }]);
     expect(queryE2eDb(`SELECT name FROM "Payee" WHERE userId = ?`, id)).toEqual([{ name: "ACME Ltd" }]);
@@ -260,14 +263,14 @@ test.describe("This wasn't me", () => {
     await page.getByLabel("Password", { exact: true }).fill("not the password");
     await page.getByRole("button", { name: "Unfreeze my account" }).click();
     await expect(page.getByText("That password isn't right.")).toBeVisible();
-    await page.getByLabel("Password", { exact: true }).fill(newUser.password);
+    await page.getByLabel("Password", { exact: true }).fill(signedInCustomer.password);
     await page.getByRole("button", { name: "Unfreeze my account" }).click();
     await expect(page.getByTestId("step-up-title")).toHaveText("Unfreeze your account");
     await confirmStepUp(page);
     await expect(page).toHaveURL(/\/settings\/security\?unfreeze=confirmed$/);
     await expect(page.getByTestId("unfreeze-pending")).toContainText("works again at");
     await expect(page.getByTestId("account-frozen")).toBeVisible();
-    await waitForMail(newUser.email, /will be unfrozen/);
+    await waitForMail(signedInCustomer.email, /will be unfrozen/);
 
     // After the cooling-off (moved into the past here), the account works again.
     const [{ unfreezeAt }] = queryE2eDb<{ unfreezeAt: string | number }>(

@@ -50,14 +50,14 @@ async function signOut(page: Page) {
 
 test("lose the passkey, recover with a code, enrol a new one; large payments and passkey removal wait out the cooling-off; a used code fails", async ({
   page,
-  newUser,
+  signedInCustomer,
   authenticator,
 }) => {
-  const codes = await enrolFirstPasskey(page, newUser, "Lost phone");
+  const codes = await enrolFirstPasskey(page, authenticator, signedInCustomer, "Lost phone");
   expect(new Set(codes).size).toBe(10);
   const stored = queryE2eDb<{ codeHash: string; usedAt: string | null }>(
     `SELECT codeHash, usedAt FROM "RecoveryCode" WHERE userId = ?`,
-    userId(newUser.email),
+    userId(signedInCustomer.email),
   );
   expect(stored).toHaveLength(10);
   for (const row of stored) expect(codes.some((c) => row.codeHash.includes(c.replaceAll("-", "")))).toBe(false);
@@ -71,7 +71,7 @@ test("lose the passkey, recover with a code, enrol a new one; large payments and
   await authenticator.cdp.send("WebAuthn.clearCredentials", { authenticatorId: authenticator.authenticatorId });
   await signOut(page);
 
-  await recoverWith(page, newUser, codes[0].toLowerCase().replaceAll("-", " "), { viaLogin: true });
+  await recoverWith(page, signedInCustomer, codes[0].toLowerCase().replaceAll("-", " "), { viaLogin: true });
   await expect(page).toHaveURL(/\/settings\/security\?recovered=1$/);
   await expect(page.getByRole("status").filter({ hasText: "signed in with a recovery code" })).toBeVisible();
   await expect(page.getByTestId("recovery-hold")).toContainText(/Recovery cooling-off until .+ GMT\+[12]\./);
@@ -84,16 +84,24 @@ test("lose the passkey, recover with a code, enrol a new one; large payments and
   await expect(page.getByTestId("passkey-row")).toHaveCount(2);
 
   // A large payment is held, not sent to step-up, and nothing moves or waits.
-  const transfersBefore = queryE2eDb(`SELECT id FROM "Transfer" WHERE userId = ?`, userId(newUser.email)).length;
+  const transfersBefore = queryE2eDb(
+    `SELECT id FROM "Transfer" WHERE userId = ?`,
+    userId(signedInCustomer.email),
+  ).length;
   await fillTransfer(page, "ACME Ltd", "1250.00");
   await sendTransfer(page);
   await expect(page.getByTestId("form-alert")).toContainText(
     /You signed in with a recovery code, so for your safety this is on hold until [A-Z][a-z]{2} \d+, \d{4}, \d+:\d{2} [AP]M GMT\+[12]\./,
   );
   await expect(page).toHaveURL(/\/transfers\/new$/);
-  expect(queryE2eDb(`SELECT id FROM "Transfer" WHERE userId = ?`, userId(newUser.email))).toHaveLength(transfersBefore);
+  expect(queryE2eDb(`SELECT id FROM "Transfer" WHERE userId = ?`, userId(signedInCustomer.email))).toHaveLength(
+    transfersBefore,
+  );
   expect(
-    queryE2eDb(`SELECT id FROM "StepUpIntent" WHERE userId = ? AND action = 'transfer.payee'`, userId(newUser.email)),
+    queryE2eDb(
+      `SELECT id FROM "StepUpIntent" WHERE userId = ? AND action = 'transfer.payee'`,
+      userId(signedInCustomer.email),
+    ),
   ).toHaveLength(0);
 
   // Removing a passkey is bound during the cooling-off, and a passkey enrolled since it began can't
@@ -108,17 +116,17 @@ test("lose the passkey, recover with a code, enrol a new one; large payments and
   ).toBeVisible();
   await expect(page).toHaveURL(/\/step-up\//);
   expect(
-    queryE2eDb(`SELECT nickname FROM "Passkey" WHERE userId = ? ORDER BY nickname`, userId(newUser.email)),
+    queryE2eDb(`SELECT nickname FROM "Passkey" WHERE userId = ? ORDER BY nickname`, userId(signedInCustomer.email)),
   ).toEqual([{ nickname: "Lost phone" }, { nickname: "New phone" }]);
-  expect(auditReasons(newUser.email, "step_up.verify")).toContainEqual({
+  expect(auditReasons(signedInCustomer.email, "step_up.verify")).toContainEqual({
     outcome: "DENIED",
     reason: "passkey_enrolled_during_cooling_off",
   });
 
   // Audited: the code, the hold, and the guard's refusal.
-  expect(auditReasons(newUser.email, "recovery.code_used")).toEqual([{ outcome: "SUCCESS", reason: null }]);
-  expect(auditReasons(newUser.email, "recovery.hold_started")).toHaveLength(1);
-  expect(auditReasons(newUser.email, "assurance.decision")).toContainEqual({
+  expect(auditReasons(signedInCustomer.email, "recovery.code_used")).toEqual([{ outcome: "SUCCESS", reason: null }]);
+  expect(auditReasons(signedInCustomer.email, "recovery.hold_started")).toHaveLength(1);
+  expect(auditReasons(signedInCustomer.email, "assurance.decision")).toContainEqual({
     outcome: "DENIED",
     reason: "recovery_cooling_off",
   });
@@ -127,18 +135,16 @@ test("lose the passkey, recover with a code, enrol a new one; large payments and
 
   // The same code never works twice.
   await signOut(page);
-  await recoverWith(page, newUser, codes[0]);
+  await recoverWith(page, signedInCustomer, codes[0]);
   await expect(page.getByTestId("form-alert")).toContainText("don't match an unused code");
   await expect(page).toHaveURL(/\/login\/recover$/);
 });
 
 test("new recovery codes need a passkey step-up, come back without retyping, and replace the old ones", async ({
   page,
-  newUser,
-  authenticator,
+  customerWithPasskey,
 }) => {
-  void authenticator;
-  const old = await enrolFirstPasskey(page, newUser);
+  const old = customerWithPasskey.recoveryCodes;
   await page.goto("/settings/security");
   // It asks before replacing the codes there are; keeping them changes nothing.
   await page.getByRole("button", { name: "Make new recovery codes" }).click();
@@ -165,27 +171,28 @@ test("new recovery codes need a passkey step-up, come back without retyping, and
   expect(codes.filter((c) => old.includes(c))).toEqual([]);
   await page.getByLabel("I've saved these codes").check();
   await page.getByRole("button", { name: "Done" }).click();
-  expect(queryE2eDb(`SELECT id FROM "RecoveryCode" WHERE userId = ?`, userId(newUser.email))).toHaveLength(10);
+  expect(queryE2eDb(`SELECT id FROM "RecoveryCode" WHERE userId = ?`, userId(customerWithPasskey.email))).toHaveLength(
+    10,
+  );
 
   // An old code no longer signs in.
   await signOut(page);
-  await recoverWith(page, newUser, old[1]);
+  await recoverWith(page, customerWithPasskey, old[1]);
   await expect(page.getByTestId("form-alert")).toContainText("don't match an unused code");
 });
 
 test("a payee asked for in a password session before a recovery sign-in is cancelled by it: the step-up page says why, and nothing can confirm it (issue 16, finding 1)", async ({
   page,
-  newUser,
+  signedInCustomer,
   authenticator,
   browser,
 }) => {
-  void authenticator;
-  const codes = await enrolFirstPasskey(page, newUser, "Customer's phone");
+  const codes = await enrolFirstPasskey(page, authenticator, signedInCustomer, "Customer's phone");
   // The thief, with the password, in a browser of their own: a payee waits for a passkey.
   const thiefContext = await browser.newContext();
   try {
     const thief = await thiefContext.newPage();
-    await signIn(thief, newUser);
+    await signIn(thief, signedInCustomer);
     await expect(thief).toHaveURL(/\/dashboard$/);
     await addPayee(thief, "Mallory", "DE89 3704 0044 0532 0130 00", { confirm: false });
     await expect(thief).toHaveURL(/\/step-up\//);
@@ -196,7 +203,7 @@ test("a payee asked for in a password session before a recovery sign-in is cance
     const recoveryContext = await browser.newContext();
     try {
       const recovering = await recoveryContext.newPage();
-      await recoverWith(recovering, newUser, codes[0]);
+      await recoverWith(recovering, signedInCustomer, codes[0]);
       await expect(recovering).toHaveURL(/\/settings\/security\?recovered=1$/);
     } finally {
       await recoveryContext.close();
@@ -209,13 +216,13 @@ test("a payee asked for in a password session before a recovery sign-in is cance
     expect(
       queryE2eDb(
         `SELECT status, cancelReason FROM "StepUpIntent" WHERE userId = ? AND action = 'payee.add'`,
-        userId(newUser.email),
+        userId(signedInCustomer.email),
       ),
     ).toEqual([{ status: "CANCELLED", cancelReason: "recovery_sign_in" }]);
     expect(
-      queryE2eDb(`SELECT id FROM "Payee" WHERE userId = ? AND name = 'Mallory'`, userId(newUser.email)),
+      queryE2eDb(`SELECT id FROM "Payee" WHERE userId = ? AND name = 'Mallory'`, userId(signedInCustomer.email)),
     ).toHaveLength(0);
-    expect(auditReasons(newUser.email, "step_up.cancel")).toContainEqual({
+    expect(auditReasons(signedInCustomer.email, "step_up.cancel")).toContainEqual({
       outcome: "SUCCESS",
       reason: "recovery_sign_in",
     });
@@ -226,20 +233,20 @@ test("a payee asked for in a password session before a recovery sign-in is cance
 
 test("a passkey enrolled during the cooling-off comes with no new recovery codes, even with none left: making codes is held", async ({
   page,
-  newUser,
+  signedInCustomer,
   authenticator,
 }) => {
-  const codes = await enrolFirstPasskey(page, newUser, "Lost phone");
+  const codes = await enrolFirstPasskey(page, authenticator, signedInCustomer, "Lost phone");
   await authenticator.cdp.send("WebAuthn.clearCredentials", { authenticatorId: authenticator.authenticatorId });
   await signOut(page);
-  await recoverWith(page, newUser, codes[0]);
+  await recoverWith(page, signedInCustomer, codes[0]);
   await expect(page).toHaveURL(/\/settings\/security\?recovered=1$/);
   // The last unused codes are gone too (used by whoever holds the sheet, say).
   expect(
     writeE2eDb(
       `UPDATE "RecoveryCode" SET usedAt = ? WHERE userId = ? AND usedAt IS NULL`,
       new Date().toISOString().replace("Z", "+00:00"),
-      userId(newUser.email),
+      userId(signedInCustomer.email),
     ),
   ).toBe(9);
 
@@ -248,7 +255,7 @@ test("a passkey enrolled during the cooling-off comes with no new recovery codes
   await expect(page.getByTestId("passkey-name").filter({ hasText: "New phone" })).toBeVisible();
   await expect(page.getByTestId("recovery-codes")).toHaveCount(0);
   expect(
-    queryE2eDb(`SELECT id FROM "RecoveryCode" WHERE userId = ? AND usedAt IS NULL`, userId(newUser.email)),
+    queryE2eDb(`SELECT id FROM "RecoveryCode" WHERE userId = ? AND usedAt IS NULL`, userId(signedInCustomer.email)),
   ).toHaveLength(0);
-  expect(auditReasons(newUser.email, "recovery.codes_issued")).toHaveLength(1); // only the first passkey's
+  expect(auditReasons(signedInCustomer.email, "recovery.codes_issued")).toHaveLength(1); // only the first passkey's
 });

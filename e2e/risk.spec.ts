@@ -4,7 +4,7 @@
  */
 import { addPayee, fillTransfer, sendTransfer, settleCustomer, TRANSFER_PAGE } from "./support/bank";
 import type { Page } from "@playwright/test";
-import { confirmStepUp, enrolFirstPasskey, expect, signIn, test, type Credentials } from "./fixtures";
+import { confirmStepUp, expect, signIn, test, type Credentials } from "./fixtures";
 
 const IBAN = "GB82 WEST 1234 5698 7654 32";
 
@@ -14,7 +14,6 @@ const IBAN = "GB82 WEST 1234 5698 7654 32";
  * (no longer a recent security change).
  */
 async function knownBrowserWithPaidPayee(page: Page, user: Credentials) {
-  await enrolFirstPasskey(page, user);
   await addPayee(page, "ACME Ltd", IBAN);
   await fillTransfer(page, "ACME Ltd", "20.00");
   await sendTransfer(page);
@@ -26,11 +25,9 @@ async function knownBrowserWithPaidPayee(page: Page, user: Credentials) {
 test("a new browser is asked for a passkey where the known one wasn't, and the step-up page says why", async ({
   page,
   browser,
-  newUser,
-  authenticator,
+  customerWithPasskey,
 }) => {
-  void authenticator;
-  await knownBrowserWithPaidPayee(page, newUser);
+  await knownBrowserWithPaidPayee(page, customerWithPasskey);
   const deviceCookie = (await page.context().cookies()).find((c) => c.name === "vault-device");
   expect(deviceCookie?.httpOnly, "the device cookie is HttpOnly").toBe(true);
 
@@ -43,7 +40,7 @@ test("a new browser is asked for a passkey where the known one wasn't, and the s
   const other = await browser.newContext();
   try {
     const elsewhere = await other.newPage();
-    await signIn(elsewhere, newUser);
+    await signIn(elsewhere, customerWithPasskey);
     await expect(elsewhere).toHaveURL(/\/dashboard$/);
     await fillTransfer(elsewhere, "ACME Ltd", "25.00");
     await sendTransfer(elsewhere);
@@ -59,11 +56,9 @@ test("a new browser is asked for a passkey where the known one wasn't, and the s
 
 test("forgetting this device in the security centre makes its next payment ask again; renaming checks the name", async ({
   page,
-  newUser,
-  authenticator,
+  customerWithPasskey,
 }) => {
-  void authenticator;
-  await knownBrowserWithPaidPayee(page, newUser);
+  await knownBrowserWithPaidPayee(page, customerWithPasskey);
 
   await page.goto("/settings/security");
   const row = page.getByTestId("device-row");

@@ -125,9 +125,9 @@ test("behind an https load balancer, the cookies get the __Host- and __Secure- p
 
 test("missing pages are plain 404s with no stack trace or internals, signed out and signed in", async ({
   page,
-  newUser,
+  signedInCustomer: _signedIn,
 }) => {
-  void newUser; // signed in: an unknown intent id is "not found" too
+  // signed in: an unknown intent id is "not found" too
   for (const path of ["/step-up/not-a-real-intent-id-at-all", "/accounts/%00", "/no-such-page"]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
@@ -148,7 +148,7 @@ test("missing pages are plain 404s with no stack trace or internals, signed out 
 
 test("a server action POST from a foreign origin, or with none, is refused with 403 and audited; nothing moves", async ({
   page,
-  newUser,
+  signedInCustomer,
 }) => {
   await fillTransfer(page, "Savings", "1.00");
   await reviewTransfer(page);
@@ -156,7 +156,7 @@ test("a server action POST from a foreign origin, or with none, is refused with 
   await page.getByRole("button", { name: "Send money" }).click();
   const call = await captured;
   await expect(page).toHaveURL(TRANSFER_PAGE); // the genuine, same-origin call worked
-  const before = snapshot(newUser.email);
+  const before = snapshot(signedInCustomer.email);
   const withoutOrigin = Object.fromEntries(Object.entries(call.headers).filter(([k]) => k !== "origin"));
   for (const origin of ["http://evil.example", "null", "http://localhost:9999", undefined]) {
     const fresh = call.body.replace(/[0-9a-f]{32}/, randomUUID().replaceAll("-", "")); // a new idempotency key
@@ -167,7 +167,7 @@ test("a server action POST from a foreign origin, or with none, is refused with 
     });
     expect(response.status(), String(origin)).toBe(403);
   }
-  expect(snapshot(newUser.email)).toEqual(before);
+  expect(snapshot(signedInCustomer.email)).toEqual(before);
   const audited = queryE2eDb<{ reason: string }>(
     `SELECT reason FROM "AuditEvent" WHERE action = 'security.cross_origin_action' AND metadata LIKE '%evil.example%'`,
   );
@@ -176,19 +176,19 @@ test("a server action POST from a foreign origin, or with none, is refused with 
 
 test("a cross-site HTML form naming a server action in its fields (no Next-Action header) is refused with 403 and audited once; nothing moves", async ({
   page,
-  newUser,
+  signedInCustomer,
   baseURL,
 }) => {
   // Issue 16, finding 8: what a page on another origin can make a signed-in customer's browser post.
   // localhost on another port is the same site, so the SameSite=Lax session cookie goes along.
   const [from, to] = queryE2eDb<{ id: string }>(
     `SELECT a.id FROM "Account" a JOIN "User" u ON u.id = a.userId WHERE u.email = ? ORDER BY a.id`,
-    newUser.email,
+    signedInCustomer.email,
   ).map((r) => r.id);
   const action = serverAction("createTransferAction");
   const other = await startOtherOrigin();
   try {
-    const before = snapshot(newUser.email);
+    const before = snapshot(signedInCustomer.email);
     await page.goto(other.origin);
     const target = new URL(action.routes[0], baseURL).href;
     const fields = {
@@ -220,7 +220,7 @@ test("a cross-site HTML form naming a server action in its fields (no Next-Actio
     const response = await answered;
     expect(response.status()).toBe(403);
     expect(await response.request().headerValue("origin")).toBe(other.origin);
-    expect(snapshot(newUser.email)).toEqual(before);
+    expect(snapshot(signedInCustomer.email)).toEqual(before);
     const audited = queryE2eDb<{ reason: string; metadata: string }>(
       `SELECT reason, metadata FROM "AuditEvent" WHERE action = 'security.cross_origin_action' AND metadata LIKE ?`,
       `%${other.origin}%`,

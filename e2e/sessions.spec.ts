@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Cookie, Page } from "@playwright/test";
 import { userId } from "./support/bank";
 import { queryE2eDb, writeE2eDb } from "./support/e2e-db";
-import { confirmStepUp, enrolFirstPasskey, expect, signIn, test, type Credentials } from "./fixtures";
+import { confirmStepUp, expect, signIn, test, type Credentials } from "./fixtures";
 
 /** The audited refusals of an ended session's cookie, for this customer. */
 const refusals = (email: string) =>
@@ -27,9 +27,9 @@ async function secondDevice(browser: Browser, user: Credentials) {
 test("a session ended from another device stops on its next request, and its reuse is audited", async ({
   page,
   browser,
-  newUser,
+  signedInCustomer,
 }) => {
-  const other = await secondDevice(browser, newUser);
+  const other = await secondDevice(browser, signedInCustomer);
   try {
     await page.goto("/settings/security");
     const rows = page.getByTestId("session-row");
@@ -42,7 +42,7 @@ test("a session ended from another device stops on its next request, and its reu
     await other.page.goto("/dashboard");
     await expect(other.page).toHaveURL(/\/login/);
     await expect(other.page.getByTestId("session-ended")).toHaveText(/Your session ended, so you've been signed out\./);
-    expect(refusals(newUser.email)).toContainEqual({ reason: "revoked", revokedReason: "revoked_by_user" });
+    expect(refusals(signedInCustomer.email)).toContainEqual({ reason: "revoked", revokedReason: "revoked_by_user" });
     await page.goto("/dashboard");
     await expect(page).toHaveURL(/\/dashboard$/); // this one is untouched
     await page.goto("/activity?category=security");
@@ -52,7 +52,11 @@ test("a session ended from another device stops on its next request, and its reu
   }
 });
 
-test("a session cookie replayed after sign-out is refused, and audited", async ({ page, browser, newUser }) => {
+test("a session cookie replayed after sign-out is refused, and audited", async ({
+  page,
+  browser,
+  signedInCustomer,
+}) => {
   const cookies = await page.context().cookies();
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
@@ -63,20 +67,18 @@ test("a session cookie replayed after sign-out is refused, and audited", async (
     await replay.goto("/dashboard");
     await expect(replay).toHaveURL(/\/login/);
     expect(await (await replay.request.get("/settings/security", { maxRedirects: 0 })).status()).toBe(307);
-    expect(refusals(newUser.email)).toContainEqual({ reason: "revoked", revokedReason: "signed_out" });
+    expect(refusals(signedInCustomer.email)).toContainEqual({ reason: "revoked", revokedReason: "signed_out" });
   } finally {
     await context.close();
   }
 });
 
-test("changing the password ends every other session", async ({ page, browser, newUser, authenticator }) => {
-  void authenticator;
-  await enrolFirstPasskey(page, newUser);
-  const other = await secondDevice(browser, newUser);
+test("changing the password ends every other session", async ({ page, browser, customerWithPasskey }) => {
+  const other = await secondDevice(browser, customerWithPasskey);
   try {
     await page.goto("/settings/security");
     await expect(page.getByTestId("session-row")).toHaveCount(2);
-    await page.getByLabel("Current password").fill(newUser.password);
+    await page.getByLabel("Current password").fill(customerWithPasskey.password);
     await page.getByLabel("New password").fill("a fresh and rather long passphrase");
     await page.getByRole("button", { name: "Change password" }).click();
     await confirmStepUp(page);
@@ -87,7 +89,7 @@ test("changing the password ends every other session", async ({ page, browser, n
     await expect(other.page).toHaveURL(/\/login/);
     const reasons = queryE2eDb<{ revokedReason: string }>(
       `SELECT revokedReason FROM "Session" WHERE userId = ? AND revokedAt IS NOT NULL`,
-      userId(newUser.email),
+      userId(customerWithPasskey.email),
     );
     // The other device's session, and this one's earlier ids, rotated by the password re-entry and the step-up.
     expect(reasons.map((r) => r.revokedReason).filter((r) => r !== "rotated")).toEqual(["password_changed"]);
@@ -152,26 +154,26 @@ for (const [path, signOut] of Object.entries(SIGN_OUT_PATHS)) {
   test(`sign-out by ${path} ends the server-side session: a copied cookie is refused, one audit row`, async ({
     page,
     browser,
-    newUser,
+    signedInCustomer,
   }) => {
     const cookies = await copyCookies(page);
     expect(await opensDashboard(browser, cookies)).toBe(true);
     await signOut(page);
     expect(await opensDashboard(browser, cookies)).toBe(false);
-    expect(liveSessions(newUser.email)).toEqual([]);
-    expect(auditRows(newUser.email, "auth.sign_out", "auth.session_revoke")).toHaveLength(1);
+    expect(liveSessions(signedInCustomer.email)).toEqual([]);
+    expect(auditRows(signedInCustomer.email, "auth.sign_out", "auth.session_revoke")).toHaveLength(1);
   });
 }
 
 test("Auth.js' sign-out page (GET /api/auth/signout) only asks: the session stays until it is posted", async ({
   page,
   browser,
-  newUser,
+  signedInCustomer,
 }) => {
   const cookies = await copyCookies(page);
   expect((await page.request.get("/api/auth/signout")).status()).toBe(200);
   expect(await opensDashboard(browser, cookies)).toBe(true);
-  expect(liveSessions(newUser.email)).toHaveLength(1);
+  expect(liveSessions(signedInCustomer.email)).toHaveLength(1);
 });
 
 /**
@@ -182,32 +184,30 @@ test("Auth.js' sign-out page (GET /api/auth/signout) only asks: the session stay
 test("a step-up rotates the session: the cookie from before it is refused, the new one works, and the operation still ran", async ({
   page,
   browser,
-  newUser,
-  authenticator,
+  customerWithPasskey,
 }) => {
-  void authenticator;
-  await enrolFirstPasskey(page, newUser); // a password re-entry: rotates too
+  // a password re-entry: rotates too
   const before = await copyCookies(page);
   await page.goto("/settings/security");
-  await page.getByLabel("Current password").fill(newUser.password);
+  await page.getByLabel("Current password").fill(customerWithPasskey.password);
   await page.getByLabel("New password").fill("a fresh and rather long passphrase");
   await page.getByRole("button", { name: "Change password" }).click();
   await confirmStepUp(page);
   await expect(page.getByRole("status")).toHaveText("Your password was changed.");
   expect(await opensDashboard(browser, before)).toBe(false);
   expect(await opensDashboard(browser, await copyCookies(page))).toBe(true);
-  expect(liveSessions(newUser.email)).toHaveLength(1);
-  expect(refusals(newUser.email)).toContainEqual({ reason: "revoked", revokedReason: "rotated" });
+  expect(liveSessions(customerWithPasskey.email)).toHaveLength(1);
+  expect(refusals(customerWithPasskey.email)).toContainEqual({ reason: "revoked", revokedReason: "rotated" });
 });
 
 test("sign out everywhere else rotates this session too, and ends the customer's API access tokens but not the API client", async ({
   page,
   browser,
-  newUser,
+  signedInCustomer,
 }) => {
-  const other = await secondDevice(browser, newUser);
+  const other = await secondDevice(browser, signedInCustomer);
   try {
-    const accessToken = apiAccessTokenFor(newUser.email);
+    const accessToken = apiAccessTokenFor(signedInCustomer.email);
     const api = (token: string) =>
       page.request.get("/api/v1/accounts", { headers: { authorization: `Bearer ${token}` } });
     expect((await api(accessToken)).status()).toBe(200);
@@ -222,10 +222,10 @@ test("sign out everywhere else rotates this session too, and ends the customer's
     expect(await opensDashboard(browser, before)).toBe(false);
     await page.goto("/dashboard");
     await expect(page).toHaveURL(/\/dashboard$/);
-    expect(liveSessions(newUser.email)).toHaveLength(1);
+    expect(liveSessions(signedInCustomer.email)).toHaveLength(1);
     expect((await api(accessToken)).status()).toBe(401);
     expect(
-      queryE2eDb(`SELECT id FROM "ApiClient" WHERE userId = ? AND revokedAt IS NULL`, userId(newUser.email)),
+      queryE2eDb(`SELECT id FROM "ApiClient" WHERE userId = ? AND revokedAt IS NULL`, userId(signedInCustomer.email)),
     ).toHaveLength(1);
   } finally {
     await other.context.close();
@@ -235,16 +235,14 @@ test("sign out everywhere else rotates this session too, and ends the customer's
 test("a recovery sign-in in a browser that had a session ends that session: the old cookie is refused, the new one works", async ({
   page,
   browser,
-  newUser,
-  authenticator,
+  customerWithPasskey,
 }) => {
-  void authenticator;
-  const codes = await enrolFirstPasskey(page, newUser);
+  const codes = customerWithPasskey.recoveryCodes;
   const before = await copyCookies(page);
   // The recovery provider through Auth.js' endpoint, with this browser's (signed-in) cookies.
   const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
   const response = await page.request.post("/api/auth/callback/recovery", {
-    form: { csrfToken, email: newUser.email, password: newUser.password, code: codes[0] },
+    form: { csrfToken, email: customerWithPasskey.email, password: customerWithPasskey.password, code: codes[0] },
     headers: { origin: new URL(page.url()).origin },
     maxRedirects: 0,
   });
@@ -254,20 +252,18 @@ test("a recovery sign-in in a browser that had a session ends that session: the 
   expect(await opensDashboard(browser, await copyCookies(page))).toBe(true);
   const ended = queryE2eDb<{ revokedReason: string }>(
     `SELECT revokedReason FROM "Session" WHERE userId = ? AND revokedAt IS NOT NULL`,
-    userId(newUser.email),
+    userId(customerWithPasskey.email),
   );
   expect(ended.map((r) => r.revokedReason)).toContain("replaced_by_sign_in");
-  expect(liveSessions(newUser.email)).toHaveLength(1);
+  expect(liveSessions(customerWithPasskey.email)).toHaveLength(1);
 });
 
-test("a password change also ends the customer's API access tokens", async ({ page, newUser, authenticator }) => {
-  void authenticator;
-  await enrolFirstPasskey(page, newUser);
-  const accessToken = apiAccessTokenFor(newUser.email);
+test("a password change also ends the customer's API access tokens", async ({ page, customerWithPasskey }) => {
+  const accessToken = apiAccessTokenFor(customerWithPasskey.email);
   const api = () => page.request.get("/api/v1/accounts", { headers: { authorization: `Bearer ${accessToken}` } });
   expect((await api()).status()).toBe(200);
   await page.goto("/settings/security");
-  await page.getByLabel("Current password").fill(newUser.password);
+  await page.getByLabel("Current password").fill(customerWithPasskey.password);
   await page.getByLabel("New password").fill("a fresh and rather long passphrase");
   await page.getByRole("button", { name: "Change password" }).click();
   await confirmStepUp(page);

@@ -2,11 +2,9 @@
  * Runs against the second e2e server, whose pending intents live 3 seconds (STEP_UP_INTENT_TTL_S=3),
  * so expiry is real: the server's clock, the server's rule.
  */
-import { enrolFirstPasskey, expect, test } from "./fixtures";
+import { expect, test } from "./fixtures";
 
-test("an expired intent can't be confirmed, and nothing moves", async ({ page, newUser, authenticator }) => {
-  void authenticator;
-  await enrolFirstPasskey(page, newUser);
+test("an expired intent can't be confirmed, and nothing moves", async ({ page, customerWithPasskey: _customer }) => {
   await page.goto("/payees");
   await page.getByLabel("Payee name").fill("Too Slow Ltd");
   await page.getByLabel("IBAN", { exact: true }).fill("GB82 WEST 1234 5698 7654 32");

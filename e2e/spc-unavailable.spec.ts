@@ -1,4 +1,4 @@
-import { confirmStepUp, enrolFirstPasskey, expect, test } from "./fixtures";
+import { confirmStepUp, expect, test } from "./fixtures";
 import { addPayee, fillTransfer, sendTransfer, userId } from "./support/bank";
 import { queryE2eDb, writeE2eDb } from "./support/e2e-db";
 
@@ -10,16 +10,16 @@ import { queryE2eDb, writeE2eDb } from "./support/e2e-db";
  */
 test("a browser without the payment dialog confirms a payment with the passkey, as before", async ({
   page,
-  newUser,
-  authenticator,
+  customerWithPasskey,
 }) => {
-  void authenticator;
-  await enrolFirstPasskey(page, newUser);
   // The browser has no dialog, so the passkey was made without the extension; mark it as if another browser had made it with one.
   expect(
-    queryE2eDb<{ payment: number }>(`SELECT payment FROM "Passkey" WHERE userId = ?`, userId(newUser.email)),
+    queryE2eDb<{ payment: number }>(
+      `SELECT payment FROM "Passkey" WHERE userId = ?`,
+      userId(customerWithPasskey.email),
+    ),
   ).toEqual([{ payment: 0 }]);
-  writeE2eDb(`UPDATE "Passkey" SET payment = 1 WHERE userId = ?`, userId(newUser.email));
+  writeE2eDb(`UPDATE "Passkey" SET payment = 1 WHERE userId = ?`, userId(customerWithPasskey.email));
   await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
 
   await fillTransfer(page, "ACME Ltd", "1250.00");
@@ -38,11 +38,11 @@ test("a browser without the payment dialog confirms a payment with the passkey, 
   expect(
     queryE2eDb<{ sca: string }>(
       `SELECT sca FROM "Transfer" WHERE userId = ? AND payeeId IS NOT NULL`,
-      userId(newUser.email),
+      userId(customerWithPasskey.email),
     ),
   ).toEqual([{ sca: "STEP_UP" }]);
   // And the security centre offers no upgrade this browser couldn't use.
-  writeE2eDb(`UPDATE "Passkey" SET payment = 0 WHERE userId = ?`, userId(newUser.email));
+  writeE2eDb(`UPDATE "Passkey" SET payment = 0 WHERE userId = ?`, userId(customerWithPasskey.email));
   await page.goto("/settings/security");
   await expect(page.getByTestId("passkey-name")).toBeVisible();
   await expect(page.getByTestId("passkey-upgrade")).toHaveCount(0);

@@ -1,12 +1,5 @@
 import type { Page } from "@playwright/test";
-import {
-  confirmStepUp,
-  enrolFirstPasskey,
-  expect,
-  saveRecoveryCodes,
-  test,
-  type VirtualAuthenticator,
-} from "./fixtures";
+import { confirmStepUp, expect, saveRecoveryCodes, test, type VirtualAuthenticator } from "./fixtures";
 import { randomUUID } from "node:crypto";
 import { authorization, catchRedirect, clientCredentials, createToken, REDIRECT } from "./support/api-app";
 import { accountsOf, addPayee, fillTransfer, sendTransfer, userId } from "./support/bank";
@@ -47,11 +40,10 @@ async function askToPayAcme(page: Page): Promise<string> {
 test.describe("Secure Payment Confirmation", () => {
   test("the browser's dialog confirms a $1,250.00 payment once, and the receipt and the log say so", async ({
     page,
-    newUser,
+    customerWithPasskey,
     authenticator,
   }) => {
-    await enrolFirstPasskey(page, newUser);
-    expect(passkeysOf(newUser.email).map((p) => p.payment)).toEqual([1]); // made with the payment extension
+    expect(passkeysOf(customerWithPasskey.email).map((p) => p.payment)).toEqual([1]); // made with the payment extension
     await page.goto("/settings/security");
     await expect(page.getByTestId("passkey-name")).toContainText("Payment dialog");
     await expect(page.getByTestId("passkey-upgrade")).toHaveCount(0);
@@ -64,11 +56,11 @@ test.describe("Secure Payment Confirmation", () => {
     await expect(page).toHaveURL(/\/transfers\/[a-z0-9]+$/);
     await expect(page.getByTestId("transfer-amount")).toHaveText("$1,250.00");
     await expect(page.getByTestId("receipt-confirmed")).toHaveText("Confirmed in your browser's payment dialog");
-    expect(paymentsOf(newUser.email)).toEqual([{ amount: 125_000, sca: "STEP_UP_SPC" }]);
+    expect(paymentsOf(customerWithPasskey.email)).toEqual([{ amount: 125_000, sca: "STEP_UP_SPC" }]);
 
     const audit = queryE2eDb<{ metadata: string }>(
       `SELECT metadata FROM "AuditEvent" WHERE userId = ? AND action = 'step_up.verify' AND outcome = 'SUCCESS' ORDER BY createdAt`,
-      userId(newUser.email),
+      userId(customerWithPasskey.email),
     ).map((r) => JSON.parse(r.metadata) as { ceremony?: string; policy?: string });
     expect(audit.map((m) => [m.policy, m.ceremony])).toEqual([
       ["payee.add", "webauthn"],
@@ -80,10 +72,9 @@ test.describe("Secure Payment Confirmation", () => {
 
   test('closing the dialog cancels cleanly; opting out or "verify another way" falls back to the passkey; nothing moves until then', async ({
     page,
-    newUser,
+    customerWithPasskey,
     authenticator,
   }) => {
-    await enrolFirstPasskey(page, newUser);
     await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
     const intentId = await askToPayAcme(page);
 
@@ -92,39 +83,39 @@ test.describe("Secure Payment Confirmation", () => {
     await page.getByRole("button", { name: "Confirm in your browser" }).click();
     await expect(page.getByTestId("step-up-error")).toContainText("You closed your browser's payment dialog");
     expect(intentStatus(intentId)).toBe("PENDING");
-    expect(paymentsOf(newUser.email)).toEqual([]);
+    expect(paymentsOf(customerWithPasskey.email)).toEqual([]);
 
     // Opted out: back to a plain passkey, which asks for a click of its own.
     await answerDialogWith(authenticator, "autoOptOut");
     await page.getByRole("button", { name: "Confirm in your browser" }).click();
     await expect(page.getByTestId("step-up-error")).toContainText("Confirm with your passkey instead");
     expect(intentStatus(intentId)).toBe("PENDING");
-    expect(paymentsOf(newUser.email)).toEqual([]);
+    expect(paymentsOf(customerWithPasskey.email)).toEqual([]);
     // "Verify another way" in the dialog (after a reload, which offers the dialog again): the same.
     await page.reload();
     await answerDialogWith(authenticator, "autoChooseToAuthAnotherWay");
     await page.getByRole("button", { name: "Confirm in your browser" }).click();
     await expect(page.getByTestId("step-up-error")).toContainText("Confirm with your passkey instead");
     expect(intentStatus(intentId)).toBe("PENDING");
-    expect(paymentsOf(newUser.email)).toEqual([]);
+    expect(paymentsOf(customerWithPasskey.email)).toEqual([]);
     await confirmStepUp(page);
     await expect(page.getByTestId("receipt-confirmed")).toHaveText("Confirmed with your passkey");
-    expect(paymentsOf(newUser.email)).toEqual([{ amount: 125_000, sca: "STEP_UP" }]);
+    expect(paymentsOf(customerWithPasskey.email)).toEqual([{ amount: 125_000, sca: "STEP_UP" }]);
   });
 
   test("a passkey made without the payment extension uses WebAuthn, and is offered an upgrade that replaces it", async ({
     page,
-    newUser,
+    signedInCustomer,
     authenticator,
   }) => {
     // Made as for a security key or another device: without the payment extension.
     await page.goto("/settings/security");
     await page.getByLabel("Passkey name").fill("Old laptop");
     await page.getByRole("button", { name: "Use a security key or another device instead" }).click();
-    await page.getByLabel("Your password").fill(newUser.password);
+    await page.getByLabel("Your password").fill(signedInCustomer.password);
     await page.getByRole("button", { name: "Confirm password" }).click();
     await saveRecoveryCodes(page);
-    expect(passkeysOf(newUser.email).map((p) => p.payment)).toEqual([0]);
+    expect(passkeysOf(signedInCustomer.email).map((p) => p.payment)).toEqual([0]);
     await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
 
     // Meanwhile: the payment is confirmed with WebAuthn, as before.
@@ -142,7 +133,7 @@ test.describe("Secure Payment Confirmation", () => {
       page.getByText(`Upgraded "Old laptop": it can now confirm payments in your browser's dialog.`),
     ).toBeVisible();
     await expect(page.getByTestId("passkey-upgrade")).toHaveCount(0);
-    const [upgraded, ...others] = passkeysOf(newUser.email);
+    const [upgraded, ...others] = passkeysOf(signedInCustomer.email);
     expect(others).toEqual([]);
     expect(upgraded).toMatchObject({ nickname: "Old laptop", payment: 1 });
 
@@ -151,25 +142,31 @@ test.describe("Secure Payment Confirmation", () => {
     await answerDialogWith(authenticator, "autoAccept");
     await page.getByRole("button", { name: "Confirm in your browser" }).click();
     await expect(page.getByTestId("receipt-confirmed")).toHaveText("Confirmed in your browser's payment dialog");
-    expect(paymentsOf(newUser.email).map((p) => p.sca)).toEqual(["STEP_UP", "STEP_UP_SPC"]);
+    expect(paymentsOf(signedInCustomer.email).map((p) => p.sca)).toEqual(["STEP_UP", "STEP_UP_SPC"]);
   });
 
   test("an app's payment is confirmed in the browser's dialog on /oauth/authorize, and its token moves the money once", async ({
     page,
     request,
-    newUser,
+    customerWithPasskey,
     authenticator,
   }) => {
-    await enrolFirstPasskey(page, newUser);
     await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32");
-    const payee = queryE2eDb<{ id: string }>(`SELECT id FROM "Payee" WHERE userId = ?`, userId(newUser.email))[0].id;
+    const payee = queryE2eDb<{ id: string }>(
+      `SELECT id FROM "Payee" WHERE userId = ?`,
+      userId(customerWithPasskey.email),
+    )[0].id;
     const client = await createToken(page, "Budget script", ["accounts:read", "transfer:funds"]);
     await page.getByLabel("I've stored it safely").check();
     await page.getByRole("button", { name: "Done" }).click();
 
     const token = await clientCredentials(request, client);
     const key = randomUUID().replaceAll("-", "");
-    const body = { from_account_id: accountsOf(newUser.email)[0].id, to: `payee:${payee}`, amount: "1250.00" };
+    const body = {
+      from_account_id: accountsOf(customerWithPasskey.email)[0].id,
+      to: `payee:${payee}`,
+      amount: "1250.00",
+    };
     const pay = (bearer: string) =>
       request.post("/api/v1/transfers", {
         headers: { authorization: `Bearer ${bearer}`, "idempotency-key": key },
@@ -206,6 +203,6 @@ test.describe("Secure Payment Confirmation", () => {
     expect(moved.status()).toBe(201);
     expect(await moved.json()).toMatchObject({ amount: "1250.00", sca: "step_up_spc" });
     expect((await pay(stepUpToken)).status()).toBe(401); // single-use
-    expect(paymentsOf(newUser.email)).toEqual([{ amount: 125_000, sca: "STEP_UP_SPC" }]);
+    expect(paymentsOf(customerWithPasskey.email)).toEqual([{ amount: 125_000, sca: "STEP_UP_SPC" }]);
   });
 });

@@ -10,7 +10,7 @@ import { IDP } from "./playwright.config";
 import { accountsOf, addPayee, fillTransfer, snapshot, TRANSFER_PAGE, sendTransfer } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
 import { IDP_ACCOUNTS, type Misbehaviour } from "./support/idp";
-import { blockPasskeyAutofill, expect, saveRecoveryCodes, test } from "./fixtures";
+import { blockPasskeyAutofill, credentialCount, expect, saveRecoveryCodes, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -155,7 +155,6 @@ test("an SSO customer without a passkey (and without a password) adds one after 
   page,
   authenticator,
 }) => {
-  void authenticator;
   await signInWithSso(page);
   await page.goto("/settings/security");
   await expect(page.getByText("You'll confirm at your company's sign-in first.")).toBeVisible();
@@ -170,4 +169,5 @@ test("an SSO customer without a passkey (and without a password) adds one after 
   await page.getByRole("button", { name: "Add a passkey" }).click();
   await saveRecoveryCodes(page); // the first passkey comes with recovery codes
   await expect(page.getByTestId("passkey-name")).toHaveText(["Ben's laptop"]);
+  expect(await credentialCount(authenticator)).toBe(1); // made on this device's authenticator
 });

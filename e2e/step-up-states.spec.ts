@@ -6,7 +6,7 @@
 import type { Page } from "@playwright/test";
 import { accountsOf, addPayee, fillTransfer, userId, sendTransfer, reviewTransfer } from "./support/bank";
 import { queryE2eDb } from "./support/e2e-db";
-import { confirmStepUp, enrolFirstPasskey, expect, test } from "./fixtures";
+import { confirmStepUp, expect, test } from "./fixtures";
 
 const IBAN = "GB82 WEST 1234 5698 7654 32";
 const intentsOf = (email: string) =>
@@ -23,25 +23,19 @@ async function payAcme(page: Page, amount: string, { refused = false } = {}) {
 
 test("a payment larger than the balance is refused on the form: no passkey is asked for, no intent is stored", async ({
   page,
-  newUser,
-  authenticator,
+  customerWithPasskey,
 }) => {
-  void authenticator;
-  await enrolFirstPasskey(page, newUser);
   await addPayee(page, "ACME Ltd", IBAN);
   await payAcme(page, "2600.00", { refused: true });
   await expect(page.locator("#amount-error")).toHaveText("There isn't enough money in that account.");
   await expect(page).toHaveURL(/\/transfers\/new$/);
-  expect(intentsOf(newUser.email)).toEqual([]);
+  expect(intentsOf(customerWithPasskey.email)).toEqual([]);
 });
 
 test("the balance changing after the step-up page opened: the real reason, and the intent ended", async ({
   page,
-  newUser,
-  authenticator,
+  customerWithPasskey,
 }) => {
-  void authenticator;
-  await enrolFirstPasskey(page, newUser);
   await addPayee(page, "ACME Ltd", IBAN);
   await payAcme(page, "2000.00");
   await expect(page).toHaveURL(/\/step-up\//);
@@ -60,17 +54,14 @@ test("the balance changing after the step-up page opened: the real reason, and t
   await expect(page.getByTestId("step-up-status")).toContainText(reason);
   await page.goto(stepUpUrl);
   await expect(page.getByTestId("step-up-status")).toContainText(reason);
-  expect(intentsOf(newUser.email).map((i) => i.status)).toEqual(["CANCELLED"]);
-  expect(accountsOf(newUser.email)[0].balance).toBe(150_000);
+  expect(intentsOf(customerWithPasskey.email).map((i) => i.status)).toEqual(["CANCELLED"]);
+  expect(accountsOf(customerWithPasskey.email)[0].balance).toBe(150_000);
 });
 
 test("a used confirmation links to the receipt; a stale tab stops offering the button; a foreign one explains", async ({
   page,
-  newUser,
-  authenticator,
+  customerWithPasskey: _customer,
 }) => {
-  void authenticator;
-  await enrolFirstPasskey(page, newUser);
   await addPayee(page, "ACME Ltd", IBAN);
   await payAcme(page, "1250.00");
   await expect(page).toHaveURL(/\/step-up\//);

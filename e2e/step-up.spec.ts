@@ -31,12 +31,11 @@ import { queryE2eDb, writeE2eDb } from "./support/e2e-db";
 import {
   blockPasskeyAutofill,
   confirmStepUp,
-  enrolFirstPasskey,
+  credentialCount,
   expect,
   saveRecoveryCodes,
   signUp,
   test,
-  type Credentials,
 } from "./fixtures";
 
 const IBAN = "GB82 WEST 1234 5698 7654 32";
@@ -62,12 +61,6 @@ const auditOf = (email: string, action: string) =>
 const numberOf = (accountId: string) =>
   queryE2eDb<{ number: string }>(`SELECT number FROM "Account" WHERE id = ?`, accountId)[0].number;
 
-/** A customer with a passkey and one payee ("ACME Ltd", still new: never paid). */
-async function customerWithPayee(page: Page, user: Credentials) {
-  await enrolFirstPasskey(page, user);
-  await addPayee(page, "ACME Ltd", IBAN);
-}
-
 /** Submits a transfer from Everyday Checking and waits for the step-up page. */
 async function askForTransfer(page: Page, to: string, amount: string) {
   await fillTransfer(page, to, amount);
@@ -85,7 +78,7 @@ async function sessionClaims(page: Page) {
 test.describe("passkeys", () => {
   test("enrol after re-entering the password, rename, then remove under step-up; all in the security log", async ({
     page,
-    newUser,
+    signedInCustomer,
     authenticator,
   }) => {
     await page.goto("/settings/security");
@@ -96,7 +89,7 @@ test.describe("passkeys", () => {
     await page.getByLabel("Your password").fill("not the password at all");
     await page.getByRole("button", { name: "Confirm password" }).click();
     await expect(page.getByText("That password isn't right.")).toBeVisible();
-    await page.getByLabel("Your password").fill(newUser.password);
+    await page.getByLabel("Your password").fill(signedInCustomer.password);
     await page.getByRole("button", { name: "Confirm password" }).click();
     // While the new recovery codes are still on screen, the list already shows the new passkey.
     await expect(page.getByTestId("recovery-codes")).toBeVisible();
@@ -109,7 +102,7 @@ test.describe("passkeys", () => {
     expect(credentials).toHaveLength(1);
     const stored = queryE2eDb<{ id: string; transports: string; deviceType: string; counter: number }>(
       `SELECT id, transports, deviceType, counter FROM "Passkey" WHERE userId = ?`,
-      userId(newUser.email),
+      userId(signedInCustomer.email),
     );
     expect(stored).toEqual([
       {
@@ -133,7 +126,7 @@ test.describe("passkeys", () => {
     await confirmStepUp(page);
     await expect(page).toHaveURL(/\/settings\/security\?removed=1$/);
     await expect(page.getByTestId("no-passkeys")).toBeVisible();
-    expect(queryE2eDb(`SELECT id FROM "Passkey" WHERE userId = ?`, userId(newUser.email))).toHaveLength(0);
+    expect(queryE2eDb(`SELECT id FROM "Passkey" WHERE userId = ?`, userId(signedInCustomer.email))).toHaveLength(0);
 
     await page.goto("/activity?category=security");
     const log = page.getByTestId("audit-log");
@@ -152,11 +145,8 @@ test.describe("passkeys", () => {
 
   test("a second passkey needs a passkey step-up first, and the same device can't register twice", async ({
     page,
-    newUser,
-    authenticator,
+    customerWithPasskey: _customer,
   }) => {
-    void authenticator;
-    await enrolFirstPasskey(page, newUser);
     await page.getByLabel("Passkey name").fill("Second");
     await page.getByRole("button", { name: "Add a passkey" }).click();
     await expect(page.getByTestId("step-up-title")).toHaveText("Add a new passkey");
@@ -174,11 +164,8 @@ test.describe("password change", () => {
   test("asks for a passkey, resumes without retyping, then the grace window spares a second prompt", async ({
     page,
     browser,
-    newUser,
-    authenticator,
+    customerWithPasskey,
   }) => {
-    void authenticator;
-    await enrolFirstPasskey(page, newUser);
     const changeTo = async (current: string, next: string) => {
       await page.getByLabel("Current password").fill(current);
       await page.getByLabel("New password").fill(next);
@@ -188,7 +175,7 @@ test.describe("password change", () => {
     await expect(page.locator("#currentPassword-error")).toHaveText("That isn't your current password.");
     await expect(page.getByLabel("Current password")).toHaveValue(""); // passwords are never echoed back
 
-    await changeTo(newUser.password, "a brand new long passphrase");
+    await changeTo(customerWithPasskey.password, "a brand new long passphrase");
     await expect(page.getByTestId("step-up-title")).toHaveText("Change your password");
     expect(intent(intentIdOf(page)).payload).not.toContain("a brand new long passphrase"); // only its argon2id hash
     await confirmStepUp(page);
@@ -201,7 +188,7 @@ test.describe("password change", () => {
     await changeTo("a brand new long passphrase", "and a third long passphrase");
     await expect(page.getByRole("status")).toHaveText("Your password was changed.");
     await expect(page).toHaveURL(/\/settings\/security/);
-    expect(auditOf(newUser.email, "auth.password_change").map((e) => e.outcome)).toEqual([
+    expect(auditOf(customerWithPasskey.email, "auth.password_change").map((e) => e.outcome)).toEqual([
       "FAILURE",
       "SUCCESS",
       "SUCCESS",
@@ -211,11 +198,11 @@ test.describe("password change", () => {
     try {
       const other = await context.newPage();
       for (const [password, works] of [
-        [newUser.password, false],
+        [customerWithPasskey.password, false],
         ["and a third long passphrase", true],
       ] as const) {
         await other.goto("/login");
-        await other.getByLabel("Email").fill(newUser.email);
+        await other.getByLabel("Email").fill(customerWithPasskey.email);
         await other.getByLabel("Password").fill(password);
         await other.getByRole("button", { name: "Sign in", exact: true }).click();
         if (works) await expect(other).toHaveURL(/\/dashboard$/);
@@ -230,12 +217,10 @@ test.describe("password change", () => {
 test.describe("transfers under the policy", () => {
   test("a new payee asks, a small payment to a known payee doesn't, a large one asks with the exact amount and payee", async ({
     page,
-    newUser,
-    authenticator,
+    customerWithPasskey,
   }) => {
-    void authenticator;
-    await customerWithPayee(page, newUser);
-    const [checking] = accountsOf(newUser.email);
+    await addPayee(page, "ACME Ltd", IBAN);
+    const [checking] = accountsOf(customerWithPasskey.email);
 
     // First payment to a new payee: bound step-up even for a small amount.
     await askForTransfer(page, "ACME Ltd", "20.00");
@@ -245,13 +230,13 @@ test.describe("transfers under the policy", () => {
 
     // A known payee, below $100.00, within the daily budget: exempt (PSD2 RTS Art. 16), for a customer
     // whose set-up (the passkey, the payee) is no longer a change of the last 24 hours (lib/risk).
-    settleCustomer(newUser.email);
+    settleCustomer(customerWithPasskey.email);
     await fillTransfer(page, "ACME Ltd", "25.00");
     await sendTransfer(page);
     await expect(page).toHaveURL(TRANSFER_PAGE);
 
     // A large one: the page shows exactly what the passkey will sign; then it completes without retyping.
-    const before = accountsOf(newUser.email)[0].balance;
+    const before = accountsOf(customerWithPasskey.email)[0].balance;
     await askForTransfer(page, "ACME Ltd", "1250.00");
     await expect(page.getByTestId("step-up-title")).toHaveText("Send $1,250.00 to ACME Ltd");
     const details = page.getByTestId("step-up-details");
@@ -263,8 +248,8 @@ test.describe("transfers under the policy", () => {
     await confirmStepUp(page);
     await expect(page).toHaveURL(TRANSFER_PAGE);
     await expect(page.getByTestId("transfer-detail")).toContainText("$1,250.00");
-    expect(accountsOf(newUser.email)[0].balance).toBe(before - 125_000);
-    expect(paymentsOf(newUser.email).map((t) => t.sca)).toEqual(["STEP_UP", "EXEMPT_LOW_VALUE", "STEP_UP"]);
+    expect(accountsOf(customerWithPasskey.email)[0].balance).toBe(before - 125_000);
+    expect(paymentsOf(customerWithPasskey.email).map((t) => t.sca)).toEqual(["STEP_UP", "EXEMPT_LOW_VALUE", "STEP_UP"]);
 
     // The session was upgraded, not replaced: same auth_time, passkey methods added (RFC 8176).
     const claims = await sessionClaims(page);
@@ -275,11 +260,8 @@ test.describe("transfers under the policy", () => {
 
   test("adding a payee and changing the payout destination ask every time", async ({
     page,
-    newUser,
-    authenticator,
+    customerWithPasskey: _customer,
   }) => {
-    void authenticator;
-    await enrolFirstPasskey(page, newUser);
     for (const [name, iban] of [
       ["First Payee", IBAN],
       ["Second Payee", "DE89 3704 0044 0532 0130 00"],
@@ -308,10 +290,8 @@ test.describe("transfers under the policy", () => {
     }
   });
 
-  test("reveal: one step-up, then no prompt within the 10-minute window", async ({ page, newUser, authenticator }) => {
-    void authenticator;
-    await enrolFirstPasskey(page, newUser);
-    const [checking, savings] = accountsOf(newUser.email);
+  test("reveal: one step-up, then no prompt within the 10-minute window", async ({ page, customerWithPasskey }) => {
+    const [checking, savings] = accountsOf(customerWithPasskey.email);
     await page.goto(`/accounts/${checking.id}`);
     await page.getByRole("button", { name: "Reveal" }).click();
     await expect(page.getByTestId("step-up-requirement")).toContainText("max_age=600");
@@ -326,7 +306,7 @@ test.describe("transfers under the policy", () => {
     await page.getByRole("button", { name: "Reveal" }).click();
     await expect(page.getByTestId("account-number")).toHaveText(numberOf(savings.id));
     await expect(page).toHaveURL(new RegExp(`/accounts/${savings.id}$`));
-    const decisions = auditOf(newUser.email, "assurance.decision").filter((d) =>
+    const decisions = auditOf(customerWithPasskey.email, "assurance.decision").filter((d) =>
       d.metadata.includes('"account.reveal"'),
     );
     expect(decisions.map((d) => `${d.outcome}:${d.reason}`)).toEqual([
@@ -338,10 +318,10 @@ test.describe("transfers under the policy", () => {
 
   test("a user with no passkey is guided to enrol one, then comes back and completes", async ({
     page,
-    newUser,
+    signedInCustomer,
     authenticator,
   }) => {
-    void authenticator;
+    expect(await credentialCount(authenticator)).toBe(0);
     await page.goto("/payees");
     await page.getByLabel("Payee name").fill("Landlord");
     await page.getByLabel("IBAN", { exact: true }).fill(IBAN);
@@ -351,9 +331,10 @@ test.describe("transfers under the policy", () => {
     await page.getByRole("link", { name: "Add a passkey" }).click();
     await page.getByLabel("Passkey name").fill("Phone");
     await page.getByRole("button", { name: "Add a passkey" }).click();
-    await page.getByLabel("Your password").fill(newUser.password);
+    await page.getByLabel("Your password").fill(signedInCustomer.password);
     await page.getByRole("button", { name: "Confirm password" }).click();
     await saveRecoveryCodes(page);
+    expect(await credentialCount(authenticator)).toBe(1); // the new passkey lives on this device
     await expect(page).toHaveURL(stepUpUrl);
     await expect(page.getByTestId("step-up-title")).toHaveText("Add Landlord as a payee");
     await confirmStepUp(page);
@@ -364,17 +345,21 @@ test.describe("transfers under the policy", () => {
 });
 
 test.describe("when step-up fails or is abandoned", () => {
-  test("UV=false is rejected, nothing moves, and a retry with UV works", async ({ page, newUser, authenticator }) => {
-    await customerWithPayee(page, newUser);
+  test("UV=false is rejected, nothing moves, and a retry with UV works", async ({
+    page,
+    customerWithPasskey,
+    authenticator,
+  }) => {
+    await addPayee(page, "ACME Ltd", IBAN);
     const id = await askForTransfer(page, "ACME Ltd", "300.00");
-    const before = snapshot(newUser.email);
+    const before = snapshot(customerWithPasskey.email);
     await authenticator.cdp.send("WebAuthn.setUserVerified", {
       authenticatorId: authenticator.authenticatorId,
       isUserVerified: false,
     });
     await page.getByRole("button", { name: "Confirm with passkey" }).click();
     await expect(page.getByTestId("step-up-error")).toBeVisible();
-    expect(snapshot(newUser.email)).toEqual(before);
+    expect(snapshot(customerWithPasskey.email)).toEqual(before);
     expect(intent(id).status).toBe("PENDING");
 
     await authenticator.cdp.send("WebAuthn.setUserVerified", {
@@ -387,12 +372,12 @@ test.describe("when step-up fails or is abandoned", () => {
 
   test("waiting for the passkey can be stopped: nothing moves, and confirming again works", async ({
     page,
-    newUser,
+    customerWithPasskey,
     authenticator,
   }) => {
-    await customerWithPayee(page, newUser);
+    await addPayee(page, "ACME Ltd", IBAN);
     const id = await askForTransfer(page, "ACME Ltd", "300.00");
-    const before = snapshot(newUser.email);
+    const before = snapshot(customerWithPasskey.email);
     const presence = (enabled: boolean) =>
       authenticator.cdp.send("WebAuthn.setAutomaticPresenceSimulation", {
         authenticatorId: authenticator.authenticatorId,
@@ -407,7 +392,7 @@ test.describe("when step-up fails or is abandoned", () => {
       /^You stopped waiting for your passkey\. Nothing was sent or changed\./,
     );
     await expect(page.getByRole("button", { name: "Stop waiting" })).toHaveCount(0);
-    expect(snapshot(newUser.email)).toEqual(before);
+    expect(snapshot(customerWithPasskey.email)).toEqual(before);
     expect(intent(id).status).toBe("PENDING");
 
     await presence(true);
@@ -415,26 +400,26 @@ test.describe("when step-up fails or is abandoned", () => {
     await expect(page).toHaveURL(TRANSFER_PAGE);
   });
 
-  test("a credential removed from the device fails cleanly", async ({ page, newUser, authenticator }) => {
-    await customerWithPayee(page, newUser);
+  test("a credential removed from the device fails cleanly", async ({ page, customerWithPasskey, authenticator }) => {
+    await addPayee(page, "ACME Ltd", IBAN);
     const id = await askForTransfer(page, "ACME Ltd", "300.00");
-    const before = snapshot(newUser.email);
+    const before = snapshot(customerWithPasskey.email);
     await authenticator.cdp.send("WebAuthn.clearCredentials", { authenticatorId: authenticator.authenticatorId });
     await page.getByRole("button", { name: "Confirm with passkey" }).click();
     await expect(page.getByTestId("step-up-error")).toContainText("this device has no passkey for Vault");
     await expect(page.getByRole("button", { name: "Confirm with passkey" })).toBeEnabled();
-    expect(snapshot(newUser.email)).toEqual(before);
+    expect(snapshot(customerWithPasskey.email)).toEqual(before);
     expect(intent(id).status).toBe("PENDING");
   });
 
   test("5 failed assertions lock step-up for 15 minutes, with a warning first; cancelling still works", async ({
     page,
-    newUser,
+    customerWithPasskey,
     authenticator,
   }) => {
-    await customerWithPayee(page, newUser);
+    await addPayee(page, "ACME Ltd", IBAN);
     const id = await askForTransfer(page, "ACME Ltd", "300.00");
-    const before = snapshot(newUser.email);
+    const before = snapshot(customerWithPasskey.email);
     await forgePasskey(authenticator); // same credential id, wrong key: the server's signature check fails
     const confirm = page.getByRole("button", { name: "Confirm with passkey" });
     const error = page.getByTestId("step-up-error");
@@ -453,9 +438,9 @@ test.describe("when step-up fails or is abandoned", () => {
     await expect(page.getByTestId("step-up-next-step")).toContainText("You can cancel this request below");
     await page.reload();
     await expect(error).toContainText("Too many failed attempts");
-    expect(snapshot(newUser.email)).toEqual(before);
-    expect(auditOf(newUser.email, "step_up.locked")).toHaveLength(1);
-    expect(auditOf(newUser.email, "step_up.verify").filter((e) => e.outcome === "FAILURE")).toHaveLength(5);
+    expect(snapshot(customerWithPasskey.email)).toEqual(before);
+    expect(auditOf(customerWithPasskey.email, "step_up.locked")).toHaveLength(1);
+    expect(auditOf(customerWithPasskey.email, "step_up.verify").filter((e) => e.outcome === "FAILURE")).toHaveLength(5);
 
     // Browsing and cancelling are never blocked.
     await page.getByRole("button", { name: "Cancel" }).click();
@@ -465,12 +450,10 @@ test.describe("when step-up fails or is abandoned", () => {
 
   test("Edit ends the confirmation and goes back to the form with what was typed", async ({
     page,
-    newUser,
-    authenticator,
+    customerWithPasskey,
   }) => {
-    void authenticator;
-    await customerWithPayee(page, newUser);
-    const before = snapshot(newUser.email);
+    await addPayee(page, "ACME Ltd", IBAN);
+    const before = snapshot(customerWithPasskey.email);
     const id = await askForTransfer(page, "ACME Ltd", "1250.00");
     await page.getByTestId("step-up-edit").click();
     await expect(page).toHaveURL(/\/transfers\/new\?/);
@@ -478,17 +461,15 @@ test.describe("when step-up fails or is abandoned", () => {
     await expect(page.getByLabel("To")).toHaveValue(/^payee:/);
     // The old confirmation can't be used any more, from this tab or another.
     expect(intent(id).status).toBe("CANCELLED");
-    expect(snapshot(newUser.email)).toEqual(before);
+    expect(snapshot(customerWithPasskey.email)).toEqual(before);
   });
 
   test("Cancel leaves nothing but the audit, and the intent can't be confirmed afterwards", async ({
     page,
-    newUser,
-    authenticator,
+    customerWithPasskey,
   }) => {
-    void authenticator;
-    await customerWithPayee(page, newUser);
-    const before = snapshot(newUser.email);
+    await addPayee(page, "ACME Ltd", IBAN);
+    const before = snapshot(customerWithPasskey.email);
     const id = await askForTransfer(page, "ACME Ltd", "1250.00");
     await page.getByRole("button", { name: "Cancel" }).click();
     // Back on the form with what was typed (the step-up page's Edit goes there too).
@@ -496,8 +477,8 @@ test.describe("when step-up fails or is abandoned", () => {
     await expect(page.getByLabel("Amount (USD)")).toHaveValue("1250.00");
     await expect(page.getByTestId("toast")).toHaveText(/Cancelled\. Nothing was sent or changed\./);
     expect(intent(id).status).toBe("CANCELLED");
-    expect(snapshot(newUser.email)).toEqual(before);
-    expect(auditOf(newUser.email, "step_up.cancel")).toHaveLength(1);
+    expect(snapshot(customerWithPasskey.email)).toEqual(before);
+    expect(auditOf(customerWithPasskey.email, "step_up.cancel")).toHaveLength(1);
     await page.goto(`/step-up/${id}`);
     await expect(page.getByTestId("step-up-status")).toHaveText(/You cancelled this. Nothing was sent or changed./);
     await expect(page.getByRole("button", { name: "Confirm with passkey" })).toHaveCount(0);
@@ -513,11 +494,9 @@ async function withoutAutofill(page: Page) {
 test.describe("passkey sign-in", () => {
   test("through autofill; then a reveal needs no prompt, but a large transfer still asks, because it is bound", async ({
     page,
-    newUser,
-    authenticator,
+    customerWithPasskey,
   }) => {
-    void authenticator;
-    await customerWithPayee(page, newUser);
+    await addPayee(page, "ACME Ltd", IBAN);
     // The login page starts a conditional (autofill) request; Chromium's virtual authenticator picks
     // the discoverable passkey as a user would from the email field's suggestions.
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
@@ -526,9 +505,9 @@ test.describe("passkey sign-in", () => {
     expect(claims.amr).toEqual(["pop", "user", "mfa"]);
     expect(claims.acr).toBe("urn:vault:acr:phr");
     expect(claims.phr_time).toBe(claims.auth_time);
-    expect(auditOf(newUser.email, "auth.sign_in").at(-1)?.metadata).toContain('"method":"passkey"');
+    expect(auditOf(customerWithPasskey.email, "auth.sign_in").at(-1)?.metadata).toContain('"method":"passkey"');
 
-    const [checking] = accountsOf(newUser.email);
+    const [checking] = accountsOf(customerWithPasskey.email);
     await page.goto(`/accounts/${checking.id}`);
     await page.getByRole("button", { name: "Reveal" }).click();
     await expect(page.getByTestId("account-number")).toHaveText(numberOf(checking.id));
@@ -539,9 +518,7 @@ test.describe("passkey sign-in", () => {
     await expect(page).toHaveURL(TRANSFER_PAGE);
   });
 
-  test("with the button, where the browser offers no autofill", async ({ page, newUser, authenticator }) => {
-    void authenticator;
-    await enrolFirstPasskey(page, newUser);
+  test("with the button, where the browser offers no autofill", async ({ page, customerWithPasskey: _customer }) => {
     await withoutAutofill(page);
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login/);
@@ -550,11 +527,9 @@ test.describe("passkey sign-in", () => {
     expect((await sessionClaims(page)).acr).toBe("urn:vault:acr:phr");
   });
 
-  test("a passkey removed from Vault no longer signs in", async ({ page, newUser, authenticator }) => {
-    void authenticator;
-    await enrolFirstPasskey(page, newUser);
+  test("a passkey removed from Vault no longer signs in", async ({ page, customerWithPasskey }) => {
     await withoutAutofill(page);
-    writeE2eDb(`DELETE FROM "Passkey" WHERE userId = ?`, userId(newUser.email)); // e.g. removed on another device
+    writeE2eDb(`DELETE FROM "Passkey" WHERE userId = ?`, userId(customerWithPasskey.email)); // e.g. removed on another device
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await expect(page.getByTestId("passkey-sign-in-error")).toContainText("That passkey wasn't accepted");
@@ -566,12 +541,10 @@ test.describe("passkey sign-in", () => {
 test.describe("attacks, each rejected with nothing changed", () => {
   test("a large transfer submitted directly, with forged fields, still waits for step-up", async ({
     page,
-    newUser,
-    authenticator,
+    customerWithPasskey,
   }) => {
-    void authenticator;
-    await customerWithPayee(page, newUser);
-    const before = snapshot(newUser.email);
+    await addPayee(page, "ACME Ltd", IBAN);
+    const before = snapshot(customerWithPasskey.email);
     await fillTransfer(page, "ACME Ltd", "1250.00");
     const forged = { intentId: "x".repeat(24), sca: "STEP_UP", stepUp: "done", amr: "pop,mfa" };
     await craft(page, TRANSFER_FORM, forged);
@@ -581,35 +554,32 @@ test.describe("attacks, each rejected with nothing changed", () => {
     await craft(page, TRANSFER_FORM, forged);
     await page.getByRole("button", { name: "Send money" }).click();
     await expect(page).toHaveURL(/\/step-up\//);
-    expect(snapshot(newUser.email)).toEqual(before);
+    expect(snapshot(customerWithPasskey.email)).toEqual(before);
   });
 
   test("a captured assertion replayed, to the same or to a new intent, moves nothing", async ({
     page,
-    newUser,
-    authenticator,
+    customerWithPasskey,
   }) => {
-    void authenticator;
-    await customerWithPayee(page, newUser);
+    await addPayee(page, "ACME Ltd", IBAN);
     const first = await askForTransfer(page, "ACME Ltd", "1250.00");
     const captured = nextActionCall(page, (body) => body.includes(first) && body.includes("clientDataJSON"));
     await confirmStepUp(page);
     const call = await captured;
     await expect(page).toHaveURL(TRANSFER_PAGE);
-    const after = snapshot(newUser.email);
+    const after = snapshot(customerWithPasskey.email);
 
     expect(await replayAction(page, call)).toContain('"ok":false');
     const second = await askForTransfer(page, "ACME Ltd", "1250.00");
     expect(await replayAction(page, call, call.body.replaceAll(first, second))).toContain('"ok":false');
-    expect(snapshot(newUser.email)).toEqual(after);
+    expect(snapshot(customerWithPasskey.email)).toEqual(after);
     expect(intent(second).status).toBe("PENDING");
   });
 
-  test("two completions of one intent, racing, move the money once", async ({ page, newUser, authenticator }) => {
-    void authenticator;
-    await customerWithPayee(page, newUser);
+  test("two completions of one intent, racing, move the money once", async ({ page, customerWithPasskey }) => {
+    await addPayee(page, "ACME Ltd", IBAN);
     const id = await askForTransfer(page, "ACME Ltd", "1250.00");
-    const before = accountsOf(newUser.email)[0].balance;
+    const before = accountsOf(customerWithPasskey.email)[0].balance;
     // Hold the browser's own completion; send the same signed request twice at once instead.
     let results: string[] = [];
     await page.route("**/*", async (route) => {
@@ -624,19 +594,17 @@ test.describe("attacks, each rejected with nothing changed", () => {
     await expect.poll(() => results.length).toBe(2);
     expect(results.filter((r) => r.includes('"ok":true'))).toHaveLength(1);
     expect(intent(id).status).toBe("CONSUMED");
-    expect(accountsOf(newUser.email)[0].balance).toBe(before - 125_000);
-    expect(paymentsOf(newUser.email).filter((t) => t.amount === 125_000)).toHaveLength(1);
+    expect(accountsOf(customerWithPasskey.email)[0].balance).toBe(before - 125_000);
+    expect(paymentsOf(customerWithPasskey.email).filter((t) => t.amount === 125_000)).toHaveLength(1);
   });
 
   test("an intent altered in the database after the challenge was issued can't be confirmed", async ({
     page,
-    newUser,
-    authenticator,
+    customerWithPasskey,
   }) => {
-    void authenticator;
-    await customerWithPayee(page, newUser);
+    await addPayee(page, "ACME Ltd", IBAN);
     const id = await askForTransfer(page, "ACME Ltd", "1250.00");
-    const before = snapshot(newUser.email);
+    const before = snapshot(customerWithPasskey.email);
     await page.route("**/*", async (route) => {
       const body = route.request().postData() ?? "";
       if (route.request().method() === "POST" && body.includes(id) && body.includes("clientDataJSON")) {
@@ -656,20 +624,18 @@ test.describe("attacks, each rejected with nothing changed", () => {
     });
     await page.getByRole("button", { name: "Confirm with passkey" }).click();
     await expect(page.getByTestId("step-up-error")).toContainText("wasn't accepted");
-    expect(snapshot(newUser.email)).toEqual(before);
-    expect(auditOf(newUser.email, "step_up.verify").at(-1)?.reason).toMatch(/challenge/i);
+    expect(snapshot(customerWithPasskey.email)).toEqual(before);
+    expect(auditOf(customerWithPasskey.email, "step_up.verify").at(-1)?.reason).toMatch(/challenge/i);
   });
 
   test("another user's intent id is not found, by URL or by action call", async ({
     page,
     browser,
-    newUser,
-    authenticator,
+    customerWithPasskey,
   }) => {
-    void authenticator;
-    await customerWithPayee(page, newUser);
+    await addPayee(page, "ACME Ltd", IBAN);
     const victimIntent = await askForTransfer(page, "ACME Ltd", "1250.00");
-    const victimBefore = snapshot(newUser.email);
+    const victimBefore = snapshot(customerWithPasskey.email);
 
     const context = await browser.newContext();
     try {
@@ -697,14 +663,13 @@ test.describe("attacks, each rejected with nothing changed", () => {
       await context.close();
     }
     expect(intent(victimIntent).status).toBe("PENDING");
-    expect(snapshot(newUser.email)).toEqual(victimBefore);
+    expect(snapshot(customerWithPasskey.email)).toEqual(victimBefore);
     // The victim can still confirm their own intent.
     await confirmStepUp(page);
     await expect(page).toHaveURL(TRANSFER_PAGE);
   });
 
-  test("claims forged through POST /api/auth/session are ignored", async ({ page, newUser }) => {
-    void newUser;
+  test("claims forged through POST /api/auth/session are ignored", async ({ page, signedInCustomer: _signedIn }) => {
     const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
     const now = Math.floor(Date.now() / 1000);
     const forged = await page.request.post("/api/auth/session", {
@@ -726,15 +691,14 @@ test.describe("attacks, each rejected with nothing changed", () => {
     expect(claims.phr_time).toBeUndefined();
   });
 
-  test("an assertion made on another origin is refused", async ({ page, newUser, authenticator }) => {
-    void authenticator;
-    await customerWithPayee(page, newUser);
+  test("an assertion made on another origin is refused", async ({ page, customerWithPasskey }) => {
+    await addPayee(page, "ACME Ltd", IBAN);
     // One genuine completion, to learn how the page calls the completion action.
     const warmUp = await askForTransfer(page, "ACME Ltd", "1250.00");
     const captured = nextActionCall(page, (body) => body.includes(warmUp) && body.includes("clientDataJSON"));
     await confirmStepUp(page);
     const call = await captured;
-    const before = snapshot(newUser.email);
+    const before = snapshot(customerWithPasskey.email);
 
     // A second intent: Vault issues its bound challenge, which the test takes instead of the browser.
     const id = await askForTransfer(page, "ACME Ltd", "1000.00"); // within what the warm-up left (funds are checked first)
@@ -757,8 +721,8 @@ test.describe("attacks, each rejected with nothing changed", () => {
     } finally {
       await other.close();
     }
-    expect(snapshot(newUser.email)).toEqual(before);
+    expect(snapshot(customerWithPasskey.email)).toEqual(before);
     expect(intent(id).status).toBe("PENDING");
-    expect(auditOf(newUser.email, "step_up.verify").at(-1)?.reason).toMatch(/origin/i);
+    expect(auditOf(customerWithPasskey.email, "step_up.verify").at(-1)?.reason).toMatch(/origin/i);
   });
 });

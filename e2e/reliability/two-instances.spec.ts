@@ -38,7 +38,6 @@ test("a step-up begun on A completes on B, and a session revoked through A is re
   authenticator,
   balancer,
 }) => {
-  void authenticator;
   const ORIGIN = balancer.origin;
   requireProvider("postgresql");
   const databaseUrl = await freshDatabase("postgresql", "vault_rel_two_instances");
@@ -69,7 +68,7 @@ test("a step-up begun on A completes on B, and a session revoked through A is re
     };
     await signUp(page, user);
     await expect(page).toHaveURL(/\/dashboard$/);
-    await enrolFirstPasskey(page, user);
+    await enrolFirstPasskey(page, authenticator, user);
     await addPayee(page, "ACME Ltd", "GB82 WEST 1234 5698 7654 32"); // a first step-up, across instances
 
     // A bound payment: the step-up page's begin goes to A, the signed completion to B.

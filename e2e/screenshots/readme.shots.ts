@@ -19,7 +19,6 @@ async function shoot(page: Page, name: string) {
 }
 
 test("README screenshots", async ({ page, authenticator }) => {
-  void authenticator;
   await blockPasskeyAutofill(page);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: "light" });
@@ -27,7 +26,7 @@ test("README screenshots", async ({ page, authenticator }) => {
   await expect(page).toHaveURL(/\/dashboard$/);
   await shoot(page, "dashboard");
 
-  await enrolFirstPasskey(page, DEMO.alice, "MacBook Touch ID");
+  await enrolFirstPasskey(page, authenticator, DEMO.alice, "MacBook Touch ID");
   await addPayee(page, "Northwind Traders", "DE89 3704 0044 0532 0130 00");
   // A customer of some standing: the passkey and the payee aren't from the last 24 hours, so the risk
   // signals (lib/risk) ask for the passkey without needing one older than a day.
