@@ -45,9 +45,65 @@ function sqliteAdapter(url: string) {
   factory.connect = async () => {
     const adapter = await connect();
     await adapter.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-    return adapter;
+    return oneTransactionAtATime(adapter);
   };
   return factory;
+}
+
+type SqliteAdapter = Awaited<ReturnType<PrismaBetterSqlite3["connect"]>>;
+
+/**
+ * One SQLite connection serves the whole process. Prisma's adapter runs one interactive transaction
+ * at a time on it, but lets a query from outside any transaction run on the same connection while
+ * one is open: that query joined the open transaction, read its uncommitted writes, and vanished if
+ * it rolled back (another request's audit row, a lockout's point taken before the work). Here a query
+ * from outside waits until the open transaction has ended, as it would on PostgreSQL, where each
+ * transaction has a connection of its own. Code inside a transaction must therefore use its `tx`.
+ */
+function oneTransactionAtATime(adapter: SqliteAdapter): SqliteAdapter {
+  let tail: Promise<void> = Promise.resolve();
+  const acquire = async () => {
+    const previous = tail;
+    let release!: () => void;
+    tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    return release;
+  };
+  const outside =
+    <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const release = await acquire();
+      try {
+        return await run(...args);
+      } finally {
+        release();
+      }
+    };
+  return Object.assign(Object.create(adapter) as SqliteAdapter, {
+    queryRaw: outside(adapter.queryRaw.bind(adapter)),
+    executeRaw: outside(adapter.executeRaw.bind(adapter)),
+    executeScript: outside(adapter.executeScript.bind(adapter)),
+    startTransaction: async (...args: Parameters<SqliteAdapter["startTransaction"]>) => {
+      const release = await acquire();
+      try {
+        const transaction = await adapter.startTransaction(...args);
+        const end = (finish: () => Promise<void>) => async () => {
+          try {
+            await finish();
+          } finally {
+            release();
+          }
+        };
+        return Object.assign(Object.create(transaction) as typeof transaction, {
+          commit: end(transaction.commit.bind(transaction)),
+          rollback: end(transaction.rollback.bind(transaction)),
+        });
+      } catch (err) {
+        release();
+        throw err;
+      }
+    },
+  });
 }
 
 // One client per process, kept across `next dev` hot reloads.
