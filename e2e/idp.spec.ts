@@ -4,6 +4,8 @@
  * and auth_time for each level, and each misbehaviour. The IdP runs inside the test worker.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Page } from "@playwright/test";
 import { IDP_ACCOUNTS, IDP_ACR, startIdp, type Idp } from "./support/idp";
 import { expect, test } from "./fixtures";
@@ -11,25 +13,37 @@ import { expect, test } from "./fixtures";
 const CLIENT = {
   client_id: "idp-spec",
   client_secret: "idp-spec-secret",
-  redirect_uris: ["http://127.0.0.1:9/idp-callback"],
+  redirect_uris: [""], // the callback server's, once it listens
 };
 const ava = { email: "ava@sso.example", ...IDP_ACCOUNTS["ava@sso.example"] };
 
 let idp: Idp;
+/**
+ * The client's redirect URI is a real listener on a free loopback port that records each callback:
+ * the IdP answers with a redirect, and a route can't catch the target of a redirect in every
+ * Chromium (the headless shell sends it to the network).
+ */
+let callbackServer: Server;
+const callbacks: URL[] = [];
 test.beforeAll(async () => {
+  callbackServer = createServer((req, res) => {
+    callbacks.push(new URL(req.url ?? "/", CLIENT.redirect_uris[0]));
+    res.end("ok");
+  });
+  await new Promise<void>((resolve) => callbackServer.listen(0, "127.0.0.1", resolve));
+  CLIENT.redirect_uris = [`http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/idp-callback`];
   idp = await startIdp({ clients: [CLIENT] }); // on a free port
 });
-test.afterAll(async () => idp?.stop());
+test.afterAll(async () => {
+  await idp?.stop();
+  await new Promise((resolve) => callbackServer?.close(resolve));
+});
 
 /** Runs one authorization request through the IdP's page and returns the ID token's claims. */
 async function signInAtIdp(page: Page, params: Record<string, string>, fill: { otp?: string } = {}) {
   const verifier = randomBytes(32).toString("base64url");
   const state = randomBytes(8).toString("hex");
-  let callback: URL | undefined;
-  await page.route(`${CLIENT.redirect_uris[0]}**`, async (route) => {
-    callback = new URL(route.request().url());
-    await route.fulfill({ body: "ok" });
-  });
+  const ours = () => callbacks.find((url) => url.searchParams.get("state") === state);
   const query = new URLSearchParams({
     client_id: CLIENT.client_id,
     response_type: "code",
@@ -42,13 +56,14 @@ async function signInAtIdp(page: Page, params: Record<string, string>, fill: { o
     ...params,
   });
   await page.goto(`${idp.issuer}/auth?${query}`);
-  if (!callback) {
+  if (!ours()) {
     await page.getByLabel("Email").fill(ava.email);
     await page.getByLabel("Password").fill(ava.password);
     if (fill.otp !== undefined) await page.getByLabel("One-time code").fill(fill.otp);
     await page.getByRole("button", { name: "Sign in" }).click();
   }
-  await expect.poll(() => callback?.searchParams.get("state")).toBe(state);
+  await expect.poll(() => ours()?.searchParams.get("state")).toBe(state);
+  const callback = ours()!;
   const res = await fetch(`${idp.issuer}/token`, {
     method: "POST",
     headers: {
@@ -57,7 +72,7 @@ async function signInAtIdp(page: Page, params: Record<string, string>, fill: { o
     },
     body: new URLSearchParams({
       grant_type: "authorization_code",
-      code: callback!.searchParams.get("code")!,
+      code: callback.searchParams.get("code")!,
       redirect_uri: CLIENT.redirect_uris[0],
       code_verifier: verifier,
     }),

@@ -109,19 +109,29 @@ const idpServer = {
   },
 };
 
-/** Never downloads a browser: CHROMIUM_PATH, else Debian's chromium, else Playwright's own if installed. */
-function chromiumExecutable(): string | undefined {
+/**
+ * Never downloads a browser. CHROMIUM_PATH if set; otherwise Debian's headless shell (apt's
+ * `chromium-headless-shell`, the same Chromium without the desktop browser around it: the same build
+ * Playwright itself runs headless), then Debian's `chromium`, then Playwright's own if installed.
+ * `full` asks for the whole browser, for what the shell lacks (the payment dialog of e2e/spc.spec.ts).
+ * The shell halves the suite's CPU: docs/decisions/074-headless-shell-and-traces.md.
+ */
+function chromiumExecutable({ full = false } = {}): string | undefined {
   const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH=${fromEnv} does not exist.`);
     return fromEnv;
   }
-  if (existsSync("/usr/lib/chromium/chromium")) return "/usr/lib/chromium/chromium";
+  const debian = full
+    ? ["/usr/lib/chromium/chromium"]
+    : ["/usr/lib/chromium/chromium-headless-shell", "/usr/lib/chromium/chromium"];
+  const found = debian.find((file) => existsSync(file));
+  if (found) return found;
   if (existsSync(chromium.executablePath())) return undefined; // Playwright's own browser
   throw new Error(
     [
       "No Chromium found for the e2e tests. Any one of these works:",
-      "  - Debian/Ubuntu: sudo apt-get install -y chromium",
+      "  - Debian/Ubuntu: sudo apt-get install -y chromium chromium-headless-shell",
       "  - set CHROMIUM_PATH=/path/to/chrome-or-chromium",
       "  - where the internet is reachable: npx playwright install chromium",
     ].join("\n"),
@@ -153,7 +163,11 @@ export default defineConfig({
     baseURL: `http://localhost:${PORT}`,
     browserName: "chromium",
     headless: true,
-    trace: "retain-on-failure",
+    // Recording a trace for every test cost a fifth of the suite's time, so none is recorded on the
+    // first run; e2e/tools/run-tests.mjs runs a failed test again with `--trace on` (or pass
+    // `--trace on` yourself). A screenshot is only taken when a test fails.
+    trace: "off",
+    screenshot: "only-on-failure",
     launchOptions: { executablePath: chromiumExecutable(), args: ["--disable-gpu"] },
   },
   projects: [
@@ -168,7 +182,7 @@ export default defineConfig({
       testMatch: /(^|\/)spc\.spec\.ts$/,
       use: {
         launchOptions: {
-          executablePath: chromiumExecutable(),
+          executablePath: chromiumExecutable({ full: true }),
           args: ["--disable-gpu", `--enable-features=${SPC_FEATURES.join(",")}`],
         },
       },

@@ -186,7 +186,7 @@ test.describe("Secure Payment Confirmation", () => {
     await answerDialogWith(authenticator, "autoAccept");
     await page.getByRole("button", { name: "Confirm in your browser" }).click();
     await expect.poll(() => caught.callback?.searchParams.get("code")).toBeTruthy();
-    await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:9\/callback\?/);
+    await expect(page).toHaveURL((url) => url.href.startsWith(`${REDIRECT}?`));
     const exchange = await request.post("/api/v1/oauth/token", {
       form: {
         grant_type: "authorization_code",

@@ -5,9 +5,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { expect } from "../fixtures";
+import { unusedLoopbackUrl } from "./free-port";
 
 /** The app's redirect URI: nothing listens there, and the tests catch the navigation. */
-export const REDIRECT = "http://127.0.0.1:9/callback";
+export const REDIRECT = unusedLoopbackUrl("/callback");
 
 export async function createToken(page: Page, name: string, scopes: string[]) {
   await page.goto("/settings/security#api");

@@ -35,3 +35,10 @@ export function freePortsSync(count: number): number[] {
     throw new Error(`no free ports: ${JSON.stringify(ports)}`);
   return ports;
 }
+
+/**
+ * A loopback URL that nothing listens on, for a redirect a test catches with page.route(). Not port 9
+ * (or any port Chromium refuses, ERR_UNSAFE_PORT): the headless shell refuses those before a route
+ * sees the request.
+ */
+export const unusedLoopbackUrl = (pathname: string) => `http://127.0.0.1:${freePortsSync(1)[0]}${pathname}`;

@@ -26,8 +26,9 @@ const postgres = process.env.TEST_DATABASE_URL;
 
 /**
  * after: stages that must pass first (otherwise this one is skipped); waitFor: stages that must
- * merely have ended; exclusive: runs with nothing else beside it.
- * @type {{ name: string, cmd: string[][], after?: string[], waitFor?: string[], exclusive?: boolean, env?: Record<string,string> }[]}
+ * merely have ended; exclusive: runs with nothing else beside it; diagnose: run after a failure, to
+ * collect evidence (its output is kept, its result doesn't change the stage's).
+ * @type {{ name: string, cmd: string[][], after?: string[], waitFor?: string[], exclusive?: boolean, diagnose?: string[], env?: Record<string,string> }[]}
  */
 const stages = [
   {
@@ -58,7 +59,15 @@ if (mode === "all") {
     // After typecheck, pass or fail: `next typegen` and `next build` both write .next/.
     { name: "build", cmd: [["next", "build"]], waitFor: ["typecheck"] },
     // Browsers and servers under load: alone, after everything above, so their timings stay honest.
-    { name: "e2e", cmd: [["playwright", "test", "-c", "e2e"]], after: ["build"], exclusive: true },
+    // No traces on the first run (recording them cost a fifth of the stage); a failed test runs once
+    // more with one, in test-results/ (`npx playwright show-trace`). It still counts as failed.
+    {
+      name: "e2e",
+      cmd: [["playwright", "test", "-c", "e2e"]],
+      diagnose: ["playwright", "test", "-c", "e2e", "--last-failed", "--no-deps", "--trace", "on"],
+      after: ["build"],
+      exclusive: true,
+    },
     { name: "reliability", cmd: [["playwright", "test", "-c", "e2e/reliability"]], after: ["build"], exclusive: true },
     { name: "api demo", cmd: [["tsx", "e2e/clients/api-demo.ts"]], after: ["build"], exclusive: true },
   );
@@ -124,7 +133,11 @@ async function start(stage) {
   running.add(stage.name);
   console.log(`${clock()}  start  ${stage.name}`);
   const began = performance.now();
-  const { code, output } = await runCommands(stage);
+  let { code, output } = await runCommands(stage);
+  if (code !== 0 && stage.diagnose) {
+    const again = await runCommands({ ...stage, cmd: [stage.diagnose] });
+    output += `\n── the failed tests again, to record traces (this run doesn't change the result) ──\n${again.output}`;
+  }
   const seconds = (performance.now() - began) / 1000;
   const status = code === 0 ? "ok" : "FAILED";
   const logFile = path.join(logDir, `${stage.name.replace(/\W+/g, "-")}.log`);
