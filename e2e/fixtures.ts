@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { test as base, expect, type CDPSession, type Page } from "@playwright/test";
+import { test as base, expect, type CDPSession, type Locator, type Page } from "@playwright/test";
 
 export type Credentials = { name: string; email: string; password: string };
 /** A customer whose first passkey is enrolled: the recovery codes that came with it. */
@@ -155,6 +155,18 @@ export async function confirmStepUp(page: Page) {
   await expect(page).toHaveURL(/\/step-up\//);
   await page.getByRole("button", { name: "Confirm with passkey" }).click();
   await expect(page).not.toHaveURL(/\/step-up\//);
+}
+
+/**
+ * After an action that may or may not ask for a passkey (a recent one may cover it, within its grace
+ * window): waits for whichever comes first, the step-up page or `done`, and says whether it was the
+ * step-up page. Waiting for the step-up page alone, with a timeout, would wait that long every time
+ * it doesn't come.
+ */
+export async function stepUpAsked(page: Page, done: Locator): Promise<boolean> {
+  const confirm = page.getByRole("button", { name: "Confirm with passkey" });
+  await expect(confirm.or(done).first()).toBeVisible();
+  return confirm.isVisible();
 }
 
 /**

@@ -4,11 +4,11 @@
  * message freezes the account, which then refuses payments and payees with a clear banner, ends the
  * other browser's session, can't be used twice, and is undone only by the documented path.
  */
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, Locator, Page } from "@playwright/test";
 import { addPayee, fillTransfer, sendTransfer, userId } from "./support/bank";
 import { queryE2eDb, writeE2eDb } from "./support/e2e-db";
 import { freezeLinkOf, mailTo, waitForMail, type Mail } from "./support/mailbox";
-import { blockPasskeyAutofill, confirmStepUp, enrolFirstPasskey, expect, signIn, test } from "./fixtures";
+import { blockPasskeyAutofill, confirmStepUp, enrolFirstPasskey, expect, signIn, stepUpAsked, test } from "./fixtures";
 
 const IBAN = "GB82 WEST 1234 5698 7654 32";
 
@@ -40,16 +40,10 @@ async function secondBrowser(browser: Browser, user: { email: string; password: 
   return { context, page };
 }
 
-/**
- * A passkey within the last 5 minutes may already satisfy the policy (a grace window): confirm on the
- * step-up page if it comes, else carry on.
- */
-async function confirmIfAsked(page: Page) {
-  const asked = await page.waitForURL(/\/step-up\//, { timeout: 3_000 }).then(
-    () => true,
-    () => false,
-  );
-  if (asked) await confirmStepUp(page);
+/** Confirms on the step-up page if the action asked for one (lib/assurance's grace window may not), then waits for `done`. */
+async function confirmIfAsked(page: Page, done: Locator) {
+  if (await stepUpAsked(page, done)) await confirmStepUp(page);
+  await expect(done).toBeVisible();
 }
 
 async function changePassword(page: Page, from: string, to: string) {
@@ -57,8 +51,7 @@ async function changePassword(page: Page, from: string, to: string) {
   await page.getByLabel("Current password").fill(from);
   await page.getByLabel("New password").fill(to);
   await page.getByRole("button", { name: "Change password" }).click();
-  await confirmIfAsked(page);
-  await expect(page.getByText("Your password was changed.").first()).toBeVisible();
+  await confirmIfAsked(page, page.getByText("Your password was changed.").first());
 }
 
 test.describe("security notifications", () => {
@@ -104,8 +97,7 @@ test.describe("security notifications", () => {
     const form = page.getByTestId("api-create-form");
     await form.getByLabel("Token name").fill("Budget script");
     await form.getByRole("button", { name: "Create API token" }).click();
-    await confirmIfAsked(page);
-    await expect(page.getByTestId("api-token-created")).toBeVisible();
+    await confirmIfAsked(page, page.getByTestId("api-token-created"));
     const token = await waitForMail(to, /An API token was created/);
     expectWellFormed(token, /An API token named "Budget script" was created\./);
     expect(token.text).not.toMatch(/vlt_pat_/);
@@ -124,8 +116,7 @@ test.describe("security notifications", () => {
 
     await page.goto("/settings/security");
     await page.getByRole("button", { name: /^Remove Work laptop/ }).click();
-    await confirmIfAsked(page);
-    await expect(page.getByTestId("no-passkeys")).toBeVisible();
+    await confirmIfAsked(page, page.getByTestId("no-passkeys"));
     expectWellFormed(await waitForMail(to, /passkey was removed/), /The passkey "Work laptop" was removed/);
 
     // A recovery-code sign-in, somewhere else: always told, with the hold it started.

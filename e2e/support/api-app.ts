@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { APIRequestContext, Page } from "@playwright/test";
-import { expect } from "../fixtures";
+import { expect, stepUpAsked } from "../fixtures";
 import { unusedLoopbackUrl } from "./free-port";
 
 /** The app's redirect URI: nothing listens there, and the tests catch the navigation. */
@@ -18,16 +18,11 @@ export async function createToken(page: Page, name: string, scopes: string[]) {
     await box.setChecked(scopes.includes((await box.getAttribute("value"))!));
   await form.getByRole("button", { name: "Create API token" }).click();
   // A passkey within 5 minutes is needed: the step-up page, if there wasn't one, then back, finished without retyping.
-  if (
-    await page.waitForURL(/\/step-up\//, { timeout: 3_000 }).then(
-      () => true,
-      () => false,
-    )
-  ) {
+  const created = page.getByTestId("api-token-created");
+  if (await stepUpAsked(page, created)) {
     await expect(page.getByTestId("step-up-title")).toHaveText(`Create the API token "${name}"`);
     await page.getByRole("button", { name: "Confirm with passkey" }).click();
   }
-  const created = page.getByTestId("api-token-created");
   await expect(created).toBeVisible();
   return {
     clientId: await created.getByTestId("api-client-id").innerText(),

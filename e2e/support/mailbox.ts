@@ -22,7 +22,9 @@ export async function waitForMail(email: string, subject: RegExp, { timeout = 15
         found = (await mailTo(email)).findLast((m) => subject.test(m.subject));
         return found?.subject ?? null;
       },
-      { timeout, message: `an email to ${email} with subject ${subject}` },
+      // Every 250 ms: the server's mail worker polls every 500 ms, and expect.poll's default steps (up to
+      // a second apart) would leave each test waiting for mail that has already arrived.
+      { timeout, intervals: [100, 250], message: `an email to ${email} with subject ${subject}` },
     )
     .toMatch(subject);
   return found!;
