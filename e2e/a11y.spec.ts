@@ -59,7 +59,7 @@ for (const width of WIDTHS) {
     });
 
     test("signed-in pages, the step-up page and a form error", async ({ page, signedInCustomer, authenticator }) => {
-      test.setTimeout(90_000);
+      test.setTimeout(180_000); // both schemes on every state: about 40 s alone, over 90 s beside a second suite
       await enrolFirstPasskey(page, authenticator, signedInCustomer);
       const [checking] = accountsOf(signedInCustomer.email);
       // A receipt: a small transfer between the customer's own accounts needs no step-up.
