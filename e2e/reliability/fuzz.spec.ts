@@ -18,6 +18,7 @@ import {
   signInCookie,
   type HttpResult,
 } from "../support/server-actions";
+import type { AppServer } from "../support/app-server";
 import { inPool } from "../support/pool";
 import { freshDatabase, openSql, type Sql } from "../support/sql";
 import { expect, test } from "./fixtures";
@@ -28,12 +29,14 @@ const PER_TARGET = 500;
 /**
  * After the floor, more rounds of EXTRA_PER_TARGET cases per target (new seeds) while the run is
  * younger than BUDGET_S (FUZZ_BUDGET_S): a fast machine fuzzes more, a slow one no longer than the
- * floor. The floor took 170 s on a loaded 2-core machine, hence the test's 10-minute timeout.
+ * floor. The floor took 420 s on a 2-core machine running a second suite (one server; two take about
+ * two thirds of one's time), hence the test's 10-minute timeout.
  */
 const BUDGET_S = Number(process.env.FUZZ_BUDGET_S ?? 45);
 const EXTRA_PER_TARGET = 50;
 const FUZZ_TIMEOUT_MS = 600_000;
-const CONCURRENCY = 8;
+/** Requests in flight, over both servers: 8 each keeps both busy while the other answers. */
+const CONCURRENCY = 16;
 /**
  * Actions that take no input: whatever is sent, a signed-in call is a genuine request (sign out, new
  * recovery codes that wait for step-up, ...), so they are fuzzed anonymously, where a clean answer is
@@ -127,17 +130,28 @@ function unclearRoute(response: HttpResult): string | null {
 type Case = {
   target: string;
   caller: string;
-  send: () => Promise<HttpResult>;
+  /** Sends the case to one of the servers (they share the database and the secret). */
+  send: (app: AppServer) => Promise<HttpResult>;
   judge: (r: HttpResult) => string | null; /** What was sent, for the failure message (computed only on failure). */
   describe: () => string;
 };
 
-/** Sends the cases, CONCURRENCY at a time, adding to `into` (failures and the count per target). */
-async function runCases(cases: Case[], into = { failures: [] as string[], tried: {} as Record<string, number> }) {
+/**
+ * Sends the cases, CONCURRENCY at a time, to the servers in turn, adding to `into` (failures and the
+ * count per target).
+ */
+async function runCases(
+  servers: AppServer[],
+  cases: Case[],
+  into = { failures: [] as string[], tried: {} as Record<string, number> },
+) {
   const { failures, tried } = into;
+  let sent = 0;
   await inPool(cases, CONCURRENCY, async (c) => {
     tried[c.target] = (tried[c.target] ?? 0) + 1;
-    const problem = await c.send().then(c.judge, (err: Error) => `no answer: ${err.message}`);
+    const problem = await c
+      .send(servers[sent++ % servers.length])
+      .then(c.judge, (err: Error) => `no answer: ${err.message}`);
     if (problem) failures.push(`${c.target} (${c.caller}, ${c.describe()}): ${problem}`);
   });
   return { failures, tried };
@@ -149,7 +163,13 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
   test.setTimeout(FUZZ_TIMEOUT_MS);
   const databaseUrl = await freshDatabase("sqlite", "vault_rel_fuzz");
   apps.prepare(databaseUrl);
-  const app = await apps.start({ databaseUrl });
+  // Two servers on one database, one per core: the fuzz is bound by the server's single thread (6 ms
+  // of CPU a request), and every case goes to one or the other, signed in with the same session.
+  const [app, app2] = await Promise.all([
+    apps.start({ databaseUrl, name: "A" }),
+    apps.start({ databaseUrl, name: "B" }),
+  ]);
+  const servers = [app, app2];
   const sql = await openSql(databaseUrl);
   try {
     const alice = await signInCookie(app, DEMO.alice.email, DEMO.alice.password);
@@ -241,7 +261,7 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
             target: action.name,
             caller,
             describe: () => `React reply ${fc.stringify(args).slice(0, 200)}`,
-            send: () => callAction(app, path, action, args, cookie),
+            send: (app) => callAction(app, path, action, args, cookie),
             judge,
           });
         });
@@ -252,7 +272,7 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
             caller,
             describe: () =>
               `${body.label} ${body.contentType}: ${JSON.stringify(body.body.subarray(0, 80).toString("latin1"))}`,
-            send: () => postAction(app, path, action.id, body.body, body.contentType, cookie),
+            send: (app) => postAction(app, path, action.id, body.body, body.contentType, cookie),
             judge,
           });
         });
@@ -275,14 +295,14 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
         const [caller, cookie] = i % 2 ? ["alice", alice] : ["anonymous", ""];
         const q = new URLSearchParams({ v: text.slice(0, 2000) }).toString().slice(2); // lone surrogates become U+FFFD
         const body = bodies[i];
-        const headers = { cookie, "content-type": body.contentType, origin: app.origin };
+        const headers = (app: AppServer) => ({ cookie, "content-type": body.contentType, origin: app.origin });
         cases.push({
           target: "/api/health",
           caller,
           describe: () => (i % 2 ? `POST ${body.label}` : `GET ?x=${q.slice(0, 80)}`),
-          send: () =>
+          send: (app) =>
             i % 2
-              ? request(app, `/api/health?x=${q}`, { method: "POST", headers, body: body.body })
+              ? request(app, `/api/health?x=${q}`, { method: "POST", headers: headers(app), body: body.body })
               : request(app, `/api/health?x=${q}`, { headers: { cookie } }),
           judge: unclearRoute,
         });
@@ -291,11 +311,11 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
           target: "/api/auth/*",
           caller,
           describe: () => `${i % 2 ? "POST" : "GET"} /api/auth/${authPath.slice(0, 80)}`,
-          send: () =>
+          send: (app) =>
             i % 2
               ? request(app, `/api/auth/${authPath}`, {
                   method: "POST",
-                  headers,
+                  headers: headers(app),
                   body: i % 4 === 1 ? `csrfToken=${q}&email=${q}&password=${q}&response=${q}` : body.body,
                 })
               : request(app, `/api/auth/${authPath}?callbackUrl=${q}&error=${q}`, { headers: { cookie } }),
@@ -320,7 +340,7 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
             target,
             caller: bearer.includes(accessToken) ? "alice's token" : "bad token",
             describe: () => `${options?.method ?? "GET"} ${path.slice(0, 100)}`,
-            send: () => request(app, path, options),
+            send: (app) => request(app, path, options),
             judge: unclearApi,
           });
         api("GET /api/v1/accounts", `/api/v1/accounts?x=${q}`, { headers: { authorization: bearer } });
@@ -375,14 +395,14 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
           target: "GET /freeze/:token",
           caller: i % 2 ? "alice" : "anonymous",
           describe: () => `/freeze/${q.slice(0, 100)}`,
-          send: () => request(app, `/freeze/${q || "x"}`, { headers: { cookie: i % 2 ? alice : "" } }),
+          send: (app) => request(app, `/freeze/${q || "x"}`, { headers: { cookie: i % 2 ? alice : "" } }),
           judge: unclearRoute,
         });
         cases.push({
           target: "GET /oauth/authorize",
           caller: "alice",
           describe: () => `?${q.slice(0, 100)}`,
-          send: () =>
+          send: (app) =>
             request(
               app,
               `/oauth/authorize?response_type=code&client_id=vlt_client_fuzz&intent_id=${q}&scope=${q}&redirect_uri=${q}&state=${q}&code_challenge=${q}&code_challenge_method=S256`,
@@ -399,12 +419,12 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
     // test's timeout leaves room for that). Then more rounds with new seeds while the budget lasts.
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
-    const { failures, tried } = await runCases(makeCases(seed, PER_TARGET));
+    const { failures, tried } = await runCases(servers, makeCases(seed, PER_TARGET));
     const floorSeconds = seconds();
     let rounds = 0;
     while (seconds() < BUDGET_S && failures.length < 30) {
       rounds++;
-      await runCases(makeCases(seed + rounds * 7919, EXTRA_PER_TARGET), { failures, tried });
+      await runCases(servers, makeCases(seed + rounds * 7919, EXTRA_PER_TARGET), { failures, tried });
     }
     const sent = Object.values(tried).reduce((sum, n) => sum + n, 0);
     const after = await businessState(sql);
@@ -567,14 +587,14 @@ test("form-style and header-style server-action posts from a missing, foreign or
     }
     const failures: string[] = [];
     for (const c of exploits) {
-      const problem = await c.send().then(c.judge, (err: Error) => `no answer: ${err.message}`);
+      const problem = await c.send(app).then(c.judge, (err: Error) => `no answer: ${err.message}`);
       if (problem) failures.push(`${c.target} (${c.caller}, ${c.describe()}): ${problem}`);
     }
     const moved = await sql.all<{ n: bigint }>(`SELECT COUNT(*) AS "n" FROM "Transfer" WHERE "memo" = 'form post'`);
     console.log(
       `form-style transfer posts: ${exploits.length - failures.length} of ${exploits.length} refused with 403; transfers made: ${moved[0].n}`,
     );
-    failures.push(...(await runCases(cases)).failures);
+    failures.push(...(await runCases([app], cases)).failures);
     // Exactly one audit event per refused request (each had its own user agent), and it is the refusal.
     const rows = await sql.all<{ userAgent: string; action: string; reason: string | null }>(
       `SELECT "userAgent", "action", "reason" FROM "AuditEvent" WHERE "userAgent" LIKE 'vault-form-post-%'`,
