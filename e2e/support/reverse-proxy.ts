@@ -52,19 +52,28 @@ export async function startReverseProxy(port: number, route: Route): Promise<Rev
     const seen = req.socket.remoteAddress ?? "";
     const forwarded = req.headers["x-forwarded-for"];
     const headers = { ...req.headers, "x-forwarded-for": forwarded ? `${String(forwarded)}, ${seen}` : seen };
-    const upstream = http.request(
-      { host: "127.0.0.1", port: backend.port, method: req.method, path: req.url, headers },
-      (response) => {
-        log.push({ ...entry, backend: backend.name, status: response.statusCode ?? 0 });
-        res.writeHead(response.statusCode ?? 502, response.rawHeaders);
-        response.pipe(res);
-      },
-    );
-    upstream.on("error", (err) => {
-      log.push({ ...entry, backend: backend.name, status: 502 });
-      res.writeHead(502, { "content-type": "text/plain" }).end(`proxy: ${backend.name} failed: ${err.message}`);
-    });
-    upstream.end(body);
+    // A kept-alive upstream socket the backend closes just as the request goes out fails with
+    // ECONNRESET before the backend read it: sent once more on a new connection, as proxies do.
+    const forward = (mayRetry: boolean) => {
+      let answered = false;
+      const upstream = http.request(
+        { host: "127.0.0.1", port: backend.port, method: req.method, path: req.url, headers },
+        (response) => {
+          answered = true;
+          log.push({ ...entry, backend: backend.name, status: response.statusCode ?? 0 });
+          res.writeHead(response.statusCode ?? 502, response.rawHeaders);
+          response.pipe(res);
+        },
+      );
+      upstream.on("error", (err: NodeJS.ErrnoException) => {
+        if (mayRetry && !answered && upstream.reusedSocket && err.code === "ECONNRESET") return forward(false);
+        log.push({ ...entry, backend: backend.name, status: 502 });
+        if (answered) return void res.destroy(err);
+        res.writeHead(502, { "content-type": "text/plain" }).end(`proxy: ${backend.name} failed: ${err.message}`);
+      });
+      upstream.end(body);
+    };
+    forward(true);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

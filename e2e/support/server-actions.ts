@@ -85,15 +85,36 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 /**
  * One HTTP request with full control of the headers (fetch won't set Host): the test connects to
  * 127.0.0.1 and presents the browser's origin, exactly as a browser at http://localhost:<port> does.
+ *
+ * A kept-alive socket can be closed by the server (its keep-alive timeout) just as a request goes out
+ * on it: the request then fails with ECONNRESET before the server has read it. As Node's documentation
+ * says to (`request.reusedSocket`), and as browsers do, such a request is sent once more on a new
+ * connection. A reset on a fresh connection, or after an answer began, is still an error.
  */
-export function request(
+export async function request(
   endpoint: Endpoint,
   pathname: string,
   options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {},
 ): Promise<HttpResult> {
+  try {
+    return await requestOnce(endpoint, pathname, options);
+  } catch (err) {
+    if (!(err instanceof StaleSocketError)) throw err;
+    return requestOnce(endpoint, pathname, options);
+  }
+}
+
+class StaleSocketError extends Error {}
+
+function requestOnce(
+  endpoint: Endpoint,
+  pathname: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number },
+): Promise<HttpResult> {
   const target = new URL(pathname, endpoint.url);
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = http.request(
       target,
       {
@@ -107,6 +128,7 @@ export function request(
         timeout: options.timeoutMs ?? 30_000,
       },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("error", reject);
@@ -122,7 +144,10 @@ export function request(
       },
     );
     req.on("timeout", () => req.destroy(new Error(`timeout: ${options.method ?? "GET"} ${pathname}`)));
-    req.on("error", reject);
+    req.on("error", (err: NodeJS.ErrnoException) => {
+      const stale = req.reusedSocket && !answered && err.code === "ECONNRESET";
+      reject(stale ? new StaleSocketError(`${err.message} (a kept-alive socket the server had closed)`) : err);
+    });
     req.end(body);
   });
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run test:unit`: every *.test.ts under lib/ and prisma/, with node:test (Node 20's --test takes
+// `npm run test:unit`: every *.test.ts under lib/, prisma/ and e2e/support/ (the test helpers' own tests), with node:test (Node 20's --test takes
 // no globs, hence this file). tsx compiles TypeScript and resolves the @/ alias; outside-next.mjs lets
 // lib/ load outside Next. The database tests run on a fresh SQLite file each; when TEST_DATABASE_URL
 // names a PostgreSQL server they run a second time there, each file in a database of its own.
@@ -28,7 +28,11 @@ const concurrency = Math.max(1, Number(process.env.UNIT_CONCURRENCY ?? 4));
 // One file at a time on PostgreSQL: the server is shared by every file, and its 240-way transfer race
 // ran out of Prisma's transaction wait when other files' work shared it on a loaded machine.
 const postgresConcurrency = Math.max(1, Number(process.env.UNIT_PG_CONCURRENCY ?? 1));
-const files = [...find(path.join(root, "lib")), ...find(path.join(root, "prisma"))]
+const files = [
+  ...find(path.join(root, "lib")),
+  ...find(path.join(root, "prisma")),
+  ...find(path.join(root, "e2e/support")),
+]
   .sort()
   .filter((f) => !filters.length || filters.some((o) => f.includes(o)));
 const usesDatabase = (file) => /\b(createTestDatabase|withTestDb)\(/.test(readFileSync(path.join(root, file), "utf8"));

@@ -1,0 +1,55 @@
+/**
+ * `request()`'s one retry: a kept-alive socket the server resets as the next request goes out is
+ * retried on a new connection; a reset on a fresh connection is still an error. The server here is a
+ * real TCP listener that answers one request per connection and then resets on the next one.
+ */
+import assert from "node:assert/strict";
+import net from "node:net";
+import { after, before, test } from "node:test";
+import { request } from "./server-actions";
+
+let server: net.Server;
+let endpoint: { url: string; origin: string };
+/** "second": answer a connection's first request and reset the next one; "every": reset every request. */
+let resetOn: "second" | "every" = "second";
+let connections = 0;
+
+before(async () => {
+  server = net.createServer((socket) => {
+    connections++;
+    let requests = 0;
+    socket.on("data", (chunk) => {
+      if (!chunk.includes("\r\n\r\n")) return; // these requests have no body: the headers end them
+      requests++;
+      if (resetOn === "every" || requests === 2) {
+        socket.resetAndDestroy();
+        return;
+      }
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok");
+    });
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  endpoint = { url: `http://127.0.0.1:${port}`, origin: `http://localhost:${port}` };
+});
+after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+test("a request on a kept-alive socket the server resets is sent again on a new connection", async () => {
+  resetOn = "second";
+  const before = connections;
+  assert.equal((await request(endpoint, "/one")).body, "ok");
+  await new Promise((resolve) => setImmediate(resolve)); // the socket goes back to the agent's pool
+  const again = await request(endpoint, "/two", { method: "POST", body: "x" });
+  assert.equal(again.status, 200);
+  assert.equal(connections - before, 2, "the second request went out on the kept-alive socket, then on a new one");
+});
+
+test("a reset on a fresh connection is an error, not retried", async () => {
+  resetOn = "every";
+  const before = connections;
+  // A kept-alive socket from the test above, if the agent still holds one, is reset and retried once;
+  // either way exactly one new connection is made, and its reset is the answer.
+  await assert.rejects(request(endpoint, "/three"), /ECONNRESET/);
+  assert.equal(connections - before, 1);
+});
