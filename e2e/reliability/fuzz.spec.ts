@@ -35,7 +35,7 @@ const PER_TARGET = 500;
 const BUDGET_S = Number(process.env.FUZZ_BUDGET_S ?? 45);
 const EXTRA_PER_TARGET = 50;
 const FUZZ_TIMEOUT_MS = 600_000;
-/** Requests in flight, over both servers: 8 each keeps both busy while the other answers. */
+/** Requests in flight over both servers: enough that each has a few waiting while it answers one. */
 const CONCURRENCY = 16;
 /**
  * Actions that take no input: whatever is sent, a signed-in call is a genuine request (sign out, new
@@ -163,8 +163,8 @@ test("hostile inputs to every server action and route handler: no 5xx, no state 
   test.setTimeout(FUZZ_TIMEOUT_MS);
   const databaseUrl = await freshDatabase("sqlite", "vault_rel_fuzz");
   apps.prepare(databaseUrl);
-  // Two servers on one database, one per core: the fuzz is bound by the server's single thread (6 ms
-  // of CPU a request), and every case goes to one or the other, signed in with the same session.
+  // Two servers on one database, one per core: the fuzz is bound by the server's single thread (about
+  // 7 ms of CPU a request), and every case goes to one or the other, signed in with the same session.
   const [app, app2] = await Promise.all([
     apps.start({ databaseUrl, name: "A" }),
     apps.start({ databaseUrl, name: "B" }),
