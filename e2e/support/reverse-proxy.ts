@@ -53,11 +53,18 @@ export async function startReverseProxy(port: number, route: Route): Promise<Rev
     const forwarded = req.headers["x-forwarded-for"];
     const headers = { ...req.headers, "x-forwarded-for": forwarded ? `${String(forwarded)}, ${seen}` : seen };
     // A kept-alive upstream socket the backend closes just as the request goes out fails with
-    // ECONNRESET before the backend read it: sent once more on a new connection, as proxies do.
+    // ECONNRESET before the backend read it: sent once more, as proxies do, on a connection of its own.
     const forward = (mayRetry: boolean) => {
       let answered = false;
       const upstream = http.request(
-        { host: "127.0.0.1", port: backend.port, method: req.method, path: req.url, headers },
+        {
+          host: "127.0.0.1",
+          port: backend.port,
+          method: req.method,
+          path: req.url,
+          headers,
+          ...(mayRetry ? {} : { agent: false }),
+        },
         (response) => {
           answered = true;
           log.push({ ...entry, backend: backend.name, status: response.statusCode ?? 0 });

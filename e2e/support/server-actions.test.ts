@@ -13,10 +13,13 @@ let endpoint: { url: string; origin: string };
 /** "second": answer a connection's first request and reset the next one; "every": reset every request. */
 let resetOn: "second" | "every" = "second";
 let connections = 0;
+const open = new Set<net.Socket>();
 
 before(async () => {
   server = net.createServer((socket) => {
     connections++;
+    open.add(socket);
+    socket.on("close", () => open.delete(socket));
     let requests = 0;
     socket.on("data", (chunk) => {
       if (!chunk.includes("\r\n\r\n")) return; // these requests have no body: the headers end them
@@ -33,7 +36,10 @@ before(async () => {
   const { port } = server.address() as net.AddressInfo;
   endpoint = { url: `http://127.0.0.1:${port}`, origin: `http://localhost:${port}` };
 });
-after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+after(async () => {
+  for (const socket of open) socket.destroy(); // the agent's kept-alive sockets would hold the server open
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
 test("a request on a kept-alive socket the server resets is sent again on a new connection", async () => {
   resetOn = "second";
@@ -43,6 +49,17 @@ test("a request on a kept-alive socket the server resets is sent again on a new 
   const again = await request(endpoint, "/two", { method: "POST", body: "x" });
   assert.equal(again.status, 200);
   assert.equal(connections - before, 2, "the second request went out on the kept-alive socket, then on a new one");
+});
+
+test("the second attempt takes a new connection even when the pool holds other stale sockets", async () => {
+  resetOn = "second";
+  // Three connections at once, each answered once and kept alive: three sockets the server will reset.
+  await Promise.all(["/a", "/b", "/c"].map((p) => request(endpoint, p)));
+  await new Promise((resolve) => setImmediate(resolve));
+  const before = connections;
+  const again = await request(endpoint, "/d");
+  assert.equal(again.status, 200);
+  assert.equal(connections - before, 1, "one new connection, for the second attempt");
 });
 
 test("a reset on a fresh connection is an error, not retried", async () => {

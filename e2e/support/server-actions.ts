@@ -88,8 +88,9 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
  *
  * A kept-alive socket can be closed by the server (its keep-alive timeout) just as a request goes out
  * on it: the request then fails with ECONNRESET before the server has read it. As Node's documentation
- * says to (`request.reusedSocket`), and as browsers do, such a request is sent once more on a new
- * connection. A reset on a fresh connection, or after an answer began, is still an error.
+ * says to (`request.reusedSocket`), and as browsers do, such a request is sent once more, on a
+ * connection of its own (the pool may hold more sockets the server is closing). A reset on a fresh
+ * connection, or after an answer began, is still an error.
  */
 export async function request(
   endpoint: Endpoint,
@@ -100,7 +101,7 @@ export async function request(
     return await requestOnce(endpoint, pathname, options);
   } catch (err) {
     if (!(err instanceof StaleSocketError)) throw err;
-    return requestOnce(endpoint, pathname, options);
+    return requestOnce(endpoint, pathname, options, false);
   }
 }
 
@@ -110,6 +111,8 @@ function requestOnce(
   endpoint: Endpoint,
   pathname: string,
   options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number },
+  /** The kept-alive pool, or false for a connection used once. */
+  via: http.Agent | false = agent,
 ): Promise<HttpResult> {
   const target = new URL(pathname, endpoint.url);
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
@@ -118,7 +121,7 @@ function requestOnce(
     const req = http.request(
       target,
       {
-        agent,
+        agent: via,
         method: options.method ?? "GET",
         headers: {
           host: new URL(endpoint.origin).host,
