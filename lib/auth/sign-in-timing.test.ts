@@ -117,12 +117,10 @@ describe(`sign-in timing doesn't tell which emails have accounts (${TEST_PROVIDE
     console.log(`recovery sign-in, median of ${ROUNDS} (ms):`, JSON.stringify(medians));
     const unknown = medians["unknown email"];
     for (const [kind, ms] of Object.entries(medians)) {
-      // The old gap was 2.5–4x (one verification against eleven); equal work stays inside ±50% even on
-      // a loaded machine. The exact proof is the count above; this bound only catches a gross gap.
-      assert.ok(
-        ms > unknown / 1.5 && ms < unknown * 1.5,
-        `${kind}: ${ms} ms against ${unknown} ms for an unknown email`,
-      );
+      // The old gap was 2.5–4x (one verification against eleven). Equal work measured 1.55x apart with
+      // a second suite on both cores, so the bound is 2x: the exact proof is the count above, and this
+      // bound only catches a gross gap.
+      assert.ok(ms > unknown / 2 && ms < unknown * 2, `${kind}: ${ms} ms against ${unknown} ms for an unknown email`);
     }
   });
 });
